@@ -1,0 +1,42 @@
+/** Enumerations of the Account Management API v2 (shared/acronis-api.md). */
+export const REPORT_KINDS = ['usage_daily', 'usage_summary', 'usage_current', 'usage_breakdown'] as const
+export const REPORT_LEVELS = [
+  'itself',
+  'direct_partners',
+  'all_partners',
+  'all_customers',
+  'accounts',
+] as const
+export const REPORT_FORMATS = ['csv', 'html', 'json_v1', 'csv_v2_0', 'json_v2_0'] as const
+export const RESULT_ACTIONS = ['save', 'send'] as const
+export const SCHEDULE_TYPES = ['once', 'monthly'] as const
+
+export type ReportKind = (typeof REPORT_KINDS)[number]
+export type ReportLevel = (typeof REPORT_LEVELS)[number]
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+/** A report as `GET /reports/{id}` returns it. `hide_zero_usage` and `show_skus` may be absent. */
+export interface LiveReport {
+  id: string
+  version: number
+  result_action: (typeof RESULT_ACTIONS)[number]
+  recipients: string[]
+  parameters: {
+    tenant_id: string
+    kind: ReportKind
+    level: ReportLevel
+    formats: ReportFormat[]
+    period?: { start: string; end: string }
+    hide_zero_usage?: boolean
+    show_skus?: boolean
+  }
+  schedule: { type: (typeof SCHEDULE_TYPES)[number]; enabled: boolean }
+  generation_date?: string
+}
+
+/** The body of `PUT /reports/{id}`: the schema forbids any other property. */
+export interface ReportUpdate {
+  recipients?: string[]
+  parameters?: { kind?: ReportKind; level?: ReportLevel; hide_zero_usage?: boolean; show_skus?: boolean }
+  schedule?: { enabled: boolean }
+}

@@ -1,0 +1,31 @@
+/** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
+function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '')
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h)
+}
+
+/**
+ * The API root for a data-center URL: `https://eu2-cloud.acronis.com` → `…/api/2`.
+ * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
+ */
+export function apiRoot(baseUrl: string): URL {
+  let url: URL
+  try {
+    url = new URL(baseUrl.trim())
+  } catch {
+    throw new Error(
+      `base-url "${baseUrl}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`,
+    )
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    throw new Error(
+      `base-url "${baseUrl}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`,
+    )
+  }
+  if (url.username || url.password)
+    throw new Error('base-url must not contain credentials; use client-id and client-secret')
+  if (url.search || url.hash) throw new Error(`base-url "${baseUrl}" must not have a query or fragment`)
+  const path = url.pathname.replace(/\/+$/, '')
+  url.pathname = path.endsWith('/api/2') ? path : `${path}/api/2`
+  return url
+}

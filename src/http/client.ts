@@ -1,0 +1,130 @@
+import { Limiter } from './limiter.js'
+import { DEFAULT_RETRY, TRANSIENT_STATUSES, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js'
+import { NetworkError, createAgents, exchange, type Reply } from './transport.js'
+
+/** What the caller wants sent; headers may be computed per attempt (a renewed token, say). */
+export interface Call {
+  method: string
+  url: URL
+  headers?: Record<string, string> | (() => Promise<Record<string, string>>)
+  body?: string
+}
+
+/** Something worth a debug line: a retry about to happen and why. */
+export interface RetryEvent {
+  method: string
+  path: string
+  attempt: number
+  delayMs: number
+  reason: string
+}
+
+export interface HttpOptions {
+  /** At most this many exchanges in flight, across every caller of this client. */
+  concurrency: number
+  timeoutMs: number
+  retry?: Partial<RetryPolicy>
+  userAgent?: string
+  onRetry?: (e: RetryEvent) => void
+}
+
+/** A redirect that would carry credentials to another origin: refused, never followed. */
+export class RedirectError extends Error {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(
+      `refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`,
+    )
+    this.name = 'RedirectError'
+  }
+}
+
+const MAX_REDIRECTS = 3
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * The one place requests leave the process: a concurrency limit, per-attempt timeouts, keep-alive,
+ * retries of transient failures with backoff and Retry-After, and same-origin-only redirects.
+ */
+export class HttpClient {
+  private readonly limiter: Limiter
+  private readonly agents
+  private readonly policy: RetryPolicy
+  /** A 429's Retry-After pauses every request, not only the one that got it: the run slows down as asked. */
+  private pausedUntil = 0
+  /** Exchanges sent, first attempts and retries alike. */
+  requests = 0
+  retries = 0
+
+  constructor(private readonly options: HttpOptions) {
+    this.limiter = new Limiter(options.concurrency)
+    this.agents = createAgents(options.concurrency)
+    this.policy = { ...DEFAULT_RETRY, ...options.retry }
+  }
+
+  /** Sends the call, retrying transient failures; resolves with the final reply, whatever its status. */
+  async send(call: Call): Promise<Reply> {
+    const started = Date.now()
+    for (let attempt = 1; ; attempt++) {
+      let outcome: Reply | NetworkError
+      try {
+        outcome = await this.once(call)
+      } catch (e) {
+        if (!(e instanceof NetworkError)) throw e
+        outcome = e
+      }
+      const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status)
+      if (!transient) return outcome as Reply
+      const asked =
+        outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after'])
+      const delayMs = asked ?? backoffMs(attempt, this.policy)
+      const late = Date.now() - started + delayMs > this.policy.maxElapsedMs
+      if (attempt >= this.policy.maxAttempts || late) {
+        if (outcome instanceof NetworkError) throw outcome
+        return outcome
+      }
+      if (asked !== undefined && !(outcome instanceof NetworkError) && outcome.status === 429) {
+        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs)
+      }
+      this.retries++
+      this.options.onRetry?.({
+        method: call.method,
+        path: call.url.pathname,
+        attempt,
+        delayMs,
+        reason: outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`,
+      })
+      await sleep(delayMs)
+    }
+  }
+
+  private async once(call: Call): Promise<Reply> {
+    let url = call.url
+    for (let hop = 0; ; hop++) {
+      const wait = this.pausedUntil - Date.now()
+      if (wait > 0) await sleep(wait)
+      const headers = {
+        'user-agent': this.options.userAgent ?? 'acronis-report-sync',
+        ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
+      }
+      this.requests++
+      const reply = await this.limiter.run(() =>
+        exchange(
+          { method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs },
+          this.agents,
+        ),
+      )
+      const location = reply.headers.location
+      if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS) return reply
+      const next = new URL(location, url)
+      if (next.origin !== call.url.origin) throw new RedirectError(call.url.origin, next.origin)
+      url = next
+    }
+  }
+
+  close(): void {
+    this.agents.destroy()
+  }
+}

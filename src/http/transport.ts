@@ -1,0 +1,86 @@
+import http from 'node:http'
+import https from 'node:https'
+
+/** One HTTP exchange, without retries: the client above decides what to do with failures. */
+export interface Exchange {
+  method: string
+  url: URL
+  headers: Record<string, string>
+  body?: string
+  timeoutMs: number
+}
+
+export interface Reply {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
+export class NetworkError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+/** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
+export function createAgents(maxSockets: number) {
+  return {
+    http: new http.Agent({ keepAlive: true, maxSockets }),
+    https: new https.Agent({ keepAlive: true, maxSockets }),
+    destroy() {
+      this.http.destroy()
+      this.https.destroy()
+    },
+  }
+}
+export type Agents = ReturnType<typeof createAgents>
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024
+
+export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
+  const secure = req.url.protocol === 'https:'
+  const request = secure ? https.request : http.request
+  return new Promise<Reply>((resolve, reject) => {
+    const r = request(req.url, {
+      method: req.method,
+      headers: req.headers,
+      agent: secure ? agents.https : agents.http,
+    })
+    // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
+    const timer = setTimeout(() => {
+      r.destroy(new NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`))
+    }, req.timeoutMs)
+    r.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ENETWORK', e.message))
+    })
+    r.on('response', (res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > MAX_BODY_BYTES)
+          r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`))
+        else chunks.push(c)
+      })
+      res.on('error', (e: NodeJS.ErrnoException) => {
+        clearTimeout(timer)
+        reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ECONNRESET', e.message))
+      })
+      res.on('end', () => {
+        clearTimeout(timer)
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        })
+      })
+    })
+    r.end(req.body)
+  })
+}

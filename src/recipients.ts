@@ -1,0 +1,77 @@
+import type { AcronisClient } from './acronis/client.js'
+import { ConfigError, ConfigErrors } from './config/errors.js'
+import type { DesiredConfig } from './config/load.js'
+import { mapLimit } from './http/limiter.js'
+import type { ResolvedReport } from './plan.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
+export function recipientNames(config: DesiredConfig): string[] {
+  const names = new Set<string>()
+  for (const r of config.reports) for (const x of r.recipients ?? []) if (!UUID.test(x)) names.add(x)
+  return [...names]
+}
+
+/**
+ * Turns logins and emails into user UUIDs: `/search` finds candidates (it returns no email), and
+ * `/users?uuids=` confirms an email. A name must match exactly one user: exact login, or email
+ * ignoring case. Each name is looked up once per run; an unknown or ambiguous one is a config error.
+ */
+export async function resolveRecipients(
+  config: DesiredConfig,
+  client: AcronisClient,
+  tenant: () => Promise<string | undefined>,
+  concurrency: number,
+): Promise<ResolvedReport[]> {
+  const names = recipientNames(config)
+  const ids = new Map<string, string[]>()
+  if (names.length) {
+    const tenantId = await tenant()
+    if (!tenantId) {
+      throw new Error('recipients given by login or email need the tenant: set tenant-id when using a token')
+    }
+    const found = await mapLimit(names, concurrency, async (name) => {
+      const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user')
+      return { name, items }
+    })
+    const emailCandidates = [
+      ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
+    ]
+    const emails = new Map(
+      (await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]),
+    )
+    for (const { name, items } of found) {
+      const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase())
+      ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))])
+    }
+  }
+
+  const errors: ConfigError[] = []
+  const reports = config.reports.map((r): ResolvedReport => {
+    if (!r.recipients) return r
+    const recipientNames = new Map<string, string>()
+    const recipientIds = r.recipients.map((x, i) => {
+      if (UUID.test(x)) return x.toLowerCase()
+      const at = r.recipientsAt?.[i] ?? r.at
+      const match = ids.get(x) ?? []
+      if (match.length !== 1) {
+        errors.push(
+          match.length
+            ? new ConfigError(
+                'recipient-ambiguous',
+                `recipient "${x}" matches ${match.length} users: ${match.join(', ')}; use a user UUID`,
+                at,
+              )
+            : new ConfigError('recipient-unknown', `recipient "${x}" matches no user by login or email`, at),
+        )
+        return x
+      }
+      recipientNames.set(match[0]!, x)
+      return match[0]!
+    })
+    return { ...r, recipientIds, recipientNames }
+  })
+  if (errors.length) throw new ConfigErrors(errors)
+  return reports
+}

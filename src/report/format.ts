@@ -1,0 +1,100 @@
+import type { Outcome, Status } from '../apply.js'
+import type { Change, Shown } from '../plan.js'
+
+/** Which run produced a report: the renderers say it in their headings. */
+export type RunMode = 'plan' | 'apply'
+
+/** Everything the renderers need; they read only this, so every view shows the same plan. */
+export interface RunResult {
+  mode: RunMode
+  config: string
+  outcomes: Outcome[]
+  /** Set when max-changes stopped an apply. */
+  guard?: { count: number; limit: number }
+  /** Reports of the tenant that the file does not declare: listed, never changed. */
+  unmanaged?: { tenantId: string; ids: string[] }
+}
+
+export interface Counts {
+  changed: number
+  unchanged: number
+  failed: number
+}
+
+export function countOutcomes(outcomes: readonly Outcome[]): Counts {
+  const c: Counts = { changed: 0, unchanged: 0, failed: 0 }
+  for (const o of outcomes) {
+    if (o.status === 'failed') c.failed++
+    else if (o.status === 'unchanged') c.unchanged++
+    else c.changed++
+  }
+  return c
+}
+
+export function showValue(v: Shown): string {
+  if (v === null) return '(unset)'
+  if (Array.isArray(v)) return `[${v.join(', ')}]`
+  return String(v)
+}
+
+/** `kind: usage_summary → usage_current`, the one way every renderer spells a change. */
+export function showChange(c: Change): string {
+  return `${c.field}: ${showValue(c.from)} → ${showValue(c.to)}`
+}
+
+export const STATUS_TEXT: Record<Status, string> = {
+  failed: '❌ failed',
+  'would-update': '🔄 will update',
+  updated: '✅ updated',
+  unchanged: '✔️ unchanged',
+}
+
+const ORDER: Record<Status, number> = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 }
+
+/** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
+  return outcomes
+    .map((o, i) => [o, i] as const)
+    .sort(([a, i], [b, j]) => ORDER[a.status] - ORDER[b.status] || i - j)
+    .map(([o]) => o)
+}
+
+/** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
+export function cell(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '&#124;')
+    .replace(/\r?\n/g, ' ')
+}
+
+/**
+ * Appends rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
+ * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
+ */
+export function fitRows(rows: readonly string[], budget: number, omitted: (n: number) => string): string[] {
+  const out: string[] = []
+  let used = 0
+  const reserve = omitted(rows.length).length + 1
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    if (used + row.length + 1 + (i < rows.length - 1 ? reserve : 0) > budget) {
+      out.push(omitted(rows.length - i))
+      return out
+    }
+    out.push(row)
+    used += row.length + 1
+  }
+  return out
+}
+
+/** One table row: the report (name and id), its status, and each change or the error. */
+export function reportRow(o: Outcome): string {
+  const title = o.name ? `${cell(o.name)}<br><sub>${o.id}</sub>` : o.id
+  const detail = [
+    ...o.changes.map((ch) => cell(showChange(ch))),
+    ...(o.error ? [`**${cell(o.error)}**`] : []),
+  ]
+  return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`
+}

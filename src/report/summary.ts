@@ -1,0 +1,68 @@
+import type { ConfigError } from '../config/errors.js'
+import {
+  byImportance,
+  cell,
+  countOutcomes,
+  fitRows,
+  reportRow,
+  type RunResult,
+} from './format.js'
+
+/** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024
+const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay well inside the byte limit
+
+/** The job summary: heading with mode and counts, then one row per declared report. */
+export function renderSummary(run: RunResult): string {
+  const c = countOutcomes(run.outcomes)
+  const verb = run.mode === 'plan' ? 'to update' : 'updated'
+  const lines = [
+    `## Acronis report sync: ${run.mode}`,
+    '',
+    `**${c.changed}** ${verb} · **${c.unchanged}** unchanged · **${c.failed}** failed — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+    '',
+  ]
+  if (run.guard) {
+    lines.push(
+      `> [!CAUTION]`,
+      `> Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`,
+      '',
+    )
+  }
+  if (run.outcomes.length) {
+    lines.push('| Report | Status | Changes |', '| --- | --- | --- |')
+    const rows = byImportance(run.outcomes).map(reportRow)
+    lines.push(
+      ...fitRows(
+        rows,
+        ROW_BUDGET_CHARS,
+        (n) => `| … | ${n} more reports omitted | see the \`plan\` output |`,
+      ),
+    )
+  }
+  if (run.unmanaged) lines.push('', unmanagedLine(run.unmanaged))
+  return lines.join('\n') + '\n'
+}
+
+/** Drift by omission: reports of the tenant that the file does not declare. */
+export function unmanagedLine(u: NonNullable<RunResult['unmanaged']>): string {
+  if (!u.ids.length) return `Every report of tenant ${u.tenantId} is declared.`
+  const shown = u.ids.slice(0, 20).join(', ')
+  const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : ''
+  return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
+}
+
+/** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
+export function renderConfigErrors(errors: readonly ConfigError[]): string {
+  const rows = errors.map((e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`)
+  return [
+    `## Acronis report sync: configuration errors`,
+    '',
+    `**${errors.length}** problem${errors.length === 1 ? '' : 's'} found; no API call was made.`,
+    '',
+    '| Where | Code | Problem |',
+    '| --- | --- | --- |',
+    ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| … | | ${n} more errors omitted |`),
+    '',
+  ].join('\n')
+}

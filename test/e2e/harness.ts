@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+
+const root = path.resolve(import.meta.dirname, '../..')
+export const DIST = path.join(root, 'dist/index.js')
+
+/** The Node versions the bundle must run on: this machine's (20) and the runners' (24, from npm). */
+export const NODES: { name: string; bin: string }[] = [
+  { name: `node ${process.versions.node.split('.')[0]}`, bin: process.execPath },
+  ...(existsSync(path.join(root, 'node_modules/.bin/node'))
+    ? [{ name: 'node 24', bin: path.join(root, 'node_modules/.bin/node') }]
+    : []),
+]
+
+/** Input defaults from action.yml, as the runner fills them in. */
+const defaults: Record<string, string> = Object.fromEntries(
+  Object.entries(
+    (parse(await readFile(path.join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> })
+      .inputs,
+  ).map(([k, v]) => [k, String(v.default ?? '').replace('${{ github.token }}', '')]),
+)
+
+export interface RunOptions {
+  node?: string
+  inputs?: Record<string, string>
+  /** reports.yaml text, written to the workspace as the `config` input names it. */
+  config?: string
+  env?: Record<string, string>
+  /** Event payload written to GITHUB_EVENT_PATH. */
+  event?: unknown
+  eventName?: string
+  timeoutMs?: number
+}
+
+export interface RunResult {
+  code: number | null
+  stdout: string
+  stderr: string
+  summary: string
+  outputs: Record<string, string>
+  /** `::error file=…,line=…::message` workflow commands, parsed. */
+  annotations: { level: string; props: Record<string, string>; message: string }[]
+  workspace: string
+  ms: number
+}
+
+/** Runs dist/index.js the way the runner does: INPUT_* variables, summary and output files, exit code. */
+export async function runAction(o: RunOptions = {}): Promise<RunResult> {
+  const workspace = await mkdtemp(path.join(tmpdir(), 'ars-e2e-'))
+  const summaryFile = path.join(workspace, 'summary.md')
+  const outputFile = path.join(workspace, 'output.txt')
+  await writeFile(summaryFile, '')
+  await writeFile(outputFile, '')
+  const inputs = { ...defaults, ...o.inputs }
+  if (o.config !== undefined) await writeFile(path.join(workspace, inputs.config || 'reports.yaml'), o.config)
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_EVENT_NAME: o.eventName ?? 'push',
+    GITHUB_REPOSITORY: 'acme/billing',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_SERVER_URL: 'https://github.com',
+    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...o.env,
+  }
+  if (o.event !== undefined) {
+    env.GITHUB_EVENT_PATH = path.join(workspace, 'event.json')
+    await writeFile(env.GITHUB_EVENT_PATH, JSON.stringify(o.event))
+  }
+  const started = performance.now()
+  const child = spawn(o.node ?? process.execPath, [DIST], { cwd: workspace, env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return {
+    code,
+    stdout,
+    stderr,
+    summary: await readFile(summaryFile, 'utf8'),
+    outputs: parseOutputs(await readFile(outputFile, 'utf8')),
+    annotations: parseAnnotations(stdout),
+    workspace,
+    ms: performance.now() - started,
+  }
+}
+
+/** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
+export function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const m of text.matchAll(re)) out[m[1]!] = m[3]!
+  return out
+}
+
+const unescapeData = (s: string) => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%')
+const unescapeProp = (s: string) => unescapeData(s).replace(/%3A/g, ':').replace(/%2C/g, ',')
+
+export function parseAnnotations(stdout: string): RunResult['annotations'] {
+  const out: RunResult['annotations'] = []
+  for (const m of stdout.matchAll(/^::(error|warning|notice)( [^:]*)?::(.*)$/gm)) {
+    const props = Object.fromEntries(
+      (m[2] ?? '')
+        .trim()
+        .split(',')
+        .filter(Boolean)
+        .map((p) => {
+          const i = p.indexOf('=')
+          return [p.slice(0, i), unescapeProp(p.slice(i + 1))]
+        }),
+    )
+    out.push({ level: m[1]!, props, message: unescapeData(m[3]!) })
+  }
+  return out
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import type { LiveReport } from '../../src/acronis/types.js'
+import { mergedUpdate, planReport, type ResolvedReport } from '../../src/plan.js'
+
+const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
+const A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
+const B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
+const at = { file: 'reports.yaml', line: 2, column: 9 }
+
+function live(over: Partial<LiveReport> = {}, params: Partial<LiveReport['parameters']> = {}): LiveReport {
+  return {
+    id: ID,
+    version: 3,
+    result_action: 'send',
+    recipients: [A],
+    parameters: {
+      tenant_id: 't',
+      kind: 'usage_summary',
+      level: 'accounts',
+      formats: ['csv'],
+      hide_zero_usage: true,
+      show_skus: false,
+      ...params,
+    },
+    schedule: { type: 'monthly', enabled: true },
+    ...over,
+  }
+}
+const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: ID, at, ...r })
+
+describe('planReport', () => {
+  it('finds no change when every managed field matches, and ignores unmanaged ones', () => {
+    expect(planReport(want({ kind: 'usage_summary' }), live({}, { level: 'itself' }))).toEqual({ changes: [] })
+    expect(planReport(want({}), live())).toEqual({ changes: [] })
+  })
+
+  it('records field, live value and desired value, in a fixed field order', () => {
+    const p = planReport(
+      want({ show_skus: true, kind: 'usage_current', enabled: false, level: 'direct_partners' }),
+      live(),
+    )
+    expect(p.changes).toEqual([
+      { field: 'kind', from: 'usage_summary', to: 'usage_current' },
+      { field: 'level', from: 'accounts', to: 'direct_partners' },
+      { field: 'enabled', from: true, to: false },
+      { field: 'show_skus', from: false, to: true },
+    ])
+    expect(p.blocked).toBeUndefined()
+  })
+
+  it('compares recipients as a set: order, case and duplicates do not matter', () => {
+    expect(planReport(want({ recipients: [B.toUpperCase(), A, A] }), live({ recipients: [B, A] })).changes).toEqual([])
+    const p = planReport(want({ recipients: [B] }), live())
+    expect(p.changes).toEqual([{ field: 'recipients', from: [A], to: [B] }])
+  })
+
+  it('shows recipients by the names the file used', () => {
+    const r = want({ recipients: ['bob@example.com'], recipientIds: [B], recipientNames: new Map([[B, 'bob@example.com']]) })
+    expect(planReport(r, live()).changes).toEqual([{ field: 'recipients', from: [A], to: ['bob@example.com'] }])
+  })
+
+  it('treats a flag absent from the live report as a difference', () => {
+    const l = live()
+    delete l.parameters.hide_zero_usage
+    expect(planReport(want({ hide_zero_usage: true }), l).changes).toEqual([
+      { field: 'hide_zero_usage', from: null, to: true },
+    ])
+  })
+
+  it('blocks a differing one-time report, but not an unchanged one', () => {
+    const once = live({ schedule: { type: 'once', enabled: true } })
+    const p = planReport(want({ kind: 'usage_daily' }), once)
+    expect(p.blocked).toContain('only scheduled reports can be updated')
+    expect(p.update).toBeUndefined()
+    expect(planReport(want({ kind: 'usage_summary' }), once)).toEqual({ changes: [] })
+  })
+
+  it('blocks recipients on a report whose result action is save', () => {
+    const p = planReport(want({ recipients: [B] }), live({ result_action: 'save', recipients: [] }))
+    expect(p.blocked).toContain('result_action is send')
+    expect(planReport(want({ kind: 'usage_daily' }), live({ result_action: 'save', recipients: [] })).update).toBeDefined()
+  })
+})
+
+describe('mergedUpdate', () => {
+  it('sends desired values where managed, live values elsewhere, and only keys the API accepts', () => {
+    const u = mergedUpdate(want({ kind: 'usage_daily', recipients: [B] }), live({}, { level: 'all_customers' }))
+    expect(u).toEqual({
+      recipients: [B],
+      parameters: { kind: 'usage_daily', level: 'all_customers', hide_zero_usage: true, show_skus: false },
+      schedule: { enabled: true },
+    })
+  })
+
+  it('leaves out recipients for save reports and flags the live report lacks', () => {
+    const l = live({ result_action: 'save', recipients: [] })
+    delete l.parameters.show_skus
+    const u = mergedUpdate(want({ enabled: false }), l)
+    expect(u).toEqual({
+      parameters: { kind: 'usage_summary', level: 'accounts', hide_zero_usage: true },
+      schedule: { enabled: false },
+    })
+  })
+})
