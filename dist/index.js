@@ -34167,7 +34167,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1400);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4583);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34176,7 +34176,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1400:
+/***/ 4583:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37130,6 +37130,143 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/acronis/errors.ts
+/** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    code;
+    constructor(method, 
+    /** Path under the API root, e.g. `/reports/…`: never a query with credentials, never a token. */
+    path, 
+    /** HTTP status, or 0 when no response came (network failure after every retry). */
+    status, 
+    /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
+    code, message) {
+        super(message);
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.code = code;
+        this.name = 'ApiError';
+    }
+    /** `GET /reports/… → 404 (404): Report not found`: what a person needs to act. */
+    describe() {
+        const status = this.status ? `${this.status}` : 'no response';
+        const code = this.code && this.code !== String(this.status) ? ` ${this.code}` : '';
+        return `${this.method} ${this.path} → ${status}${code}: ${this.message}`;
+    }
+}
+const MAX_MESSAGE = 300;
+/** Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body. */
+function apiErrorFrom(method, path, status, body) {
+    let code = String(status);
+    let message = '';
+    try {
+        const parsed = JSON.parse(body);
+        if (typeof parsed.error === 'string') {
+            code = parsed.error;
+            message = typeof parsed.error_description === 'string' ? parsed.error_description : '';
+        }
+        else if (parsed.error && typeof parsed.error === 'object') {
+            if (parsed.error.code !== undefined)
+                code = String(parsed.error.code);
+            message = typeof parsed.error.message === 'string' ? parsed.error.message : '';
+            const info = parsed.error.details?.info;
+            if (typeof info === 'string' && info && info !== message)
+                message += message ? ` (${info})` : info;
+        }
+        else if (typeof parsed.message === 'string')
+            message = parsed.message;
+    }
+    catch {
+        // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
+    }
+    message = message.replace(/\s+/g, ' ').trim();
+    if (message.length > MAX_MESSAGE)
+        message = `${message.slice(0, MAX_MESSAGE)}…`;
+    return new ApiError(method, path, status, code, message || statusText(status));
+}
+function statusText(status) {
+    const known = {
+        400: 'bad request',
+        401: 'unauthorized: the token is missing, expired or invalid',
+        403: 'forbidden: the API client has no right to this object',
+        404: 'not found',
+        409: 'conflict',
+        415: 'unsupported content type',
+        429: 'too many requests',
+    };
+    return known[status] ?? (status >= 500 ? 'the service is having trouble' : `HTTP ${status}`);
+}
+/** One line for any failure: the API's own words for an ApiError, the message otherwise. */
+function describeError(e) {
+    return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
+}
+
+;// CONCATENATED MODULE: ./src/config/errors.ts
+/** One problem in reports.yaml, with the place it is at. */
+class ConfigError extends Error {
+    code;
+    at;
+    path;
+    constructor(code, message, at, 
+    /** The path of the offending value, such as `reports[2].kind`. */
+    path = '') {
+        super(message);
+        this.code = code;
+        this.at = at;
+        this.path = path;
+        this.name = 'ConfigError';
+    }
+    get file() {
+        return this.at.file;
+    }
+    get line() {
+        return this.at.line;
+    }
+    get column() {
+        return this.at.column;
+    }
+    /** `reports.yaml:12:7: message`, the form compilers use, so editors and terminals can link it. */
+    toString() {
+        return `${this.at.file}:${this.at.line}:${this.at.column}: ${this.message}`;
+    }
+}
+/** Every problem found in one pass: the file is checked whole before anything is reported. */
+class ConfigErrors extends Error {
+    errors;
+    constructor(errors) {
+        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
+        this.errors = errors;
+        this.name = 'ConfigErrors';
+    }
+}
+/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}
+/** The closest candidate when it is close enough to be a plausible typo. */
+function didYouMean(value, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance)
+            [best, bestDistance] = [candidate, d];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
 class Limiter {
@@ -37378,77 +37515,6 @@ class client_HttpClient {
     close() {
         this.agents.destroy();
     }
-}
-
-;// CONCATENATED MODULE: ./src/acronis/errors.ts
-/** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    code;
-    constructor(method, 
-    /** Path under the API root, e.g. `/reports/…`: never a query with credentials, never a token. */
-    path, 
-    /** HTTP status, or 0 when no response came (network failure after every retry). */
-    status, 
-    /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
-    code, message) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.code = code;
-        this.name = 'ApiError';
-    }
-    /** `GET /reports/… → 404 (404): Report not found`: what a person needs to act. */
-    describe() {
-        const status = this.status ? `${this.status}` : 'no response';
-        const code = this.code && this.code !== String(this.status) ? ` ${this.code}` : '';
-        return `${this.method} ${this.path} → ${status}${code}: ${this.message}`;
-    }
-}
-const MAX_MESSAGE = 300;
-/** Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body. */
-function apiErrorFrom(method, path, status, body) {
-    let code = String(status);
-    let message = '';
-    try {
-        const parsed = JSON.parse(body);
-        if (typeof parsed.error === 'string') {
-            code = parsed.error;
-            message = typeof parsed.error_description === 'string' ? parsed.error_description : '';
-        }
-        else if (parsed.error && typeof parsed.error === 'object') {
-            if (parsed.error.code !== undefined)
-                code = String(parsed.error.code);
-            message = typeof parsed.error.message === 'string' ? parsed.error.message : '';
-            const info = parsed.error.details?.info;
-            if (typeof info === 'string' && info && info !== message)
-                message += message ? ` (${info})` : info;
-        }
-        else if (typeof parsed.message === 'string')
-            message = parsed.message;
-    }
-    catch {
-        // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
-    }
-    message = message.replace(/\s+/g, ' ').trim();
-    if (message.length > MAX_MESSAGE)
-        message = `${message.slice(0, MAX_MESSAGE)}…`;
-    return new ApiError(method, path, status, code, message || statusText(status));
-}
-function statusText(status) {
-    const known = {
-        400: 'bad request',
-        401: 'unauthorized: the token is missing, expired or invalid',
-        403: 'forbidden: the API client has no right to this object',
-        404: 'not found',
-        409: 'conflict',
-        415: 'unsupported content type',
-        429: 'too many requests',
-    };
-    return known[status] ?? (status >= 500 ? 'the service is having trouble' : `HTTP ${status}`);
 }
 
 ;// CONCATENATED MODULE: ./src/acronis/auth.ts
@@ -37732,7 +37798,6 @@ function mergedUpdate(desired, live) {
 
 
 
-const describe = (e) => e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
  * updating overlap under the client's one concurrency limit. With max-changes every report is planned
@@ -37772,7 +37837,7 @@ async function fetchAndPlan(r, client) {
         live = await client.getReport(r.id);
     }
     catch (e) {
-        return { outcome: failed(r, [], describe(e)) };
+        return { outcome: failed(r, [], describeError(e)) };
     }
     return { report: r, plan: planReport(r, live) };
 }
@@ -37790,7 +37855,7 @@ async function put(r, plan, client) {
         after = await client.updateReport(r.id, plan.update);
     }
     catch (e) {
-        return failed(r, plan.changes, describe(e));
+        return failed(r, plan.changes, describeError(e));
     }
     // The PUT answers with the report as stored: if it does not show the desired state, say so.
     const left = planReport(r, after).changes;
@@ -37802,68 +37867,6 @@ async function put(r, plan, client) {
 }
 function failed(r, changes, error) {
     return { id: r.id, name: r.name, status: 'failed', changes, error, at: r.at };
-}
-
-;// CONCATENATED MODULE: ./src/config/errors.ts
-/** One problem in reports.yaml, with the place it is at. */
-class ConfigError extends Error {
-    code;
-    at;
-    path;
-    constructor(code, message, at, 
-    /** The path of the offending value, such as `reports[2].kind`. */
-    path = '') {
-        super(message);
-        this.code = code;
-        this.at = at;
-        this.path = path;
-        this.name = 'ConfigError';
-    }
-    get file() {
-        return this.at.file;
-    }
-    get line() {
-        return this.at.line;
-    }
-    get column() {
-        return this.at.column;
-    }
-    /** `reports.yaml:12:7: message`, the form compilers use, so editors and terminals can link it. */
-    toString() {
-        return `${this.at.file}:${this.at.line}:${this.at.column}: ${this.message}`;
-    }
-}
-/** Every problem found in one pass: the file is checked whole before anything is reported. */
-class ConfigErrors extends Error {
-    errors;
-    constructor(errors) {
-        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
-        this.errors = errors;
-        this.name = 'ConfigErrors';
-    }
-}
-/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = cur;
-    }
-    return prev[b.length];
-}
-/** The closest candidate when it is close enough to be a plausible typo. */
-function didYouMean(value, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance)
-            [best, bestDistance] = [candidate, d];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -37892,7 +37895,7 @@ function checkSchema(data) {
     const all = validate.errors ?? [];
     // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
     const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(schema_describe);
+    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(describe);
 }
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -37921,7 +37924,7 @@ function show(value) {
         return 'a mapping';
     return `${typeof value} ${JSON.stringify(value)}`;
 }
-function schema_describe(e) {
+function describe(e) {
     const path = pointerToPath(e.instancePath);
     const field = fieldName(path);
     const inReport = path[0] === 'reports' && path.length >= 2;
@@ -38160,6 +38163,94 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     if (errors.length)
         throw new ConfigErrors(errors);
     return reports;
+}
+
+;// CONCATENATED MODULE: ./src/tenant.ts
+/**
+ * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
+ * only when something needs it). With a bare token there is no client id to look up.
+ */
+function tenantResolver(client, credentials, given) {
+    let pending;
+    return () => {
+        pending ??= given
+            ? Promise.resolve(given)
+            : 'clientId' in credentials
+                ? client.clientTenant(credentials.clientId)
+                : Promise.resolve(undefined);
+        return pending;
+    };
+}
+/** Reports of the tenant that reports.yaml does not declare: counted and listed, never read or written. */
+async function undeclared(client, tenantId, declared) {
+    const known = new Set([...declared].map((id) => id.toLowerCase()));
+    const ids = (await client.tenantReportIds(tenantId)).filter((id) => !known.has(id.toLowerCase()));
+    return { tenantId, ids: ids.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/engine.ts
+
+
+
+
+
+
+/** Reads and validates the config; nothing else. Throws ConfigErrors. */
+function engine_validate(settings) {
+    return loadConfig(settings.configPath, settings.configName);
+}
+/** The client for a run, built once from the settings: the one HTTP seam to the API. */
+function connect(settings, io) {
+    if (!settings.apiRoot || !settings.credentials)
+        throw new Error('base-url and credentials are required');
+    return new AcronisClient(settings.apiRoot, settings.credentials, {
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        mask: (s) => io.mask(s),
+        onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
+    });
+}
+/** desired config → live state → plan → apply: everything but showing the result. */
+async function execute(settings, config, io) {
+    const client = connect(settings, io);
+    try {
+        await client.authenticate();
+        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
+        const reports = await resolveRecipients(config, client, tenant, settings.concurrency);
+        const maxChanges = maxChangesFor(settings, reports.length);
+        const [result, unmanaged] = await Promise.all([
+            reconcile(reports, client, {
+                write: settings.mode === 'apply',
+                concurrency: settings.concurrency,
+                maxChanges,
+                onOutcome: io.onOutcome,
+            }),
+            // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
+            tenant()
+                .then((id) => id
+                ? undeclared(client, id, config.reports.map((r) => r.id))
+                : undefined)
+                .catch((e) => {
+                io.warning(`could not list the tenant's undeclared reports: ${describeError(e)}`);
+                return undefined;
+            }),
+        ]);
+        return {
+            mode: settings.mode === 'apply' ? 'apply' : 'plan',
+            config: settings.configName,
+            ...result,
+            unmanaged,
+        };
+    }
+    finally {
+        client.close();
+    }
+}
+function maxChangesFor(settings, declared) {
+    const m = settings.maxChanges;
+    if (!m || settings.mode !== 'apply')
+        return undefined;
+    return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
@@ -38632,34 +38723,7 @@ function readSettings(env = process.env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tenant.ts
-/**
- * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
- * only when something needs it). With a bare token there is no client id to look up.
- */
-function tenantResolver(client, credentials, given) {
-    let pending;
-    return () => {
-        pending ??= given
-            ? Promise.resolve(given)
-            : 'clientId' in credentials
-                ? client.clientTenant(credentials.clientId)
-                : Promise.resolve(undefined);
-        return pending;
-    };
-}
-/** Reports of the tenant that reports.yaml does not declare: counted and listed, never read or written. */
-async function undeclared(client, tenantId, declared) {
-    const known = new Set([...declared].map((id) => id.toLowerCase()));
-    const ids = (await client.tenantReportIds(tenantId)).filter((id) => !known.has(id.toLowerCase()));
-    return { tenantId, ids: ids.sort() };
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
-
-
-
-
 
 
 
@@ -38672,55 +38736,19 @@ async function run(env = process.env) {
     try {
         const settings = readSettings(env);
         info(`${settings.configName}: ${settings.modeReason}`);
-        const config = await loadConfig(settings.configPath, settings.configName);
+        const config = await engine_validate(settings);
         info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
         if (settings.mode === 'validate')
             return;
-        const client = new AcronisClient(settings.apiRoot, settings.credentials, {
-            concurrency: settings.concurrency,
-            timeoutMs: settings.timeoutMs,
+        const result = await execute(settings, config, {
             mask: (s) => core_setSecret(s),
-            onRetry: (e) => info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
+            info: (line) => info(line),
+            warning: (line) => warning(line),
         });
-        try {
-            await client.authenticate();
-            const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
-            const reports = await resolveRecipients(config, client, tenant, settings.concurrency);
-            const [result, unmanaged] = await Promise.all([
-                reconcile(reports, client, {
-                    write: settings.mode === 'apply',
-                    concurrency: settings.concurrency,
-                    maxChanges: maxChangesFor(settings, reports.length),
-                }),
-                listUndeclared(client, tenant, reports),
-            ]);
-            await publish({ mode: settings.mode, config: settings.configName, ...result, unmanaged }, settings, env);
-        }
-        finally {
-            client.close();
-        }
+        await publish(result, settings, env);
     }
     catch (e) {
         await fail(e);
-    }
-}
-function maxChangesFor(settings, declared) {
-    const m = settings.maxChanges;
-    if (!m || settings.mode !== 'apply')
-        return undefined;
-    return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
-}
-/** Drift by omission is worth a line, not a failed run: a lookup that fails is a warning. */
-async function listUndeclared(client, tenant, reports) {
-    try {
-        const tenantId = await tenant();
-        return tenantId
-            ? await undeclared(client, tenantId, reports.map((r) => r.id))
-            : undefined;
-    }
-    catch (e) {
-        warning(`could not list the tenant's undeclared reports: ${e instanceof ApiError ? e.describe() : String(e)}`);
-        return undefined;
     }
 }
 async function fail(e) {

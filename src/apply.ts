@@ -1,5 +1,5 @@
 import type { AcronisClient } from './acronis/client.js'
-import { ApiError } from './acronis/errors.js'
+import { describeError } from './acronis/errors.js'
 import type { LiveReport } from './acronis/types.js'
 import type { SourceRef } from './config/errors.js'
 import { mapLimit } from './http/limiter.js'
@@ -34,9 +34,6 @@ export interface Reconciliation {
   /** Set when max-changes stopped the apply: how many would have changed, and the limit. */
   guard?: { count: number; limit: number }
 }
-
-const describe = (e: unknown) =>
-  e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e)
 
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
@@ -88,7 +85,7 @@ async function fetchAndPlan(
   try {
     live = await client.getReport(r.id)
   } catch (e) {
-    return { outcome: failed(r, [], describe(e)) }
+    return { outcome: failed(r, [], describeError(e)) }
   }
   return { report: r, plan: planReport(r, live) }
 }
@@ -105,7 +102,7 @@ async function put(r: ResolvedReport, plan: ReportPlan, client: AcronisClient): 
   try {
     after = await client.updateReport(r.id, plan.update)
   } catch (e) {
-    return failed(r, plan.changes, describe(e))
+    return failed(r, plan.changes, describeError(e))
   }
   // The PUT answers with the report as stored: if it does not show the desired state, say so.
   const left = planReport(r, after).changes

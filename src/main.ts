@@ -1,78 +1,27 @@
 import * as core from '@actions/core'
-import { AcronisClient } from './acronis/client.js'
 import { ApiError } from './acronis/errors.js'
-import { reconcile } from './apply.js'
 import { ConfigErrors } from './config/errors.js'
-import { loadConfig } from './config/load.js'
-import { resolveRecipients } from './recipients.js'
+import { execute, validate } from './engine.js'
 import { publish } from './publish.js'
 import { renderConfigErrors } from './report/summary.js'
-import { InputError, readSettings, type Settings } from './settings.js'
-import { tenantResolver, undeclared } from './tenant.js'
+import { InputError, readSettings } from './settings.js'
 
 /** The action: inputs → settings → desired config → live state → plan → apply → report. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const settings = readSettings(env)
     core.info(`${settings.configName}: ${settings.modeReason}`)
-    const config = await loadConfig(settings.configPath, settings.configName)
+    const config = await validate(settings)
     core.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
     if (settings.mode === 'validate') return
-
-    const client = new AcronisClient(settings.apiRoot!, settings.credentials!, {
-      concurrency: settings.concurrency,
-      timeoutMs: settings.timeoutMs,
+    const result = await execute(settings, config, {
       mask: (s) => core.setSecret(s),
-      onRetry: (e) =>
-        core.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
+      info: (line) => core.info(line),
+      warning: (line) => core.warning(line),
     })
-    try {
-      await client.authenticate()
-      const tenant = tenantResolver(client, settings.credentials!, settings.tenantId)
-      const reports = await resolveRecipients(config, client, tenant, settings.concurrency)
-      const [result, unmanaged] = await Promise.all([
-        reconcile(reports, client, {
-          write: settings.mode === 'apply',
-          concurrency: settings.concurrency,
-          maxChanges: maxChangesFor(settings, reports.length),
-        }),
-        listUndeclared(client, tenant, reports),
-      ])
-      await publish({ mode: settings.mode, config: settings.configName, ...result, unmanaged }, settings, env)
-    } finally {
-      client.close()
-    }
+    await publish(result, settings, env)
   } catch (e) {
     await fail(e)
-  }
-}
-
-function maxChangesFor(settings: Settings, declared: number): number | undefined {
-  const m = settings.maxChanges
-  if (!m || settings.mode !== 'apply') return undefined
-  return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100)
-}
-
-/** Drift by omission is worth a line, not a failed run: a lookup that fails is a warning. */
-async function listUndeclared(
-  client: AcronisClient,
-  tenant: () => Promise<string | undefined>,
-  reports: { id: string }[],
-) {
-  try {
-    const tenantId = await tenant()
-    return tenantId
-      ? await undeclared(
-          client,
-          tenantId,
-          reports.map((r) => r.id),
-        )
-      : undefined
-  } catch (e) {
-    core.warning(
-      `could not list the tenant's undeclared reports: ${e instanceof ApiError ? e.describe() : String(e)}`,
-    )
-    return undefined
   }
 }
 

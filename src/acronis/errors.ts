@@ -63,3 +63,8 @@ function statusText(status: number): string {
   }
   return known[status] ?? (status >= 500 ? 'the service is having trouble' : `HTTP ${status}`)
 }
+
+/** One line for any failure: the API's own words for an ApiError, the message otherwise. */
+export function describeError(e: unknown): string {
+  return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e)
+}

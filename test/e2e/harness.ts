@@ -19,8 +19,11 @@ export const NODES: { name: string; bin: string }[] = [
 /** Input defaults from action.yml, as the runner fills them in. */
 const defaults: Record<string, string> = Object.fromEntries(
   Object.entries(
-    (parse(await readFile(path.join(root, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> })
-      .inputs,
+    (
+      parse(await readFile(path.join(root, 'action.yml'), 'utf8')) as {
+        inputs: Record<string, { default?: string }>
+      }
+    ).inputs,
   ).map(([k, v]) => [k, String(v.default ?? '').replace('${{ github.token }}', '')]),
 )
 

@@ -80,9 +80,9 @@ describe('parseConfig', () => {
   })
 
   it('refuses duplicate keys in one mapping', () => {
-    expect(errorsOf(`reports:\n  - id: ${ID}\n    kind: usage_daily\n    kind: usage_summary\n`)[0]!.code).toBe(
-      'yaml-syntax',
-    )
+    expect(
+      errorsOf(`reports:\n  - id: ${ID}\n    kind: usage_daily\n    kind: usage_summary\n`)[0]!.code,
+    ).toBe('yaml-syntax')
   })
 
   it('refuses unknown top-level keys, a missing reports list, and an unsupported version', () => {
@@ -97,7 +97,9 @@ describe('parseConfig', () => {
   })
 
   it('treats __proto__ and constructor as unknown keys, never as object internals', () => {
-    const errors = errorsOf(`reports:\n  - id: ${ID}\n    __proto__: {kind: usage_daily}\n    constructor: 1\n`)
+    const errors = errorsOf(
+      `reports:\n  - id: ${ID}\n    __proto__: {kind: usage_daily}\n    constructor: 1\n`,
+    )
     expect(brief(errors)).toEqual([
       ['unknown-key', 3, 5],
       ['unknown-key', 4, 5],
@@ -110,7 +112,9 @@ describe('parseConfig', () => {
     for (let i = 1; i < 9; i++) {
       const prev = String.fromCharCode(96 + i)
       const cur = String.fromCharCode(97 + i)
-      lines.push(`${cur}: &${cur} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`)
+      lines.push(
+        `${cur}: &${cur} [*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev},*${prev}]`,
+      )
     }
     lines.push('reports: []')
     const started = Date.now()
@@ -122,7 +126,9 @@ describe('parseConfig', () => {
 
 describe('loadConfig', () => {
   it('says when the file is missing, naming it', async () => {
-    const e = (await loadConfig('/nonexistent/reports.yaml', 'reports.yaml').catch((x: unknown) => x)) as ConfigErrors
+    const e = (await loadConfig('/nonexistent/reports.yaml', 'reports.yaml').catch(
+      (x: unknown) => x,
+    )) as ConfigErrors
     expect(e).toBeInstanceOf(ConfigErrors)
     expect(e.errors[0]!.code).toBe('file-missing')
     expect(e.errors[0]!.message).toContain('/nonexistent/reports.yaml')

@@ -30,7 +30,9 @@ const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: ID, at, ...r
 
 describe('planReport', () => {
   it('finds no change when every managed field matches, and ignores unmanaged ones', () => {
-    expect(planReport(want({ kind: 'usage_summary' }), live({}, { level: 'itself' }))).toEqual({ changes: [] })
+    expect(planReport(want({ kind: 'usage_summary' }), live({}, { level: 'itself' }))).toEqual({
+      changes: [],
+    })
     expect(planReport(want({}), live())).toEqual({ changes: [] })
   })
 
@@ -49,14 +51,22 @@ describe('planReport', () => {
   })
 
   it('compares recipients as a set: order, case and duplicates do not matter', () => {
-    expect(planReport(want({ recipients: [B.toUpperCase(), A, A] }), live({ recipients: [B, A] })).changes).toEqual([])
+    expect(
+      planReport(want({ recipients: [B.toUpperCase(), A, A] }), live({ recipients: [B, A] })).changes,
+    ).toEqual([])
     const p = planReport(want({ recipients: [B] }), live())
     expect(p.changes).toEqual([{ field: 'recipients', from: [A], to: [B] }])
   })
 
   it('shows recipients by the names the file used', () => {
-    const r = want({ recipients: ['bob@example.com'], recipientIds: [B], recipientNames: new Map([[B, 'bob@example.com']]) })
-    expect(planReport(r, live()).changes).toEqual([{ field: 'recipients', from: [A], to: ['bob@example.com'] }])
+    const r = want({
+      recipients: ['bob@example.com'],
+      recipientIds: [B],
+      recipientNames: new Map([[B, 'bob@example.com']]),
+    })
+    expect(planReport(r, live()).changes).toEqual([
+      { field: 'recipients', from: [A], to: ['bob@example.com'] },
+    ])
   })
 
   it('treats a flag absent from the live report as a difference', () => {
@@ -78,13 +88,18 @@ describe('planReport', () => {
   it('blocks recipients on a report whose result action is save', () => {
     const p = planReport(want({ recipients: [B] }), live({ result_action: 'save', recipients: [] }))
     expect(p.blocked).toContain('result_action is send')
-    expect(planReport(want({ kind: 'usage_daily' }), live({ result_action: 'save', recipients: [] })).update).toBeDefined()
+    expect(
+      planReport(want({ kind: 'usage_daily' }), live({ result_action: 'save', recipients: [] })).update,
+    ).toBeDefined()
   })
 })
 
 describe('mergedUpdate', () => {
   it('sends desired values where managed, live values elsewhere, and only keys the API accepts', () => {
-    const u = mergedUpdate(want({ kind: 'usage_daily', recipients: [B] }), live({}, { level: 'all_customers' }))
+    const u = mergedUpdate(
+      want({ kind: 'usage_daily', recipients: [B] }),
+      live({}, { level: 'all_customers' }),
+    )
     expect(u).toEqual({
       recipients: [B],
       parameters: { kind: 'usage_daily', level: 'all_customers', hide_zero_usage: true, show_skus: false },

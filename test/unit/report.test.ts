@@ -30,7 +30,14 @@ describe('renderers', () => {
     const out = renderOutputs(o)
     expect(out).toMatchObject({ changed: '2', unchanged: '2', failed: '2', 'has-changes': 'true' })
     const plan = JSON.parse(out.plan!) as ReturnType<typeof planEntries>
-    expect(plan.map((p) => p.status)).toEqual(['unchanged', 'update', 'failed', 'unchanged', 'update', 'failed'])
+    expect(plan.map((p) => p.status)).toEqual([
+      'unchanged',
+      'update',
+      'failed',
+      'unchanged',
+      'update',
+      'failed',
+    ])
     expect(plan[1]).toEqual({
       id: id(1),
       name: 'Report 1',
@@ -53,7 +60,9 @@ describe('renderers', () => {
     const md = renderSummary({ mode: 'apply', config: 'reports.yaml', outcomes: outcomes(3) })
     expect(md).toMatch(/^## Acronis report sync: apply/)
     expect(md).toContain('**1** updated · **1** unchanged · **1** failed')
-    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Report |') && !l.startsWith('| ---'))
+    const rows = md
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| Report |') && !l.startsWith('| ---'))
     expect(rows).toHaveLength(3)
     expect(rows[0]).toContain('failed')
     expect(rows[1]).toContain('kind: usage_summary → usage_current')
@@ -64,7 +73,10 @@ describe('renderers', () => {
     const md = renderSummary({ mode: 'plan', config: 'reports.yaml', outcomes: many })
     expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT_BYTES)
     expect(md).toMatch(/\| \d+ more reports omitted/)
-    const body = renderComment({ mode: 'plan', config: 'reports.yaml', outcomes: many }, { commit: 'abcdef0123' })
+    const body = renderComment(
+      { mode: 'plan', config: 'reports.yaml', outcomes: many },
+      { commit: 'abcdef0123' },
+    )
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT)
     expect(body).toMatch(/\| \d+ more reports omitted/)
     expect(body.startsWith(commentMarker('reports.yaml'))).toBe(true)
@@ -75,6 +87,8 @@ describe('renderers', () => {
     const body = renderComment({ mode: 'plan', config: 'reports.yaml', outcomes: outcomes(3) }, {})
     expect(body).toContain('Report 1')
     expect(body).not.toContain('Report 0')
-    expect(renderComment({ mode: 'plan', config: 'r.yaml', outcomes: outcomes(1) }, {})).toContain('No changes')
+    expect(renderComment({ mode: 'plan', config: 'r.yaml', outcomes: outcomes(1) }, {})).toContain(
+      'No changes',
+    )
   })
 })

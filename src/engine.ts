@@ -1,0 +1,83 @@
+import { AcronisClient } from './acronis/client.js'
+import type { RetryEvent } from './http/client.js'
+import { reconcile, type Outcome } from './apply.js'
+import { loadConfig, type DesiredConfig } from './config/load.js'
+import { resolveRecipients } from './recipients.js'
+import type { RunResult } from './report/format.js'
+import type { Settings } from './settings.js'
+import { tenantResolver, undeclared } from './tenant.js'
+import { describeError } from './acronis/errors.js'
+
+/** How the engine talks to whoever runs it: the action (core.*) or the command line (a terminal). */
+export interface EngineIO {
+  /** Must hide the value from everything printed afterwards (core.setSecret in the action). */
+  mask(secret: string): void
+  info(line: string): void
+  warning(line: string): void
+  onOutcome?(o: Outcome, done: number, total: number): void
+}
+
+/** Reads and validates the config; nothing else. Throws ConfigErrors. */
+export function validate(settings: Settings): Promise<DesiredConfig> {
+  return loadConfig(settings.configPath, settings.configName)
+}
+
+/** The client for a run, built once from the settings: the one HTTP seam to the API. */
+export function connect(settings: Settings, io: EngineIO): AcronisClient {
+  if (!settings.apiRoot || !settings.credentials) throw new Error('base-url and credentials are required')
+  return new AcronisClient(settings.apiRoot, settings.credentials, {
+    concurrency: settings.concurrency,
+    timeoutMs: settings.timeoutMs,
+    mask: (s) => io.mask(s),
+    onRetry: (e: RetryEvent) =>
+      io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
+  })
+}
+
+/** desired config → live state → plan → apply: everything but showing the result. */
+export async function execute(settings: Settings, config: DesiredConfig, io: EngineIO): Promise<RunResult> {
+  const client = connect(settings, io)
+  try {
+    await client.authenticate()
+    const tenant = tenantResolver(client, settings.credentials!, settings.tenantId)
+    const reports = await resolveRecipients(config, client, tenant, settings.concurrency)
+    const maxChanges = maxChangesFor(settings, reports.length)
+    const [result, unmanaged] = await Promise.all([
+      reconcile(reports, client, {
+        write: settings.mode === 'apply',
+        concurrency: settings.concurrency,
+        maxChanges,
+        onOutcome: io.onOutcome,
+      }),
+      // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
+      tenant()
+        .then((id) =>
+          id
+            ? undeclared(
+                client,
+                id,
+                config.reports.map((r) => r.id),
+              )
+            : undefined,
+        )
+        .catch((e: unknown) => {
+          io.warning(`could not list the tenant's undeclared reports: ${describeError(e)}`)
+          return undefined
+        }),
+    ])
+    return {
+      mode: settings.mode === 'apply' ? 'apply' : 'plan',
+      config: settings.configName,
+      ...result,
+      unmanaged,
+    }
+  } finally {
+    client.close()
+  }
+}
+
+function maxChangesFor(settings: Settings, declared: number): number | undefined {
+  const m = settings.maxChanges
+  if (!m || settings.mode !== 'apply') return undefined
+  return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100)
+}

@@ -1,0 +1,113 @@
+import { authenticate, tokenEndpoint } from './auth.js'
+import { requireReport, requireTenant, type RequestContext } from './context.js'
+import { errorReply, HttpError, type Reply } from './http.js'
+import { searchEndpoint, usersEndpoint } from './users.js'
+import { validateUpdate } from './validate.js'
+
+type Handler = (ctx: RequestContext) => Reply
+
+const ROUTES: { pattern: string[]; handlers: Record<string, Handler> }[] = [
+  { pattern: ['clients', ':id'], handlers: { GET: getClient } },
+  { pattern: ['tenants', ':id', 'reports'], handlers: { GET: tenantReports } },
+  { pattern: ['tenants', ':id', 'users'], handlers: { GET: tenantUsers } },
+  { pattern: ['reports', ':id'], handlers: { GET: getReport, PUT: putReport } },
+  { pattern: ['users'], handlers: { GET: usersEndpoint } },
+  { pattern: ['search'], handlers: { GET: searchEndpoint } },
+]
+
+/** Routes a request whose path is relative to `/api/2` (e.g. `/reports/abc`). */
+export function dispatch(ctx: Omit<RequestContext, 'params' | 'auth'>, path: string): Reply {
+  if (path === '/idp/token') {
+    return ctx.method === 'POST'
+      ? tokenEndpoint(ctx.store, ctx.headers, ctx.body)
+      : errorReply(405, `${ctx.method} is not allowed on ${path}`, undefined, { Allow: 'POST' })
+  }
+  const segments = path.split('/').slice(1)
+  for (const { pattern, handlers } of ROUTES) {
+    if (pattern.length !== segments.length) continue
+    if (!pattern.every((part, i) => part.startsWith(':') || part === segments[i])) continue
+    const handler = Object.hasOwn(handlers, ctx.method) ? handlers[ctx.method] : undefined
+    if (!handler) {
+      const allow = Object.keys(handlers).join(', ')
+      return errorReply(405, `${ctx.method} is not allowed on ${path}`, undefined, { Allow: allow })
+    }
+    try {
+      const params = pattern.flatMap((part, i) => (part.startsWith(':') ? [decodePart(segments[i]!)] : []))
+      const auth = authenticate(ctx.store, ctx.headers.authorization)
+      return handler({ ...ctx, params, auth })
+    } catch (error) {
+      if (error instanceof HttpError) return errorReply(error.status, error.message, error.info)
+      throw error
+    }
+  }
+  return errorReply(404, `no route for ${ctx.method} ${path}`)
+}
+
+function decodePart(segment: string): string {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    throw new HttpError(400, `malformed path segment ${segment}`)
+  }
+}
+
+function getClient(ctx: RequestContext): Reply {
+  const client = ctx.store.clients.get(ctx.params[0]!)
+  if (!client) throw new HttpError(404, `client ${ctx.params[0]} not found`)
+  requireTenant(ctx, client.tenantId)
+  const body = {
+    client_id: client.clientId,
+    tenant_id: client.tenantId,
+    type: 'api_client',
+    status: 'enabled',
+    data: { client_name: `simulator ${client.role}` },
+  }
+  return { status: 200, body }
+}
+
+function tenantReports(ctx: RequestContext): Reply {
+  requireTenant(ctx, ctx.params[0]!)
+  return { status: 200, body: { items: ctx.store.reportIdsOf(ctx.params[0]!) } }
+}
+
+function tenantUsers(ctx: RequestContext): Reply {
+  requireTenant(ctx, ctx.params[0]!)
+  return { status: 200, body: { items: ctx.store.userIdsOf(ctx.params[0]!) } }
+}
+
+// Handlers may answer the live stored object: `send` serializes it before anything else can run.
+function getReport(ctx: RequestContext): Reply {
+  return { status: 200, body: requireReport(ctx, ctx.params[0]!) }
+}
+
+function putReport(ctx: RequestContext): Reply {
+  const type = (ctx.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json') {
+    throw new HttpError(415, 'Content-Type must be application/json', `got ${type || 'none'}`)
+  }
+  let body: unknown
+  try {
+    body = JSON.parse(ctx.body)
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON')
+  }
+  const validation = validateUpdate(body)
+  if (!validation.ok) throw new HttpError(400, validation.message, validation.field)
+  const report = requireReport(ctx, ctx.params[0]!)
+  if (ctx.auth.role !== 'admin') throw new HttpError(403, 'a readonly_admin cannot modify reports')
+  // The doc leaves this status undocumented (clients must not send such a PUT); 400 is our pick.
+  if (report.schedule.type === 'once') throw new HttpError(400, 'only scheduled reports can be updated')
+  // "must be used only when result_action is send": sending it at all, even [], is the misuse.
+  if (validation.value.recipients !== undefined && report.result_action !== 'send') {
+    throw new HttpError(400, 'recipients must be used only when result_action is send', 'recipients')
+  }
+  if (ctx.ignoreWrite) return { status: 200, body: report }
+
+  const { recipients, parameters, schedule } = validation.value
+  if (recipients !== undefined) report.recipients = [...recipients]
+  if (parameters !== undefined) Object.assign(report.parameters, parameters)
+  if (schedule !== undefined) report.schedule.enabled = schedule.enabled
+  // Every accepted write is a new version, even one that changes nothing.
+  report.version += 1
+  return { status: 200, body: report }
+}
