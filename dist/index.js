@@ -38050,21 +38050,33 @@ function parseConfig(text, file) {
         const range = node?.range;
         return new ConfigError(p.code, p.message, range ? at(range[0], range[1]) : at(0), dotted(p.path, p.key));
     });
+    errors.push(...duplicateIds(doc, data, at));
     if (errors.length)
         throw new ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column));
     const reports = toDesired(doc, data, at);
-    const seen = new Map();
-    for (const r of reports) {
-        const first = seen.get(r.id);
-        if (first) {
-            errors.push(new ConfigError('duplicate-id', `duplicate report id ${r.id} (first declared at line ${first.at.line})`, r.at, `reports[${reports.indexOf(r)}].id`));
-        }
-        else
-            seen.set(r.id, r);
-    }
-    if (errors.length)
-        throw new ConfigErrors(errors);
     return { file, reports };
+}
+/** Two entries for one report would fight each other; found even when other entries have errors. */
+function duplicateIds(doc, data, at) {
+    const reports = data?.reports;
+    if (!Array.isArray(reports))
+        return [];
+    const first = new Map();
+    const errors = [];
+    reports.forEach((r, i) => {
+        const id = r?.id;
+        if (typeof id !== 'string')
+            return;
+        const key = id.toLowerCase();
+        const node = doc.getIn(['reports', i, 'id'], true);
+        const here = (0,dist/* isNode */.Ll)(node) && node.range ? at(node.range[0]) : at(0);
+        const seen = first.get(key);
+        if (seen === undefined)
+            first.set(key, here.line);
+        else
+            errors.push(new ConfigError('duplicate-id', `duplicate report id ${id} (first declared at line ${seen})`, here, `reports[${i}].id`));
+    });
+    return errors;
 }
 function toDesired(doc, data, at) {
     const seq = doc.get('reports', true);

@@ -94,28 +94,40 @@ export function parseConfig(text: string, file: string): DesiredConfig {
     const range = node?.range
     return new ConfigError(p.code, p.message, range ? at(range[0], range[1]) : at(0), dotted(p.path, p.key))
   })
+  errors.push(...duplicateIds(doc, data, at))
   if (errors.length) throw new ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column))
-
   const reports = toDesired(doc, data as { reports: Record<string, unknown>[] }, at)
-  const seen = new Map<string, DesiredReport>()
-  for (const r of reports) {
-    const first = seen.get(r.id)
-    if (first) {
-      errors.push(
-        new ConfigError(
-          'duplicate-id',
-          `duplicate report id ${r.id} (first declared at line ${first.at.line})`,
-          r.at,
-          `reports[${reports.indexOf(r)}].id`,
-        ),
-      )
-    } else seen.set(r.id, r)
-  }
-  if (errors.length) throw new ConfigErrors(errors)
   return { file, reports }
 }
 
 type At = (offset: number, end?: number) => SourceRef
+
+/** Two entries for one report would fight each other; found even when other entries have errors. */
+function duplicateIds(doc: Document, data: unknown, at: At): ConfigError[] {
+  const reports = (data as { reports?: unknown } | null)?.reports
+  if (!Array.isArray(reports)) return []
+  const first = new Map<string, number>()
+  const errors: ConfigError[] = []
+  reports.forEach((r: unknown, i) => {
+    const id = (r as { id?: unknown } | null)?.id
+    if (typeof id !== 'string') return
+    const key = id.toLowerCase()
+    const node = doc.getIn(['reports', i, 'id'], true)
+    const here = isNode(node) && node.range ? at(node.range[0]) : at(0)
+    const seen = first.get(key)
+    if (seen === undefined) first.set(key, here.line)
+    else
+      errors.push(
+        new ConfigError(
+          'duplicate-id',
+          `duplicate report id ${id} (first declared at line ${seen})`,
+          here,
+          `reports[${i}].id`,
+        ),
+      )
+  })
+  return errors
+}
 
 function toDesired(doc: Document, data: { reports: Record<string, unknown>[] }, at: At): DesiredReport[] {
   const seq = doc.get('reports', true)

@@ -1,0 +1,28 @@
+import type { LiveReport } from '../../src/acronis/types.js'
+import { startSimulator, type Simulator } from '../simulator/index.js'
+
+export const USER_A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
+export const USER_B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
+
+/** A tenant, an admin API client and two users: the world most end-to-end tests start from. */
+export async function world(options: { latencyMs?: number; tokenTtlSeconds?: number } = {}) {
+  const sim = await startSimulator(options)
+  const tenant = sim.addTenant({ name: 'Acme Partner' })
+  const client = sim.addClient({ tenantId: tenant.id })
+  sim.addUser({ id: USER_A, login: 'alice', email: 'alice@example.com', tenantId: tenant.id })
+  sim.addUser({ id: USER_B, login: 'bob', email: 'Bob@Example.com', tenantId: tenant.id })
+  const report = (p: Parameters<Simulator['addReport']>[0] = {}): LiveReport =>
+    sim.addReport({ ...p, parameters: { tenant_id: tenant.id, ...p.parameters } })
+  const inputs = (extra: Record<string, string> = {}) => ({
+    'base-url': sim.url,
+    'client-id': client.clientId,
+    'client-secret': client.secret,
+    ...extra,
+  })
+  return { sim, tenant, client, report, inputs }
+}
+
+/** reports.yaml text from entries (YAML is a superset of JSON, so each entry is written as JSON). */
+export function yaml(entries: Record<string, unknown>[]): string {
+  return `reports:\n${entries.map((e) => `  - ${JSON.stringify(e)}`).join('\n')}\n`
+}
