@@ -5,5 +5,5 @@ import { execFileSync } from 'node:child_process'
  * (CI separately checks that the committed dist/ equals this build.)
  */
 export default function setup(): void {
-  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' })
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' })
 }

@@ -1,0 +1,35 @@
+// Bundles each entry with ncc into dist/ and replaces files by atomic rename, so a test that is
+// running dist/index.js while another build finishes never reads a half-written file.
+import { createRequire } from 'node:module'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+
+const ncc = createRequire(import.meta.url)('@vercel/ncc')
+const root = path.resolve(import.meta.dirname, '..')
+// Each bundle names the licences of what it bundles in a file of its own.
+const entries = [
+  { out: 'dist/index.js', input: 'src/index.ts', license: 'licenses.txt' },
+  { out: 'dist/cli.js', input: 'src/cli.ts', license: 'cli.licenses.txt' },
+]
+
+async function put(file, content) {
+  const target = path.join(root, file)
+  await mkdir(path.dirname(target), { recursive: true })
+  const tmp = `${target}.${process.pid}.tmp`
+  await writeFile(tmp, content)
+  await rename(tmp, target)
+}
+
+for (const { out, input, license } of entries) {
+  const { code, assets } = await ncc(path.join(root, input), {
+    target: 'es2022',
+    license,
+    quiet: true,
+    sourceMap: false,
+  })
+  await put(out, out.endsWith('cli.js') && !code.startsWith('#!') ? `#!/usr/bin/env node\n${code}` : code)
+  for (const [name, asset] of Object.entries(assets)) {
+    await put(path.join('dist', name), asset.source)
+  }
+  console.log(`${out}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} kB`)
+}
