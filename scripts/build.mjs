@@ -21,12 +21,27 @@ async function put(file, content) {
 }
 
 for (const { out, input, license } of entries) {
-  const { code, assets } = await ncc(path.join(root, input), {
-    target: 'es2022',
-    license,
-    quiet: true,
-    sourceMap: false,
-  })
+  let bundle
+  try {
+    bundle = await ncc(path.join(root, input), {
+      target: 'es2022',
+      license,
+      quiet: true,
+      sourceMap: false,
+    })
+  } catch (e) {
+    // ncc's errors carry webpack's whole minified source in the stack: print the compiler's message only.
+    const message = String(e?.message ?? e)
+    console.error(
+      `${input}: build failed\n${message
+        .split('\n')
+        .filter((l) => !/^\s+at /.test(l))
+        .slice(0, 40)
+        .join('\n')}`,
+    )
+    process.exit(1)
+  }
+  const { code, assets } = bundle
   await put(out, out.endsWith('cli.js') && !code.startsWith('#!') ? `#!/usr/bin/env node\n${code}` : code)
   for (const [name, asset] of Object.entries(assets)) {
     await put(path.join('dist', name), asset.source)

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment.js'
+import { startGitHubStub, type GitHubStub } from '../github/server.js'
+import { world, yaml } from './fixture.js'
+import { NODES, runAction } from './harness.js'
+
+const OWNER = 'acme'
+const REPO = 'billing'
+const PR = 17
+const WRITE = 'ghs_writeTokenForTheComment0123456789'
+const READ = 'ghs_readOnlyTokenFromAFork0123456789'
+
+let closers: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  await Promise.all(closers.map((c) => c.close()))
+  closers = []
+})
+
+async function setup() {
+  const w = await world()
+  const gh = await startGitHubStub()
+  gh.addToken(WRITE, 'write')
+  gh.addToken(READ, 'read')
+  closers.push(w.sim, gh)
+  return { ...w, gh }
+}
+
+/** A pull_request run in auto mode, as a workflow on `pull_request` does it. */
+function prRun(node: string, gh: GitHubStub, inputs: Record<string, string>, config: string) {
+  return runAction({
+    node,
+    config,
+    inputs,
+    eventName: 'pull_request',
+    event: {
+      number: PR,
+      pull_request: { number: PR, head: { sha: 'feedfacecafebeef0000000000000000deadbeef' } },
+    },
+    env: { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: `${OWNER}/${REPO}` },
+  })
+}
+
+const ours = (gh: GitHubStub) =>
+  gh.comments(OWNER, REPO, PR).filter((c) => c.body.includes(commentMarker('reports.yaml')))
+
+describe.each(NODES)('the plan comment under $name', ({ bin: node }) => {
+  it('is created on the first run and edited in place on the next', async () => {
+    const { sim, gh, report, inputs } = await setup()
+    const rep = report({ parameters: { kind: 'usage_summary' } })
+    const first = await prRun(
+      node,
+      gh,
+      inputs({ 'github-token': WRITE }),
+      yaml([{ id: rep.id, kind: 'usage_daily' }]),
+    )
+    expect(first.code, first.stdout).toBe(0)
+    expect(ours(gh)).toHaveLength(1)
+    const body = ours(gh)[0]!.body
+    expect(body).toContain('kind: usage_summary → usage_daily')
+    expect(body).toContain('commit feedfac')
+    expect(body).toContain('https://github.com/acme/billing/actions/runs/4242')
+    expect(sim.requests.filter((r) => r.method === 'PUT')).toHaveLength(0)
+
+    gh.clearLog()
+    const second = await prRun(
+      node,
+      gh,
+      inputs({ 'github-token': WRITE }),
+      yaml([{ id: rep.id, kind: 'usage_current' }]),
+    )
+    expect(second.code).toBe(0)
+    expect(ours(gh)).toHaveLength(1)
+    expect(ours(gh)[0]!.body).toContain('kind: usage_summary → usage_current')
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'PATCH'])
+    expect(gh.requests[1]!.headers.authorization).toBe(`Bearer ${WRITE}`)
+  })
+
+  it('finds its comment past the first page of a long conversation', async () => {
+    const { gh, report, inputs } = await setup()
+    const rep = report()
+    const config = yaml([{ id: rep.id, level: 'itself' }])
+    gh.seedComments(
+      OWNER,
+      REPO,
+      PR,
+      Array.from({ length: 150 }, (_, i) => ({ body: `review comment ${i}` })),
+    )
+    await prRun(node, gh, inputs({ 'github-token': WRITE }), config)
+    gh.seedComments(
+      OWNER,
+      REPO,
+      PR,
+      Array.from({ length: 120 }, (_, i) => ({ body: `later comment ${i}` })),
+    )
+    gh.clearLog()
+    const r = await prRun(node, gh, inputs({ 'github-token': WRITE }), config)
+    expect(r.code).toBe(0)
+    expect(ours(gh)).toHaveLength(1)
+    expect(gh.requests.filter((q) => q.method === 'GET').length).toBeGreaterThanOrEqual(2)
+    expect(gh.requests.filter((q) => q.method === 'POST')).toHaveLength(0)
+    expect(gh.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1)
+  })
+
+  it('warns with a hint on a read-only token and still passes the plan', async () => {
+    const { gh, report, inputs } = await setup()
+    const rep = report()
+    const r = await prRun(node, gh, inputs({ 'github-token': READ }), yaml([{ id: rep.id, show_skus: true }]))
+    expect(r.code, r.stdout).toBe(0)
+    const warning = r.annotations.find((a) => a.level === 'warning')
+    expect(warning?.message).toContain('403')
+    expect(warning?.message).toContain('pull-requests: write')
+    expect(ours(gh)).toHaveLength(0)
+    expect(r.outputs.changed).toBe('1')
+    expect(r.stdout).toContain(`::add-mask::${READ}`)
+    expect(r.stdout.replace(/^::add-mask::.*$/gm, '')).not.toContain(READ)
+  })
+
+  it('keeps a 3,000-report plan within the comment and summary limits', async () => {
+    const { gh, report, inputs } = await setup()
+    const ids = Array.from({ length: 3000 }, () => report({ parameters: { kind: 'usage_summary' } }).id)
+    const config = yaml(
+      ids.map((id, i) => ({ id, name: `Customer ${i} monthly usage report`, kind: 'usage_daily' })),
+    )
+    const r = await prRun(node, gh, inputs({ 'github-token': WRITE, concurrency: '32' }), config)
+    expect(r.code, r.stdout.slice(-2000)).toBe(0)
+    const body = ours(gh)[0]!.body
+    expect([...body].length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(body).toMatch(/\d+ more reports omitted/)
+    expect(Buffer.byteLength(r.summary)).toBeLessThan(1024 * 1024)
+    expect(JSON.parse(r.outputs.plan!)).toHaveLength(3000)
+    expect(r.outputs.changed).toBe('3000')
+  })
+
+  it('does not comment when pr-comment is false or the event is not a pull request', async () => {
+    const { gh, report, inputs } = await setup()
+    const config = yaml([{ id: report().id, show_skus: true }])
+    await prRun(node, gh, inputs({ 'github-token': WRITE, 'pr-comment': 'false' }), config)
+    await runAction({
+      node,
+      config,
+      inputs: inputs({ 'github-token': WRITE, mode: 'plan' }),
+      env: { GITHUB_API_URL: gh.url },
+    })
+    expect(gh.requests).toHaveLength(0)
+  })
+})
