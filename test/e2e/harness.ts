@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -30,8 +30,9 @@ const defaults: Record<string, string> = Object.fromEntries(
 export interface RunOptions {
   node?: string
   inputs?: Record<string, string>
-  /** reports.yaml text, written to the workspace as the `config` input names it. */
+  /** reports.yaml text, written to the workspace as the `config` input names it (or at configFile). */
   config?: string
+  configFile?: string
   env?: Record<string, string>
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown
@@ -59,7 +60,11 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
   await writeFile(summaryFile, '')
   await writeFile(outputFile, '')
   const inputs = { ...defaults, ...o.inputs }
-  if (o.config !== undefined) await writeFile(path.join(workspace, inputs.config || 'reports.yaml'), o.config)
+  if (o.config !== undefined) {
+    const file = path.join(workspace, o.configFile ?? (inputs.config || 'reports.yaml'))
+    await mkdir(path.dirname(file), { recursive: true })
+    await writeFile(file, o.config)
+  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
