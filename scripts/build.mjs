@@ -1,7 +1,7 @@
 // Bundles each entry with ncc into dist/ and replaces files by atomic rename, so a test that is
 // running dist/index.js while another build finishes never reads a half-written file.
 import { createRequire } from 'node:module'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
 const ncc = createRequire(import.meta.url)('@vercel/ncc')
@@ -17,6 +17,8 @@ async function put(file, content) {
   await mkdir(path.dirname(target), { recursive: true })
   const tmp = `${target}.${process.pid}.tmp`
   await writeFile(tmp, content)
+  // The CLI bundle starts with a shebang: make it runnable as ./dist/cli.js too.
+  if (content.startsWith('#!')) await chmod(tmp, 0o755)
   await rename(tmp, target)
 }
 

@@ -29,7 +29,9 @@ export async function resolveRecipients(
   if (names.length) {
     const tenantId = await tenant()
     if (!tenantId) {
-      throw new Error('recipients given by login or email need the tenant: set tenant-id when using a token')
+      throw new Error(
+        'recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token',
+      )
     }
     const found = await mapLimit(names, concurrency, async (name) => {
       const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user')

@@ -8,7 +8,7 @@ const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay
 /** The job summary: heading with mode and counts, then one row per declared report. */
 export function renderSummary(run: RunResult): string {
   const c = countOutcomes(run.outcomes)
-  const verb = run.mode === 'plan' ? 'to update' : 'updated'
+  const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated'
   const lines = [
     `## Acronis report sync: ${run.mode}`,
     '',

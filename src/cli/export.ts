@@ -1,0 +1,59 @@
+import { writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import schema from '../../schema/reports.schema.json' with { type: 'json' }
+import { connect } from '../engine.js'
+import { readTenant, renderExport, type TenantExport } from '../export.js'
+import { InputError, type Settings } from '../inputs.js'
+import { tenantResolver } from '../tenant.js'
+import type { Flags } from './args.js'
+import type { Cli } from './main.js'
+import { cliSettings } from './settings.js'
+import { Progress } from './terminal.js'
+
+/** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
+export async function runExport(flags: Flags, cli: Cli): Promise<number> {
+  const settings = cliSettings('plan', flags, cli.env, cli.cwd)
+  const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'))
+  const text = renderExport(tenant, {
+    schema: flags.schema ?? schema.$id,
+    generator: `${cli.program} ${cli.version}`,
+  })
+  for (const f of tenant.failures) cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`)
+  if (flags.output) {
+    await writeFile(path.resolve(cli.cwd, flags.output), text)
+    const once = tenant.reports.filter((r) => r.schedule.type === 'once').length
+    const comments = once ? `, ${once} one-time listed as comments` : ''
+    cli.stderr.write(
+      `${flags.output}: ${tenant.reports.length - once} scheduled reports exported${comments}\n`,
+    )
+  } else cli.stdout.write(text)
+  const failed = tenant.failures.length
+  if (failed)
+    cli.stderr.write(`${failed} report${failed === 1 ? '' : 's'} could not be read; the file lists them\n`)
+  return failed ? 1 : 0
+}
+
+async function read(settings: Settings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
+  const client = connect(settings, {
+    mask: () => undefined,
+    info: (line) => progress.line(line),
+    warning: (line) => progress.line(`warning: ${line}`),
+  })
+  try {
+    await client.authenticate()
+    const tenantId = await tenantResolver(client, settings.credentials!, settings.tenantId)()
+    if (!tenantId) {
+      throw new InputError(
+        'export needs --tenant when ACRONIS_TOKEN is used (there is no client id to look it up)',
+      )
+    }
+    return await readTenant(client, tenantId, {
+      concurrency: settings.concurrency,
+      byLogin,
+      onProgress: (done, total) => progress.tick(done, total),
+    })
+  } finally {
+    progress.clear()
+    client.close()
+  }
+}

@@ -1,0 +1,68 @@
+import pkg from '../../package.json' with { type: 'json' }
+import { ApiError } from '../acronis/errors.js'
+import { ConfigErrors } from '../config/errors.js'
+import { InputError } from '../inputs.js'
+import { parseCommandLine, UsageError } from './args.js'
+import { commandHelp, overview, PROGRAM } from './commands.js'
+import { runExport } from './export.js'
+import { runConfig } from './run.js'
+import type { Output } from './terminal.js'
+
+/** What a run of the command line may touch: passed in, so tests can run it in-process too. */
+export interface Cli {
+  env: NodeJS.ProcessEnv
+  cwd: string
+  stdout: Output
+  stderr: Output
+  program: string
+  version: string
+}
+
+/** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes. */
+export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'version'>): Promise<number> {
+  const cli: Cli = { ...io, program: PROGRAM, version: pkg.version }
+  try {
+    const parsed = parseCommandLine(argv)
+    switch (parsed.kind) {
+      case 'overview':
+        cli.stdout.write(overview(cli.version))
+        return 0
+      case 'version':
+        cli.stdout.write(`${cli.version}\n`)
+        return 0
+      case 'help':
+        cli.stdout.write(commandHelp(parsed.command))
+        return 0
+      case 'run':
+        return parsed.command === 'export'
+          ? await runExport(parsed.flags, cli)
+          : await runConfig(parsed.command, parsed.flags, cli)
+    }
+  } catch (e) {
+    cli.stderr.write(describe(e, cli))
+    return 1
+  }
+}
+
+/** Each kind of failure in the words that help: where in the file, which flag, what the API said. */
+function describe(e: unknown, cli: Cli): string {
+  if (e instanceof UsageError) {
+    const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`
+    return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`
+  }
+  if (e instanceof ConfigErrors) {
+    const lines = e.errors.map((err) => `${err.toString()} [${err.code}]`)
+    return [...lines, `${e.message}; nothing was sent to the API`, ''].join('\n')
+  }
+  if (e instanceof InputError) return `${PROGRAM}: ${e.message}\n`
+  if (e instanceof ApiError) return `${PROGRAM}: ${e.describe()}${hint(e, cli.env)}\n`
+  return `${PROGRAM}: ${e instanceof Error ? e.message : String(e)}\n`
+}
+
+function hint(e: ApiError, env: NodeJS.ProcessEnv): string {
+  if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
+    return '\nCheck ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, and that --base-url is the data center of the API client.'
+  if (e.status === 401 && env.ACRONIS_TOKEN)
+    return '\nACRONIS_TOKEN was refused: tokens live 2 hours; get a new one.'
+  return ''
+}

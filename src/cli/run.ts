@@ -1,0 +1,53 @@
+import { execute, validate, type EngineIO } from '../engine.js'
+import { countOutcomes } from '../report/format.js'
+import { renderTerminal } from '../report/terminal.js'
+import { recipientNames } from '../recipients.js'
+import type { Flags } from './args.js'
+import type { Cli } from './main.js'
+import { cliSettings } from './settings.js'
+import { Progress, useColor } from './terminal.js'
+
+/** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
+export async function runConfig(
+  mode: 'validate' | 'plan' | 'apply',
+  flags: Flags,
+  cli: Cli,
+): Promise<number> {
+  const settings = cliSettings(mode, flags, cli.env, cli.cwd)
+  const config = await validate(settings)
+  if (mode === 'validate') {
+    const n = config.reports.length
+    const names = recipientNames(config).length
+    const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : ''
+    cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`)
+    return 0
+  }
+  const progress = new Progress(cli.stderr, mode === 'plan' ? 'planning' : 'applying')
+  const io: EngineIO = {
+    // A terminal has no log to scrub: masking is the runner's (::add-mask::), and nothing prints secrets.
+    mask: () => undefined,
+    info: (line) => progress.line(line),
+    warning: (line) => progress.line(`warning: ${line}`),
+    onOutcome: (_o, done, total) => progress.tick(done, total),
+  }
+  const result = await execute(settings, config, io).finally(() => progress.clear())
+  cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }))
+
+  // Failures again on stderr, as file:line:col, so a script or an editor can find them.
+  for (const o of result.outcomes) {
+    if (o.status === 'failed')
+      cli.stderr.write(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`)
+  }
+  const c = countOutcomes(result.outcomes)
+  if (result.guard) {
+    cli.stderr.write(
+      `max-changes: the plan updates ${result.guard.count} reports, over the limit of ${result.guard.limit}; nothing was written\n`,
+    )
+    return 1
+  }
+  if (c.failed) {
+    cli.stderr.write(`${c.failed} of ${result.outcomes.length} reports failed\n`)
+    return 1
+  }
+  return mode === 'plan' && flags['detailed-exitcode'] && c.changed ? 2 : 0
+}

@@ -1,0 +1,53 @@
+import { settingsFrom, type InputName, type Mode, type Settings } from '../inputs.js'
+import { UsageError, type Flags } from './args.js'
+
+/** Secrets come from the environment (a flag would land in shell history); the data center may be a flag too. */
+const ENV: Partial<Record<InputName, string>> = {
+  'base-url': 'ACRONIS_BASE_URL',
+  'client-id': 'ACRONIS_CLIENT_ID',
+  'client-secret': 'ACRONIS_CLIENT_SECRET',
+  token: 'ACRONIS_TOKEN',
+}
+
+/** The tenant flag under either of its names; both at once must agree. */
+export function tenantFlag(flags: Flags): { value?: string; flag: string } {
+  const [a, b] = [flags['tenant-id'], flags.tenant]
+  if (a && b && a !== b) throw new UsageError(`--tenant-id "${a}" and --tenant "${b}" disagree; give one`)
+  return { value: a ?? b, flag: a ? '--tenant-id' : '--tenant' }
+}
+
+/**
+ * Settings from flags and the environment, checked by the same rules as the action's inputs
+ * (inputs.ts); messages name the flag or variable the user set.
+ */
+export function cliSettings(mode: Mode, flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Settings {
+  const tenant = tenantFlag(flags)
+  const baseUrl = flags['base-url'] ?? env.ACRONIS_BASE_URL
+  const label = (name: InputName): string => {
+    if (name === 'base-url')
+      return flags['base-url']
+        ? '--base-url'
+        : env.ACRONIS_BASE_URL
+          ? 'ACRONIS_BASE_URL'
+          : '--base-url (or ACRONIS_BASE_URL)'
+    if (name === 'tenant-id') return tenant.flag
+    if (name === 'mode') return 'command'
+    return ENV[name] ?? `--${name}`
+  }
+  return settingsFrom(
+    {
+      mode,
+      config: flags.config,
+      'base-url': baseUrl,
+      'client-id': env.ACRONIS_CLIENT_ID,
+      'client-secret': env.ACRONIS_CLIENT_SECRET,
+      token: env.ACRONIS_TOKEN,
+      concurrency: flags.concurrency,
+      'timeout-seconds': flags['timeout-seconds'],
+      'max-changes': flags['max-changes'],
+      'tenant-id': tenant.value,
+      'pr-comment': false,
+    },
+    { workspace: cwd, eventName: '', label },
+  )
+}

@@ -1,0 +1,54 @@
+/** A stream as the CLI needs it: Node's process.stdout and stderr, or a test's stand-in. */
+export interface Output {
+  write(text: string): unknown
+  isTTY?: boolean
+}
+
+/**
+ * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set
+ * and not empty). FORCE_COLOR, the common override, turns it on for a pipe, e.g. `| less -R`.
+ */
+export function useColor(stream: Output, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR) return false
+  if (env.FORCE_COLOR !== undefined && !['0', 'false', ''].includes(env.FORCE_COLOR)) return true
+  return stream.isTTY === true && env.TERM !== 'dumb'
+}
+
+/** Waits this long before showing progress, so short runs print nothing that flickers. */
+const QUIET_MS = 400
+const EVERY_MS = 100
+
+/**
+ * One line on stderr, rewritten in place ("planning 120/2000"), only on a terminal: a log file or
+ * a pipe gets no carriage returns. Lines printed meanwhile (retries, warnings) go above it.
+ */
+export class Progress {
+  private readonly started = Date.now()
+  private last = 0
+  private shown = false
+
+  constructor(
+    private readonly stream: Output,
+    private readonly label: string,
+  ) {}
+
+  tick(done: number, total: number): void {
+    if (!this.stream.isTTY) return
+    const now = Date.now()
+    if (now - this.started < QUIET_MS || now - this.last < EVERY_MS) return
+    this.last = now
+    this.shown = true
+    this.stream.write(`\r\x1b[K${this.label} ${done}/${total}`)
+  }
+
+  /** Prints a whole line without leaving the progress line torn. */
+  line(text: string): void {
+    this.clear()
+    this.stream.write(text + '\n')
+  }
+
+  clear(): void {
+    if (this.shown) this.stream.write('\r\x1b[K')
+    this.shown = false
+  }
+}

@@ -1,0 +1,100 @@
+import type { Outcome, Status } from '../apply.js'
+import { byImportance, countOutcomes, showValue, type RunResult } from './format.js'
+import { unmanagedLine } from './summary.js'
+
+/** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
+export interface TerminalOptions {
+  color: boolean
+}
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow'
+const SGR: Record<Style, string> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' }
+
+/** Wraps text in ANSI colour codes, or returns it as it is. */
+export function painter(color: boolean) {
+  return (style: Style, text: string) => (color && text ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text)
+}
+
+const STATUS: Record<Status, [string, Style]> = {
+  failed: ['failed', 'red'],
+  'would-update': ['will update', 'yellow'],
+  updated: ['updated', 'green'],
+  unchanged: ['unchanged', 'dim'],
+}
+
+/** One cell of one line: text and its style; `span` text runs to the end of the line unpadded. */
+interface Cell {
+  text: string
+  style?: Style
+  span?: boolean
+}
+
+const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO']
+
+/** Lines of one report: status and report on the first, each change on its own, the error last. */
+function reportLines(o: Outcome): Cell[][] {
+  const [word, style] = STATUS[o.status]
+  const report: Cell[] = o.name ? [{ text: o.name }, { text: o.id, style: 'dim' }] : [{ text: o.id }]
+  const detail: Cell[][] = o.changes.map((c) => [
+    { text: c.field },
+    { text: showValue(c.from), style: 'red' },
+    { text: showValue(c.to), style: 'green' },
+  ])
+  if (o.error) detail.push([{ text: o.error, style: 'red', span: true }])
+  const lines: Cell[][] = []
+  for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
+    lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])])
+  }
+  return lines
+}
+
+/** Aligns cells in columns; widths come from unspanned cells, trailing blanks are trimmed. */
+function table(lines: Cell[][], paint: ReturnType<typeof painter>): string[] {
+  const widths: number[] = []
+  for (const line of lines)
+    line.forEach((c, i) => {
+      if (!c.span) widths[i] = Math.max(widths[i] ?? 0, c.text.length)
+    })
+  return lines.map((line) =>
+    line
+      .map((c, i) => {
+        const last = i === line.length - 1 || c.span
+        const pad = last ? '' : ' '.repeat((widths[i] ?? 0) - c.text.length)
+        return (c.style ? paint(c.style, c.text) : c.text) + pad
+      })
+      .join('  ')
+      .trimEnd(),
+  )
+}
+
+/** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
+export function renderTerminal(run: RunResult, options: TerminalOptions): string {
+  const paint = painter(options.color)
+  const c = countOutcomes(run.outcomes)
+  // An apply stopped by max-changes updated nothing: its changes are still only planned.
+  const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated'
+  const out = [
+    paint(
+      'bold',
+      `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`,
+    ) + ` (${run.outcomes.length} declared in ${run.config})`,
+  ]
+  if (run.guard) {
+    out.push(
+      paint(
+        'red',
+        `Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`,
+      ),
+    )
+  }
+  const shown = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged')
+  if (shown.length) {
+    const head: Cell[] = HEADERS.map((text) => ({ text, style: 'bold' }))
+    out.push('', ...table([head, ...shown.flatMap(reportLines)], paint))
+    if (c.unchanged) out.push(paint('dim', `(${c.unchanged} unchanged not listed)`))
+  } else if (run.outcomes.length) {
+    out.push('', 'No changes: every declared report is in the desired state.')
+  }
+  if (run.unmanaged) out.push('', unmanagedLine(run.unmanaged))
+  return out.join('\n') + '\n'
+}

@@ -1,0 +1,336 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import pkg from '../../package.json' with { type: 'json' }
+import type { Simulator } from '../simulator/index.js'
+import { USER_A, USER_B, world } from './fixture.js'
+import { NODES } from './harness.js'
+
+const CLI = path.resolve(import.meta.dirname, '../../dist/cli.js')
+const ESC = '\x1b['
+
+interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  cwd: string
+}
+
+/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
+async function cli(
+  args: string[],
+  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
+): Promise<CliRun> {
+  const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
+  for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
+  // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
+  const child = spawn(o.node ?? process.execPath, [CLI, ...args], { cwd, env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr, cwd }
+}
+
+let sims: Simulator[] = []
+afterEach(async () => {
+  await Promise.all(sims.map((s) => s.close()))
+  sims = []
+})
+async function setup(options?: Parameters<typeof world>[0]) {
+  const w = await world(options)
+  sims.push(w.sim)
+  const env = {
+    ACRONIS_BASE_URL: w.sim.url,
+    ACRONIS_CLIENT_ID: w.client.clientId,
+    ACRONIS_CLIENT_SECRET: w.client.secret,
+  }
+  return { ...w, env }
+}
+const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
+const calls = (sim: Simulator, p: string) => sim.requests.filter((r) => r.path === `/api/2${p}`)
+
+describe.each(NODES)('the command line under $name', ({ bin: node }) => {
+  it('exports a tenant, and a plan of the export shows zero changes and writes nothing', async () => {
+    const { sim, tenant, report, env } = await setup()
+    const managed = report({ recipients: [USER_B, USER_A], parameters: { kind: 'usage_current' } })
+    const disabled = report({
+      schedule: { type: 'monthly', enabled: false },
+      parameters: { level: 'direct_partners', hide_zero_usage: undefined, show_skus: undefined },
+    })
+    // A save report may still hold recipients; the API rejects them in a PUT, so export must leave them out.
+    const save = report({ result_action: 'save', recipients: [USER_A] })
+    const once = report({ schedule: { type: 'once', enabled: true } })
+
+    const exported = await cli(['export', '--output', 'reports.yaml'], { env, node })
+    expect(exported.code, exported.stderr).toBe(0)
+    expect(exported.stdout).toBe('')
+    const text = await readFile(path.join(exported.cwd, 'reports.yaml'), 'utf8')
+    expect(text.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+reports\.schema\.json$/)
+    expect(text).toMatch(/^version: 1$/m)
+    for (const r of [managed, disabled, save]) expect(text).toContain(`  - id: ${r.id}\n`)
+    expect(text).not.toContain(`- id: ${once.id}`)
+    expect(text).toMatch(new RegExp(`^#.*${once.id}`, 'm'))
+    // Without --output, the same file on stdout.
+    const printed = await cli(['export', '--tenant', tenant.id], { env, node })
+    expect(printed.stdout).toBe(text)
+
+    sim.clearLog()
+    const plan = await cli(['plan', '--detailed-exitcode'], { env, node, cwd: exported.cwd })
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(plan.stdout).toContain('Plan: 0 to update, 3 unchanged, 0 failed')
+    expect(plan.stdout).toContain('No changes')
+    // The one-time report is what the file does not declare: said at the end, never touched.
+    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `1 report of tenant ${tenant.id} is not declared (listed, never changed): ${once.id}`,
+    )
+    expect(puts(sim)).toHaveLength(0)
+    expect(sim.requests.some((r) => r.path.endsWith(once.id))).toBe(false)
+  })
+
+  it('plans with exit code 2 on changes, applies them, and then has nothing left to do', async () => {
+    const { sim, report, env } = await setup()
+    const drifted = report({ recipients: [USER_A] })
+    const same = report()
+    const files = {
+      'reports.yaml': `version: 1\nreports:\n  - id: ${drifted.id}\n    name: Partner usage\n    kind: usage_daily\n    enabled: false\n  - id: ${same.id}\n    level: accounts\n`,
+    }
+    const planned = await cli(['plan', '--detailed-exitcode'], { env, files, node })
+    expect(planned.code, planned.stderr).toBe(2)
+    expect(planned.stdout).toContain('Plan: 1 to update, 1 unchanged, 0 failed (2 declared in reports.yaml)')
+    expect(planned.stdout).toMatch(/^will update +Partner usage +kind +usage_summary +usage_daily$/m)
+    expect(planned.stdout).toMatch(new RegExp(`^ +${drifted.id} +enabled +true +false$`, 'm'))
+    expect(puts(sim)).toHaveLength(0)
+    const plain = await cli(['plan'], { env, cwd: planned.cwd, node })
+    expect(plain.code).toBe(0)
+
+    const applied = await cli(['apply'], { env, cwd: planned.cwd, node })
+    expect(applied.code, applied.stderr).toBe(0)
+    expect(applied.stdout).toContain('Apply: 1 updated, 1 unchanged, 0 failed')
+    expect(puts(sim).map((r) => r.path)).toEqual([`/api/2/reports/${drifted.id}`])
+    expect(sim.getReport(drifted.id)).toMatchObject({
+      parameters: { kind: 'usage_daily' },
+      schedule: { enabled: false },
+    })
+
+    sim.clearLog()
+    const again = await cli(['plan', '--detailed-exitcode'], { env, cwd: planned.cwd, node })
+    expect(again.code).toBe(0)
+    expect(puts(sim)).toHaveLength(0)
+  })
+
+  it('exits 1 when a report fails, naming its line on stderr, and still applies the rest', async () => {
+    const { sim, report, env } = await setup()
+    const good = report()
+    const missing = '11111111-2222-4333-8444-555555555555'
+    const files = {
+      'reports.yaml': `reports:\n  - id: ${good.id}\n    show_skus: true\n  - id: ${missing}\n    enabled: false\n`,
+    }
+    const r = await cli(['plan', '--detailed-exitcode'], { env, files, node })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`reports.yaml:4:9: ${missing}: GET /reports/${missing} → 404`)
+    expect(r.stderr).toContain('1 of 2 reports failed')
+    const applied = await cli(['apply'], { env, cwd: r.cwd, node })
+    expect(applied.code).toBe(1)
+    expect(puts(sim).map((p) => p.path)).toEqual([`/api/2/reports/${good.id}`])
+  })
+})
+
+describe('the command line', () => {
+  it('resolves recipients by login and by email in another case, once each, and plans by those names', async () => {
+    const { sim, report, env } = await setup()
+    const a = report({ recipients: [USER_A] })
+    const b = report({ recipients: [USER_A] })
+    const files = {
+      'reports.yaml': `reports:\n  - id: ${a.id}\n    recipients: [alice, BOB@EXAMPLE.COM]\n  - id: ${b.id}\n    recipients: [alice]\n`,
+    }
+    const planned = await cli(['plan'], { env, files })
+    expect(planned.code, planned.stderr).toBe(0)
+    expect(planned.stdout).toMatch(/recipients +\[alice\] +\[BOB@EXAMPLE\.COM, alice\]$/m)
+    expect(planned.stdout).not.toContain(USER_B)
+    expect(planned.stdout).toContain('1 to update, 1 unchanged')
+    // Two names, two searches, however often they are used.
+    expect(calls(sim, '/search').map((r) => r.query.get('text'))).toEqual(
+      expect.arrayContaining(['alice', 'BOB@EXAMPLE.COM']),
+    )
+    expect(calls(sim, '/search')).toHaveLength(2)
+
+    const applied = await cli(['apply'], { env, cwd: planned.cwd })
+    expect(applied.code).toBe(0)
+    expect(JSON.parse(puts(sim)[0]!.body).recipients).toEqual([USER_A, USER_B])
+  })
+
+  it('refuses unknown and ambiguous names at their line and column, before reading or writing a report', async () => {
+    const { sim, tenant, report, env } = await setup()
+    sim.addUser({ login: 'carol1', email: 'carol@example.com', tenantId: tenant.id })
+    sim.addUser({ login: 'carol2', email: 'Carol@example.com', tenantId: tenant.id })
+    const rep = report()
+    const files = {
+      'reports.yaml': `reports:\n  - id: ${rep.id}\n    recipients:\n      - alice\n      - nobody\n      - carol@example.com\n`,
+    }
+    const r = await cli(['apply'], { env, files })
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines[0]).toMatch(
+      /^reports\.yaml:5:9: recipient "nobody" matches no user .*\[recipient-unknown\]$/,
+    )
+    expect(lines[1]).toMatch(
+      /^reports\.yaml:6:9: recipient "carol@example.com" matches 2 users.*\[recipient-ambiguous\]$/,
+    )
+    expect(lines[2]).toBe('2 configuration errors in reports.yaml; nothing was sent to the API')
+    expect(sim.requests.filter((q) => q.path.startsWith('/api/2/reports'))).toHaveLength(0)
+  })
+
+  it('writes recipients by login with --by-login, and that file plans to zero changes too', async () => {
+    const { sim, report, env } = await setup()
+    report({ recipients: [USER_A, USER_B] })
+    const exported = await cli(['export', '--by-login', '-o', 'reports.yaml'], { env })
+    expect(exported.code, exported.stderr).toBe(0)
+    const text = await readFile(path.join(exported.cwd, 'reports.yaml'), 'utf8')
+    expect(text).toContain('      - alice\n      - bob\n')
+    expect(text).not.toContain(USER_A)
+    sim.clearLog()
+    const plan = await cli(['plan', '--detailed-exitcode'], { env, cwd: exported.cwd })
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(calls(sim, '/search')).toHaveLength(2)
+  })
+
+  it('validates offline: no credentials, no request, errors as file:line:col', async () => {
+    const { sim, report } = await setup()
+    const good = `reports:\n  - id: ${report().id}\n    recipients: [alice]\n`
+    const ok = await cli(['validate'], { files: { 'reports.yaml': good } })
+    expect(ok.code, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain('reports.yaml: 1 report declared, no errors')
+    const bad = await cli(['validate', '--config', 'bad.yaml'], {
+      files: { 'bad.yaml': `reports:\n  - id: nope\n    knd: usage_daily\n` },
+    })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr.split('\n').slice(0, 2)).toEqual([
+      expect.stringMatching(/^bad\.yaml:2:9: id: "nope" is not a UUID.*\[uuid\]$/),
+      expect.stringMatching(/^bad\.yaml:3:5: unknown key "knd".*did you mean "kind"\? \[unknown-key\]$/),
+    ])
+    const missing = await cli(['validate', '-c', 'none.yaml'])
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toMatch(/^none\.yaml:1:1: configuration file not found/)
+    expect(sim.requests).toHaveLength(0)
+  })
+
+  it('prints no colour when piped or with NO_COLOR, colour with FORCE_COLOR, progress never into a pipe', async () => {
+    const { report, env } = await setup({ latencyMs: 30 })
+    const ids = Array.from({ length: 20 }, () => report().id)
+    const files = {
+      'reports.yaml': `reports:\n${ids.map((id) => `  - id: ${id}\n    enabled: false\n`).join('')}`,
+    }
+    const piped = await cli(['plan', '--concurrency', '1'], { env, files })
+    expect(piped.stdout).toContain('will update')
+    expect(piped.stdout + piped.stderr).not.toContain(ESC)
+    expect(piped.stderr).not.toContain('\r')
+    const noColor = await cli(['plan'], { env: { ...env, NO_COLOR: '1', FORCE_COLOR: '1' }, cwd: piped.cwd })
+    expect(noColor.stdout).toContain('will update')
+    expect(noColor.stdout).not.toContain(ESC)
+    const forced = await cli(['plan'], { env: { ...env, FORCE_COLOR: '1' }, cwd: piped.cwd })
+    expect(forced.stdout).toContain(`${ESC}33mwill update`)
+  })
+
+  it('stops an apply over --max-changes before any PUT, with exit code 1', async () => {
+    const { sim, report, env } = await setup()
+    const ids = [report().id, report().id, report().id]
+    const files = {
+      'reports.yaml': `reports:\n${ids.map((id) => `  - id: ${id}\n    enabled: false\n`).join('')}`,
+    }
+    const r = await cli(['apply', '--max-changes', '2'], { env, files })
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain('Apply: 3 to update')
+    expect(r.stderr).toContain('the plan updates 3 reports, over the limit of 2; nothing was written')
+    expect(puts(sim)).toHaveLength(0)
+  })
+
+  it('accepts ACRONIS_TOKEN, which needs --tenant to export', async () => {
+    const { sim, tenant, report } = await setup()
+    const rep = report()
+    const env = { ACRONIS_BASE_URL: sim.url, ACRONIS_TOKEN: sim.issueToken() }
+    const without = await cli(['export'], { env })
+    expect(without.code).toBe(1)
+    expect(without.stderr).toContain('export needs --tenant when ACRONIS_TOKEN is used')
+    const r = await cli(['export', '--tenant', tenant.id], { env })
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`- id: ${rep.id}`)
+    expect(calls(sim, '/idp/token')).toHaveLength(0)
+  })
+
+  it('prints help for the program and every command, and the version', async () => {
+    const top = await cli(['--help'])
+    expect(top.code).toBe(0)
+    for (const c of ['validate', 'plan', 'apply', 'export'])
+      expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'))
+    const help: Record<string, string[]> = {
+      validate: ['--config FILE'],
+      plan: ['--detailed-exitcode', '--tenant-id UUID', 'ACRONIS_CLIENT_SECRET'],
+      apply: ['--max-changes N|P%', '--concurrency N'],
+      export: ['--output FILE', '--by-login', '--tenant UUID'],
+    }
+    for (const [command, words] of Object.entries(help)) {
+      const r = await cli([command, '--help'])
+      expect(r.code, command).toBe(0)
+      expect(r.stdout).toContain(`Usage: acronis-report-sync ${command} [options]`)
+      for (const w of words) expect(r.stdout, `${command} ${w}`).toContain(w)
+    }
+    expect((await cli(['validate', '--help'])).stdout).not.toContain('--base-url')
+    const version = await cli(['--version'])
+    expect(version.stdout).toBe(`${pkg.version}\n`)
+  })
+
+  it('refuses bad arguments and settings with exit code 1 and a message naming the bad value', async () => {
+    const { sim, report, env } = await setup()
+    const files = { 'reports.yaml': `reports:\n  - id: ${report().id}\n` }
+    const cwd = (await cli(['validate'], { files })).cwd
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [[], env, /a command is required/],
+      [['pla'], env, /unknown command "pla"; did you mean "plan"\?/],
+      [
+        ['plan', '--concurency', '4'],
+        env,
+        /unknown option --concurency for plan; did you mean --concurrency\?/,
+      ],
+      [['plan', '--max-changes', '3'], env, /--max-changes does not apply to plan/],
+      [['plan', '--config'], env, /--config needs a value/],
+      [['plan', 'extra'], env, /unexpected argument "extra"/],
+      [
+        ['plan', '--concurrency', '0'],
+        env,
+        /--concurrency: "0" is not allowed; expected a whole number from 1 to 64/,
+      ],
+      [['apply', '--max-changes', '120%'], env, /--max-changes: "120%" is not allowed/],
+      [['plan', '--tenant-id', 'acme'], env, /--tenant-id: "acme" is not a UUID/],
+      [
+        ['plan', '--base-url', 'http://example.com'],
+        env,
+        /base-url "http:\/\/example.com" must use https:\/\//,
+      ],
+      [['plan'], { ...env, ACRONIS_BASE_URL: '' }, /--base-url \(or ACRONIS_BASE_URL\) is required/],
+      [['plan'], { ...env, ACRONIS_CLIENT_SECRET: '' }, /ACRONIS_CLIENT_SECRET is empty/],
+      [
+        ['plan'],
+        { ...env, ACRONIS_TOKEN: 't' },
+        /set either ACRONIS_TOKEN, or ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET/,
+      ],
+    ]
+    for (const [args, e, message] of cases) {
+      const r = await cli(args, { env: e, cwd })
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr, args.join(' ')).toMatch(message)
+    }
+    expect(sim.requests).toHaveLength(0)
+    const wrong = await cli(['plan'], { env: { ...env, ACRONIS_CLIENT_SECRET: 'wrong' }, cwd })
+    expect(wrong.code).toBe(1)
+    expect(wrong.stderr).toContain('POST /idp/token → 401')
+    expect(wrong.stderr).toContain('Check ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET')
+    expect(wrong.stderr).not.toContain('wrong')
+  })
+})
