@@ -49,7 +49,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-var validation_error_1 = __nccwpck_require__(5402);
+var validation_error_1 = __nccwpck_require__(3021);
 Object.defineProperty(exports, "ValidationError", ({ enumerable: true, get: function () { return validation_error_1.default; } }));
 var ref_error_1 = __nccwpck_require__(3162);
 Object.defineProperty(exports, "MissingRefError", ({ enumerable: true, get: function () { return ref_error_1.default; } }));
@@ -226,7 +226,7 @@ exports.regexpCode = regexpCode;
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.or = exports.and = exports.not = exports.CodeGen = exports.operators = exports.varKinds = exports.ValueScopeName = exports.ValueScope = exports.Scope = exports.Name = exports.regexpCode = exports.stringify = exports.getProperty = exports.nil = exports.strConcat = exports.str = exports._ = void 0;
 const code_1 = __nccwpck_require__(567);
-const scope_1 = __nccwpck_require__(5407);
+const scope_1 = __nccwpck_require__(7788);
 var code_2 = __nccwpck_require__(567);
 Object.defineProperty(exports, "_", ({ enumerable: true, get: function () { return code_2._; } }));
 Object.defineProperty(exports, "str", ({ enumerable: true, get: function () { return code_2.str; } }));
@@ -236,7 +236,7 @@ Object.defineProperty(exports, "getProperty", ({ enumerable: true, get: function
 Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function () { return code_2.stringify; } }));
 Object.defineProperty(exports, "regexpCode", ({ enumerable: true, get: function () { return code_2.regexpCode; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return code_2.Name; } }));
-var scope_2 = __nccwpck_require__(5407);
+var scope_2 = __nccwpck_require__(7788);
 Object.defineProperty(exports, "Scope", ({ enumerable: true, get: function () { return scope_2.Scope; } }));
 Object.defineProperty(exports, "ValueScope", ({ enumerable: true, get: function () { return scope_2.ValueScope; } }));
 Object.defineProperty(exports, "ValueScopeName", ({ enumerable: true, get: function () { return scope_2.ValueScopeName; } }));
@@ -922,7 +922,7 @@ function par(x) {
 
 /***/ }),
 
-/***/ 5407:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -1207,7 +1207,7 @@ function extraErrorProps(cxt, { params, message }, keyValues) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.resolveSchema = exports.getCompilingSchema = exports.resolveRef = exports.compileSchema = exports.SchemaEnv = void 0;
 const codegen_1 = __nccwpck_require__(1436);
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const names_1 = __nccwpck_require__(630);
 const resolve_1 = __nccwpck_require__(4090);
 const util_1 = __nccwpck_require__(4464);
@@ -2966,7 +2966,7 @@ Object.defineProperty(exports, "stringify", ({ enumerable: true, get: function (
 Object.defineProperty(exports, "nil", ({ enumerable: true, get: function () { return codegen_1.nil; } }));
 Object.defineProperty(exports, "Name", ({ enumerable: true, get: function () { return codegen_1.Name; } }));
 Object.defineProperty(exports, "CodeGen", ({ enumerable: true, get: function () { return codegen_1.CodeGen; } }));
-const validation_error_1 = __nccwpck_require__(5402);
+const validation_error_1 = __nccwpck_require__(3021);
 const ref_error_1 = __nccwpck_require__(3162);
 const rules_1 = __nccwpck_require__(7353);
 const compile_1 = __nccwpck_require__(2718);
@@ -3630,7 +3630,7 @@ exports["default"] = uri;
 
 /***/ }),
 
-/***/ 5402:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4145,7 +4145,7 @@ const anyOf_1 = __nccwpck_require__(9380);
 const oneOf_1 = __nccwpck_require__(2490);
 const allOf_1 = __nccwpck_require__(9205);
 const if_1 = __nccwpck_require__(8584);
-const thenElse_1 = __nccwpck_require__(9210);
+const thenElse_1 = __nccwpck_require__(6829);
 function getApplicator(draft2020 = false) {
     const applicator = [
         // any
@@ -4570,7 +4570,7 @@ exports["default"] = def;
 
 /***/ }),
 
-/***/ 9210:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -34167,7 +34167,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4583);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5758);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34176,7 +34176,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4583:
+/***/ 5758:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37159,8 +37159,14 @@ class ApiError extends Error {
     }
 }
 const MAX_MESSAGE = 300;
-/** Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body. */
-function apiErrorFrom(method, path, status, body) {
+/** Codes are short (`invalid_client`, `404`); anything longer is not a code. */
+const MAX_CODE = 64;
+/**
+ * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
+ * Any of `secrets` the server echoes back (a token in "invalid token …", say) is replaced by `***`
+ * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ */
+function apiErrorFrom(method, path, status, body, secrets = []) {
     let code = String(status);
     let message = '';
     try {
@@ -37170,8 +37176,9 @@ function apiErrorFrom(method, path, status, body) {
             message = typeof parsed.error_description === 'string' ? parsed.error_description : '';
         }
         else if (parsed.error && typeof parsed.error === 'object') {
-            if (parsed.error.code !== undefined)
-                code = String(parsed.error.code);
+            const c = parsed.error.code;
+            if (typeof c === 'string' || typeof c === 'number')
+                code = String(c);
             message = typeof parsed.error.message === 'string' ? parsed.error.message : '';
             const info = parsed.error.details?.info;
             if (typeof info === 'string' && info && info !== message)
@@ -37183,10 +37190,18 @@ function apiErrorFrom(method, path, status, body) {
     catch {
         // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
     }
-    message = message.replace(/\s+/g, ' ').trim();
-    if (message.length > MAX_MESSAGE)
-        message = `${message.slice(0, MAX_MESSAGE)}…`;
-    return new ApiError(method, path, status, code, message || statusText(status));
+    // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
+    return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
+}
+function redact(text, secrets) {
+    for (const secret of secrets)
+        if (secret)
+            text = text.split(secret).join('***');
+    return text;
+}
+function oneLine(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
 }
 function statusText(status) {
     const known = {
@@ -37338,6 +37353,9 @@ function parseRetryAfter(value, now = Date.now()) {
         return undefined;
     if (/^\s*\d+\s*$/.test(v))
         return Number(v) * 1000;
+    // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
+    if (!/^\s*[A-Za-z]{3}/.test(v))
+        return undefined;
     const date = Date.parse(v);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -37467,8 +37485,13 @@ class client_HttpClient {
                 outcome = e;
             }
             const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status);
-            if (!transient)
+            const safe = (call.idempotent ?? call.method !== 'POST') ||
+                (outcome instanceof NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429);
+            if (!transient || !safe) {
+                if (outcome instanceof NetworkError)
+                    throw outcome;
                 return outcome;
+            }
             const asked = outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
             const delayMs = asked ?? backoffMs(attempt, this.policy);
             const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
@@ -37476,9 +37499,6 @@ class client_HttpClient {
                 if (outcome instanceof NetworkError)
                     throw outcome;
                 return outcome;
-            }
-            if (asked !== undefined && !(outcome instanceof NetworkError) && outcome.status === 429) {
-                this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs);
             }
             this.retries++;
             this.options.onRetry?.({
@@ -37494,15 +37514,7 @@ class client_HttpClient {
     async once(call) {
         let url = call.url;
         for (let hop = 0;; hop++) {
-            const wait = this.pausedUntil - Date.now();
-            if (wait > 0)
-                await sleep(wait);
-            const headers = {
-                'user-agent': this.options.userAgent ?? 'acronis-report-sync',
-                ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
-            };
-            this.requests++;
-            const reply = await this.limiter.run(() => exchange({ method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs }, this.agents));
+            const reply = await this.exchangeWhenAllowed(call, url);
             const location = reply.headers.location;
             if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
                 return reply;
@@ -37511,6 +37523,40 @@ class client_HttpClient {
                 throw new RedirectError(call.url.origin, next.origin);
             url = next;
         }
+    }
+    /** One exchange under the limiter, sent only outside a pause that a 429 asked for. */
+    async exchangeWhenAllowed(call, url) {
+        for (;;) {
+            const wait = this.pausedUntil - Date.now();
+            if (wait > 0)
+                await sleep(wait);
+            // Headers are computed before taking a slot: a token request made inside one could deadlock the limiter.
+            const headers = {
+                'user-agent': this.options.userAgent ?? 'acronis-report-sync',
+                ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
+            };
+            // A 429 may have paused the client while this call queued for a slot: then it gives the slot back and
+            // waits like every other call, rather than going out during the pause the server asked for.
+            const reply = await this.limiter.run(() => {
+                if (this.pausedUntil > Date.now())
+                    return Promise.resolve(undefined);
+                this.requests++;
+                return exchange({ method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs }, this.agents).then((answer) => this.noteRateLimit(answer));
+            });
+            if (reply)
+                return reply;
+        }
+    }
+    /**
+     * Starts the pause a 429 asks for while the exchange still holds its slot, so no queued call slips out
+     * before it. A wait beyond the time budget is not a pause: that request gives up, the others go on.
+     */
+    noteRateLimit(reply) {
+        const asked = reply.status === 429 ? parseRetryAfter(reply.headers['retry-after']) : undefined;
+        if (asked !== undefined && asked <= this.policy.maxElapsedMs) {
+            this.pausedUntil = Math.max(this.pausedUntil, Date.now() + asked);
+        }
+        return reply;
     }
     close() {
         this.agents.destroy();
@@ -37532,6 +37578,8 @@ class TokenSource {
     mask;
     current;
     pending;
+    /** Every secret masked so far, for scrubbing errors that echo one back. */
+    secrets = new Set();
     constructor(http, root, credentials, 
     /** Called with every secret value derived here, before it can reach a log (core.setSecret). */
     mask) {
@@ -37540,12 +37588,12 @@ class TokenSource {
         this.credentials = credentials;
         this.mask = mask;
         if ('token' in credentials) {
-            mask(credentials.token);
+            this.hide(credentials.token);
             this.current = { value: credentials.token, renewAt: Infinity };
         }
         else {
-            mask(credentials.clientSecret);
-            mask(basic(credentials));
+            this.hide(credentials.clientSecret);
+            this.hide(basic(credentials));
         }
     }
     /** A given token cannot be renewed: a 401 with it is final. */
@@ -37562,6 +37610,10 @@ class TokenSource {
             return;
         this.current = undefined;
         await this.fetch();
+    }
+    hide(secret) {
+        this.secrets.add(secret);
+        this.mask(secret);
     }
     fetch() {
         if ('token' in this.credentials)
@@ -37580,9 +37632,12 @@ class TokenSource {
                 accept: 'application/json',
             },
             body: 'grant_type=client_credentials',
+            // Asking twice for a token only costs a token.
+            idempotent: true,
         });
-        if (reply.status !== 200)
-            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body);
+        if (reply.status !== 200) {
+            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets);
+        }
         let body;
         try {
             body = JSON.parse(reply.body);
@@ -37593,15 +37648,18 @@ class TokenSource {
         if (typeof body.access_token !== 'string' || !body.access_token) {
             throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the token response has no access_token');
         }
-        this.mask(body.access_token);
+        this.hide(body.access_token);
+        // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
+        // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
+        // token is then used until a 401 asks for a new one, instead of a token request for every call.
         const now = Date.now();
-        const expiresAt = typeof body.expires_on === 'number'
-            ? body.expires_on * 1000
-            : typeof body.expires_in === 'number'
-                ? now + body.expires_in * 1000
+        const life = typeof body.expires_in === 'number'
+            ? body.expires_in * 1000
+            : typeof body.expires_on === 'number'
+                ? body.expires_on * 1000 - now
                 : Infinity;
-        const margin = Math.min(RENEW_MARGIN_MS, (expiresAt - now) / 8);
-        this.current = { value: body.access_token, renewAt: expiresAt - margin };
+        const renewAt = life > 0 ? now + life - Math.min(RENEW_MARGIN_MS, life / 8) : Infinity;
+        this.current = { value: body.access_token, renewAt };
         return this.current;
     }
 }
@@ -37684,7 +37742,7 @@ class AcronisClient {
             reply = await send(authorization);
         }
         if (reply.status < 200 || reply.status >= 300)
-            throw apiErrorFrom(method, pathOnly, reply.status, reply.body);
+            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.tokens.secrets);
         try {
             return JSON.parse(reply.body);
         }
@@ -37871,8 +37929,6 @@ function failed(r, changes, error) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(2463);
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
@@ -37985,6 +38041,159 @@ function describe(e) {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/config/source.ts
+
+/** Far above any honest use of anchors, far below what a billion-laughs document needs. */
+const MAX_ALIAS_COUNT = 1000;
+const OPTIONS = { uniqueKeys: true, prettyErrors: false };
+function marksOf(entry, base) {
+    if (!(0,dist/* isMap */.jh)(entry))
+        return {};
+    const id = entry.get('id', true);
+    const list = entry.get('recipients', true);
+    return {
+        id: (0,dist/* isNode */.Ll)(id) && id.range ? base + id.range[0] : undefined,
+        recipients: (0,dist/* isSeq */.oP)(list)
+            ? list.items.map((n) => base + ((0,dist/* isNode */.Ll)(n) && n.range ? n.range[0] : 0))
+            : undefined,
+    };
+}
+/**
+ * Parses reports.yaml. A large file of plain block YAML (no anchors, tags or directives, the list last)
+ * is parsed one `reports` entry at a time: yaml holds a whole document's syntax tree and node tree at once, which is
+ * ~200 MB at 10,000 reports, against ~100 MB entry by entry. Anything else, and any error, takes the
+ * whole-document path, which stays the one authority on what a file means and where its errors are.
+ */
+function parseYaml(text) {
+    const fast = byEntry(text);
+    if (fast && !fast.syntax.length && !fast.aliasError)
+        return fast;
+    return whole(text);
+}
+function toData(doc) {
+    try {
+        return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    }
+    catch (e) {
+        return { data: undefined, aliasError: e.message };
+    }
+}
+function syntaxOf(doc, base) {
+    return doc.errors.map((e) => ({ offset: base + e.pos[0], message: e.message.split('\n')[0] }));
+}
+function find(doc, path, key) {
+    const node = path.length ? doc.getIn(path, true) : doc.contents;
+    if (key !== undefined && (0,dist/* isMap */.jh)(node)) {
+        const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === key);
+        if (pair && (0,dist/* isNode */.Ll)(pair.key))
+            return pair.key;
+    }
+    return (0,dist/* isNode */.Ll)(node) ? node : undefined;
+}
+function whole(text) {
+    const doc = (0,dist/* parseDocument */.Tp)(text, OPTIONS);
+    const { data, aliasError } = toData(doc);
+    const list = doc.get('reports', true);
+    return {
+        data,
+        aliasError,
+        syntax: syntaxOf(doc, 0),
+        locate: (path, key) => ({ node: find(doc, path, key), base: 0 }),
+        marks: (0,dist/* isSeq */.oP)(list) ? list.items.map((n) => marksOf(n, 0)) : [],
+    };
+}
+const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/;
+// Anchors, aliases, tags, directives, document markers, tabs: whatever could make an entry mean
+// something other than its own text says. Conservative: a false alarm only costs the whole-file path.
+const NOT_PLAIN = /(^|[\s[{,])[&*!][^\s]|^%|^---|^\.\.\.|\t/m;
+const MIN_ENTRIES_FOR_SPLIT = 200;
+function byEntry(text) {
+    if (NOT_PLAIN.test(text))
+        return undefined;
+    const lines = text.split('\n');
+    const starts = [];
+    let offset = 0;
+    for (const l of lines) {
+        starts.push(offset);
+        offset += l.length + 1;
+    }
+    const head = lines.findIndex((l) => TOP_LEVEL_REPORTS.test(l));
+    if (head < 0 || lines.findIndex((l, i) => i > head && TOP_LEVEL_REPORTS.test(l)) >= 0)
+        return undefined;
+    // The block: every line after `reports:` to the end of the file (the shape `export` writes). Entries
+    // start at `- ` on the block's indentation; anything else there means the shape is not plain.
+    let indent = -1;
+    const entries = [];
+    for (let i = head + 1; i < lines.length; i++) {
+        const l = lines[i];
+        const content = l.trimStart();
+        if (!content || content.startsWith('#'))
+            continue;
+        const col = l.length - content.length;
+        if (indent < 0) {
+            if (!/^-( |$)/.test(content))
+                return undefined;
+            indent = col;
+        }
+        if (col < indent || (col === 0 && !content.startsWith('-')))
+            return undefined;
+        if (col === indent) {
+            if (!/^-( |$)/.test(content))
+                return undefined;
+            entries.push(i);
+        }
+    }
+    if (entries.length < MIN_ENTRIES_FOR_SPLIT)
+        return undefined;
+    // The head (comments, version, `reports:`) parses alone, with the offsets it has in the file.
+    const blockStart = starts[head + 1] ?? text.length;
+    const blockEnd = text.length;
+    const rest = (0,dist/* parseDocument */.Tp)(text.slice(0, blockStart), OPTIONS);
+    // Each entry's document lives only while its data and marks are taken: holding 10,000 of them would
+    // cost what parsing entry by entry saves. An error's place is found by parsing its entry again.
+    const texts = [];
+    const syntax = syntaxOf(rest, 0);
+    const items = [];
+    const marks = [];
+    let aliasError;
+    entries.forEach((line, n) => {
+        const from = starts[line];
+        const to = n + 1 < entries.length ? starts[entries[n + 1]] : blockEnd;
+        texts.push({ from, to });
+        const doc = (0,dist/* parseDocument */.Tp)(text.slice(from, to), OPTIONS);
+        syntax.push(...syntaxOf(doc, from));
+        const item = toData(doc);
+        aliasError ??= item.aliasError;
+        items.push(...(Array.isArray(item.data) ? item.data : [item.data]));
+        const seq = doc.contents;
+        marks.push(marksOf((0,dist/* isSeq */.oP)(seq) ? seq.items[0] : undefined, from));
+    });
+    const top = toData(rest);
+    aliasError = top.aliasError ?? aliasError;
+    const data = top.data && typeof top.data === 'object' && !Array.isArray(top.data)
+        ? { ...top.data, reports: items }
+        : top.data;
+    return {
+        data,
+        syntax,
+        aliasError,
+        marks,
+        locate(path, key) {
+            if (path[0] !== 'reports' || path.length < 2)
+                return { node: find(rest, path, key), base: 0 };
+            const span = texts[path[1]];
+            if (!span)
+                return { base: 0 };
+            const piece = { doc: (0,dist/* parseDocument */.Tp)(text.slice(span.from, span.to), OPTIONS), base: span.from };
+            const seq = piece.doc.contents;
+            const node = path.length === 2 && !key ? ((0,dist/* isSeq */.oP)(seq) ? seq.items[0] : undefined) : undefined;
+            return { node: (0,dist/* isNode */.Ll)(node) ? node : find(piece.doc, [0, ...path.slice(2)], key), base: piece.base };
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/config/load.ts
 
 
@@ -37992,8 +38201,6 @@ function describe(e) {
 
 /** Large providers declare thousands of reports (~250 bytes each); anything near this is not a config. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
-/** Far above any honest use of anchors, far below what a billion-laughs document needs. */
-const MAX_ALIAS_COUNT = 1000;
 /** Reads and validates reports.yaml; throws ConfigErrors listing every problem, or returns the desired state. */
 async function loadConfig(file, displayName = file) {
     const top = { file: displayName, line: 1, column: 1 };
@@ -38022,42 +38229,52 @@ async function loadConfig(file, displayName = file) {
 }
 /** Parses and validates the text of reports.yaml (pure: no I/O). */
 function parseConfig(text, file) {
-    const lines = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-    const at = (offset, end) => {
-        const p = lines.linePos(offset);
-        const ref = { file, line: p.line, column: p.col };
-        if (end !== undefined) {
-            const q = lines.linePos(end);
-            ref.endLine = q.line;
-            ref.endColumn = q.col;
-        }
-        return ref;
+    const at = positions(text, file);
+    const source = parseYaml(text);
+    if (source.syntax.length) {
+        throw new ConfigErrors(source.syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message}`, at(e.offset))));
+    }
+    if (source.aliasError) {
+        throw new ConfigErrors([new ConfigError('alias-limit', `YAML aliases: ${source.aliasError}`, at(0))]);
+    }
+    const place = (path, key) => {
+        const { node, base } = source.locate(path, key);
+        return node?.range ? at(base + node.range[0], base + node.range[1]) : at(0);
     };
-    const syntax = doc.errors.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message.split('\n')[0]}`, at(e.pos[0])));
-    if (syntax.length)
-        throw new ConfigErrors(syntax);
-    let data;
-    try {
-        data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (e) {
-        // yaml refuses documents whose aliases expand past maxAliasCount (the "billion laughs" attack).
-        throw new ConfigErrors([new ConfigError('alias-limit', `YAML aliases: ${e.message}`, at(0))]);
-    }
-    const errors = checkSchema(data ?? null).map((p) => {
-        const node = nodeAt(doc, p.path, p.key);
-        const range = node?.range;
-        return new ConfigError(p.code, p.message, range ? at(range[0], range[1]) : at(0), dotted(p.path, p.key));
-    });
-    errors.push(...duplicateIds(doc, data, at));
+    const errors = checkSchema(source.data ?? null).map((p) => new ConfigError(p.code, p.message, place(p.path, p.key), dotted(p.path, p.key)));
+    errors.push(...duplicateIds(source.data, place));
     if (errors.length)
         throw new ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column));
-    const reports = toDesired(doc, data, at);
+    const reports = source.data.reports.map((raw, i) => toDesired(raw, source.marks[i], at));
     return { file, reports };
 }
+/** 1-based line and column of a file offset, as annotations want them. */
+function positions(text, file) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    const pos = (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return { line: lo + 1, column: offset - starts[lo] + 1 };
+    };
+    return (offset, end) => {
+        const p = pos(offset);
+        if (end === undefined)
+            return { file, ...p };
+        const q = pos(end);
+        return { file, ...p, endLine: q.line, endColumn: q.column };
+    };
+}
 /** Two entries for one report would fight each other; found even when other entries have errors. */
-function duplicateIds(doc, data, at) {
+function duplicateIds(data, place) {
     const reports = data?.reports;
     if (!Array.isArray(reports))
         return [];
@@ -38067,45 +38284,26 @@ function duplicateIds(doc, data, at) {
         const id = r?.id;
         if (typeof id !== 'string')
             return;
-        const key = id.toLowerCase();
-        const node = doc.getIn(['reports', i, 'id'], true);
-        const here = (0,dist/* isNode */.Ll)(node) && node.range ? at(node.range[0]) : at(0);
-        const seen = first.get(key);
+        const here = place(['reports', i, 'id']);
+        const seen = first.get(id.toLowerCase());
         if (seen === undefined)
-            first.set(key, here.line);
-        else
-            errors.push(new ConfigError('duplicate-id', `duplicate report id ${id} (first declared at line ${seen})`, here, `reports[${i}].id`));
+            first.set(id.toLowerCase(), here.line);
+        else {
+            const message = `duplicate report id ${id} (first declared at line ${seen})`;
+            errors.push(new ConfigError('duplicate-id', message, here, `reports[${i}].id`));
+        }
     });
     return errors;
 }
-function toDesired(doc, data, at) {
-    const seq = doc.get('reports', true);
-    const items = (0,dist/* isSeq */.oP)(seq) ? seq.items : [];
-    return data.reports.map((raw, i) => {
-        const node = items[i];
-        const idNode = (0,dist/* isMap */.jh)(node) ? node.get('id', true) : undefined;
-        const start = ((0,dist/* isNode */.Ll)(idNode) && idNode.range) || ((0,dist/* isNode */.Ll)(node) && node.range) || [0, 0];
-        const r = {
-            ...raw,
-            id: String(raw.id).toLowerCase(),
-            at: at(start[0]),
-        };
-        const recipients = (0,dist/* isMap */.jh)(node) ? node.get('recipients', true) : undefined;
-        if ((0,dist/* isSeq */.oP)(recipients)) {
-            r.recipientsAt = recipients.items.map((n) => at((0,dist/* isNode */.Ll)(n) && n.range ? n.range[0] : start[0]));
-        }
-        return r;
-    });
-}
-/** The YAML node at a path; for an unknown key, the key's own node so the annotation lands on it. */
-function nodeAt(doc, path, key) {
-    const node = path.length ? doc.getIn(path, true) : doc.contents;
-    if (key !== undefined && (0,dist/* isMap */.jh)(node)) {
-        const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && (0,dist/* isScalar */.jn)(p.key) && String(p.key.value) === key);
-        if (pair && (0,dist/* isNode */.Ll)(pair.key))
-            return pair.key;
-    }
-    return (0,dist/* isNode */.Ll)(node) ? node : undefined;
+function toDesired(raw, marks, at) {
+    const r = {
+        ...raw,
+        id: String(raw.id).toLowerCase(),
+        at: at(marks?.id ?? 0),
+    };
+    if (marks?.recipients)
+        r.recipientsAt = marks.recipients.map((offset) => at(offset));
+    return r;
 }
 function dotted(path, key) {
     const all = key === undefined ? path : [...path, key];
@@ -38136,7 +38334,7 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     if (names.length) {
         const tenantId = await tenant();
         if (!tenantId) {
-            throw new Error('recipients given by login or email need the tenant: set tenant-id when using a token');
+            throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
         }
         const found = await mapLimit(names, concurrency, async (name) => {
             const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
@@ -38313,7 +38511,7 @@ async function upsertComment(pr, token, marker, body, timeoutMs) {
             body: payload === undefined ? undefined : JSON.stringify(payload),
         });
         if (reply.status >= 300)
-            throw apiErrorFrom(method, url.pathname, reply.status, reply.body);
+            throw apiErrorFrom(method, url.pathname, reply.status, reply.body, [token]);
         return reply;
     };
     try {
@@ -38436,7 +38634,7 @@ const ROW_BUDGET_CHARS = 900 * 1024; // rows may hold multi-byte characters: sta
 /** The job summary: heading with mode and counts, then one row per declared report. */
 function renderSummary(run) {
     const c = countOutcomes(run.outcomes);
-    const verb = run.mode === 'plan' ? 'to update' : 'updated';
+    const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
@@ -38625,11 +38823,9 @@ function apiRoot(baseUrl) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/inputs.ts
 
 
-
-const settings_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 class InputError extends Error {
     constructor(message) {
@@ -38637,14 +38833,96 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-// Defaults repeat action.yml's: the runner fills them in, but a caller that sets no INPUT_* must not break.
-function integer(name, min, max, fallback) {
-    const raw = getInput(name).trim() || String(fallback);
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-        throw new InputError(`${name}: "${raw}" is not allowed; expected a whole number from ${min} to ${max}`);
+const inputs_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
+function settingsFrom(raw, ctx) {
+    const label = ctx.label ?? ((name) => name);
+    const text = (name) => raw[name]?.trim() ?? '';
+    // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
+    const integer = (name, min, max, fallback) => {
+        const value = text(name) || String(fallback);
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new InputError(`${label(name)}: "${value}" is not allowed; expected a whole number from ${min} to ${max}`);
+        }
+        return Number(value);
+    };
+    const mode = () => {
+        const value = text('mode') || 'auto';
+        if (value === 'plan' || value === 'apply' || value === 'validate')
+            return { mode: value, reason: `mode: ${value}` };
+        if (value !== 'auto')
+            throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
+        const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+        return {
+            mode: pr ? 'plan' : 'apply',
+            reason: `mode: auto, ${ctx.eventName || 'no'} event → ${pr ? 'plan' : 'apply'}`,
+        };
+    };
+    const maxChanges = () => {
+        const value = text('max-changes');
+        if (!value)
+            return undefined;
+        const m = /^(\d+)(%?)$/.exec(value);
+        if (!m || (m[2] && Number(m[1]) > 100)) {
+            throw new InputError(`${label('max-changes')}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
+        }
+        return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
+    };
+    const credentials = () => {
+        const token = text('token');
+        const clientId = text('client-id');
+        const clientSecret = text('client-secret');
+        const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
+        if (token && (clientId || clientSecret)) {
+            throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
+        }
+        if (token)
+            return { token };
+        if (!clientId || !clientSecret) {
+            throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
+        }
+        return { clientId, clientSecret };
+    };
+    const config = text('config') || 'reports.yaml';
+    const configPath = external_node_path_default().resolve(ctx.workspace, config);
+    const { mode: m, reason } = mode();
+    const online = m !== 'validate';
+    const base = text('base-url');
+    if (online && !base)
+        throw new InputError(`${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
+    const tenantId = text('tenant-id') || undefined;
+    if (tenantId && !inputs_UUID.test(tenantId))
+        throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
+    let root;
+    try {
+        root = online ? apiRoot(base) : undefined;
     }
-    return Number(raw);
+    catch (e) {
+        throw new InputError(e.message);
+    }
+    return {
+        configPath,
+        configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
+        mode: m,
+        modeReason: reason,
+        apiRoot: root,
+        credentials: online ? credentials() : undefined,
+        concurrency: integer('concurrency', 1, 64, 8),
+        timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+        failOnDrift: raw['fail-on-drift'] ?? false,
+        maxChanges: maxChanges(),
+        githubToken: raw['github-token'] ?? '',
+        prComment: raw['pr-comment'] ?? true,
+        tenantId,
+        eventName: ctx.eventName,
+    };
 }
+
+;// CONCATENATED MODULE: ./src/settings.ts
+
+
+// The checks live in inputs.ts, shared with the command line (which must not load @actions/core).
+
 function settings_boolean(name, fallback) {
     if (!getInput(name).trim())
         return fallback;
@@ -38655,43 +38933,7 @@ function settings_boolean(name, fallback) {
         throw new InputError(`${name}: "${getInput(name)}" is not allowed; expected true or false`);
     }
 }
-function mode(env) {
-    const raw = getInput('mode').trim() || 'auto';
-    if (raw === 'plan' || raw === 'apply' || raw === 'validate')
-        return { mode: raw, reason: `mode: ${raw}` };
-    if (raw !== 'auto')
-        throw new InputError(`mode: "${raw}" is not allowed; expected auto, plan, apply or validate`);
-    const event = env.GITHUB_EVENT_NAME ?? '';
-    const pr = event === 'pull_request' || event === 'pull_request_target';
-    return {
-        mode: pr ? 'plan' : 'apply',
-        reason: `mode: auto, ${event || 'no'} event → ${pr ? 'plan' : 'apply'}`,
-    };
-}
-function maxChanges() {
-    const raw = getInput('max-changes').trim();
-    if (!raw)
-        return undefined;
-    const m = /^(\d+)(%?)$/.exec(raw);
-    if (!m || (m[2] && Number(m[1]) > 100)) {
-        throw new InputError(`max-changes: "${raw}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
-    }
-    return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
-}
-function credentials() {
-    const token = getInput('token');
-    const clientId = getInput('client-id').trim();
-    const clientSecret = getInput('client-secret');
-    if (token && (clientId || clientSecret)) {
-        throw new InputError('set either token, or client-id and client-secret, not both');
-    }
-    if (token)
-        return { token };
-    if (!clientId || !clientSecret) {
-        throw new InputError(`credentials: ${clientId ? 'client-secret is empty' : 'client-id is empty'}; set client-id and client-secret (or token)`);
-    }
-    return { clientId, clientSecret };
-}
+/** The action's inputs: the only place that calls core.getInput*. */
 function readSettings(env = process.env) {
     // Mask first: a message about a bad input below must not be able to print a secret.
     for (const secret of ['client-secret', 'token', 'github-token']) {
@@ -38699,40 +38941,26 @@ function readSettings(env = process.env) {
         if (v)
             core_setSecret(v);
     }
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const config = getInput('config').trim() || 'reports.yaml';
-    const configPath = external_node_path_default().resolve(workspace, config);
-    const { mode: m, reason } = mode(env);
-    const online = m !== 'validate';
-    const base = getInput('base-url').trim();
-    if (online && !base)
-        throw new InputError('base-url is required (e.g. https://eu2-cloud.acronis.com) unless mode is validate');
-    const tenantId = getInput('tenant-id').trim() || undefined;
-    if (tenantId && !settings_UUID.test(tenantId))
-        throw new InputError(`tenant-id: "${tenantId}" is not a UUID`);
-    let root;
-    try {
-        root = online ? apiRoot(base) : undefined;
-    }
-    catch (e) {
-        throw new InputError(e.message);
-    }
-    return {
-        configPath,
-        configName: external_node_path_default().relative(workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
-        mode: m,
-        modeReason: reason,
-        apiRoot: root,
-        credentials: online ? credentials() : undefined,
-        concurrency: integer('concurrency', 1, 64, 8),
-        timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
-        failOnDrift: settings_boolean('fail-on-drift', false),
-        maxChanges: maxChanges(),
-        githubToken: getInput('github-token'),
-        prComment: settings_boolean('pr-comment', true),
-        tenantId,
+    const names = [
+        'config',
+        'mode',
+        'base-url',
+        'client-id',
+        'client-secret',
+        'token',
+        'concurrency',
+        'timeout-seconds',
+        'max-changes',
+        'tenant-id',
+        'github-token',
+    ];
+    const raw = Object.fromEntries(names.map((name) => [name, getInput(name)]));
+    raw['fail-on-drift'] = settings_boolean('fail-on-drift', false);
+    raw['pr-comment'] = settings_boolean('pr-comment', true);
+    return settingsFrom(raw, {
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
         eventName: env.GITHUB_EVENT_NAME ?? '',
-    };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -40903,9 +41131,9 @@ exports.composeCollection = composeCollection;
 
 
 
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
@@ -40959,7 +41187,7 @@ var Alias = __nccwpck_require__(4065);
 var identity = __nccwpck_require__(1127);
 var composeCollection = __nccwpck_require__(7349);
 var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
@@ -41164,11 +41392,11 @@ exports.composeScalar = composeScalar;
 
 var node_process = __nccwpck_require__(932);
 var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var identity = __nccwpck_require__(1127);
 var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -41775,7 +42003,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 5407:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -41830,7 +42058,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var YAMLMap = __nccwpck_require__(4454);
 var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 var resolveProps = __nccwpck_require__(4631);
 var utilContainsNewline = __nccwpck_require__(9499);
 var utilMapIncludes = __nccwpck_require__(1187);
@@ -42043,7 +42271,7 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 
 var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var resolveEnd = __nccwpck_require__(5407);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -42548,7 +42776,7 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 5402:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -42559,7 +42787,7 @@ var identity = __nccwpck_require__(1127);
 var Pair = __nccwpck_require__(7165);
 var toJS = __nccwpck_require__(6424);
 var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
+var stringifyDocument = __nccwpck_require__(9210);
 var anchors = __nccwpck_require__(1596);
 var applyReviver = __nccwpck_require__(3661);
 var createNode = __nccwpck_require__(2404);
@@ -43397,7 +43625,7 @@ var __webpack_unused_export__;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var Schema = __nccwpck_require__(5840);
 var errors = __nccwpck_require__(1464);
 var Alias = __nccwpck_require__(4065);
@@ -43436,7 +43664,7 @@ __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
-exports.HN = lineCounter.LineCounter;
+__webpack_unused_export__ = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
@@ -46615,7 +46843,7 @@ exports.Parser = Parser;
 
 
 var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
+var Document = __nccwpck_require__(5402);
 var errors = __nccwpck_require__(1464);
 var log = __nccwpck_require__(7249);
 var identity = __nccwpck_require__(1127);
@@ -48451,7 +48679,7 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 9210:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 

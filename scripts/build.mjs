@@ -18,7 +18,7 @@ async function put(file, content) {
   const tmp = `${target}.${process.pid}.tmp`
   await writeFile(tmp, content)
   // The CLI bundle starts with a shebang: make it runnable as ./dist/cli.js too.
-  if (content.startsWith('#!')) await chmod(tmp, 0o755)
+  if (typeof content === 'string' && content.startsWith('#!')) await chmod(tmp, 0o755)
   await rename(tmp, target)
 }
 

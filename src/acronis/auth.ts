@@ -20,6 +20,8 @@ const RENEW_MARGIN_MS = 15 * 60 * 1000
 export class TokenSource {
   private current?: Token
   private pending?: Promise<Token>
+  /** Every secret masked so far, for scrubbing errors that echo one back. */
+  readonly secrets = new Set<string>()
 
   constructor(
     private readonly http: HttpClient,
@@ -29,11 +31,11 @@ export class TokenSource {
     private readonly mask: (secret: string) => void,
   ) {
     if ('token' in credentials) {
-      mask(credentials.token)
+      this.hide(credentials.token)
       this.current = { value: credentials.token, renewAt: Infinity }
     } else {
-      mask(credentials.clientSecret)
-      mask(basic(credentials))
+      this.hide(credentials.clientSecret)
+      this.hide(basic(credentials))
     }
   }
 
@@ -54,6 +56,11 @@ export class TokenSource {
     await this.fetch()
   }
 
+  private hide(secret: string): void {
+    this.secrets.add(secret)
+    this.mask(secret)
+  }
+
   private fetch(): Promise<Token> {
     if ('token' in this.credentials) return Promise.resolve(this.current!)
     this.pending ??= this.request(this.credentials).finally(() => (this.pending = undefined))
@@ -71,8 +78,12 @@ export class TokenSource {
         accept: 'application/json',
       },
       body: 'grant_type=client_credentials',
+      // Asking twice for a token only costs a token.
+      idempotent: true,
     })
-    if (reply.status !== 200) throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body)
+    if (reply.status !== 200) {
+      throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets)
+    }
     let body: { access_token?: unknown; expires_on?: unknown; expires_in?: unknown }
     try {
       body = JSON.parse(reply.body) as typeof body
@@ -88,16 +99,19 @@ export class TokenSource {
         'the token response has no access_token',
       )
     }
-    this.mask(body.access_token)
+    this.hide(body.access_token)
+    // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
+    // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
+    // token is then used until a 401 asks for a new one, instead of a token request for every call.
     const now = Date.now()
-    const expiresAt =
-      typeof body.expires_on === 'number'
-        ? body.expires_on * 1000
-        : typeof body.expires_in === 'number'
-          ? now + body.expires_in * 1000
+    const life =
+      typeof body.expires_in === 'number'
+        ? body.expires_in * 1000
+        : typeof body.expires_on === 'number'
+          ? body.expires_on * 1000 - now
           : Infinity
-    const margin = Math.min(RENEW_MARGIN_MS, (expiresAt - now) / 8)
-    this.current = { value: body.access_token, renewAt: expiresAt - margin }
+    const renewAt = life > 0 ? now + life - Math.min(RENEW_MARGIN_MS, life / 8) : Infinity
+    this.current = { value: body.access_token, renewAt }
     return this.current
   }
 }

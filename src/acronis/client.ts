@@ -115,7 +115,7 @@ export class AcronisClient {
       reply = await send(authorization)
     }
     if (reply.status < 200 || reply.status >= 300)
-      throw apiErrorFrom(method, pathOnly, reply.status, reply.body)
+      throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.tokens.secrets)
     try {
       return JSON.parse(reply.body) as T
     } catch {

@@ -23,9 +23,21 @@ export class ApiError extends Error {
 }
 
 const MAX_MESSAGE = 300
+/** Codes are short (`invalid_client`, `404`); anything longer is not a code. */
+const MAX_CODE = 64
 
-/** Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body. */
-export function apiErrorFrom(method: string, path: string, status: number, body: string): ApiError {
+/**
+ * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
+ * Any of `secrets` the server echoes back (a token in "invalid token …", say) is replaced by `***`
+ * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ */
+export function apiErrorFrom(
+  method: string,
+  path: string,
+  status: number,
+  body: string,
+  secrets: Iterable<string> = [],
+): ApiError {
   let code = String(status)
   let message = ''
   try {
@@ -38,7 +50,8 @@ export function apiErrorFrom(method: string, path: string, status: number, body:
       code = parsed.error
       message = typeof parsed.error_description === 'string' ? parsed.error_description : ''
     } else if (parsed.error && typeof parsed.error === 'object') {
-      if (parsed.error.code !== undefined) code = String(parsed.error.code)
+      const c = parsed.error.code
+      if (typeof c === 'string' || typeof c === 'number') code = String(c)
       message = typeof parsed.error.message === 'string' ? parsed.error.message : ''
       const info = parsed.error.details?.info
       if (typeof info === 'string' && info && info !== message) message += message ? ` (${info})` : info
@@ -46,9 +59,24 @@ export function apiErrorFrom(method: string, path: string, status: number, body:
   } catch {
     // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
   }
-  message = message.replace(/\s+/g, ' ').trim()
-  if (message.length > MAX_MESSAGE) message = `${message.slice(0, MAX_MESSAGE)}…`
-  return new ApiError(method, path, status, code, message || statusText(status))
+  // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
+  return new ApiError(
+    method,
+    path,
+    status,
+    oneLine(redact(code, secrets), MAX_CODE) || String(status),
+    oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status),
+  )
+}
+
+function redact(text: string, secrets: Iterable<string>): string {
+  for (const secret of secrets) if (secret) text = text.split(secret).join('***')
+  return text
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length > max ? `${line.slice(0, max)}…` : line
 }
 
 function statusText(status: number): string {

@@ -66,7 +66,7 @@ export async function upsertComment(
       headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' },
       body: payload === undefined ? undefined : JSON.stringify(payload),
     })
-    if (reply.status >= 300) throw apiErrorFrom(method, url.pathname, reply.status, reply.body)
+    if (reply.status >= 300) throw apiErrorFrom(method, url.pathname, reply.status, reply.body, [token])
     return reply
   }
   try {

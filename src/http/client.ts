@@ -7,6 +7,11 @@ export interface Call {
   method: string
   url: URL
   headers?: Record<string, string> | (() => Promise<Record<string, string>>)
+  /**
+   * Whether sending it twice does no harm. Default: every method but POST. A call that is not is
+   * retried only where it cannot have arrived: a 429, or a connection that was refused.
+   */
+  idempotent?: boolean
   body?: string
 }
 
@@ -76,7 +81,13 @@ export class HttpClient {
         outcome = e
       }
       const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status)
-      if (!transient) return outcome as Reply
+      const safe =
+        (call.idempotent ?? call.method !== 'POST') ||
+        (outcome instanceof NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429)
+      if (!transient || !safe) {
+        if (outcome instanceof NetworkError) throw outcome
+        return outcome
+      }
       const asked =
         outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after'])
       const delayMs = asked ?? backoffMs(attempt, this.policy)
@@ -84,9 +95,6 @@ export class HttpClient {
       if (attempt >= this.policy.maxAttempts || late) {
         if (outcome instanceof NetworkError) throw outcome
         return outcome
-      }
-      if (asked !== undefined && !(outcome instanceof NetworkError) && outcome.status === 429) {
-        this.pausedUntil = Math.max(this.pausedUntil, Date.now() + delayMs)
       }
       this.retries++
       this.options.onRetry?.({
@@ -103,25 +111,49 @@ export class HttpClient {
   private async once(call: Call): Promise<Reply> {
     let url = call.url
     for (let hop = 0; ; hop++) {
-      const wait = this.pausedUntil - Date.now()
-      if (wait > 0) await sleep(wait)
-      const headers = {
-        'user-agent': this.options.userAgent ?? 'acronis-report-sync',
-        ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
-      }
-      this.requests++
-      const reply = await this.limiter.run(() =>
-        exchange(
-          { method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs },
-          this.agents,
-        ),
-      )
+      const reply = await this.exchangeWhenAllowed(call, url)
       const location = reply.headers.location
       if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS) return reply
       const next = new URL(location, url)
       if (next.origin !== call.url.origin) throw new RedirectError(call.url.origin, next.origin)
       url = next
     }
+  }
+
+  /** One exchange under the limiter, sent only outside a pause that a 429 asked for. */
+  private async exchangeWhenAllowed(call: Call, url: URL): Promise<Reply> {
+    for (;;) {
+      const wait = this.pausedUntil - Date.now()
+      if (wait > 0) await sleep(wait)
+      // Headers are computed before taking a slot: a token request made inside one could deadlock the limiter.
+      const headers = {
+        'user-agent': this.options.userAgent ?? 'acronis-report-sync',
+        ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
+      }
+      // A 429 may have paused the client while this call queued for a slot: then it gives the slot back and
+      // waits like every other call, rather than going out during the pause the server asked for.
+      const reply = await this.limiter.run(() => {
+        if (this.pausedUntil > Date.now()) return Promise.resolve(undefined)
+        this.requests++
+        return exchange(
+          { method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs },
+          this.agents,
+        ).then((answer) => this.noteRateLimit(answer))
+      })
+      if (reply) return reply
+    }
+  }
+
+  /**
+   * Starts the pause a 429 asks for while the exchange still holds its slot, so no queued call slips out
+   * before it. A wait beyond the time budget is not a pause: that request gives up, the others go on.
+   */
+  private noteRateLimit(reply: Reply): Reply {
+    const asked = reply.status === 429 ? parseRetryAfter(reply.headers['retry-after']) : undefined
+    if (asked !== undefined && asked <= this.policy.maxElapsedMs) {
+      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + asked)
+    }
+    return reply
   }
 
   close(): void {

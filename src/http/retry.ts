@@ -29,6 +29,8 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const v = Array.isArray(value) ? value[0] : value
   if (v === undefined || v.trim() === '') return undefined
   if (/^\s*\d+\s*$/.test(v)) return Number(v) * 1000
+  // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
+  if (!/^\s*[A-Za-z]{3}/.test(v)) return undefined
   const date = Date.parse(v)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }

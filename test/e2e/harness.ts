@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -8,13 +8,31 @@ import { parse } from 'yaml'
 const root = path.resolve(import.meta.dirname, '../..')
 export const DIST = path.join(root, 'dist/index.js')
 
-/** The Node versions the bundle must run on: this machine's (20) and the runners' (24, from npm). */
-export const NODES: { name: string; bin: string }[] = [
-  { name: `node ${process.versions.node.split('.')[0]}`, bin: process.execPath },
-  ...(existsSync(path.join(root, 'node_modules/.bin/node'))
-    ? [{ name: 'node 24', bin: path.join(root, 'node_modules/.bin/node') }]
-    : []),
-]
+/**
+ * The Node versions the bundle must run on: the machine's own (20 here) and the runners' (24, from npm).
+ * `npm test` puts node_modules/.bin first on PATH, so vitest itself may run on either: look for both.
+ */
+function findNodes(): { name: string; bin: string }[] {
+  const candidates = [
+    process.execPath,
+    path.join(root, 'node_modules/.bin/node'),
+    ...(process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((dir) => dir && !dir.includes('node_modules'))
+      .map((dir) => path.join(dir, 'node')),
+  ].filter((bin) => existsSync(bin))
+  const byMajor = new Map<string, string>()
+  for (const bin of candidates) {
+    const major = execFileSync(bin, ['-p', 'process.versions.node.split(".")[0]'], {
+      encoding: 'utf8',
+    }).trim()
+    if (!byMajor.has(major)) byMajor.set(major, bin)
+  }
+  return [...byMajor]
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([major, bin]) => ({ name: `node ${major}`, bin }))
+}
+export const NODES = findNodes()
 
 /** Input defaults from action.yml, as the runner fills them in. */
 const defaults: Record<string, string> = Object.fromEntries(

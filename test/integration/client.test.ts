@@ -1,0 +1,379 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Credentials } from '../../src/acronis/auth.js'
+import { AcronisClient, type ClientOptions } from '../../src/acronis/client.js'
+import { ApiError } from '../../src/acronis/errors.js'
+import { apiRoot } from '../../src/acronis/url.js'
+import { backoffMs, DEFAULT_RETRY, parseRetryAfter } from '../../src/http/retry.js'
+import {
+  startSimulator,
+  type LoggedRequest,
+  type Simulator,
+  type SimulatorOptions,
+} from '../simulator/index.js'
+
+let open: { close(): unknown }[] = []
+afterEach(async () => {
+  await Promise.all(open.map((o) => o.close()))
+  open = []
+})
+
+/** Short delays keep the file fast; a test that is about the delays sets its own. */
+const FAST = { baseDelayMs: 5, maxDelayMs: 20 }
+
+async function setup(options: Partial<ClientOptions> = {}, sim?: SimulatorOptions, useToken = false) {
+  const s = await startSimulator(sim)
+  const tenant = s.addTenant()
+  const c = s.addClient({ tenantId: tenant.id })
+  const masked: string[] = []
+  const credentials: Credentials = useToken
+    ? { token: s.issueToken(c.clientId) }
+    : { clientId: c.clientId, clientSecret: c.secret }
+  const client = new AcronisClient(apiRoot(s.url), credentials, {
+    concurrency: 4,
+    timeoutMs: 2000,
+    retry: FAST,
+    mask: (v) => masked.push(v),
+    ...options,
+  })
+  open.push(s, client)
+  const report = () => s.addReport({ parameters: { tenant_id: tenant.id } })
+  return { sim: s, client, report, masked, clientId: c.clientId, secret: c.secret }
+}
+
+const to = (sim: Simulator, method: string, path: string) =>
+  sim.requests.filter((r) => r.method === method && r.path === `/api/2${path}`)
+const tokenRequests = (sim: Simulator) => to(sim, 'POST', '/idp/token')
+const gap = (a: LoggedRequest, b: LoggedRequest) => b.startedAt - a.startedAt
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected the call to fail'),
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(ApiError)
+      return e as ApiError
+    },
+  )
+
+describe('retries', () => {
+  it('retries 408, 429, 500, 502, 503 and 504 on GET and PUT, counting every attempt', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    for (const status of [408, 429, 500]) sim.inject({ method: 'GET', path: `/reports/${r.id}`, status })
+    for (const status of [502, 503, 504]) sim.inject({ method: 'PUT', path: `/reports/${r.id}`, status })
+    await client.authenticate()
+    expect((await client.getReport(r.id)).id).toBe(r.id)
+    expect((await client.updateReport(r.id, { schedule: { enabled: false } })).schedule.enabled).toBe(false)
+    expect(to(sim, 'GET', `/reports/${r.id}`).map((q) => q.status)).toEqual([408, 429, 500, 200])
+    expect(to(sim, 'PUT', `/reports/${r.id}`).map((q) => q.status)).toEqual([502, 503, 504, 200])
+    expect(client.http.retries).toBe(6)
+    expect(client.http.requests).toBe(9) // the token, six failures, two successes
+  })
+
+  it('gives up after maxAttempts with the last status', async () => {
+    const { sim, client, report } = await setup({ retry: { ...FAST, maxAttempts: 3 } })
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, status: 502, times: 2 })
+    sim.inject({ path: `/reports/${r.id}`, status: 503, times: Infinity })
+    const e = await failure(client.getReport(r.id))
+    expect([e.status, e.method, e.path]).toEqual([503, 'GET', `/reports/${r.id}`])
+    expect(to(sim, 'GET', `/reports/${r.id}`)).toHaveLength(3)
+  })
+
+  it('stops retrying when the time budget of a request is spent', async () => {
+    const { sim, client, report } = await setup({
+      retry: { maxAttempts: 1000, maxElapsedMs: 400, baseDelayMs: 40, maxDelayMs: 40 },
+    })
+    const r = report()
+    await client.authenticate()
+    sim.inject({ path: `/reports/${r.id}`, status: 500, times: Infinity })
+    expect((await failure(client.getReport(r.id))).status).toBe(500)
+    const gets = to(sim, 'GET', `/reports/${r.id}`)
+    expect(gets.length).toBeGreaterThan(3)
+    expect(gets.length).toBeLessThan(25)
+    expect(gap(gets[0]!, gets.at(-1)!)).toBeLessThanOrEqual(400)
+  })
+
+  it('does not wait for a Retry-After beyond the time budget: it answers the failure at once', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, status: 503, retryAfter: 3600, times: Infinity })
+    const e = await failure(client.getReport(r.id))
+    expect(e.status).toBe(503)
+    expect(to(sim, 'GET', `/reports/${r.id}`)).toHaveLength(1)
+  })
+
+  it.each([400, 403, 404, 409, 415])('does not retry %i', async (status) => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, status })
+    const e = await failure(client.updateReport(r.id, { schedule: { enabled: false } }))
+    expect([e.status, e.code]).toEqual([status, String(status)])
+    expect(to(sim, 'PUT', `/reports/${r.id}`)).toHaveLength(1)
+    expect(client.http.retries).toBe(0)
+  })
+
+  it('retries a connection reset and a PUT that timed out', async () => {
+    const { sim, client, report } = await setup({ timeoutMs: 200 })
+    const r = report()
+    sim.inject({ method: 'PUT', path: `/reports/${r.id}`, reset: true })
+    sim.inject({ method: 'PUT', path: `/reports/${r.id}`, hang: true })
+    const after = await client.updateReport(r.id, { schedule: { enabled: false } })
+    expect(after.schedule.enabled).toBe(false)
+    const puts = to(sim, 'PUT', `/reports/${r.id}`)
+    expect(puts.map((q) => q.status)).toEqual([0, 0, 200])
+    // The hung attempt was ended by the client's timeout, and only then was it tried again.
+    expect(puts[1]!.endedAt! - puts[1]!.startedAt).toBeGreaterThanOrEqual(150)
+    expect(puts[2]!.startedAt).toBeGreaterThanOrEqual(puts[1]!.endedAt!)
+  })
+
+  it('fails with the network code when every attempt times out', async () => {
+    const { sim, client, report } = await setup({ timeoutMs: 100, retry: { ...FAST, maxAttempts: 2 } })
+    const r = report()
+    await client.authenticate()
+    sim.inject({ path: `/reports/${r.id}`, hang: true, times: Infinity })
+    const e = await failure(client.getReport(r.id))
+    expect([e.status, e.code, e.path]).toEqual([0, 'ETIMEDOUT', `/reports/${r.id}`])
+    expect(to(sim, 'GET', `/reports/${r.id}`)).toHaveLength(2)
+  })
+})
+
+describe('Retry-After', () => {
+  it('waits the seconds asked for, not the (much shorter) backoff', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, status: 503, retryAfter: 1 })
+    await client.getReport(r.id)
+    const [first, second] = to(sim, 'GET', `/reports/${r.id}`)
+    expect(gap(first!, second!)).toBeGreaterThanOrEqual(1000)
+  })
+
+  it('waits until an HTTP date', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    await client.authenticate()
+    // HTTP dates have whole seconds: 3 s ahead is at least 2 s ahead once truncated.
+    const date = new Date(Date.now() + 3000).toUTCString()
+    sim.inject({ path: `/reports/${r.id}`, status: 429, retryAfter: date })
+    await client.getReport(r.id)
+    const [first, second] = to(sim, 'GET', `/reports/${r.id}`)
+    expect(gap(first!, second!)).toBeGreaterThanOrEqual(1500)
+  })
+
+  it('a 429 pauses every request of the client, queued ones included', async () => {
+    const { sim, client, report } = await setup({ concurrency: 1 })
+    const [a, b, c] = [report(), report(), report()]
+    await client.authenticate()
+    sim.inject({ path: `/reports/${a.id}`, status: 429, retryAfter: 1 })
+    // b and c queue behind a for the one slot: they must not go out while the server asks for a pause.
+    await Promise.all([client.getReport(a.id), client.getReport(b.id), client.getReport(c.id)])
+    const limited = to(sim, 'GET', `/reports/${a.id}`)[0]!
+    const later = sim.requests.filter((q) => q.startedAt > limited.startedAt)
+    expect(later).toHaveLength(3)
+    for (const q of later) expect(q.startedAt - limited.endedAt!).toBeGreaterThanOrEqual(950)
+  })
+})
+
+describe('connections', () => {
+  it('never has more requests in flight than the concurrency limit, retries and the token included', async () => {
+    const { sim, client, report } = await setup({ concurrency: 3 }, { latencyMs: 15 })
+    const reports = Array.from({ length: 30 }, report)
+    sim.randomFaults({ rate: 0.2, seed: 7, retryAfter: 0 })
+    await Promise.all(reports.map((r) => client.getReport(r.id)))
+    expect(sim.requests.filter((q) => q.status === 200)).toHaveLength(31)
+    expect(sim.requests.length).toBeGreaterThan(31)
+    expect(sim.maxInFlight).toBe(3)
+  })
+
+  it('keeps connections alive: far fewer connections than requests', async () => {
+    const { sim, client, report } = await setup({ concurrency: 4 })
+    const reports = Array.from({ length: 40 }, report)
+    for (const r of reports) await client.getReport(r.id)
+    await Promise.all(reports.map((r) => client.getReport(r.id)))
+    expect(sim.requests).toHaveLength(81)
+    expect(sim.connections).toBeLessThanOrEqual(4)
+  })
+})
+
+describe('tokens', () => {
+  it('masks the secret and every token before using them', async () => {
+    const { sim, client, report, masked, secret } = await setup()
+    await client.getReport(report().id)
+    const bearer = sim.requests.at(-1)!.headers.authorization!.replace('Bearer ', '')
+    expect(masked).toContain(secret)
+    expect(masked).toContain(bearer)
+    const basic = tokenRequests(sim)[0]!.headers.authorization!.replace('Basic ', '')
+    expect(masked).toContain(basic)
+  })
+
+  it('fetches one new token after a 401, shared by every caller, and retries each call once', async () => {
+    const { sim, client, report } = await setup()
+    const reports = Array.from({ length: 8 }, report)
+    await client.authenticate()
+    sim.expireTokens()
+    await Promise.all(reports.map((r) => client.getReport(r.id)))
+    expect(tokenRequests(sim)).toHaveLength(2)
+    const gets = sim.requests.filter((q) => q.method === 'GET')
+    expect(gets.filter((q) => q.status === 401).length).toBeGreaterThan(0)
+    expect(gets.filter((q) => q.status === 200)).toHaveLength(8)
+    // Every 200 carried the new token, and no call was tried more than twice.
+    expect(new Set(gets.filter((q) => q.status === 200).map((q) => q.headers.authorization)).size).toBe(1)
+    for (const r of reports) expect(to(sim, 'GET', `/reports/${r.id}`).length).toBeLessThanOrEqual(2)
+  })
+
+  it('does not loop on a 401 that a new token does not cure', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, status: 401, times: Infinity })
+    expect((await failure(client.getReport(r.id))).status).toBe(401)
+    expect(to(sim, 'GET', `/reports/${r.id}`)).toHaveLength(2)
+    expect(tokenRequests(sim)).toHaveLength(2)
+  })
+
+  it('treats a 401 with a given token as final: nothing to renew it with', async () => {
+    const { sim, client, report } = await setup({}, {}, true)
+    const r = report()
+    sim.expireTokens()
+    expect((await failure(client.getReport(r.id))).status).toBe(401)
+    expect(tokenRequests(sim)).toHaveLength(0)
+    expect(sim.requests).toHaveLength(1)
+  })
+
+  it('renews a short-lived token before it expires, so no call sees a 401', async () => {
+    const { sim, client, report } = await setup({}, { tokenTtlSeconds: 2 })
+    const r = report()
+    await client.getReport(r.id)
+    // Past 7/8 of the token's life but before its end.
+    await new Promise((resolve) => setTimeout(resolve, 1900))
+    await client.getReport(r.id)
+    expect(tokenRequests(sim)).toHaveLength(2)
+    expect(sim.requests.every((q) => q.status === 200)).toBe(true)
+    const [first, second] = to(sim, 'GET', `/reports/${r.id}`)
+    expect(first!.headers.authorization).not.toBe(second!.headers.authorization)
+  })
+
+  it('reads the token lifetime from expires_in, so a server clock far behind ours causes no token storm', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    // The server's clock is three hours behind: its expires_on is already past by ours.
+    const token = sim.issueToken()
+    const body = {
+      access_token: token,
+      token_type: 'bearer',
+      expires_in: 7200,
+      expires_on: Math.floor(Date.now() / 1000) - 3600,
+    }
+    sim.inject({ path: '/idp/token', status: 200, body, times: Infinity })
+    for (let i = 0; i < 5; i++) await client.getReport(r.id)
+    expect(tokenRequests(sim)).toHaveLength(1)
+  })
+
+  it('keeps the first token error: invalid_client is not retried', async () => {
+    const { sim, report } = await setup()
+    const c = new AcronisClient(
+      apiRoot(sim.url),
+      { clientId: 'nobody', clientSecret: 'wrong' },
+      { concurrency: 2, timeoutMs: 1000 },
+    )
+    open.push(c)
+    const e = await failure(c.getReport(report().id))
+    expect([e.status, e.code, e.path]).toEqual([401, 'invalid_client', '/idp/token'])
+    expect(sim.requests).toHaveLength(1)
+  })
+
+  it('retries a token request that fails transiently', async () => {
+    const { sim, client } = await setup()
+    sim.inject({ path: '/idp/token', status: 503, times: 2 })
+    sim.inject({ path: '/idp/token', reset: true })
+    await client.authenticate()
+    expect(tokenRequests(sim).map((q) => q.status)).toEqual([503, 503, 0, 200])
+  })
+})
+
+describe('redirects', () => {
+  it('follows a redirect on the API origin, with the token', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ path: `/reports/${r.id}`, redirectTo: `${sim.apiUrl}/reports/${r.id}` })
+    expect((await client.getReport(r.id)).id).toBe(r.id)
+    const gets = to(sim, 'GET', `/reports/${r.id}`)
+    expect(gets.map((q) => q.status)).toEqual([307, 200])
+    expect(gets[1]!.headers.authorization).toMatch(/^Bearer /)
+  })
+
+  it('refuses a redirect to another origin, on the token request and on any call, sending it nothing', async () => {
+    const { sim, client, report } = await setup()
+    const other = await startSimulator()
+    open.push(other)
+    const port = new URL(other.url).port
+    const r = report()
+    sim.inject({ path: '/idp/token', redirectTo: `http://localhost:${port}/api/2/idp/token` })
+    const first = await failure(client.authenticate())
+    expect([first.code, first.path, first.status]).toEqual(['redirect_refused', '/idp/token', 0])
+    sim.inject({ method: 'PUT', path: `/reports/${r.id}`, redirectTo: `http://127.0.0.1:${port}/x` })
+    const second = await failure(client.updateReport(r.id, { schedule: { enabled: false } }))
+    expect([second.code, second.path]).toEqual(['redirect_refused', `/reports/${r.id}`])
+    expect(other.requests).toHaveLength(0)
+    // Refused, not retried: one request each.
+    expect(to(sim, 'PUT', `/reports/${r.id}`)).toHaveLength(1)
+    expect(sim.getReport(r.id)!.schedule.enabled).toBe(true)
+  })
+})
+
+describe('error bodies', () => {
+  it('shows a non-JSON body by its status only', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    const html = `<html><body><h1>Bad Request</h1>${'<p>proxy says no</p>'.repeat(2000)}</body></html>`
+    sim.inject({ path: `/reports/${r.id}`, status: 400, body: html })
+    const e = await failure(client.getReport(r.id))
+    expect([e.status, e.code, e.message]).toEqual([400, '400', 'bad request'])
+  })
+
+  it('trims a long error message and a long error code to one short line', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    const message = `line one\n\n${'x'.repeat(5000)}`
+    sim.inject({
+      path: `/reports/${r.id}`,
+      status: 404,
+      body: { error: { code: 'E'.repeat(5000), message } },
+    })
+    const e = await failure(client.getReport(r.id))
+    expect(e.message.length).toBeLessThanOrEqual(301)
+    expect(e.message.startsWith('line one x')).toBe(true)
+    expect(e.code.length).toBeLessThanOrEqual(65)
+    expect(e.describe()).not.toMatch(/\n/)
+  })
+
+  it('scrubs a secret the server echoes back, even one the trimming would cut in two', async () => {
+    const { sim, client, report, secret } = await setup()
+    const r = report()
+    // 290 + 1 + 32 characters: a cut at 300 would leave the first 9 of the secret's 32.
+    sim.inject({
+      path: `/reports/${r.id}`,
+      status: 403,
+      body: { error: { code: secret, message: `${'x'.repeat(290)} ${secret}` } },
+    })
+    const e = await failure(client.getReport(r.id))
+    expect(e.code).toBe('***')
+    expect(e.message).toMatch(/x \*\*\*$/)
+    expect(e.describe()).not.toContain(secret.slice(0, 8))
+  })
+})
+
+describe('retry policy', () => {
+  const policy = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 }
+  it('doubles the delay per attempt up to the cap, with half of it random', () => {
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 0))).toEqual([50, 100, 200, 400, 500])
+    expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 1))).toEqual([100, 200, 400, 800, 1000])
+  })
+
+  it('reads Retry-After as seconds or an HTTP date, and ignores what it cannot read', () => {
+    const now = Date.parse('2026-11-02T10:00:00Z')
+    expect(parseRetryAfter('7', now)).toBe(7000)
+    expect(parseRetryAfter('Mon, 02 Nov 2026 10:00:05 GMT', now)).toBe(5000)
+    expect(parseRetryAfter('Mon, 02 Nov 2026 09:00:00 GMT', now)).toBe(0)
+    expect(parseRetryAfter('soon', now)).toBeUndefined()
+    expect(parseRetryAfter('-3', now)).toBeUndefined()
+    expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+})
