@@ -55,7 +55,7 @@ export async function resolveRecipients(
     const recipientNames = new Map<string, string>()
     const recipientIds = r.recipients.map((x, i) => {
       if (UUID.test(x)) return x.toLowerCase()
-      const at = r.recipientsAt?.[i] ?? r.at
+      const at = r.recipientAt?.(i) ?? r.at
       const match = ids.get(x) ?? []
       if (match.length !== 1) {
         errors.push(

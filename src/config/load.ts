@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { ReportKind, ReportLevel } from '../acronis/types.js'
 import { ConfigError, ConfigErrors, type SourceRef } from './errors.js'
 import { checkSchema } from './schema.js'
-import { parseYaml, type EntryMarks } from './source.js'
+import { parseYaml, type YamlSource } from './source.js'
 
 /** One report as reports.yaml declares it. A field left undefined is not managed. */
 export interface DesiredReport {
@@ -16,9 +16,9 @@ export interface DesiredReport {
   enabled?: boolean
   hide_zero_usage?: boolean
   show_skus?: boolean
-  /** Where the entry starts, and where each recipient is, for errors found after parsing. */
+  /** Where the entry's id is, and where its k-th recipient is, for errors found after parsing. */
   at: SourceRef
-  recipientsAt?: SourceRef[]
+  recipientAt?: (k: number) => SourceRef
 }
 
 /** The desired state read from one file. */
@@ -78,16 +78,15 @@ export function parseConfig(text: string, file: string): DesiredConfig {
   const errors = checkSchema(source.data ?? null).map(
     (p) => new ConfigError(p.code, p.message, place(p.path, p.key), dotted(p.path, p.key)),
   )
-  errors.push(...duplicateIds(source.data, place))
+  errors.push(...duplicateIds(source.data, (i) => at(source.idOffset(i))))
   if (errors.length) throw new ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column))
   const reports = (source.data as { reports: Record<string, unknown>[] }).reports.map((raw, i) =>
-    toDesired(raw, source.marks[i], at),
+    toDesired(raw, i, source, at),
   )
   return { file, reports }
 }
 
 type At = (offset: number, end?: number) => SourceRef
-type Place = (path: (string | number)[], key?: string) => SourceRef
 
 /** 1-based line and column of a file offset, as annotations want them. */
 function positions(text: string, file: string): At {
@@ -112,7 +111,7 @@ function positions(text: string, file: string): At {
 }
 
 /** Two entries for one report would fight each other; found even when other entries have errors. */
-function duplicateIds(data: unknown, place: Place): ConfigError[] {
+function duplicateIds(data: unknown, idAt: (i: number) => SourceRef): ConfigError[] {
   const reports = (data as { reports?: unknown } | null)?.reports
   if (!Array.isArray(reports)) return []
   const first = new Map<string, number>()
@@ -120,7 +119,7 @@ function duplicateIds(data: unknown, place: Place): ConfigError[] {
   reports.forEach((r: unknown, i) => {
     const id = (r as { id?: unknown } | null)?.id
     if (typeof id !== 'string') return
-    const here = place(['reports', i, 'id'])
+    const here = idAt(i)
     const seen = first.get(id.toLowerCase())
     if (seen === undefined) first.set(id.toLowerCase(), here.line)
     else {
@@ -131,13 +130,15 @@ function duplicateIds(data: unknown, place: Place): ConfigError[] {
   return errors
 }
 
-function toDesired(raw: Record<string, unknown>, marks: EntryMarks | undefined, at: At): DesiredReport {
+function toDesired(raw: Record<string, unknown>, i: number, source: YamlSource, at: At): DesiredReport {
   const r: DesiredReport = {
     ...(raw as Partial<DesiredReport>),
     id: String(raw.id).toLowerCase(),
-    at: at(marks?.id ?? 0),
+    at: at(source.idOffset(i)),
   }
-  if (marks?.recipients) r.recipientsAt = marks.recipients.map((offset) => at(offset))
+  // Looked up only for a recipient that does not resolve: most runs never need it.
+  if (Array.isArray(raw.recipients))
+    r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i))
   return r
 }
 

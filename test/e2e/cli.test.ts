@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import type { Simulator } from '../simulator/index.js'
-import { USER_A, USER_B, world } from './fixture.js'
+import { USER_A, USER_B, worlds, puts, type WorldOptions } from './fixture.js'
 import { NODES } from './harness.js'
 
 const CLI = path.resolve(import.meta.dirname, '../../dist/cli.js')
@@ -38,14 +38,9 @@ async function cli(
   return { code, stdout, stderr, cwd }
 }
 
-let sims: Simulator[] = []
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()))
-  sims = []
-})
-async function setup(options?: Parameters<typeof world>[0]) {
-  const w = await world(options)
-  sims.push(w.sim)
+const servers = worlds()
+async function setup(options?: WorldOptions) {
+  const w = await servers.world(options)
   const env = {
     ACRONIS_BASE_URL: w.sim.url,
     ACRONIS_CLIENT_ID: w.client.clientId,
@@ -53,7 +48,6 @@ async function setup(options?: Parameters<typeof world>[0]) {
   }
   return { ...w, env }
 }
-const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
 const calls = (sim: Simulator, p: string) => sim.requests.filter((r) => r.path === `/api/2${p}`)
 
 describe.each(NODES)('the command line under $name', ({ bin: node }) => {

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
-import { world, yaml } from './fixture.js'
+import { worlds, yaml } from './fixture.js'
 import { NODES, runAction } from './harness.js'
 
 const OWNER = 'acme'
@@ -10,18 +10,14 @@ const PR = 17
 const WRITE = 'ghs_writeTokenForTheComment0123456789'
 const READ = 'ghs_readOnlyTokenFromAFork0123456789'
 
-let closers: { close(): Promise<void> }[] = []
-afterEach(async () => {
-  await Promise.all(closers.map((c) => c.close()))
-  closers = []
-})
+const servers = worlds()
 
 async function setup() {
-  const w = await world()
+  const w = await servers.world()
   const gh = await startGitHubStub()
   gh.addToken(WRITE, 'write')
   gh.addToken(READ, 'read')
-  closers.push(w.sim, gh)
+  servers.track(gh)
   return { ...w, gh }
 }
 

@@ -1,21 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { PlanEntry } from '../../src/report/outputs.js'
-import type { Simulator } from '../simulator/index.js'
-import { USER_A, USER_B, world, yaml } from './fixture.js'
+import { describe, expect, it } from 'vitest'
+import { USER_A, USER_B, yaml, worlds, puts, planOf, type WorldOptions } from './fixture.js'
 import { NODES, runAction } from './harness.js'
 
-let sims: Simulator[] = []
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()))
-  sims = []
-})
-async function setup(options?: Parameters<typeof world>[0]) {
-  const w = await world(options)
-  sims.push(w.sim)
+const servers = worlds()
+async function setup(options?: WorldOptions) {
+  const w = await servers.world(options)
   return w
 }
-const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
-const plan = (outputs: Record<string, string>) => JSON.parse(outputs.plan!) as PlanEntry[]
+const plan = planOf
 
 describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
   it('plans without writing, then applies only what differs, then finds nothing left to do', async () => {

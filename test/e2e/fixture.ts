@@ -1,11 +1,19 @@
+import { afterEach } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
+import type { PlanEntry } from '../../src/report/outputs.js'
 import { startSimulator, type Simulator } from '../simulator/index.js'
 
 export const USER_A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
 export const USER_B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
 
 /** A tenant, an admin API client and two users: the world most end-to-end tests start from. */
-export async function world(options: { latencyMs?: number; tokenTtlSeconds?: number } = {}) {
+/** Options of a test's simulator. */
+export interface WorldOptions {
+  latencyMs?: number
+  tokenTtlSeconds?: number
+}
+
+export async function world(options: WorldOptions = {}) {
   const sim = await startSimulator(options)
   const tenant = sim.addTenant({ name: 'Acme Partner' })
   const client = sim.addClient({ tenantId: tenant.id })
@@ -26,3 +34,29 @@ export async function world(options: { latencyMs?: number; tokenTtlSeconds?: num
 export function yaml(entries: Record<string, unknown>[]): string {
   return `reports:\n${entries.map((e) => `  - ${JSON.stringify(e)}`).join('\n')}\n`
 }
+
+/** Registers an afterEach that closes every server a test opened; `world()` opens one and tracks it. */
+export function worlds() {
+  let open: { close(): Promise<void> }[] = []
+  afterEach(async () => {
+    await Promise.all(open.map((o) => o.close()))
+    open = []
+  })
+  return {
+    async world(options?: WorldOptions) {
+      const w = await world(options)
+      open.push(w.sim)
+      return w
+    },
+    track<T extends { close(): Promise<void> }>(server: T): T {
+      open.push(server)
+      return server
+    },
+  }
+}
+
+/** The PUTs the simulator received, in order. */
+export const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
+
+/** The action's `plan` output, parsed. */
+export const planOf = (outputs: Record<string, string>) => JSON.parse(outputs.plan!) as PlanEntry[]

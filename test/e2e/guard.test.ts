@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Simulator } from '../simulator/index.js'
-import { world, yaml } from './fixture.js'
+import { describe, expect, it } from 'vitest'
+import { yaml, worlds, puts } from './fixture.js'
 import { NODES, runAction } from './harness.js'
 
-let sims: Simulator[] = []
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()))
-  sims = []
-})
+const servers = worlds()
 async function setup() {
-  const w = await world()
-  sims.push(w.sim)
+  const w = await servers.world()
   return w
 }
-const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
 
 describe.each(NODES)('guard rails under $name', ({ bin: node }) => {
   it('max-changes: an apply over the limit writes nothing and names the count and the limit', async () => {

@@ -1,22 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import type { PlanEntry } from '../../src/report/outputs.js'
+import { describe, expect, it } from 'vitest'
 import type { Simulator } from '../simulator/index.js'
-import { USER_A, USER_B, world } from './fixture.js'
+import { USER_A, USER_B, worlds, puts, planOf } from './fixture.js'
 import { runAction } from './harness.js'
 
-let sims: Simulator[] = []
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()))
-  sims = []
-})
+const servers = worlds()
 async function setup() {
-  const w = await world()
-  sims.push(w.sim)
+  const w = await servers.world()
   return w
 }
-const puts = (sim: Simulator) => sim.requests.filter((r) => r.method === 'PUT')
 const searches = (sim: Simulator) => sim.requests.filter((r) => r.path === '/api/2/search')
-const plan = (outputs: Record<string, string>) => JSON.parse(outputs.plan!) as PlanEntry[]
+const plan = planOf
 
 describe('recipients by login or email in the bundled action', () => {
   it('resolves a login and an email in another case, each looked up once, and plans by those names', async () => {

@@ -1,18 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
 import type { PlanEntry } from '../../src/report/outputs.js'
 import type { LoggedRequest, Simulator } from '../simulator/index.js'
-import { USER_A, world, yaml } from './fixture.js'
+import { USER_A, yaml, worlds, type WorldOptions } from './fixture.js'
 import { NODES, runAction, type RunResult } from './harness.js'
 
-let sims: Simulator[] = []
-afterEach(async () => {
-  await Promise.all(sims.map((s) => s.close()))
-  sims = []
-})
-async function setup(options?: Parameters<typeof world>[0]) {
-  const w = await world(options)
-  sims.push(w.sim)
+const servers = worlds()
+async function setup(options?: WorldOptions) {
+  const w = await servers.world(options)
   // A report whose live kind differs from the one desired below: every run has something to PUT.
   const drifted = () => w.report({ parameters: { kind: 'usage_summary' } })
   return { ...w, drifted }

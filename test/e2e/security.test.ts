@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_CONFIG_BYTES } from '../../src/config/load.js'
 import type { LiveReport } from '../../src/acronis/types.js'
 import type { PlanEntry } from '../../src/report/outputs.js'
 import { startGitHubStub } from '../github/server.js'
 import { startSimulator, type Simulator } from '../simulator/index.js'
-import { world, yaml } from './fixture.js'
+import { worlds, yaml } from './fixture.js'
 import { NODES, runAction, type RunResult } from './harness.js'
 
-let open: { close(): Promise<void> }[] = []
-afterEach(async () => {
-  await Promise.all(open.map((o) => o.close()))
-  open = []
-})
+const servers = worlds()
 async function setup() {
-  const w = await world()
-  open.push(w.sim)
+  const w = await servers.world()
   const drifted = () => w.report({ parameters: { kind: 'usage_summary' } })
   return { ...w, drifted }
 }
@@ -40,7 +35,7 @@ describe.each(NODES)('secrets and bad input, $name', ({ bin: node }) => {
   it('masks the client secret, the GitHub token and the access token first, and prints none of them', async () => {
     const { sim, inputs, drifted, client } = await setup()
     const gh = await startGitHubStub()
-    open.push(gh)
+    servers.track(gh)
     const githubToken = 'ghs_theGitHubTokenOfThisRun0123456789ab'
     gh.addToken(githubToken, 'write')
     const missing = { id: '11111111-2222-4333-8444-555555555555' } as LiveReport
@@ -171,7 +166,7 @@ describe.each(NODES)('secrets and bad input, $name', ({ bin: node }) => {
   it('never follows a redirect off the API host: the Authorization header stays home', async () => {
     const { sim, inputs, drifted } = await setup()
     const other: Simulator = await startSimulator()
-    open.push(other)
+    servers.track(other)
     const elsewhere = `http://localhost:${new URL(other.url).port}`
 
     // The token request carries the client secret: refused, and the run stops there.

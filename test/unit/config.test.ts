@@ -29,7 +29,7 @@ describe('parseConfig', () => {
     expect(c.reports[0]!.recipients).toEqual([USER, 'finance', 'bob@example.com'])
     expect(c.reports[0]!.level).toBeUndefined()
     expect(c.reports[0]!.at).toMatchObject({ line: 3, column: 9 })
-    expect(c.reports[0]!.recipientsAt!.map((a) => a.column)).toEqual([18, 56, 65])
+    expect([0, 1, 2].map((k) => c.reports[0]!.recipientAt!(k).column)).toEqual([18, 56, 65])
     expect(c.reports[1]).toMatchObject({ id: ID2, enabled: false })
     expect('kind' in c.reports[1]!).toBe(false)
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigErrors } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/load.js'
-import { byEntry, whole } from '../../src/config/source.js'
+import { byEntry, closedOnItsLine, whole } from '../../src/config/source.js'
 
 const id = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`
 
@@ -50,6 +50,7 @@ describe('parsing entry by entry', () => {
       ['uuid', 504, 9, 'reports[250].id'],
     ])
     const located = byEntry(text)!.locate(['reports', 250, 'id'])
+    expect(byEntry(text)!.idOffset(250)).toBe(located.base + located.node!.range![0])
     const reference = whole(text).locate(['reports', 250, 'id'])
     expect(located.base + located.node!.range![0]).toBe(reference.node!.range![0])
   })
@@ -74,9 +75,26 @@ describe('parsing entry by entry', () => {
     // A quoted scalar cut by a line on the list's indentation: neither parse accepts it, and the
     // error shown is the whole document's (the entry-by-entry parse sees a different, local one).
     const text = big(300).replace('name: Customer 5', 'name: "Customer 5\n  - still the name"')
-    expect(byEntry(text)!.syntax.length).toBeGreaterThan(0)
+    expect(byEntry(text)).toBeUndefined()
     const lines = whole(text).syntax.map((e) => text.slice(0, e.offset).split('\n').length)
     expect(lines.length).toBeGreaterThan(0)
     expect(errorsOf(text).map((e) => [e[0], e[1]])).toEqual(lines.map((l) => ['yaml-syntax', l]))
+  })
+})
+
+describe('closedOnItsLine', () => {
+  it.each([
+    ['    name: Plain text, with: colons', true],
+    ['    name: "quoted \\" inside"', true],
+    ["    name: 'it''s fine'", true],
+    ["    name: Bob's report", true],
+    ['    recipients: [a, "b, c", {x: 1}]', true],
+    ['    name: Report [EU] # comment "', true],
+    ['    name: "runs on', false],
+    ["    name: 'runs on", false],
+    ['    recipients: [a,', false],
+    ['    x: {a: [1, 2}', false],
+  ])('%s → %s', (line, ok) => {
+    expect(closedOnItsLine(line)).toBe(ok)
   })
 })
