@@ -10512,7 +10512,8 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     }
     const errors = [];
     const reports = config.reports.map((r) => {
-        if (!r.recipients)
+        // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
+        if (!r.recipients || r.recipients.every((x) => recipients_UUID.test(x)))
             return r;
         const recipientNames = new Map();
         const recipientIds = r.recipients.map((x, i) => {

@@ -51,7 +51,8 @@ export async function resolveRecipients(
 
   const errors: ConfigError[] = []
   const reports = config.reports.map((r): ResolvedReport => {
-    if (!r.recipients) return r
+    // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
+    if (!r.recipients || r.recipients.every((x) => UUID.test(x))) return r
     const recipientNames = new Map<string, string>()
     const recipientIds = r.recipients.map((x, i) => {
       if (UUID.test(x)) return x.toLowerCase()
