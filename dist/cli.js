@@ -5799,7 +5799,7 @@ function escapeJsonPtr(str) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2057);
+/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3858);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -5820,7 +5820,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2057:
+/***/ 3858:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5983,6 +5983,18 @@ function didYouMean(value, candidates) {
     return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
+;// CONCATENATED MODULE: ./schema/reports.schema.json
+const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
+;// CONCATENATED MODULE: ./src/config/patterns.ts
+
+/** The schema's own patterns, so every check of a UUID or a recipient name agrees with reports.yaml's. */
+const UUID = new RegExp(reports_schema_namespaceObject.definitions.uuid.pattern);
+const NAME = new RegExp(reports_schema_namespaceObject.definitions.recipient.anyOf[1].pattern);
+/** A UUID in 8-4-4-4-12 hex form, either case. */
+const isUuid = (s) => UUID.test(s);
+/** A login or email as reports.yaml accepts one in place of a user UUID. */
+const isRecipientName = (s) => NAME.test(s);
+
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -6019,6 +6031,7 @@ function apiRoot(baseUrl) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 class InputError extends Error {
     constructor(message) {
@@ -6026,7 +6039,6 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 function settingsFrom(raw, ctx) {
     const label = ctx.label ?? ((name) => name);
@@ -6084,7 +6096,7 @@ function settingsFrom(raw, ctx) {
     if (online && !base)
         throw new InputError(`${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
     const tenantId = text('tenant-id') || undefined;
-    if (tenantId && !UUID.test(tenantId))
+    if (tenantId && !isUuid(tenantId))
         throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
     let root;
     try {
@@ -6327,8 +6339,6 @@ function translate(e, name) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./schema/reports.schema.json
-const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
 class Limiter {
@@ -6920,9 +6930,10 @@ async function reconcile(reports, client, options) {
         const p = await fetchAndPlan(r, client);
         if ('outcome' in p)
             return finish(p.outcome);
-        if (!pipelined || !p.plan.update)
-            return options.write && p.plan.update ? p : finish(outcomeOf(r, p.plan, false));
-        return finish(await put(r, p.plan, client));
+        if (!p.plan.update || !options.write)
+            return finish(outcomeOf(r, p.plan, false));
+        // With max-changes the PUT waits until every report is planned and counted.
+        return pipelined ? finish(await put(r, p.plan, client)) : p;
     });
     const pending = planned.filter((p) => !('status' in p));
     if (!pending.length)
@@ -10474,13 +10485,13 @@ function dotted(path, key) {
 ;// CONCATENATED MODULE: ./src/recipients.ts
 
 
-const recipients_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 function recipientNames(config) {
     const names = new Set();
     for (const r of config.reports)
         for (const x of r.recipients ?? [])
-            if (!recipients_UUID.test(x))
+            if (!isUuid(x))
                 names.add(x);
     return [...names];
 }
@@ -10513,11 +10524,11 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     const errors = [];
     const reports = config.reports.map((r) => {
         // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
-        if (!r.recipients || r.recipients.every((x) => recipients_UUID.test(x)))
+        if (!r.recipients || r.recipients.every((x) => isUuid(x)))
             return r;
         const recipientNames = new Map();
         const recipientIds = r.recipients.map((x, i) => {
-            if (recipients_UUID.test(x))
+            if (isUuid(x))
                 return x.toLowerCase();
             const at = r.recipientAt?.(i) ?? r.at;
             const match = ids.get(x) ?? [];
@@ -10644,9 +10655,7 @@ const SCHEDULE_TYPES = (/* unused pure expression or super */ null && (['once', 
 
 
 
-const export_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// The schema's pattern for a login or email: a login it would refuse stays a UUID.
-const NAME = /^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\s,]+$/;
+
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
 async function readTenant(client, tenantId, options) {
     const ids = await client.tenantReportIds(tenantId);
@@ -10669,7 +10678,11 @@ async function readTenant(client, tenantId, options) {
     const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
     // One call per 100 users: cheap. A user the API does not return (outside the tenant) stays a UUID.
     const users = await client.users([...recipients]);
-    const logins = new Map(users.filter((u) => NAME.test(u.login) && !export_UUID.test(u.login)).map((u) => [u.id.toLowerCase(), u.login]));
+    const logins = new Map(
+    // A login the schema would refuse as a name stays a UUID.
+    users
+        .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+        .map((u) => [u.id.toLowerCase(), u.login]));
     return { tenantId, reports, failures, logins };
 }
 /** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
@@ -10983,6 +10996,22 @@ function format_reportRow(o) {
     ];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`;
 }
+/**
+ * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
+ * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
+ */
+function failureOf(run, options = {}) {
+    const c = format_countOutcomes(run.outcomes);
+    if (run.guard) {
+        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
+    }
+    if (c.failed)
+        return `${c.failed} of ${run.outcomes.length} reports failed`;
+    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
+        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
@@ -11143,16 +11172,12 @@ async function runConfig(mode, flags, cli) {
         if (o.status === 'failed')
             cli.stderr.write(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`);
     }
-    const c = format_countOutcomes(result.outcomes);
-    if (result.guard) {
-        cli.stderr.write(`max-changes: the plan updates ${result.guard.count} reports, over the limit of ${result.guard.limit}; nothing was written\n`);
+    const failure = failureOf(result);
+    if (failure) {
+        cli.stderr.write(`${failure}\n`);
         return 1;
     }
-    if (c.failed) {
-        cli.stderr.write(`${c.failed} of ${result.outcomes.length} reports failed\n`);
-        return 1;
-    }
-    return mode === 'plan' && flags['detailed-exitcode'] && c.changed ? 2 : 0;
+    return mode === 'plan' && flags['detailed-exitcode'] && format_countOutcomes(result.outcomes).changed ? 2 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts

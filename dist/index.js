@@ -34167,7 +34167,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1720);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4848);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -34176,7 +34176,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1720:
+/***/ 4848:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37873,9 +37873,10 @@ async function reconcile(reports, client, options) {
         const p = await fetchAndPlan(r, client);
         if ('outcome' in p)
             return finish(p.outcome);
-        if (!pipelined || !p.plan.update)
-            return options.write && p.plan.update ? p : finish(outcomeOf(r, p.plan, false));
-        return finish(await put(r, p.plan, client));
+        if (!p.plan.update || !options.write)
+            return finish(outcomeOf(r, p.plan, false));
+        // With max-changes the PUT waits until every report is planned and counted.
+        return pipelined ? finish(await put(r, p.plan, client)) : p;
     });
     const pending = planned.filter((p) => !('status' in p));
     if (!pending.length)
@@ -41428,16 +41429,26 @@ function dotted(path, key) {
     return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
+;// CONCATENATED MODULE: ./src/config/patterns.ts
+
+/** The schema's own patterns, so every check of a UUID or a recipient name agrees with reports.yaml's. */
+const UUID = new RegExp(reports_schema_namespaceObject.definitions.uuid.pattern);
+const NAME = new RegExp(reports_schema_namespaceObject.definitions.recipient.anyOf[1].pattern);
+/** A UUID in 8-4-4-4-12 hex form, either case. */
+const isUuid = (s) => UUID.test(s);
+/** A login or email as reports.yaml accepts one in place of a user UUID. */
+const isRecipientName = (s) => NAME.test(s);
+
 ;// CONCATENATED MODULE: ./src/recipients.ts
 
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 function recipientNames(config) {
     const names = new Set();
     for (const r of config.reports)
         for (const x of r.recipients ?? [])
-            if (!UUID.test(x))
+            if (!isUuid(x))
                 names.add(x);
     return [...names];
 }
@@ -41470,11 +41481,11 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     const errors = [];
     const reports = config.reports.map((r) => {
         // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
-        if (!r.recipients || r.recipients.every((x) => UUID.test(x)))
+        if (!r.recipients || r.recipients.every((x) => isUuid(x)))
             return r;
         const recipientNames = new Map();
         const recipientIds = r.recipients.map((x, i) => {
-            if (UUID.test(x))
+            if (isUuid(x))
                 return x.toLowerCase();
             const at = r.recipientAt?.(i) ?? r.at;
             const match = ids.get(x) ?? [];
@@ -41744,6 +41755,22 @@ function reportRow(o) {
     ];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`;
 }
+/**
+ * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
+ * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
+ */
+function failureOf(run, options = {}) {
+    const c = countOutcomes(run.outcomes);
+    if (run.guard) {
+        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
+    }
+    if (c.failed)
+        return `${c.failed} of ${run.outcomes.length} reports failed`;
+    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
+        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
@@ -41899,14 +41926,9 @@ async function publish(run, settings, env) {
     }
     const c = countOutcomes(run.outcomes);
     info(`${run.mode}: ${c.changed} ${run.mode === 'plan' ? 'to update' : 'updated'}, ${c.unchanged} unchanged, ${c.failed} failed`);
-    if (run.guard) {
-        setFailed(`max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`);
-    }
-    else if (c.failed)
-        setFailed(`${c.failed} of ${run.outcomes.length} reports failed`);
-    else if (settings.failOnDrift && settings.mode === 'plan' && c.changed) {
-        setFailed(`fail-on-drift: ${c.changed} reports differ from ${run.config}`);
-    }
+    const failure = failureOf(run, { failOnDrift: settings.failOnDrift });
+    if (failure)
+        setFailed(failure);
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -41945,6 +41967,7 @@ function apiRoot(baseUrl) {
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
+
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 class InputError extends Error {
     constructor(message) {
@@ -41952,7 +41975,6 @@ class InputError extends Error {
         this.name = 'InputError';
     }
 }
-const inputs_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 function settingsFrom(raw, ctx) {
     const label = ctx.label ?? ((name) => name);
@@ -42010,7 +42032,7 @@ function settingsFrom(raw, ctx) {
     if (online && !base)
         throw new InputError(`${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
     const tenantId = text('tenant-id') || undefined;
-    if (tenantId && !inputs_UUID.test(tenantId))
+    if (tenantId && !isUuid(tenantId))
         throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
     let root;
     try {

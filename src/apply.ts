@@ -55,9 +55,9 @@ export async function reconcile(
   const planned = await mapLimit(reports, workers, async (r) => {
     const p = await fetchAndPlan(r, client)
     if ('outcome' in p) return finish(p.outcome)
-    if (!pipelined || !p.plan.update)
-      return options.write && p.plan.update ? p : finish(outcomeOf(r, p.plan, false))
-    return finish(await put(r, p.plan, client))
+    if (!p.plan.update || !options.write) return finish(outcomeOf(r, p.plan, false))
+    // With max-changes the PUT waits until every report is planned and counted.
+    return pipelined ? finish(await put(r, p.plan, client)) : p
   })
   const pending = planned.filter((p): p is Planned => !('status' in p))
   if (!pending.length) return { outcomes: planned as Outcome[] }

@@ -2,6 +2,7 @@ import { stringify } from 'yaml'
 import type { AcronisClient } from './acronis/client.js'
 import { describeError } from './acronis/errors.js'
 import { REPORT_KINDS, REPORT_LEVELS, type LiveReport } from './acronis/types.js'
+import { isRecipientName, isUuid } from './config/patterns.js'
 import { mapLimit } from './http/limiter.js'
 
 /** What export read from a tenant: every report it could read, and why it could not read the others. */
@@ -18,10 +19,6 @@ export interface ReadOptions {
   byLogin: boolean
   onProgress?: (done: number, total: number) => void
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-// The schema's pattern for a login or email: a login it would refuse stays a UUID.
-const NAME = /^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\s,]+$/
 
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
 export async function readTenant(
@@ -47,7 +44,10 @@ export async function readTenant(
   // One call per 100 users: cheap. A user the API does not return (outside the tenant) stays a UUID.
   const users = await client.users([...recipients])
   const logins = new Map(
-    users.filter((u) => NAME.test(u.login) && !UUID.test(u.login)).map((u) => [u.id.toLowerCase(), u.login]),
+    // A login the schema would refuse as a name stays a UUID.
+    users
+      .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+      .map((u) => [u.id.toLowerCase(), u.login]),
   )
   return { tenantId, reports, failures, logins }
 }

@@ -1,3 +1,4 @@
+import { isUuid } from './config/patterns.js'
 import path from 'node:path'
 import type { Credentials } from './acronis/auth.js'
 import { apiRoot } from './acronis/url.js'
@@ -65,8 +66,6 @@ export interface InputContext {
   /** How a message names an input: `concurrency` in the action, `--concurrency` on the command line. */
   label?: (name: InputName) => string
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 export function settingsFrom(raw: RawInputs, ctx: InputContext): Settings {
@@ -138,7 +137,7 @@ export function settingsFrom(raw: RawInputs, ctx: InputContext): Settings {
       `${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`,
     )
   const tenantId = text('tenant-id') || undefined
-  if (tenantId && !UUID.test(tenantId))
+  if (tenantId && !isUuid(tenantId))
     throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`)
   let root: URL | undefined
   try {

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import { ApiError } from './acronis/errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './github/comment.js'
 import { commentMarker, renderComment } from './report/comment.js'
-import { countOutcomes, type RunResult } from './report/format.js'
+import { countOutcomes, failureOf, type RunResult } from './report/format.js'
 import { renderOutputs } from './report/outputs.js'
 import { renderSummary } from './report/summary.js'
 import type { Settings } from './settings.js'
@@ -44,12 +44,6 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
   core.info(
     `${run.mode}: ${c.changed} ${run.mode === 'plan' ? 'to update' : 'updated'}, ${c.unchanged} unchanged, ${c.failed} failed`,
   )
-  if (run.guard) {
-    core.setFailed(
-      `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`,
-    )
-  } else if (c.failed) core.setFailed(`${c.failed} of ${run.outcomes.length} reports failed`)
-  else if (settings.failOnDrift && settings.mode === 'plan' && c.changed) {
-    core.setFailed(`fail-on-drift: ${c.changed} reports differ from ${run.config}`)
-  }
+  const failure = failureOf(run, { failOnDrift: settings.failOnDrift })
+  if (failure) core.setFailed(failure)
 }

@@ -1,15 +1,14 @@
 import type { AcronisClient } from './acronis/client.js'
 import { ConfigError, ConfigErrors } from './config/errors.js'
+import { isUuid } from './config/patterns.js'
 import type { DesiredConfig } from './config/load.js'
 import { mapLimit } from './http/limiter.js'
 import type { ResolvedReport } from './plan.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 export function recipientNames(config: DesiredConfig): string[] {
   const names = new Set<string>()
-  for (const r of config.reports) for (const x of r.recipients ?? []) if (!UUID.test(x)) names.add(x)
+  for (const r of config.reports) for (const x of r.recipients ?? []) if (!isUuid(x)) names.add(x)
   return [...names]
 }
 
@@ -52,10 +51,10 @@ export async function resolveRecipients(
   const errors: ConfigError[] = []
   const reports = config.reports.map((r): ResolvedReport => {
     // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
-    if (!r.recipients || r.recipients.every((x) => UUID.test(x))) return r
+    if (!r.recipients || r.recipients.every((x) => isUuid(x))) return r
     const recipientNames = new Map<string, string>()
     const recipientIds = r.recipients.map((x, i) => {
-      if (UUID.test(x)) return x.toLowerCase()
+      if (isUuid(x)) return x.toLowerCase()
       const at = r.recipientAt?.(i) ?? r.at
       const match = ids.get(x) ?? []
       if (match.length !== 1) {

@@ -1,5 +1,5 @@
 import { execute, validate, type EngineIO } from '../engine.js'
-import { countOutcomes } from '../report/format.js'
+import { countOutcomes, failureOf } from '../report/format.js'
 import { renderTerminal } from '../report/terminal.js'
 import { recipientNames } from '../recipients.js'
 import type { Flags } from './args.js'
@@ -38,16 +38,10 @@ export async function runConfig(
     if (o.status === 'failed')
       cli.stderr.write(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`)
   }
-  const c = countOutcomes(result.outcomes)
-  if (result.guard) {
-    cli.stderr.write(
-      `max-changes: the plan updates ${result.guard.count} reports, over the limit of ${result.guard.limit}; nothing was written\n`,
-    )
+  const failure = failureOf(result)
+  if (failure) {
+    cli.stderr.write(`${failure}\n`)
     return 1
   }
-  if (c.failed) {
-    cli.stderr.write(`${c.failed} of ${result.outcomes.length} reports failed\n`)
-    return 1
-  }
-  return mode === 'plan' && flags['detailed-exitcode'] && c.changed ? 2 : 0
+  return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0
 }
