@@ -5839,7 +5839,7 @@ class ApiError extends Error {
     status;
     code;
     constructor(method, 
-    /** Path under the API root, e.g. `/reports/…`: never a query with credentials, never a token. */
+    /** Path under the API root, e.g. `/reports/\u2026`: never a query with credentials, never a token. */
     path, 
     /** HTTP status, or 0 when no response came (network failure after every retry). */
     status, 
@@ -5852,11 +5852,11 @@ class ApiError extends Error {
         this.code = code;
         this.name = 'ApiError';
     }
-    /** `GET /reports/… → 404 (404): Report not found`: what a person needs to act. */
+    /** `GET /reports/\u2026 \u2192 404 (404): Report not found`: what a person needs to act. */
     describe() {
         const status = this.status ? `${this.status}` : 'no response';
         const code = this.code && this.code !== String(this.status) ? ` ${this.code}` : '';
-        return `${this.method} ${this.path} → ${status}${code}: ${this.message}`;
+        return `${this.method} ${this.path} \u2192 ${status}${code}: ${this.message}`;
     }
 }
 const MAX_MESSAGE = 300;
@@ -5864,7 +5864,7 @@ const MAX_MESSAGE = 300;
 const MAX_CODE = 64;
 /**
  * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
- * Any of `secrets` the server echoes back (a token in "invalid token …", say) is replaced by `***`
+ * Any of `secrets` the server echoes back (a token in "invalid token \u2026", say) is replaced by `***`
  * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
  */
 function apiErrorFrom(method, path, status, body, secrets = []) {
@@ -5902,7 +5902,7 @@ function redact(text, secrets) {
 }
 function oneLine(text, max) {
     const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
+    return line.length > max ? `${line.slice(0, max)}\u2026` : line;
 }
 function statusText(status) {
     const known = {
@@ -6005,7 +6005,7 @@ function isLoopback(hostname) {
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 /**
- * The API root for a data-center URL: `https://eu2-cloud.acronis.com` → `…/api/2`.
+ * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`.
  * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
  */
 function apiRoot(baseUrl) {
@@ -6060,7 +6060,7 @@ function settingsFrom(raw, ctx) {
         const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
         return {
             mode: pr ? 'plan' : 'apply',
-            reason: `mode: auto, ${ctx.eventName || 'no'} event → ${pr ? 'plan' : 'apply'}`,
+            reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
         };
     };
     const maxChanges = () => {
@@ -6403,7 +6403,7 @@ function backoffMs(attempt, policy, random = Math.random) {
     const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(d / 2 + random() * (d / 2));
 }
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unreadable. */
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 \u00a710.2.3); undefined when absent or unreadable. */
 function parseRetryAfter(value, now = Date.now()) {
     const v = Array.isArray(value) ? value[0] : value;
     if (v === undefined || v.trim() === '')
@@ -6451,7 +6451,13 @@ function exchange(req, agents) {
     const secure = req.url.protocol === 'https:';
     const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
     return new Promise((resolve, reject) => {
-        const r = request(req.url, {
+        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
+        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
+        const r = request({
+            protocol: req.url.protocol,
+            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'), // [::1] \u2192 ::1, as node wants it
+            port: req.url.port,
+            path: req.url.pathname + req.url.search,
             method: req.method,
             headers: req.headers,
             agent: secure ? agents.https : agents.http,
@@ -6825,11 +6831,8 @@ class AcronisClient {
 ;// CONCATENATED MODULE: ./src/plan.ts
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-const sameSet = (a, b) => {
-    const x = new Set(a);
-    const y = new Set(b);
-    return x.size === y.size && [...x].every((v) => y.has(v));
-};
+// Recipient lists are short: two inclusions cost less than two Sets, once per report of a large run.
+const sameSet = (a, b) => a.every((v) => b.includes(v)) && b.every((v) => a.includes(v));
 function current(live, field) {
     switch (field) {
         case 'kind':
@@ -7202,7 +7205,7 @@ function requireSnippet() {
       lineEnd = position + maxHalfLength - tail.length;
     }
     return {
-      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+      str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
       pos: position - lineStart + head.length
       // relative position
     };
@@ -8164,9 +8167,9 @@ function requireLoader() {
       case 92:
         return "\\";
       case 78:
-        return "";
+        return "\u0085";
       case 95:
-        return " ";
+        return "\u00a0";
       case 76:
         return "\u2028";
       case 80:
@@ -9636,9 +9639,9 @@ function requireDumper() {
   function isPlainSafeFirst(c) {
     return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
     // - (c-indicator ::=
-    // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+    // \u201c-\u201d | \u201c?\u201d | \u201c:\u201d | \u201c,\u201d | \u201c[\u201d | \u201c]\u201d | \u201c{\u201d | \u201c}\u201d
+    c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | \u201c#\u201d | \u201c&\u201d | \u201c*\u201d | \u201c!\u201d | \u201c|\u201d | \u201c=\u201d | \u201c>\u201d | \u201c'\u201d | \u201c"\u201d
+    c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | \u201c%\u201d | \u201c@\u201d | \u201c`\u201d)
     c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
   }
   function isPlainSafeLast(c) {
@@ -10240,78 +10243,105 @@ const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/;
 // something other than its own text says. Conservative: a false alarm only costs the whole-file path.
 const NOT_PLAIN = /(^|[\s[{,])[&*!][^\s]|^%|^---|^\.\.\.|\t/m;
 const MIN_ENTRIES_FOR_SPLIT = 200;
-/** Whether every quoted scalar and flow collection that opens on this line also closes on it. */
-function closedOnItsLine(line) {
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+/** Where a quote or a flow collection may begin: after YAML white space or a flow/mapping indicator. */
+function startsToken(code) {
+    if (code > 127)
+        return /\s/.test(String.fromCharCode(code));
+    return (code === SPACE || (code >= 9 && code <= 13) || code === 58 || code === 91 || code === 123 || code === 44);
+}
+/**
+ * Whether every quoted scalar and flow collection that opens on the line text[from, to) also closes on
+ * it. Reads character codes in place: a 10,000-report file has 100,000 lines, and a string per line
+ * (or per character) is garbage enough to make V8 grow its young generation for the rest of the run.
+ */
+function closedOnItsLine(text, from = 0, to = text.length) {
     let depth = 0;
-    for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        const starts = i === 0 || /[\s:[{,]/.test(line[i - 1]);
-        if (c === '#' && (i === 0 || line[i - 1] === ' '))
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        const starts = i === from || startsToken(text.charCodeAt(i - 1));
+        if (c === HASH && (i === from || text.charCodeAt(i - 1) === SPACE))
             break;
-        if ((c === '"' || c === "'") && starts) {
+        if ((c === 34 || c === 39) && starts) {
             // '' escapes a quote in single quotes, a backslash does in double quotes
             let j = i + 1;
-            for (; j < line.length; j++) {
-                if (c === '"' && line[j] === '\\')
+            for (; j < to; j++) {
+                const d = text.charCodeAt(j);
+                if (c === 34 && d === 92)
                     j++;
-                else if (line[j] === c && !(c === "'" && line[j + 1] === "'"))
+                else if (d === c && !(c === 39 && text.charCodeAt(j + 1) === 39 && j + 1 < to))
                     break;
-                else if (c === "'" && line[j] === "'")
+                else if (c === 39 && d === 39)
                     j++;
             }
-            if (j >= line.length)
+            if (j >= to)
                 return false;
             i = j;
         }
-        else if ((c === '[' || c === '{') && (starts || depth > 0))
+        else if ((c === 91 || c === 123) && (starts || depth > 0))
             depth++;
-        else if ((c === ']' || c === '}') && depth > 0)
+        else if ((c === 93 || c === 125) && depth > 0)
             depth--;
     }
     return depth === 0;
+}
+/** `- ` (or a lone `-`) at text[at]: a list item. */
+function isItem(text, at, to) {
+    return text.charCodeAt(at) === DASH && (at + 1 === to || text.charCodeAt(at + 1) === SPACE);
+}
+function isReportsKey(text, from, to) {
+    return text.startsWith('reports:', from) && TOP_LEVEL_REPORTS.test(text.slice(from, to));
+}
+/**
+ * The file offsets where the entries of the top-level `reports:` block begin, when the file has the
+ * plain shape `export` writes: the block runs to the end of the file, each entry starts with `- ` on the
+ * block's indentation, nothing else sits there, and every quote and bracket closes on its line.
+ * Otherwise undefined. Walks the lines by offset, without a string per line.
+ */
+function entryOffsets(text) {
+    let inBlock = false;
+    let indent = -1;
+    const entries = [];
+    for (let from = 0; from <= text.length;) {
+        let to = text.indexOf('\n', from);
+        if (to < 0)
+            to = text.length;
+        if (!closedOnItsLine(text, from, to))
+            return undefined;
+        if (!inBlock)
+            inBlock = isReportsKey(text, from, to);
+        else {
+            if (isReportsKey(text, from, to))
+                return undefined;
+            let at = from;
+            while (at < to && text.charCodeAt(at) === SPACE)
+                at++;
+            if (at < to && text.charCodeAt(at) !== HASH) {
+                const col = at - from;
+                const item = isItem(text, at, to);
+                if (indent < 0) {
+                    if (!item)
+                        return undefined;
+                    indent = col;
+                }
+                if (col < indent || (col === indent && !item))
+                    return undefined;
+                if (col === indent)
+                    entries.push(from);
+            }
+        }
+        from = to + 1;
+    }
+    return inBlock ? entries : undefined;
 }
 function byEntry(text) {
     // __proto__ keys are for yaml to report as unknown keys, with their place.
     if (NOT_PLAIN.test(text) || text.includes('__proto__'))
         return undefined;
-    const lines = text.split('\n');
-    const starts = [];
-    let offset = 0;
-    for (const l of lines) {
-        starts.push(offset);
-        offset += l.length + 1;
-    }
-    const head = lines.findIndex((l) => TOP_LEVEL_REPORTS.test(l));
-    if (head < 0 || lines.findIndex((l, i) => i > head && TOP_LEVEL_REPORTS.test(l)) >= 0)
-        return undefined;
-    // The block: every line after `reports:` to the end of the file (the shape `export` writes). Entries
-    // start at `- ` on the block's indentation; anything else there means the shape is not plain.
-    let indent = -1;
-    const entries = [];
-    for (let i = head + 1; i < lines.length; i++) {
-        const l = lines[i];
-        const content = l.trimStart();
-        if (!content || content.startsWith('#'))
-            continue;
-        const col = l.length - content.length;
-        if (indent < 0) {
-            if (!/^-( |$)/.test(content))
-                return undefined;
-            indent = col;
-        }
-        if (col < indent || (col === 0 && !content.startsWith('-')))
-            return undefined;
-        if (col === indent) {
-            if (!/^-( |$)/.test(content))
-                return undefined;
-            entries.push(i);
-        }
-    }
-    if (entries.length < MIN_ENTRIES_FOR_SPLIT)
-        return undefined;
-    // js-yaml is more lenient than yaml with a quoted scalar or flow collection that runs onto the next
-    // line: the fast path takes only files where each of those closes on its own line.
-    if (!lines.every(closedOnItsLine))
+    const entries = entryOffsets(text);
+    if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
     // js-yaml reads the whole file in a tenth of the time and memory yaml needs (no syntax tree is kept).
     // Anything it refuses goes to the whole-document path, whose errors are the ones shown.
@@ -10322,19 +10352,16 @@ function byEntry(text) {
     catch {
         return undefined;
     }
-    const spans = entries.map((line, n) => ({
-        from: starts[line],
-        to: n + 1 < entries.length ? starts[entries[n + 1]] : text.length,
-    }));
+    const spanOf = (i) => i >= 0 && i < entries.length ? { from: entries[i], to: entries[i + 1] ?? text.length } : undefined;
     // Positions come from yaml, one entry at a time and only when asked: for an error, or a report that fails.
     const entry = (i) => {
-        const span = spans[i];
+        const span = spanOf(i);
         if (!span)
             return undefined;
         const seq = (0,dist/* parseDocument */.Tp)(text.slice(span.from, span.to), source_OPTIONS).contents;
         return { node: (0,dist/* isSeq */.oP)(seq) && (0,dist/* isNode */.Ll)(seq.items[0]) ? seq.items[0] : undefined, base: span.from };
     };
-    const headDoc = lazy(() => (0,dist/* parseDocument */.Tp)(text.slice(0, spans[0]?.from ?? text.length), source_OPTIONS));
+    const headDoc = lazy(() => (0,dist/* parseDocument */.Tp)(text.slice(0, entries[0]), source_OPTIONS));
     return {
         data,
         syntax: [],
@@ -10343,8 +10370,8 @@ function byEntry(text) {
             return marksOf(e?.node, e?.base ?? 0);
         },
         idOffset(i) {
-            // `- id: …` or `id: …` at the entry's key column: found in the text, so no entry is parsed twice.
-            const span = spans[i];
+            // `- id: \u2026` or `id: \u2026` at the entry's key column: found in the text, so no entry is parsed twice.
+            const span = spanOf(i);
             const first = /^( *- +)id: */.exec(text.slice(span.from, Math.min(span.to, span.from + 200)));
             if (first)
                 return span.from + first[0].length;
@@ -10421,9 +10448,14 @@ function parseConfig(text, file) {
 }
 /** 1-based line and column of a file offset, as annotations want them. */
 function positions(text, file) {
-    const starts = [0];
+    // Line starts in a typed array: its store is outside the JS heap, so 100,000 lines add nothing to
+    // what the garbage collector copies while the file is read.
+    let lines = 1;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-        starts.push(i + 1);
+        lines++;
+    const starts = new Uint32Array(lines);
+    for (let n = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        starts[n++] = i + 1;
     const pos = (offset) => {
         let lo = 0;
         let hi = starts.length - 1;
@@ -10455,23 +10487,22 @@ function duplicateIds(data, idAt) {
         const id = r?.id;
         if (typeof id !== 'string')
             return;
-        const here = idAt(i);
         const seen = first.get(id.toLowerCase());
         if (seen === undefined)
-            first.set(id.toLowerCase(), here.line);
+            first.set(id.toLowerCase(), i);
         else {
-            const message = `duplicate report id ${id} (first declared at line ${seen})`;
-            errors.push(new ConfigError('duplicate-id', message, here, `reports[${i}].id`));
+            const message = `duplicate report id ${id} (first declared at line ${idAt(seen).line})`;
+            errors.push(new ConfigError('duplicate-id', message, idAt(i), `reports[${i}].id`));
         }
     });
     return errors;
 }
 function toDesired(raw, i, source, at) {
-    const r = {
-        ...raw,
-        id: String(raw.id).toLowerCase(),
-        at: at(source.idOffset(i)),
-    };
+    // Completed in place rather than copied: at 10,000 reports a second object per entry is megabytes
+    // that live as long as the run. The schema has checked every key, so the entry is a DesiredReport.
+    const r = raw;
+    r.id = String(raw.id).toLowerCase();
+    r.at = at(source.idOffset(i));
     // Looked up only for a recipient that does not resolve: most runs never need it.
     if (Array.isArray(raw.recipients))
         r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i));
@@ -10593,7 +10624,7 @@ function connect(settings, io) {
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
 }
-/** desired config → live state → plan → apply: everything but showing the result. */
+/** desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. */
 async function execute(settings, config, io) {
     const client = connect(settings, io);
     try {
@@ -10696,7 +10727,7 @@ function readOnly(r) {
         `result action ${r.result_action}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
         `formats ${r.parameters.formats.join(', ') || 'none'}`,
     ];
-    return `read-only: ${parts.join(' · ')}`;
+    return `read-only: ${parts.join(' \u00b7 ')}`;
 }
 function entry(r, logins) {
     const lines = [`  # ${readOnly(r)}`, `  - id: ${r.id}`];
@@ -10941,15 +10972,15 @@ function showValue(v) {
         return `[${v.join(', ')}]`;
     return String(v);
 }
-/** `kind: usage_summary → usage_current`, the one way every renderer spells a change. */
+/** `kind: usage_summary \u2192 usage_current`, the one way every renderer spells a change. */
 function showChange(c) {
-    return `${c.field}: ${showValue(c.from)} → ${showValue(c.to)}`;
+    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
 }
 const STATUS_TEXT = {
-    failed: '❌ failed',
-    'would-update': '🔄 will update',
-    updated: '✅ updated',
-    unchanged: '✔️ unchanged',
+    failed: '\u274c failed',
+    'would-update': '\ud83d\udd04 will update',
+    updated: '\u2705 updated',
+    unchanged: '\u2714\ufe0f unchanged',
 };
 const ORDER = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 };
 /** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
@@ -10994,7 +11025,7 @@ function format_reportRow(o) {
         ...o.changes.map((ch) => format_cell(showChange(ch))),
         ...(o.error ? [`**${format_cell(o.error)}**`] : []),
     ];
-    return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`;
+    return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
 }
 /**
  * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
@@ -11025,7 +11056,7 @@ function renderSummary(run) {
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
-        `**${c.changed}** ${verb} · **${c.unchanged}** unchanged · **${c.failed}** failed — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
     if (run.guard) {
@@ -11034,7 +11065,7 @@ function renderSummary(run) {
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
         const rows = byImportance(run.outcomes).map(reportRow);
-        lines.push(...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| … | ${n} more reports omitted | see the \`plan\` output |`));
+        lines.push(...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
     }
     if (run.unmanaged)
         lines.push('', unmanagedLine(run.unmanaged));
@@ -11058,7 +11089,7 @@ function renderConfigErrors(errors) {
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
-        ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| … | | ${n} more errors omitted |`),
+        ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
         '',
     ].join('\n');
 }
@@ -12870,7 +12901,7 @@ function encodeComponent (input, isAllowed) {
 }
 
 /**
- * Encodes userinfo while preserving its RFC 3986 §3.2.1 literal characters.
+ * Encodes userinfo while preserving its RFC 3986 \u00a73.2.1 literal characters.
  * In particular, authority delimiters such as `@`, `/`, `?`, and `#` are data.
  *
  * @param {string} input
@@ -12881,7 +12912,7 @@ function encodeUserinfo (input) {
 }
 
 /**
- * Encodes query data using the RFC 3986 §3.4 grammar. A literal `#` must be
+ * Encodes query data using the RFC 3986 \u00a73.4 grammar. A literal `#` must be
  * escaped because it would otherwise begin the fragment component.
  *
  * @param {string} input
@@ -12892,7 +12923,7 @@ function encodeQuery (input) {
 }
 
 /**
- * Encodes fragment data using the RFC 3986 §3.5 grammar.
+ * Encodes fragment data using the RFC 3986 \u00a73.5 grammar.
  *
  * @param {string} input
  * @returns {string}
@@ -14173,7 +14204,7 @@ function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onErr
         }
         if (!isMap && !sep && !props.found) {
             // item is a value in a seq
-            // → key & sep are empty, start does not include ? or :
+            // \u2192 key & sep are empty, start does not include ? or :
             const valueNode = value
                 ? composeNode(ctx, value, props, onError)
                 : composeEmptyNode(ctx, props.end, sep, null, props, onError);
@@ -15616,17 +15647,17 @@ const prettifyError = (src, lc) => (error) => {
     // Trim to max 80 chars, keeping col position near the middle
     if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
-        lineStr = '…' + lineStr.substring(trimStart);
+        lineStr = '\u2026' + lineStr.substring(trimStart);
         ci -= trimStart - 1;
     }
     if (lineStr.length > 80)
-        lineStr = lineStr.substring(0, 79) + '…';
+        lineStr = lineStr.substring(0, 79) + '\u2026';
     // Include previous line in context if pointing at line start
     if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
         // Regexp won't match if start is trimmed
         let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
         if (prev.length > 80)
-            prev = prev.substring(0, 79) + '…\n';
+            prev = prev.substring(0, 79) + '\u2026\n';
         lineStr = prev + lineStr;
     }
     if (/[^ ]/.test(lineStr)) {
@@ -16903,13 +16934,13 @@ const REMOVE = Symbol('remove item');
  * Walks through the tree (depth-first) starting from the root, calling a
  * `visitor` function with two arguments when entering each item:
  *   - `item`: The current item, which included the following members:
- *     - `start: SourceToken[]` – Source tokens before the key or value,
+ *     - `start: SourceToken[]` \u2013 Source tokens before the key or value,
  *       possibly including its anchor or tag.
- *     - `key?: Token | null` – Set for pair values. May then be `null`, if
+ *     - `key?: Token | null` \u2013 Set for pair values. May then be `null`, if
  *       the key before the `:` separator is empty.
- *     - `sep?: SourceToken[]` – Source tokens between the key and the value,
+ *     - `sep?: SourceToken[]` \u2013 Source tokens between the key and the value,
  *       which should include the `:` map value indicator if `value` is set.
- *     - `value?: Token` – The value of a sequence item, or of a map pair.
+ *     - `value?: Token` \u2013 The value of a sequence item, or of a map pair.
  *   - `path`: The steps from the root to the current node, as an array of
  *     `['key' | 'value', number]` tuples.
  *

@@ -32,11 +32,9 @@ export interface ReportPlan {
   blocked?: string
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => {
-  const x = new Set(a)
-  const y = new Set(b)
-  return x.size === y.size && [...x].every((v) => y.has(v))
-}
+// Recipient lists are short: two inclusions cost less than two Sets, once per report of a large run.
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.every((v) => b.includes(v)) && b.every((v) => a.includes(v))
 
 function current(live: LiveReport, field: Field): Shown {
   switch (field) {

@@ -110,65 +110,95 @@ const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/
 const NOT_PLAIN = /(^|[\s[{,])[&*!][^\s]|^%|^---|^\.\.\.|\t/m
 const MIN_ENTRIES_FOR_SPLIT = 200
 
-/** Whether every quoted scalar and flow collection that opens on this line also closes on it. */
-export function closedOnItsLine(line: string): boolean {
+const SPACE = 32
+const HASH = 35
+const DASH = 45
+
+/** Where a quote or a flow collection may begin: after YAML white space or a flow/mapping indicator. */
+function startsToken(code: number): boolean {
+  if (code > 127) return /\s/.test(String.fromCharCode(code))
+  return (
+    code === SPACE || (code >= 9 && code <= 13) || code === 58 || code === 91 || code === 123 || code === 44
+  )
+}
+
+/**
+ * Whether every quoted scalar and flow collection that opens on the line text[from, to) also closes on
+ * it. Reads character codes in place: a 10,000-report file has 100,000 lines, and a string per line
+ * (or per character) is garbage enough to make V8 grow its young generation for the rest of the run.
+ */
+export function closedOnItsLine(text: string, from = 0, to = text.length): boolean {
   let depth = 0
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!
-    const starts = i === 0 || /[\s:[{,]/.test(line[i - 1]!)
-    if (c === '#' && (i === 0 || line[i - 1] === ' ')) break
-    if ((c === '"' || c === "'") && starts) {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i)
+    const starts = i === from || startsToken(text.charCodeAt(i - 1))
+    if (c === HASH && (i === from || text.charCodeAt(i - 1) === SPACE)) break
+    if ((c === 34 || c === 39) && starts) {
       // '' escapes a quote in single quotes, a backslash does in double quotes
       let j = i + 1
-      for (; j < line.length; j++) {
-        if (c === '"' && line[j] === '\\') j++
-        else if (line[j] === c && !(c === "'" && line[j + 1] === "'")) break
-        else if (c === "'" && line[j] === "'") j++
+      for (; j < to; j++) {
+        const d = text.charCodeAt(j)
+        if (c === 34 && d === 92) j++
+        else if (d === c && !(c === 39 && text.charCodeAt(j + 1) === 39 && j + 1 < to)) break
+        else if (c === 39 && d === 39) j++
       }
-      if (j >= line.length) return false
+      if (j >= to) return false
       i = j
-    } else if ((c === '[' || c === '{') && (starts || depth > 0)) depth++
-    else if ((c === ']' || c === '}') && depth > 0) depth--
+    } else if ((c === 91 || c === 123) && (starts || depth > 0)) depth++
+    else if ((c === 93 || c === 125) && depth > 0) depth--
   }
   return depth === 0
+}
+
+/** `- ` (or a lone `-`) at text[at]: a list item. */
+function isItem(text: string, at: number, to: number): boolean {
+  return text.charCodeAt(at) === DASH && (at + 1 === to || text.charCodeAt(at + 1) === SPACE)
+}
+
+function isReportsKey(text: string, from: number, to: number): boolean {
+  return text.startsWith('reports:', from) && TOP_LEVEL_REPORTS.test(text.slice(from, to))
+}
+
+/**
+ * The file offsets where the entries of the top-level `reports:` block begin, when the file has the
+ * plain shape `export` writes: the block runs to the end of the file, each entry starts with `- ` on the
+ * block's indentation, nothing else sits there, and every quote and bracket closes on its line.
+ * Otherwise undefined. Walks the lines by offset, without a string per line.
+ */
+function entryOffsets(text: string): number[] | undefined {
+  let inBlock = false
+  let indent = -1
+  const entries: number[] = []
+  for (let from = 0; from <= text.length; ) {
+    let to = text.indexOf('\n', from)
+    if (to < 0) to = text.length
+    if (!closedOnItsLine(text, from, to)) return undefined
+    if (!inBlock) inBlock = isReportsKey(text, from, to)
+    else {
+      if (isReportsKey(text, from, to)) return undefined
+      let at = from
+      while (at < to && text.charCodeAt(at) === SPACE) at++
+      if (at < to && text.charCodeAt(at) !== HASH) {
+        const col = at - from
+        const item = isItem(text, at, to)
+        if (indent < 0) {
+          if (!item) return undefined
+          indent = col
+        }
+        if (col < indent || (col === indent && !item)) return undefined
+        if (col === indent) entries.push(from)
+      }
+    }
+    from = to + 1
+  }
+  return inBlock ? entries : undefined
 }
 
 export function byEntry(text: string): YamlSource | undefined {
   // __proto__ keys are for yaml to report as unknown keys, with their place.
   if (NOT_PLAIN.test(text) || text.includes('__proto__')) return undefined
-  const lines = text.split('\n')
-  const starts: number[] = []
-  let offset = 0
-  for (const l of lines) {
-    starts.push(offset)
-    offset += l.length + 1
-  }
-  const head = lines.findIndex((l) => TOP_LEVEL_REPORTS.test(l))
-  if (head < 0 || lines.findIndex((l, i) => i > head && TOP_LEVEL_REPORTS.test(l)) >= 0) return undefined
-
-  // The block: every line after `reports:` to the end of the file (the shape `export` writes). Entries
-  // start at `- ` on the block's indentation; anything else there means the shape is not plain.
-  let indent = -1
-  const entries: number[] = []
-  for (let i = head + 1; i < lines.length; i++) {
-    const l = lines[i]!
-    const content = l.trimStart()
-    if (!content || content.startsWith('#')) continue
-    const col = l.length - content.length
-    if (indent < 0) {
-      if (!/^-( |$)/.test(content)) return undefined
-      indent = col
-    }
-    if (col < indent || (col === 0 && !content.startsWith('-'))) return undefined
-    if (col === indent) {
-      if (!/^-( |$)/.test(content)) return undefined
-      entries.push(i)
-    }
-  }
-  if (entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
-  // js-yaml is more lenient than yaml with a quoted scalar or flow collection that runs onto the next
-  // line: the fast path takes only files where each of those closes on its own line.
-  if (!lines.every(closedOnItsLine)) return undefined
+  const entries = entryOffsets(text)
+  if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
 
   // js-yaml reads the whole file in a tenth of the time and memory yaml needs (no syntax tree is kept).
   // Anything it refuses goes to the whole-document path, whose errors are the ones shown.
@@ -178,18 +208,16 @@ export function byEntry(text: string): YamlSource | undefined {
   } catch {
     return undefined
   }
-  const spans = entries.map((line, n) => ({
-    from: starts[line]!,
-    to: n + 1 < entries.length ? starts[entries[n + 1]!]! : text.length,
-  }))
+  const spanOf = (i: number) =>
+    i >= 0 && i < entries.length ? { from: entries[i]!, to: entries[i + 1] ?? text.length } : undefined
   // Positions come from yaml, one entry at a time and only when asked: for an error, or a report that fails.
   const entry = (i: number) => {
-    const span = spans[i]
+    const span = spanOf(i)
     if (!span) return undefined
     const seq = parseDocument(text.slice(span.from, span.to), OPTIONS).contents
     return { node: isSeq(seq) && isNode(seq.items[0]) ? seq.items[0] : undefined, base: span.from }
   }
-  const headDoc = lazy(() => parseDocument(text.slice(0, spans[0]?.from ?? text.length), OPTIONS))
+  const headDoc = lazy(() => parseDocument(text.slice(0, entries[0]), OPTIONS))
   return {
     data,
     syntax: [],
@@ -199,7 +227,7 @@ export function byEntry(text: string): YamlSource | undefined {
     },
     idOffset(i) {
       // `- id: …` or `id: …` at the entry's key column: found in the text, so no entry is parsed twice.
-      const span = spans[i]!
+      const span = spanOf(i)!
       const first = /^( *- +)id: */.exec(text.slice(span.from, Math.min(span.to, span.from + 200)))
       if (first) return span.from + first[0].length
       const keyCol = /^ *- +/.exec(text.slice(span.from, span.from + 200))?.[0].length ?? 0

@@ -46,7 +46,13 @@ export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
   const secure = req.url.protocol === 'https:'
   const request = secure ? https.request : http.request
   return new Promise<Reply>((resolve, reject) => {
-    const r = request(req.url, {
+    // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
+    // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
+    const r = request({
+      protocol: req.url.protocol,
+      hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'), // [::1] → ::1, as node wants it
+      port: req.url.port,
+      path: req.url.pathname + req.url.search,
       method: req.method,
       headers: req.headers,
       agent: secure ? agents.https : agents.http,

@@ -191,6 +191,16 @@ describe('connections', () => {
     expect(sim.requests).toHaveLength(81)
     expect(sim.connections).toBeLessThanOrEqual(4)
   })
+
+  it('reaches an API on an IPv6 loopback address, query strings intact', async () => {
+    const { sim, client, report } = await setup({}, { host: '::1' })
+    expect(sim.url).toMatch(/^http:\/\/\[::1\]:\d+$/)
+    const r = report()
+    expect((await client.getReport(r.id)).id).toBe(r.id)
+    await client.users([r.id])
+    const last = sim.requests.at(-1)!
+    expect([last.path, last.query.get('uuids')]).toEqual(['/api/2/users', r.id])
+  })
 })
 
 describe('tokens', () => {

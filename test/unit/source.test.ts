@@ -98,3 +98,14 @@ describe('closedOnItsLine', () => {
     expect(closedOnItsLine(line)).toBe(ok)
   })
 })
+
+describe('closedOnItsLine within a larger text', () => {
+  it('reads only the line between the offsets given', () => {
+    const text = 'a: "open\nb: [1, 2]\nc: "x"'
+    const lines = text.split('\n')
+    const at = (n: number) => lines.slice(0, n).join('\n').length + (n ? 1 : 0)
+    expect(closedOnItsLine(text, at(0), at(0) + lines[0]!.length)).toBe(false)
+    expect(closedOnItsLine(text, at(1), at(1) + lines[1]!.length)).toBe(true)
+    expect(closedOnItsLine(text, at(2), text.length)).toBe(true)
+  })
+})

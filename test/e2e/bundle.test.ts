@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DIST } from './harness.js'
+
+const bundles = [DIST, path.join(path.dirname(DIST), 'cli.js')].map((file) => ({
+  name: path.basename(file),
+  code: readFileSync(file, 'utf8'),
+}))
+
+describe('the bundles', () => {
+  it.each(bundles)('$name is ASCII: V8 holds its source at one byte a character', ({ code }) => {
+    expect(code.match(/[^\0-\x7f]/g) ?? []).toEqual([])
+    // the escapes stand for the characters people read: an arrow in a plan line, a status emoji
+    expect(code).toContain('\\u2192')
+  })
+
+  it('dist/index.js leaves out what @actions/core imports but this action never calls', () => {
+    const { code } = bundles[0]!
+    expect(code).not.toMatch(/node_modules\/(undici|tunnel|@actions\/(http-client|exec|io))\//)
+    // in their place, a module whose every export throws (scripts/build.mjs)
+    const stub = /from "(data:text\/javascript,[^"]+)"/.exec(code)?.[1]
+    expect(decodeURIComponent(stub ?? '')).toContain("throw new Error('HttpClient is not in this bundle")
+  })
+})
