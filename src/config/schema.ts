@@ -1,14 +1,12 @@
-import { Ajv, type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
 import { didYouMean } from './errors.js'
 import type { ConfigErrorCode } from './errors.js'
-
 /**
  * The JSON Schema that editors use is the validator: one definition cannot disagree with itself.
- * Ajv compiles it once per process.
+ * Ajv compiles it to code at build time (scripts/build.mjs → reports-validator.js).
  */
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
-const validate = ajv.compile(schema)
+import validate from './reports-validator.js'
 
 /** A schema violation, addressed by a JSON pointer path into the document. */
 export interface SchemaProblem {
