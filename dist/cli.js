@@ -5194,13 +5194,14 @@ const STATUS_TEXT = {
 const ORDER = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 };
 /** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 function format_byImportance(outcomes) {
-    return outcomes
-        .map((o, i) => [o, i])
-        .sort(([a, i], [b, j]) => ORDER[a.status] - ORDER[b.status] || i - j)
-        .map(([o]) => o);
+    // Array.prototype.sort is stable: equal ranks keep file order.
+    return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
 }
 /** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
 function format_cell(text) {
+    // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
+    if (!/[&<>|\r\n]/.test(text))
+        return text;
     return text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
@@ -5209,17 +5210,18 @@ function format_cell(text) {
         .replace(/\r?\n/g, ' ');
 }
 /**
- * Appends rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
+ * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
  * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
+ * Rows are rendered one at a time and only while they fit: 10,000 reports never exist as 10,000 rows.
  */
-function format_fitRows(rows, budget, omitted) {
+function format_fitRows(items, render, budget, omitted) {
     const out = [];
     let used = 0;
-    const reserve = omitted(rows.length).length + 1;
-    for (let i = 0; i < rows.length; i++) {
-        const row = rows[i];
-        if (used + row.length + 1 + (i < rows.length - 1 ? reserve : 0) > budget) {
-            out.push(omitted(rows.length - i));
+    const reserve = omitted(items.length).length + 1;
+    for (let i = 0; i < items.length; i++) {
+        const row = render(items[i]);
+        if (used + row.length + 1 + (i < items.length - 1 ? reserve : 0) > budget) {
+            out.push(omitted(items.length - i));
             return out;
         }
         out.push(row);
@@ -5273,8 +5275,7 @@ function renderSummary(run) {
     }
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
-        const rows = byImportance(run.outcomes).map(reportRow);
-        lines.push(...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
+        lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
     }
     if (run.unmanaged)
         lines.push('', unmanagedLine(run.unmanaged));
@@ -5290,7 +5291,7 @@ function unmanagedLine(u) {
 }
 /** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
 function renderConfigErrors(errors) {
-    const rows = errors.map((e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`);
+    const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
     return [
         `## Acronis report sync: configuration errors`,
         '',
@@ -5298,7 +5299,7 @@ function renderConfigErrors(errors) {
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
-        ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
+        ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
         '',
     ].join('\n');
 }

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4170);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1872);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4170:
+/***/ 1872:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -5556,6 +5556,43 @@ function commentHint(e) {
     return e.describe();
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/github/output.ts
+
+
+
+
+/**
+ * Sets a step output from its value in parts, in the format `core.setOutput` writes to GITHUB_OUTPUT
+ * (`name<<delimiter`, the value, the delimiter, with a random delimiter the value must not contain).
+ * A value of megabytes is then written as it is made, rather than joined and copied twice more on its
+ * way to the file. Without GITHUB_OUTPUT (an old runner), core.setOutput takes the joined value.
+ */
+function setOutputInParts(env, name, parts) {
+    const file = env.GITHUB_OUTPUT;
+    if (!file)
+        return setOutput(name, [...parts].join(''));
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a');
+    try {
+        (0,external_node_fs_namespaceObject.writeSync)(fd, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}`);
+        for (const part of parts) {
+            if (part.includes(delimiter))
+                throw new Error(`output ${name}: the value contains its delimiter`);
+            (0,external_node_fs_namespaceObject.writeSync)(fd, part);
+        }
+        (0,external_node_fs_namespaceObject.writeSync)(fd, `${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/format.ts
 function countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0 };
@@ -5589,13 +5626,14 @@ const STATUS_TEXT = {
 const ORDER = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 };
 /** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 function byImportance(outcomes) {
-    return outcomes
-        .map((o, i) => [o, i])
-        .sort(([a, i], [b, j]) => ORDER[a.status] - ORDER[b.status] || i - j)
-        .map(([o]) => o);
+    // Array.prototype.sort is stable: equal ranks keep file order.
+    return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
 }
 /** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
 function cell(text) {
+    // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
+    if (!/[&<>|\r\n]/.test(text))
+        return text;
     return text
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
@@ -5604,17 +5642,18 @@ function cell(text) {
         .replace(/\r?\n/g, ' ');
 }
 /**
- * Appends rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
+ * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
  * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
+ * Rows are rendered one at a time and only while they fit: 10,000 reports never exist as 10,000 rows.
  */
-function fitRows(rows, budget, omitted) {
+function fitRows(items, render, budget, omitted) {
     const out = [];
     let used = 0;
-    const reserve = omitted(rows.length).length + 1;
-    for (let i = 0; i < rows.length; i++) {
-        const row = rows[i];
-        if (used + row.length + 1 + (i < rows.length - 1 ? reserve : 0) > budget) {
-            out.push(omitted(rows.length - i));
+    const reserve = omitted(items.length).length + 1;
+    for (let i = 0; i < items.length; i++) {
+        const row = render(items[i]);
+        if (used + row.length + 1 + (i < items.length - 1 ? reserve : 0) > budget) {
+            out.push(omitted(items.length - i));
             return out;
         }
         out.push(row);
@@ -5668,8 +5707,7 @@ function renderSummary(run) {
     }
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
-        const rows = byImportance(run.outcomes).map(reportRow);
-        lines.push(...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
+        lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
     }
     if (run.unmanaged)
         lines.push('', unmanagedLine(run.unmanaged));
@@ -5685,7 +5723,7 @@ function unmanagedLine(u) {
 }
 /** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
 function renderConfigErrors(errors) {
-    const rows = errors.map((e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`);
+    const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
     return [
         `## Acronis report sync: configuration errors`,
         '',
@@ -5693,7 +5731,7 @@ function renderConfigErrors(errors) {
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
-        ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
+        ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
         '',
     ].join('\n');
 }
@@ -5725,9 +5763,8 @@ function renderComment(run, from) {
     else {
         head.push('No changes: every declared report is in the desired state.');
     }
-    const rows = pending.map(reportRow);
     const fixed = head.join('\n').length + footer.join('\n').length + 2;
-    const body = fitRows(rows, COMMENT_LIMIT - fixed - 200, (n) => `| \u2026 | ${n} more reports omitted | see the job summary and the \`plan\` output |`);
+    const body = fitRows(pending, reportRow, COMMENT_LIMIT - fixed - 200, (n) => `| \u2026 | ${n} more reports omitted | see the job summary and the \`plan\` output |`);
     return [...head, ...body, ...footer].join('\n');
 }
 function provenance(from) {
@@ -5741,28 +5778,45 @@ function provenance(from) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
-function planEntries(outcomes) {
-    return outcomes.map((o) => ({
+/** The `plan` output's entry for one report. */
+function planEntry(o) {
+    return {
         id: o.id,
         name: o.name ?? null,
         status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
         changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
         error: o.error ?? null,
-    }));
+    };
 }
-/** The step's outputs, by the names action.yml declares. */
-function renderOutputs(outcomes) {
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+function* planJsonParts(outcomes, perPart = 500) {
+    yield '[';
+    for (let i = 0; i < outcomes.length; i += perPart) {
+        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
+        yield (i ? ',' : '') + json.slice(1, -1);
+    }
+    yield ']';
+}
+/** The step's outputs but `plan`: counts, small enough to set as they are. */
+function countOutputs(outcomes) {
     const c = countOutcomes(outcomes);
     return {
         changed: String(c.changed),
         unchanged: String(c.unchanged),
         failed: String(c.failed),
         'has-changes': String(c.changed > 0),
-        plan: JSON.stringify(planEntries(outcomes)),
     };
+}
+/** The step's outputs, by the names action.yml declares. */
+function renderOutputs(outcomes) {
+    return { ...countOutputs(outcomes), plan: [...planJsonParts(outcomes)].join('') };
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
+
 
 
 
@@ -5784,8 +5838,9 @@ async function publish(run, settings, env) {
         else
             info(line);
     }
-    for (const [name, value] of Object.entries(renderOutputs(run.outcomes)))
+    for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
         setOutput(name, value);
+    setOutputInParts(env, 'plan', planJsonParts(run.outcomes));
     if (env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(renderSummary(run)).write();
     const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName);

@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
 import { ApiError } from './acronis/errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './github/comment.js'
+import { setOutputInParts } from './github/output.js'
 import { commentMarker, renderComment } from './report/comment.js'
 import { countOutcomes, failureOf, type RunResult } from './report/format.js'
-import { renderOutputs } from './report/outputs.js'
+import { countOutputs, planJsonParts } from './report/outputs.js'
 import { renderSummary } from './report/summary.js'
 import type { Settings } from './settings.js'
 
@@ -19,7 +20,8 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
       core.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
     else core.info(line)
   }
-  for (const [name, value] of Object.entries(renderOutputs(run.outcomes))) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(countOutputs(run.outcomes))) core.setOutput(name, value)
+  setOutputInParts(env, 'plan', planJsonParts(run.outcomes))
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(run)).write()
 
   const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName)

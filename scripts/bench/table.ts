@@ -41,7 +41,7 @@ export function renderTable(t: TableInput): string {
       `${t.node}; ${t.bundle}; start-up (spawn to first request, one report, ` +
       `median of ${t.startupRuns}): ${t.startupMs.toFixed(0)} ms.`,
     '',
-    '| Reports | Wall time | API calls (floor + extra) | Max in flight | Mean in flight | Connections | Peak RSS | First request | Minimal client | vs minimal | Sequential client | vs sequential |',
+    '| Reports | Wall time | API calls (floor + extra) | Max in flight | Mean in flight | Connections | Peak RSS (minimal client) | First request | Minimal client | vs minimal | Sequential client | vs sequential |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   let estimated = false
@@ -64,7 +64,7 @@ export function renderTable(t: TableInput): string {
       a.maxInFlight,
       a.meanInFlight.toFixed(1),
       a.connections,
-      `${(a.maxRssKb / 1024).toFixed(0)} MB`,
+      `${(a.maxRssKb / 1024).toFixed(0)} MB (${(r.minimal.maxRssKb / 1024).toFixed(0)} MB)`,
       `${n(Math.round(a.firstRequestMs))} ms`,
       s(r.minimal.wallMs),
       `${(a.wallMs / r.minimal.wallMs).toFixed(2)}×`,
@@ -87,7 +87,9 @@ export function renderTable(t: TableInput): string {
     'API calls: every request the simulator received; the floor is one token request, one GET per',
     'declared report and one PUT per drifted one; the extra is the listing of undeclared reports.',
     'Mean in flight: request time summed over the window from the first request to the last answer.',
-    'Peak RSS: getrusage of the action process at exit. First request: spawn to the token request',
+    'Peak RSS: getrusage of the process at exit, the action and, in brackets, the minimal client (what',
+    'Node, the same calls and the same reports read from JSON cost with nothing else: a reference).',
+    'First request: spawn to the token request',
     'reaching the API (start-up, reading and validating reports.yaml). Minimal client:',
     'scripts/bench/minimal.ts, the floor calls only at the same concurrency over node:http keep-alive,',
     'nothing else; the sequential client is the same script at concurrency 1.',

@@ -32,10 +32,10 @@ export function renderComment(run: RunResult, from: Provenance): string {
   } else {
     head.push('No changes: every declared report is in the desired state.')
   }
-  const rows = pending.map(reportRow)
   const fixed = head.join('\n').length + footer.join('\n').length + 2
   const body = fitRows(
-    rows,
+    pending,
+    reportRow,
     COMMENT_LIMIT - fixed - 200,
     (n) => `| … | ${n} more reports omitted | see the job summary and the \`plan\` output |`,
   )

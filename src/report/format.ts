@@ -53,14 +53,14 @@ const ORDER: Record<Status, number> = { failed: 0, 'would-update': 1, updated: 1
 
 /** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
-  return outcomes
-    .map((o, i) => [o, i] as const)
-    .sort(([a, i], [b, j]) => ORDER[a.status] - ORDER[b.status] || i - j)
-    .map(([o]) => o)
+  // Array.prototype.sort is stable: equal ranks keep file order.
+  return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status])
 }
 
 /** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
 export function cell(text: string): string {
+  // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
+  if (!/[&<>|\r\n]/.test(text)) return text
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -70,17 +70,23 @@ export function cell(text: string): string {
 }
 
 /**
- * Appends rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
+ * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
  * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
+ * Rows are rendered one at a time and only while they fit: 10,000 reports never exist as 10,000 rows.
  */
-export function fitRows(rows: readonly string[], budget: number, omitted: (n: number) => string): string[] {
+export function fitRows<T>(
+  items: readonly T[],
+  render: (item: T) => string,
+  budget: number,
+  omitted: (n: number) => string,
+): string[] {
   const out: string[] = []
   let used = 0
-  const reserve = omitted(rows.length).length + 1
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!
-    if (used + row.length + 1 + (i < rows.length - 1 ? reserve : 0) > budget) {
-      out.push(omitted(rows.length - i))
+  const reserve = omitted(items.length).length + 1
+  for (let i = 0; i < items.length; i++) {
+    const row = render(items[i]!)
+    if (used + row.length + 1 + (i < items.length - 1 ? reserve : 0) > budget) {
+      out.push(omitted(items.length - i))
       return out
     }
     out.push(row)

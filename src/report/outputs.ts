@@ -10,24 +10,42 @@ export interface PlanEntry {
   error: string | null
 }
 
-export function planEntries(outcomes: readonly Outcome[]): PlanEntry[] {
-  return outcomes.map((o) => ({
+/** The `plan` output's entry for one report. */
+export function planEntry(o: Outcome): PlanEntry {
+  return {
     id: o.id,
     name: o.name ?? null,
     status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
     changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
     error: o.error ?? null,
-  }))
+  }
 }
 
-/** The step's outputs, by the names action.yml declares. */
-export function renderOutputs(outcomes: readonly Outcome[]): Record<string, string> {
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+export function* planJsonParts(outcomes: readonly Outcome[], perPart = 500): Generator<string> {
+  yield '['
+  for (let i = 0; i < outcomes.length; i += perPart) {
+    const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry))
+    yield (i ? ',' : '') + json.slice(1, -1)
+  }
+  yield ']'
+}
+
+/** The step's outputs but `plan`: counts, small enough to set as they are. */
+export function countOutputs(outcomes: readonly Outcome[]): Record<string, string> {
   const c = countOutcomes(outcomes)
   return {
     changed: String(c.changed),
     unchanged: String(c.unchanged),
     failed: String(c.failed),
     'has-changes': String(c.changed > 0),
-    plan: JSON.stringify(planEntries(outcomes)),
   }
+}
+
+/** The step's outputs, by the names action.yml declares. */
+export function renderOutputs(outcomes: readonly Outcome[]): Record<string, string> {
+  return { ...countOutputs(outcomes), plan: [...planJsonParts(outcomes)].join('') }
 }

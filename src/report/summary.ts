@@ -24,10 +24,10 @@ export function renderSummary(run: RunResult): string {
   }
   if (run.outcomes.length) {
     lines.push('| Report | Status | Changes |', '| --- | --- | --- |')
-    const rows = byImportance(run.outcomes).map(reportRow)
     lines.push(
       ...fitRows(
-        rows,
+        byImportance(run.outcomes),
+        reportRow,
         ROW_BUDGET_CHARS,
         (n) => `| … | ${n} more reports omitted | see the \`plan\` output |`,
       ),
@@ -47,7 +47,7 @@ export function unmanagedLine(u: NonNullable<RunResult['unmanaged']>): string {
 
 /** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
 export function renderConfigErrors(errors: readonly ConfigError[]): string {
-  const rows = errors.map((e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`)
+  const row = (e: ConfigError) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`
   return [
     `## Acronis report sync: configuration errors`,
     '',
@@ -55,7 +55,7 @@ export function renderConfigErrors(errors: readonly ConfigError[]): string {
     '',
     '| Where | Code | Problem |',
     '| --- | --- | --- |',
-    ...fitRows(rows, ROW_BUDGET_CHARS, (n) => `| … | | ${n} more errors omitted |`),
+    ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| … | | ${n} more errors omitted |`),
     '',
   ].join('\n')
 }

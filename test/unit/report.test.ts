@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../src/apply.js'
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js'
 import { cell, countOutcomes } from '../../src/report/format.js'
-import { planEntries, renderOutputs } from '../../src/report/outputs.js'
+import { planEntry, planJsonParts, renderOutputs, type PlanEntry } from '../../src/report/outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
 
 const at = { file: 'reports.yaml', line: 1, column: 1 }
@@ -24,12 +24,19 @@ function outcomes(n: number): Outcome[] {
 }
 
 describe('renderers', () => {
+  it.each([0, 1, 3, 4, 7, 9])('writes the plan of %i reports in parts that join into one JSON array', (n) => {
+    const o = outcomes(n)
+    const parts = [...planJsonParts(o, 3)]
+    expect(parts).toHaveLength(2 + Math.ceil(n / 3))
+    expect(parts.join('')).toBe(JSON.stringify(o.map(planEntry)))
+  })
+
   it('count outcomes and render outputs from the same plan', () => {
     const o = outcomes(6)
     expect(countOutcomes(o)).toEqual({ changed: 2, unchanged: 2, failed: 2 })
     const out = renderOutputs(o)
     expect(out).toMatchObject({ changed: '2', unchanged: '2', failed: '2', 'has-changes': 'true' })
-    const plan = JSON.parse(out.plan!) as ReturnType<typeof planEntries>
+    const plan = JSON.parse(out.plan!) as PlanEntry[]
     expect(plan.map((p) => p.status)).toEqual([
       'unchanged',
       'update',
