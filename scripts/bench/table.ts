@@ -89,10 +89,10 @@ export function renderTable(t: TableInput): string {
     'Mean in flight: request time summed over the window from the first request to the last answer.',
     'Peak RSS: getrusage of the process at exit, the action and, in brackets, the minimal client (what',
     'Node, the same calls and the same reports read from JSON cost with nothing else: a reference).',
-    'First request: spawn to the token request',
-    'reaching the API (start-up, reading and validating reports.yaml). Minimal client:',
-    'scripts/bench/minimal.ts, the floor calls only at the same concurrency over node:http keep-alive,',
-    'nothing else; the sequential client is the same script at concurrency 1.',
+    'First request: spawn to the token request reaching the API (start-up, reading and validating',
+    'reports.yaml). Minimal client: scripts/bench/minimal.ts, the floor calls only at the same',
+    'concurrency over node:http keep-alive, nothing else; the sequential client is the same script at',
+    'concurrency 1.',
   )
   if (estimated) {
     lines.push(
