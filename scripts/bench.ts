@@ -5,7 +5,8 @@
  * every request delayed by --latency ms, for each size of reports.yaml with half the reports drifted.
  * In the same run and against the same seeded tenant it times two reference clients
  * (scripts/bench/minimal.ts): the floor's calls at the same concurrency, and the same calls one at a
- * time. Prints a Markdown table for README's "Performance" section; progress and details go to stderr.
+ * time. Prints a Markdown table for README's "Performance" section; progress and details go to stderr,
+ * then each target of issue 5 that this run can check, met or missed (a miss: exit code 1).
  *
  * Processes: this one holds the simulator and otherwise only waits; the action and each reference
  * client run as children of their own. Nothing measured shares an event loop with the simulator, and
@@ -200,3 +201,28 @@ console.log(
     rows,
   }),
 )
+
+// Issue 5's targets, checked on what this run measured; a miss makes the benchmark fail.
+const checks: [string, boolean][] = [[`start-up ${startupMs.toFixed(0)} ms < 300 ms`, startupMs < 300]]
+for (const r of rows) {
+  const extra = r.action.calls - (1 + r.size + r.drifted)
+  checks.push([`${r.size}: ${extra} call(s) beyond the floor ≤ 1`, extra <= 1])
+  checks.push([
+    `${r.size}: max in flight ${r.action.maxInFlight} ≤ ${concurrency}`,
+    r.action.maxInFlight <= concurrency,
+  ])
+  if (concurrency === 16) {
+    const vs = r.action.wallMs / r.minimal.wallMs
+    checks.push([`${r.size}: ${vs.toFixed(2)}× the minimal client ≤ 1.3×`, vs <= 1.3])
+  }
+  if (r.size === 1000 && r.sequential) {
+    const faster = r.sequential.wallMs / r.action.wallMs
+    checks.push([`1000: ${faster.toFixed(1)}× faster than sequential ≥ 10×`, faster >= 10])
+  }
+  if (r.size === 10000) {
+    const mb = r.action.maxRssKb / 1024
+    checks.push([`10000: peak RSS ${mb.toFixed(0)} MB < 150 MB`, mb < 150])
+  }
+}
+for (const [what, ok] of checks) log(`${ok ? 'met   ' : 'MISSED'} ${what}`)
+if (checks.some(([, ok]) => !ok)) process.exitCode = 1
