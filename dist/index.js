@@ -5800,7 +5800,7 @@ function* planJsonParts(outcomes, perPart = 500) {
     }
     yield ']';
 }
-/** The step's outputs but `plan`: counts, small enough to set as they are. */
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
 function countOutputs(outcomes) {
     const c = countOutcomes(outcomes);
     return {
@@ -5809,10 +5809,6 @@ function countOutputs(outcomes) {
         failed: String(c.failed),
         'has-changes': String(c.changed > 0),
     };
-}
-/** The step's outputs, by the names action.yml declares. */
-function renderOutputs(outcomes) {
-    return { ...countOutputs(outcomes), plan: [...planJsonParts(outcomes)].join('') };
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts

@@ -34,7 +34,7 @@ export function* planJsonParts(outcomes: readonly Outcome[], perPart = 500): Gen
   yield ']'
 }
 
-/** The step's outputs but `plan`: counts, small enough to set as they are. */
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
 export function countOutputs(outcomes: readonly Outcome[]): Record<string, string> {
   const c = countOutcomes(outcomes)
   return {
@@ -43,9 +43,4 @@ export function countOutputs(outcomes: readonly Outcome[]): Record<string, strin
     failed: String(c.failed),
     'has-changes': String(c.changed > 0),
   }
-}
-
-/** The step's outputs, by the names action.yml declares. */
-export function renderOutputs(outcomes: readonly Outcome[]): Record<string, string> {
-  return { ...countOutputs(outcomes), plan: [...planJsonParts(outcomes)].join('') }
 }

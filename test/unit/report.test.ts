@@ -2,8 +2,14 @@ import { describe, expect, it } from 'vitest'
 import type { Outcome } from '../../src/apply.js'
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js'
 import { cell, countOutcomes } from '../../src/report/format.js'
-import { planEntry, planJsonParts, renderOutputs, type PlanEntry } from '../../src/report/outputs.js'
+import { countOutputs, planEntry, planJsonParts, type PlanEntry } from '../../src/report/outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
+
+/** Every output the step sets, as publish sets them: the counts, and the plan written in parts. */
+const renderOutputs = (o: Outcome[]): Record<string, string> => ({
+  ...countOutputs(o),
+  plan: [...planJsonParts(o)].join(''),
+})
 
 const at = { file: 'reports.yaml', line: 1, column: 1 }
 const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
