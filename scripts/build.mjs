@@ -7,6 +7,8 @@ import path from 'node:path'
 const require = createRequire(import.meta.url)
 const ncc = require('@vercel/ncc')
 const root = path.resolve(import.meta.dirname, '..')
+const VALIDATOR = 'src/config/reports-validator.js'
+
 /**
  * The schema's validator as code, generated here rather than compiled by Ajv at every start: Ajv and
  * its compiler stay out of the bundle (~250 kB), and a run starts ~30 ms sooner and ~5 MB lighter.
@@ -34,7 +36,6 @@ async function writeValidator() {
     '/* eslint-disable */\n// @ts-nocheck\n'
   await put(VALIDATOR, header + code + '\n')
 }
-const VALIDATOR = 'src/config/reports-validator.js'
 
 // @actions/core imports an HTTP client (and with it undici, ~1 MB) for OIDC tokens, and @actions/exec
 // for platform details: this action uses neither, yet every start would load and initialise both

@@ -2,11 +2,12 @@
 # dist/ is committed (the runner executes it as is): it must equal a fresh build of src/. So must the
 # schema's validator, which the build generates into src/.
 set -euo pipefail
+built=(dist src/config/reports-validator.js)
 npm run -s build >/dev/null
-if [ -n "$(git status --porcelain -- dist src/config/reports-validator.js)" ]; then
+if [ -n "$(git status --porcelain -- "${built[@]}")" ]; then
   echo "dist/ differs from a fresh 'npm run build'. Rebuild and commit dist/:" >&2
-  git status --porcelain -- dist src/config/reports-validator.js >&2
-  git diff --stat -- dist src/config/reports-validator.js >&2
+  git status --porcelain -- "${built[@]}" >&2
+  git diff --stat -- "${built[@]}" >&2
   exit 1
 fi
 echo "dist/ matches a fresh build"
