@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1019);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6786);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -15,7 +15,7 @@ process.stdout.on('error', (e) => {
     if (e.code !== 'EPIPE')
         throw e;
 });
-process.exitCode = await (0,_cli_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
+process.exitCode = await (0,_cli_program_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
     stdout: process.stdout,
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1019:
+/***/ 6786:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -166,29 +166,6 @@ class ConfigErrors extends Error {
         this.name = 'ConfigErrors';
     }
 }
-/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = cur;
-    }
-    return prev[b.length];
-}
-/** The closest candidate when it is close enough to be a plausible typo. */
-function didYouMean(value, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance)
-            [best, bestDistance] = [candidate, d];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
 const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"Od":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reports.schema.json","qo":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"BG":{"uR":{"T":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"sz":{"EB":[0,{"T":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"z8":{"qo":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
@@ -235,7 +212,7 @@ function apiRoot(baseUrl) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/settings.ts
 
 
 
@@ -332,6 +309,31 @@ function settingsFrom(raw, ctx) {
 
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+;// CONCATENATED MODULE: ./src/util/did-you-mean.ts
+/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}
+/** The closest candidate when it is close enough to be a plausible typo. */
+function didYouMean(value, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance)
+            [best, bestDistance] = [candidate, d];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/commands.ts
 /** The command line's vocabulary: commands, their options, and the help printed from them. */
 const PROGRAM = 'acronis-report-sync';
@@ -581,19 +583,6 @@ class Limiter {
         else
             this.active--;
     }
-}
-/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry.ts
@@ -1035,9 +1024,41 @@ class AcronisClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+function model_countOutcomes(outcomes) {
+    const c = { changed: 0, unchanged: 0, failed: 0 };
+    for (const o of outcomes) {
+        if (o.status === 'failed')
+            c.failed++;
+        else if (o.status === 'unchanged')
+            c.unchanged++;
+        else
+            c.changed++;
+    }
+    return c;
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 // Recipient lists are short: two inclusions cost less than two Sets, once per report of a large run.
 const sameSet = (a, b) => a.every((v) => b.includes(v)) && b.every((v) => a.includes(v));
 function current(live, field) {
@@ -1119,7 +1140,7 @@ function mergedUpdate(desired, live) {
     return update;
 }
 
-;// CONCATENATED MODULE: ./src/apply.ts
+;// CONCATENATED MODULE: ./src/engine/apply.ts
 
 
 
@@ -4722,7 +4743,7 @@ function dotted(path, key) {
     return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
-;// CONCATENATED MODULE: ./src/recipients.ts
+;// CONCATENATED MODULE: ./src/engine/recipients.ts
 
 
 
@@ -4788,7 +4809,7 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     return reports;
 }
 
-;// CONCATENATED MODULE: ./src/tenant.ts
+;// CONCATENATED MODULE: ./src/engine/tenant.ts
 /**
  * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
  * only when something needs it). With a bare token there is no client id to look up.
@@ -4811,7 +4832,7 @@ async function undeclared(client, tenantId, declared) {
     return { tenantId, ids: ids.sort() };
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/engine/engine.ts
 
 
 
@@ -4890,7 +4911,7 @@ const REPORT_FORMATS = (/* unused pure expression or super */ null && (['csv', '
 const RESULT_ACTIONS = (/* unused pure expression or super */ null && (['save', 'send']));
 const SCHEDULE_TYPES = (/* unused pure expression or super */ null && (['once', 'monthly']));
 
-;// CONCATENATED MODULE: ./src/export.ts
+;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
 
 
 
@@ -5001,7 +5022,7 @@ function renderExport(t, options) {
     return out.join('\n') + '\n';
 }
 
-;// CONCATENATED MODULE: ./src/cli/settings.ts
+;// CONCATENATED MODULE: ./src/cli/flags.ts
 
 
 /** Secrets come from the environment (a flag would land in shell history); the data center may be a flag too. */
@@ -5053,7 +5074,7 @@ function cliSettings(mode, flags, env, cwd) {
     }, { workspace: cwd, eventName: '', label });
 }
 
-;// CONCATENATED MODULE: ./src/cli/terminal.ts
+;// CONCATENATED MODULE: ./src/cli/tty.ts
 /**
  * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set
  * and not empty). FORCE_COLOR, the common override, turns it on for a pipe, e.g. `| less -R`.
@@ -5104,7 +5125,7 @@ class Progress {
     }
 }
 
-;// CONCATENATED MODULE: ./src/cli/export.ts
+;// CONCATENATED MODULE: ./src/cli/export-command.ts
 
 
 
@@ -5161,19 +5182,26 @@ async function read(settings, byLogin, progress) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-function format_countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0 };
-    for (const o of outcomes) {
-        if (o.status === 'failed')
-            c.failed++;
-        else if (o.status === 'unchanged')
-            c.unchanged++;
-        else
-            c.changed++;
+;// CONCATENATED MODULE: ./src/engine/verdict.ts
+
+/**
+ * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
+ * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
+ */
+function failureOf(run, options = {}) {
+    const c = model_countOutcomes(run.outcomes);
+    if (run.guard) {
+        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
     }
-    return c;
+    if (c.failed)
+        return `${c.failed} of ${run.outcomes.length} reports failed`;
+    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
+        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
+    }
+    return undefined;
 }
+
+;// CONCATENATED MODULE: ./src/report/format.ts
 function showValue(v) {
     if (v === null)
         return '(unset)';
@@ -5238,24 +5266,9 @@ function format_reportRow(o) {
     ];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
 }
-/**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
- */
-function failureOf(run, options = {}) {
-    const c = format_countOutcomes(run.outcomes);
-    if (run.guard) {
-        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
-    }
-    if (c.failed)
-        return `${c.failed} of ${run.outcomes.length} reports failed`;
-    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
-    }
-    return undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
@@ -5307,6 +5320,7 @@ function renderConfigErrors(errors) {
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 
 
+
 const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
 /** Wraps text in ANSI colour codes, or returns it as it is. */
 function painter(color) {
@@ -5356,7 +5370,7 @@ function table(lines, paint) {
 /** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
 function renderTerminal(run, options) {
     const paint = painter(options.color);
-    const c = format_countOutcomes(run.outcomes);
+    const c = model_countOutcomes(run.outcomes);
     // An apply stopped by max-changes updated nothing: its changes are still only planned.
     const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
     const out = [
@@ -5381,6 +5395,7 @@ function renderTerminal(run, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
 
 
 
@@ -5418,10 +5433,10 @@ async function runConfig(mode, flags, cli) {
         cli.stderr.write(`${failure}\n`);
         return 1;
     }
-    return mode === 'plan' && flags['detailed-exitcode'] && format_countOutcomes(result.outcomes).changed ? 2 : 0;
+    return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/cli/main.ts
+;// CONCATENATED MODULE: ./src/cli/program.ts
 
 
 
@@ -5452,12 +5467,12 @@ async function main(argv, io) {
         }
     }
     catch (e) {
-        cli.stderr.write(main_describe(e, cli));
+        cli.stderr.write(program_describe(e, cli));
         return 1;
     }
 }
 /** Each kind of failure in the words that help: where in the file, which flag, what the API said. */
-function main_describe(e, cli) {
+function program_describe(e, cli) {
     if (e instanceof UsageError) {
         const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`;
         return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`;

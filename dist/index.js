@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1872);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6380);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1872:
+/***/ 6380:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1101,29 +1101,6 @@ class ConfigErrors extends Error {
         this.name = 'ConfigErrors';
     }
 }
-/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
-function editDistance(a, b) {
-    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) {
-            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = cur;
-    }
-    return prev[b.length];
-}
-/** The closest candidate when it is close enough to be a plausible typo. */
-function didYouMean(value, candidates) {
-    let best;
-    let bestDistance = Infinity;
-    for (const candidate of candidates) {
-        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
-        if (d < bestDistance)
-            [best, bestDistance] = [candidate, d];
-    }
-    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
@@ -1160,19 +1137,6 @@ class Limiter {
         else
             this.active--;
     }
-}
-/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry.ts
@@ -1614,9 +1578,41 @@ class AcronisClient {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan.ts
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+function countOutcomes(outcomes) {
+    const c = { changed: 0, unchanged: 0, failed: 0 };
+    for (const o of outcomes) {
+        if (o.status === 'failed')
+            c.failed++;
+        else if (o.status === 'unchanged')
+            c.unchanged++;
+        else
+            c.changed++;
+    }
+    return c;
+}
+
+;// CONCATENATED MODULE: ./src/engine/plan.ts
+
 // Recipient lists are short: two inclusions cost less than two Sets, once per report of a large run.
 const sameSet = (a, b) => a.every((v) => b.includes(v)) && b.every((v) => a.includes(v));
 function current(live, field) {
@@ -1698,7 +1694,7 @@ function mergedUpdate(desired, live) {
     return update;
 }
 
-;// CONCATENATED MODULE: ./src/apply.ts
+;// CONCATENATED MODULE: ./src/engine/apply.ts
 
 
 
@@ -1778,6 +1774,31 @@ function failed(r, changes, error) {
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
 const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"qo":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"BG":{"uR":{"T":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"sz":{"EB":[0,{"T":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"z8":{"qo":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
+;// CONCATENATED MODULE: ./src/util/did-you-mean.ts
+/** Levenshtein distance, for "did you mean" hints. Inputs are short keys and enum values. */
+function editDistance(a, b) {
+    let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) {
+            cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        prev = cur;
+    }
+    return prev[b.length];
+}
+/** The closest candidate when it is close enough to be a plausible typo. */
+function didYouMean(value, candidates) {
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of candidates) {
+        const d = editDistance(value.toLowerCase(), candidate.toLowerCase());
+        if (d < bestDistance)
+            [best, bestDistance] = [candidate, d];
+    }
+    return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/config/reports-validator.js
 // Generated by scripts/build.mjs from schema/reports.schema.json with Ajv: do not edit.
 /* eslint-disable */
@@ -5315,7 +5336,7 @@ const isUuid = (s) => UUID.test(s);
 /** A login or email as reports.yaml accepts one in place of a user UUID. */
 const isRecipientName = (s) => NAME.test(s);
 
-;// CONCATENATED MODULE: ./src/recipients.ts
+;// CONCATENATED MODULE: ./src/engine/recipients.ts
 
 
 
@@ -5381,7 +5402,7 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     return reports;
 }
 
-;// CONCATENATED MODULE: ./src/tenant.ts
+;// CONCATENATED MODULE: ./src/engine/tenant.ts
 /**
  * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
  * only when something needs it). With a bare token there is no client id to look up.
@@ -5404,7 +5425,7 @@ async function undeclared(client, tenantId, declared) {
     return { tenantId, ids: ids.sort() };
 }
 
-;// CONCATENATED MODULE: ./src/engine.ts
+;// CONCATENATED MODULE: ./src/engine/engine.ts
 
 
 
@@ -5469,7 +5490,7 @@ function maxChangesFor(settings, declared) {
     return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
 
-;// CONCATENATED MODULE: ./src/github/comment.ts
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
 
 
 
@@ -5562,7 +5583,7 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/github/output.ts
+;// CONCATENATED MODULE: ./src/github/step-output.ts
 
 
 
@@ -5594,18 +5615,6 @@ function setOutputInParts(env, name, parts) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
-function countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0 };
-    for (const o of outcomes) {
-        if (o.status === 'failed')
-            c.failed++;
-        else if (o.status === 'unchanged')
-            c.unchanged++;
-        else
-            c.changed++;
-    }
-    return c;
-}
 function showValue(v) {
     if (v === null)
         return '(unset)';
@@ -5670,24 +5679,9 @@ function reportRow(o) {
     ];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
 }
-/**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
- */
-function failureOf(run, options = {}) {
-    const c = countOutcomes(run.outcomes);
-    if (run.guard) {
-        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
-    }
-    if (c.failed)
-        return `${c.failed} of ${run.outcomes.length} reports failed`;
-    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
-    }
-    return undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
@@ -5736,7 +5730,8 @@ function renderConfigErrors(errors) {
     ].join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/report/comment.ts
+;// CONCATENATED MODULE: ./src/report/comment-body.ts
+
 
 
 /** GitHub rejects a comment body over 65,536 characters (422). */
@@ -5776,6 +5771,25 @@ function provenance(from) {
     return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. Merging applies this plan.</sub>`;
 }
 
+;// CONCATENATED MODULE: ./src/engine/verdict.ts
+
+/**
+ * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
+ * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
+ */
+function failureOf(run, options = {}) {
+    const c = countOutcomes(run.outcomes);
+    if (run.guard) {
+        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
+    }
+    if (c.failed)
+        return `${c.failed} of ${run.outcomes.length} reports failed`;
+    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
+        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
 /** The `plan` output's entry for one report. */
@@ -5811,7 +5825,8 @@ function countOutputs(outcomes) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
+;// CONCATENATED MODULE: ./src/github/publish.ts
+
 
 
 
@@ -5891,7 +5906,7 @@ function apiRoot(baseUrl) {
     return url;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/settings/settings.ts
 
 
 
@@ -5986,12 +6001,12 @@ function settingsFrom(raw, ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/settings.ts
+;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
 // The checks live in inputs.ts, shared with the command line (which must not load @actions/core).
 
-function settings_boolean(name, fallback) {
+function action_inputs_boolean(name, fallback) {
     if (!getInput(name).trim())
         return fallback;
     try {
@@ -6023,8 +6038,8 @@ function readSettings(env = process.env) {
         'github-token',
     ];
     const raw = Object.fromEntries(names.map((name) => [name, getInput(name)]));
-    raw['fail-on-drift'] = settings_boolean('fail-on-drift', false);
-    raw['pr-comment'] = settings_boolean('pr-comment', true);
+    raw['fail-on-drift'] = action_inputs_boolean('fail-on-drift', false);
+    raw['pr-comment'] = action_inputs_boolean('pr-comment', true);
     return settingsFrom(raw, {
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
         eventName: env.GITHUB_EVENT_NAME ?? '',

@@ -1,5 +1,5 @@
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
-import { main } from './cli/main.js'
+import { main } from './cli/program.js'
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

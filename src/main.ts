@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { ApiError } from './acronis/errors.js'
 import { ConfigErrors } from './config/errors.js'
-import { execute, validate } from './engine.js'
-import { publish } from './publish.js'
+import { execute, validate } from './engine/engine.js'
+import { publish } from './github/publish.js'
 import { renderConfigErrors } from './report/summary.js'
-import { InputError, readSettings } from './settings.js'
+import { InputError, readSettings } from './settings/action-inputs.js'
 
 /** The action: inputs → settings → desired config → live state → plan → apply → report. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { didYouMean } from '../config/errors.js'
+import { didYouMean } from '../util/did-you-mean.js'
 import { argOf, COMMANDS, OPTIONS, type CommandName, type OptionName } from './commands.js'
 
 /** A command line that cannot be run: the message names the bad word and what was expected. */

@@ -1,11 +1,11 @@
-import { execute, validate, type EngineIO } from '../engine.js'
-import { countOutcomes, failureOf } from '../report/format.js'
+import { execute, validate, type EngineIO } from '../engine/engine.js'
+import { countOutcomes } from '../model.js'
+import { failureOf } from '../engine/verdict.js'
 import { renderTerminal } from '../report/terminal.js'
-import { recipientNames } from '../recipients.js'
+import { recipientNames } from '../engine/recipients.js'
 import type { Flags } from './args.js'
-import type { Cli } from './main.js'
-import { cliSettings } from './settings.js'
-import { Progress, useColor } from './terminal.js'
+import { cliSettings } from './flags.js'
+import { Progress, useColor, type Cli } from './tty.js'
 
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
 export async function runConfig(

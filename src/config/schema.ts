@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
-import { didYouMean } from './errors.js'
+import { didYouMean } from '../util/did-you-mean.js'
 import type { ConfigErrorCode } from './errors.js'
 /**
  * The JSON Schema that editors use is the validator: one definition cannot disagree with itself.

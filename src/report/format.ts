@@ -1,35 +1,4 @@
-import type { Outcome, Status } from '../apply.js'
-import type { Change, Shown } from '../plan.js'
-
-/** Which run produced a report: the renderers say it in their headings. */
-export type RunMode = 'plan' | 'apply'
-
-/** Everything the renderers need; they read only this, so every view shows the same plan. */
-export interface RunResult {
-  mode: RunMode
-  config: string
-  outcomes: Outcome[]
-  /** Set when max-changes stopped an apply. */
-  guard?: { count: number; limit: number }
-  /** Reports of the tenant that the file does not declare: listed, never changed. */
-  unmanaged?: { tenantId: string; ids: string[] }
-}
-
-export interface Counts {
-  changed: number
-  unchanged: number
-  failed: number
-}
-
-export function countOutcomes(outcomes: readonly Outcome[]): Counts {
-  const c: Counts = { changed: 0, unchanged: 0, failed: 0 }
-  for (const o of outcomes) {
-    if (o.status === 'failed') c.failed++
-    else if (o.status === 'unchanged') c.unchanged++
-    else c.changed++
-  }
-  return c
-}
+import type { Change, Outcome, Shown, Status } from '../model.js'
 
 export function showValue(v: Shown): string {
   if (v === null) return '(unset)'
@@ -103,20 +72,4 @@ export function reportRow(o: Outcome): string {
     ...(o.error ? [`**${cell(o.error)}**`] : []),
   ]
   return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`
-}
-
-/**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
- */
-export function failureOf(run: RunResult, options: { failOnDrift?: boolean } = {}): string | undefined {
-  const c = countOutcomes(run.outcomes)
-  if (run.guard) {
-    return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`
-  }
-  if (c.failed) return `${c.failed} of ${run.outcomes.length} reports failed`
-  if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-    return `fail-on-drift: ${c.changed} reports differ from ${run.config}`
-  }
-  return undefined
 }

@@ -1,5 +1,5 @@
-import type { Outcome } from '../apply.js'
-import { countOutcomes } from './format.js'
+import { type Outcome } from '../model.js'
+import { countOutcomes } from '../model.js'
 
 /** One entry of the `plan` output: a stable, documented JSON shape for other tools. */
 export interface PlanEntry {

@@ -1,5 +1,6 @@
 import type { ConfigError } from '../config/errors.js'
-import { byImportance, cell, countOutcomes, fitRows, reportRow, type RunResult } from './format.js'
+import { byImportance, cell, fitRows, reportRow } from './format.js'
+import { countOutcomes, type RunResult } from '../model.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024

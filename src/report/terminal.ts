@@ -1,5 +1,6 @@
-import type { Outcome, Status } from '../apply.js'
-import { byImportance, countOutcomes, showValue, type RunResult } from './format.js'
+import { type Outcome, type Status } from '../model.js'
+import { byImportance, showValue } from './format.js'
+import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */

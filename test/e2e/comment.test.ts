@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment.js'
+import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment-body.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
 import { worlds, yaml } from './fixture.js'
 import { NODES, runAction } from './harness.js'

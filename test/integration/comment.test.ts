@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/acronis/errors.js'
-import { nextLink, upsertComment, type PullRequestContext } from '../../src/github/comment.js'
+import { nextLink, upsertComment, type PullRequestContext } from '../../src/github/pr-comment.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
 
 const TOKEN = 'ghs_integrationToken000000000000000001'

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { apiRoot } from '../../src/acronis/url.js'
 import type { DesiredConfig } from '../../src/config/load.js'
-import { execute } from '../../src/engine.js'
-import type { Settings } from '../../src/settings.js'
+import { execute } from '../../src/engine/engine.js'
+import type { Settings } from '../../src/settings/action-inputs.js'
 import { startSimulator, type LoggedRequest, type Simulator } from '../simulator/index.js'
 
 // Counts and order only: how long anything takes is the benchmark's business (npm run bench).

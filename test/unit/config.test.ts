@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigErrors, didYouMean, type ConfigError } from '../../src/config/errors.js'
+import { ConfigErrors, type ConfigError } from '../../src/config/errors.js'
+import { didYouMean } from '../../src/util/did-you-mean.js'
 import { loadConfig, parseConfig } from '../../src/config/load.js'
 
 const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'

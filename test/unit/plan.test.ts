@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
-import { mergedUpdate, planReport, type ResolvedReport } from '../../src/plan.js'
+import { mergedUpdate, planReport } from '../../src/engine/plan.js'
+import { type ResolvedReport } from '../../src/model.js'
 
 const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
 const A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'

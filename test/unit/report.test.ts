@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Outcome } from '../../src/apply.js'
-import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment.js'
-import { cell, countOutcomes } from '../../src/report/format.js'
+import { type Outcome } from '../../src/model.js'
+import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment-body.js'
+import { cell } from '../../src/report/format.js'
+import { countOutcomes } from '../../src/model.js'
 import { countOutputs, planEntry, planJsonParts, type PlanEntry } from '../../src/report/outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
 

@@ -1,8 +1,8 @@
 import { stripVTControlCharacters } from 'node:util'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Outcome } from '../../src/apply.js'
-import { Progress, useColor } from '../../src/cli/terminal.js'
-import type { RunResult } from '../../src/report/format.js'
+import { type Outcome } from '../../src/model.js'
+import { Progress, useColor } from '../../src/cli/tty.js'
+import { type RunResult } from '../../src/model.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 
 const at = { file: 'reports.yaml', line: 3, column: 5 }

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
-import { ApiError } from './acronis/errors.js'
-import { commentHint, pullRequestContext, upsertComment } from './github/comment.js'
-import { setOutputInParts } from './github/output.js'
-import { commentMarker, renderComment } from './report/comment.js'
-import { countOutcomes, failureOf, type RunResult } from './report/format.js'
-import { countOutputs, planJsonParts } from './report/outputs.js'
-import { renderSummary } from './report/summary.js'
-import type { Settings } from './settings.js'
+import { ApiError } from '../acronis/errors.js'
+import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
+import { setOutputInParts } from './step-output.js'
+import { commentMarker, renderComment } from '../report/comment-body.js'
+import { countOutcomes, type RunResult } from '../model.js'
+import { failureOf } from '../engine/verdict.js'
+import { countOutputs, planJsonParts } from '../report/outputs.js'
+import { renderSummary } from '../report/summary.js'
+import type { Settings } from '../settings/action-inputs.js'
 
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
 export async function publish(run: RunResult, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {

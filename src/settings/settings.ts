@@ -1,7 +1,7 @@
-import { isUuid } from './config/patterns.js'
+import { isUuid } from '../config/patterns.js'
 import path from 'node:path'
-import type { Credentials } from './acronis/auth.js'
-import { apiRoot } from './acronis/url.js'
+import type { Credentials } from '../acronis/auth.js'
+import { apiRoot } from '../acronis/url.js'
 
 /** What the run does: `validate` needs no credentials and makes no request. */
 export type Mode = 'validate' | 'plan' | 'apply'

@@ -1,9 +1,9 @@
-import type { AcronisClient } from './acronis/client.js'
-import { ConfigError, ConfigErrors } from './config/errors.js'
-import { isUuid } from './config/patterns.js'
-import type { DesiredConfig } from './config/load.js'
-import { mapLimit } from './http/limiter.js'
-import type { ResolvedReport } from './plan.js'
+import type { AcronisClient } from '../acronis/client.js'
+import { ConfigError, ConfigErrors } from '../config/errors.js'
+import { isUuid } from '../config/patterns.js'
+import type { DesiredConfig } from '../config/load.js'
+import { mapLimit } from '../util/map-limit.js'
+import { type ResolvedReport } from '../model.js'
 
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 export function recipientNames(config: DesiredConfig): string[] {

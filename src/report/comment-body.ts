@@ -1,4 +1,5 @@
-import { byImportance, cell, countOutcomes, fitRows, reportRow, type RunResult } from './format.js'
+import { byImportance, cell, fitRows, reportRow } from './format.js'
+import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
 
 /** GitHub rejects a comment body over 65,536 characters (422). */

@@ -1,22 +1,12 @@
 import pkg from '../../package.json' with { type: 'json' }
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
-import { InputError } from '../inputs.js'
+import { InputError } from '../settings/settings.js'
 import { parseCommandLine, UsageError } from './args.js'
 import { commandHelp, overview, PROGRAM } from './commands.js'
-import { runExport } from './export.js'
+import { runExport } from './export-command.js'
 import { runConfig } from './run.js'
-import type { Output } from './terminal.js'
-
-/** What a run of the command line may touch: passed in, so tests can run it in-process too. */
-export interface Cli {
-  env: NodeJS.ProcessEnv
-  cwd: string
-  stdout: Output
-  stderr: Output
-  program: string
-  version: string
-}
+import type { Cli } from './tty.js'
 
 /** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes. */
 export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'version'>): Promise<number> {

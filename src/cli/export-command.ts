@@ -1,14 +1,13 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
-import { connect } from '../engine.js'
-import { readTenant, renderExport, type TenantExport } from '../export.js'
-import { InputError, type Settings } from '../inputs.js'
-import { tenantResolver } from '../tenant.js'
+import { connect } from '../engine/engine.js'
+import { readTenant, renderExport, type TenantExport } from '../engine/tenant-export.js'
+import { InputError, type Settings } from '../settings/settings.js'
+import { tenantResolver } from '../engine/tenant.js'
 import type { Flags } from './args.js'
-import type { Cli } from './main.js'
-import { cliSettings } from './settings.js'
-import { Progress } from './terminal.js'
+import { cliSettings } from './flags.js'
+import { Progress, type Cli } from './tty.js'
 
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 export async function runExport(flags: Flags, cli: Cli): Promise<number> {

@@ -1,8 +1,8 @@
 import * as core from '@actions/core'
-import { InputError, settingsFrom, type RawInputs, type Settings } from './inputs.js'
+import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
 // The checks live in inputs.ts, shared with the command line (which must not load @actions/core).
-export { InputError, type Mode, type Settings } from './inputs.js'
+export { InputError, type Mode, type Settings } from './settings.js'
 
 function boolean(name: string, fallback: boolean): boolean {
   if (!core.getInput(name).trim()) return fallback

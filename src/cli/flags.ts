@@ -1,4 +1,4 @@
-import { settingsFrom, type InputName, type Mode, type Settings } from '../inputs.js'
+import { settingsFrom, type InputName, type Mode, type Settings } from '../settings/settings.js'
 import { UsageError, type Flags } from './args.js'
 
 /** Secrets come from the environment (a flag would land in shell history); the data center may be a flag too. */

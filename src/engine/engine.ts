@@ -1,12 +1,13 @@
-import { AcronisClient } from './acronis/client.js'
-import type { RetryEvent } from './http/client.js'
-import { reconcile, type Outcome } from './apply.js'
-import { loadConfig, type DesiredConfig } from './config/load.js'
+import { AcronisClient } from '../acronis/client.js'
+import type { RetryEvent } from '../http/client.js'
+import { reconcile } from './apply.js'
+import { type Outcome } from '../model.js'
+import { loadConfig, type DesiredConfig } from '../config/load.js'
 import { resolveRecipients } from './recipients.js'
-import type { RunResult } from './report/format.js'
-import type { Settings } from './settings.js'
+import { type RunResult } from '../model.js'
+import type { Settings } from '../settings/action-inputs.js'
 import { tenantResolver, undeclared } from './tenant.js'
-import { describeError } from './acronis/errors.js'
+import { describeError } from '../acronis/errors.js'
 
 /** How the engine talks to whoever runs it: the action (core.*) or the command line (a terminal). */
 export interface EngineIO {

@@ -1,22 +1,9 @@
-import type { AcronisClient } from './acronis/client.js'
-import { describeError } from './acronis/errors.js'
-import type { LiveReport } from './acronis/types.js'
-import type { SourceRef } from './config/errors.js'
-import { mapLimit } from './http/limiter.js'
-import { planReport, type Change, type ReportPlan, type ResolvedReport } from './plan.js'
-
-/** What happened to one declared report. Each report has its own; nothing collapses them into a flag. */
-export type Status = 'unchanged' | 'updated' | 'would-update' | 'failed'
-
-export interface Outcome {
-  id: string
-  name?: string
-  status: Status
-  changes: Change[]
-  /** Why it failed: the API's error, a change the API cannot make, or a write that did not stick. */
-  error?: string
-  at: SourceRef
-}
+import type { AcronisClient } from '../acronis/client.js'
+import { describeError } from '../acronis/errors.js'
+import type { LiveReport } from '../acronis/types.js'
+import { mapLimit } from '../util/map-limit.js'
+import type { Change, Outcome, ResolvedReport, Status } from '../model.js'
+import { planReport, type ReportPlan } from './plan.js'
 
 export interface ReconcileOptions {
   /** false: plan only, no PUT is ever sent. */

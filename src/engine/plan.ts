@@ -1,27 +1,5 @@
-import type { LiveReport, ReportUpdate } from './acronis/types.js'
-import type { DesiredReport } from './config/load.js'
-
-/** The fields reports.yaml manages, in the order plans list them. */
-export const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'] as const
-export type Field = (typeof FIELDS)[number]
-
-/** A value as people read it in a plan; `null` stands for "absent from the live report". */
-export type Shown = string | boolean | string[] | null
-
-/** One field that differs: what the API has, what the file wants. */
-export interface Change {
-  field: Field
-  from: Shown
-  to: Shown
-}
-
-/** A declared report whose recipients are user UUIDs, with the names the file used for them. */
-export interface ResolvedReport extends DesiredReport {
-  /** Lower-cased user UUIDs, when recipients are managed. */
-  recipientIds?: string[]
-  /** UUID → the login or email the file wrote, so plans speak the file's language. */
-  recipientNames?: ReadonlyMap<string, string>
-}
+import type { LiveReport, ReportUpdate } from '../acronis/types.js'
+import { FIELDS, type Change, type Field, type ResolvedReport, type Shown } from '../model.js'
 
 /** What planning one report concluded: its changes, the PUT that makes them, or why it cannot. */
 export interface ReportPlan {

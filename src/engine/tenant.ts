@@ -1,5 +1,5 @@
-import type { AcronisClient } from './acronis/client.js'
-import type { Credentials } from './acronis/auth.js'
+import type { AcronisClient } from '../acronis/client.js'
+import type { Credentials } from '../acronis/auth.js'
 
 /**
  * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made

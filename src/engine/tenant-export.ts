@@ -1,9 +1,9 @@
 import { stringify } from 'yaml'
-import type { AcronisClient } from './acronis/client.js'
-import { describeError } from './acronis/errors.js'
-import { REPORT_KINDS, REPORT_LEVELS, type LiveReport } from './acronis/types.js'
-import { isRecipientName, isUuid } from './config/patterns.js'
-import { mapLimit } from './http/limiter.js'
+import type { AcronisClient } from '../acronis/client.js'
+import { describeError } from '../acronis/errors.js'
+import { REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
+import { isRecipientName, isUuid } from '../config/patterns.js'
+import { mapLimit } from '../util/map-limit.js'
 
 /** What export read from a tenant: every report it could read, and why it could not read the others. */
 export interface TenantExport {

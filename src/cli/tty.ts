@@ -4,6 +4,16 @@ export interface Output {
   isTTY?: boolean
 }
 
+/** What a run of the command line may touch: passed in, so tests can run it in-process too. */
+export interface Cli {
+  env: NodeJS.ProcessEnv
+  cwd: string
+  stdout: Output
+  stderr: Output
+  program: string
+  version: string
+}
+
 /**
  * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set
  * and not empty). FORCE_COLOR, the common override, turns it on for a pipe, e.g. `| less -R`.
