@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6786);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(353);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6786:
+/***/ 353:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40,7 +40,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./src/acronis/errors.ts
 /** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
-class ApiError extends Error {
+class errors_ApiError extends Error {
     method;
     path;
     status;
@@ -99,7 +99,7 @@ function apiErrorFrom(method, path, status, body, secrets = []) {
         // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
     }
     // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
-    return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
+    return new errors_ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
 }
 function redact(text, secrets) {
     for (const secret of secrets)
@@ -125,7 +125,7 @@ function statusText(status) {
 }
 /** One line for any failure: the API's own words for an ApiError, the message otherwise. */
 function describeError(e) {
-    return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
+    return e instanceof errors_ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
 ;// CONCATENATED MODULE: ./src/config/errors.ts
@@ -158,13 +158,111 @@ class ConfigError extends Error {
     }
 }
 /** Every problem found in one pass: the file is checked whole before anything is reported. */
-class ConfigErrors extends Error {
+class errors_ConfigErrors extends Error {
     errors;
     constructor(errors) {
         super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
         this.errors = errors;
         this.name = 'ConfigErrors';
     }
+}
+
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+
+/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
+class transport_NetworkError extends Error {
+    code;
+    constructor(code, message) {
+        super(message);
+        this.code = code;
+        this.name = 'NetworkError';
+    }
+}
+/** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
+function createAgents(maxSockets) {
+    return {
+        http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets }),
+        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets }),
+        destroy() {
+            this.http.destroy();
+            this.https.destroy();
+        },
+    };
+}
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+function exchange(req, agents) {
+    const secure = req.url.protocol === 'https:';
+    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
+    return new Promise((resolve, reject) => {
+        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
+        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
+        const r = request({
+            protocol: req.url.protocol,
+            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'), // [::1] \u2192 ::1, as node wants it
+            port: req.url.port,
+            path: req.url.pathname + req.url.search,
+            method: req.method,
+            headers: req.headers,
+            agent: secure ? agents.https : agents.http,
+        });
+        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
+        const timer = setTimeout(() => {
+            r.destroy(new transport_NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`));
+        }, req.timeoutMs);
+        r.on('error', (e) => {
+            clearTimeout(timer);
+            reject(e instanceof transport_NetworkError ? e : new transport_NetworkError(e.code ?? 'ENETWORK', e.message));
+        });
+        r.on('response', (res) => {
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                size += c.length;
+                if (size > MAX_BODY_BYTES)
+                    r.destroy(new transport_NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
+                else
+                    chunks.push(c);
+            });
+            res.on('error', (e) => {
+                clearTimeout(timer);
+                reject(e instanceof transport_NetworkError ? e : new transport_NetworkError(e.code ?? 'ECONNRESET', e.message));
+            });
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                });
+            });
+        });
+        r.end(req.body);
+    });
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
+/** The fields reports.yaml manages, in the order plans list them. */
+const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+function model_countOutcomes(outcomes) {
+    const c = { changed: 0, unchanged: 0, failed: 0 };
+    for (const o of outcomes) {
+        if (o.status === 'failed')
+            c.failed++;
+        else if (o.status === 'unchanged')
+            c.unchanged++;
+        else
+            c.changed++;
+    }
+    return c;
 }
 
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
@@ -305,6 +403,179 @@ function settingsFrom(raw, ctx) {
         tenantId,
         eventName: ctx.eventName,
     };
+}
+
+;// CONCATENATED MODULE: ./src/util/plural.ts
+/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
+function plural_plural(n, noun, nouns = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await fn(items[i], i);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./src/engine/recipients.ts
+
+
+
+/** Recipients that match no user, or several: configuration errors, found by asking the API (nothing written). */
+class RecipientErrors extends errors_ConfigErrors {
+}
+/** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
+function recipientNames(config) {
+    const names = new Set();
+    for (const r of config.reports)
+        for (const x of r.recipients ?? [])
+            if (!isUuid(x))
+                names.add(x);
+    return [...names];
+}
+/**
+ * Turns logins and emails into user UUIDs: `/search` finds candidates (it returns no email), and
+ * `/users?uuids=` confirms an email. A name must match exactly one user: exact login, or email
+ * ignoring case. Each name is looked up once per run; an unknown or ambiguous one is a config error.
+ */
+async function resolveRecipients(config, client, tenant, concurrency) {
+    const names = recipientNames(config);
+    const ids = new Map();
+    if (names.length) {
+        const tenantId = await tenant();
+        if (!tenantId) {
+            throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
+        }
+        const found = await mapLimit(names, concurrency, async (name) => {
+            const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
+            return { name, items };
+        });
+        const emailCandidates = [
+            ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
+        ];
+        const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
+        for (const { name, items } of found) {
+            const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
+            ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
+        }
+    }
+    const errors = [];
+    const reports = config.reports.map((r) => {
+        // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
+        if (!r.recipients || r.recipients.every((x) => isUuid(x)))
+            return r;
+        const recipientNames = new Map();
+        const recipientIds = r.recipients.map((x, i) => {
+            if (isUuid(x))
+                return x.toLowerCase();
+            const at = r.recipientAt?.(i) ?? r.at;
+            const match = ids.get(x) ?? [];
+            if (match.length !== 1) {
+                errors.push(match.length
+                    ? new ConfigError('recipient-ambiguous', `recipient "${x}" matches ${match.length} users: ${match.join(', ')}; use a user UUID`, at)
+                    : new ConfigError('recipient-unknown', `recipient "${x}" matches no user by login or email`, at));
+                return x;
+            }
+            recipientNames.set(match[0], x);
+            return match[0];
+        });
+        return { ...r, recipientIds, recipientNames };
+    });
+    if (errors.length)
+        throw new RecipientErrors(errors);
+    return reports;
+}
+
+;// CONCATENATED MODULE: ./src/engine/verdict.ts
+
+
+
+
+
+
+
+/** When several reasons apply, the first of this list names the failure. */
+const PRECEDENCE = [
+    'config',
+    'auth',
+    'network',
+    'failed-reports',
+    'max-changes',
+    'drift',
+    'plan-changed',
+];
+// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// (failureOfError). A reason a run can end with gets one rule here.
+const RULES = {
+    'failed-reports': (run) => {
+        const { failed } = model_countOutcomes(run.outcomes);
+        return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
+    },
+    'max-changes': ({ guard }) => guard &&
+        `max-changes: the plan updates ${plural_plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+    drift: (run, options) => {
+        const { changed } = model_countOutcomes(run.outcomes);
+        if (!options.failOnDrift || run.mode !== 'plan' || !changed)
+            return undefined;
+        return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
+    },
+};
+/**
+ * Why a finished run fails, or undefined when it passes: the same rules for the action's step and the
+ * CLI's exit code.
+ */
+function failureOf(run, options = {}) {
+    for (const reason of PRECEDENCE) {
+        const message = RULES[reason]?.(run, options);
+        if (message)
+            return { reason, message };
+    }
+    return undefined;
+}
+/**
+ * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
+ * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
+ * not be reached or kept failing.
+ */
+function failureOfError(e) {
+    if (e instanceof ConfigErrors)
+        return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
+    if (e instanceof ApiError)
+        return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() };
+    if (e instanceof NetworkError)
+        return { reason: 'network', message: e.message };
+    return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
+}
+/**
+ * What a run that stopped early did not do, where it is certain: errors found offline sent nothing to
+ * the API; errors from the API (recipient look-ups included) come before any write.
+ */
+function nothingDone(e) {
+    if (e instanceof RecipientErrors || e instanceof errors_ApiError || e instanceof transport_NetworkError)
+        return 'nothing was written';
+    if (e instanceof errors_ConfigErrors || e instanceof InputError)
+        return 'nothing was sent to the API';
+    return undefined;
+}
+function refusedCredentials(e) {
+    return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);
+}
+/** What to check when the API refused the credentials; undefined for any other error. */
+function authHint(e, usesToken, names) {
+    if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
+        return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`;
+    if (e.status === 401 && usesToken)
+        return `${names.token} was refused: tokens live 2 hours; get a new one.`;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:util"
@@ -613,86 +884,6 @@ function parseRetryAfter(value, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: ./src/http/transport.ts
-
-
-/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
-class NetworkError extends Error {
-    code;
-    constructor(code, message) {
-        super(message);
-        this.code = code;
-        this.name = 'NetworkError';
-    }
-}
-/** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
-function createAgents(maxSockets) {
-    return {
-        http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets }),
-        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets }),
-        destroy() {
-            this.http.destroy();
-            this.https.destroy();
-        },
-    };
-}
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-function exchange(req, agents) {
-    const secure = req.url.protocol === 'https:';
-    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
-    return new Promise((resolve, reject) => {
-        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
-        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
-        const r = request({
-            protocol: req.url.protocol,
-            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'), // [::1] \u2192 ::1, as node wants it
-            port: req.url.port,
-            path: req.url.pathname + req.url.search,
-            method: req.method,
-            headers: req.headers,
-            agent: secure ? agents.https : agents.http,
-        });
-        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-        const timer = setTimeout(() => {
-            r.destroy(new NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`));
-        }, req.timeoutMs);
-        r.on('error', (e) => {
-            clearTimeout(timer);
-            reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ENETWORK', e.message));
-        });
-        r.on('response', (res) => {
-            const chunks = [];
-            let size = 0;
-            res.on('data', (c) => {
-                size += c.length;
-                if (size > MAX_BODY_BYTES)
-                    r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
-                else
-                    chunks.push(c);
-            });
-            res.on('error', (e) => {
-                clearTimeout(timer);
-                reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ECONNRESET', e.message));
-            });
-            res.on('end', () => {
-                clearTimeout(timer);
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8'),
-                });
-            });
-        });
-        r.end(req.body);
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/http/client.ts
 
 
@@ -739,23 +930,23 @@ class HttpClient {
                 outcome = await this.once(call);
             }
             catch (e) {
-                if (!(e instanceof NetworkError))
+                if (!(e instanceof transport_NetworkError))
                     throw e;
                 outcome = e;
             }
-            const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status);
+            const transient = outcome instanceof transport_NetworkError || TRANSIENT_STATUSES.has(outcome.status);
             const safe = (call.idempotent ?? call.method !== 'POST') ||
-                (outcome instanceof NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429);
+                (outcome instanceof transport_NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429);
             if (!transient || !safe) {
-                if (outcome instanceof NetworkError)
+                if (outcome instanceof transport_NetworkError)
                     throw outcome;
                 return outcome;
             }
-            const asked = outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
+            const asked = outcome instanceof transport_NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
             const delayMs = asked ?? backoffMs(attempt, this.policy);
             const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
             if (attempt >= this.policy.maxAttempts || late) {
-                if (outcome instanceof NetworkError)
+                if (outcome instanceof transport_NetworkError)
                     throw outcome;
                 return outcome;
             }
@@ -765,7 +956,7 @@ class HttpClient {
                 path: call.url.pathname,
                 attempt,
                 delayMs,
-                reason: outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`,
+                reason: outcome instanceof transport_NetworkError ? outcome.code : `HTTP ${outcome.status}`,
             });
             await sleep(delayMs);
         }
@@ -905,7 +1096,7 @@ class TokenSource {
             body = {};
         }
         if (typeof body.access_token !== 'string' || !body.access_token) {
-            throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the token response has no access_token');
+            throw new errors_ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the token response has no access_token');
         }
         this.hide(body.access_token);
         // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
@@ -1006,7 +1197,7 @@ class AcronisClient {
             return JSON.parse(reply.body);
         }
         catch {
-            throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
+            throw new errors_ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
         }
     }
     /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
@@ -1015,46 +1206,13 @@ class AcronisClient {
             return await task();
         }
         catch (e) {
-            if (e instanceof NetworkError)
-                throw new ApiError(method, path, 0, e.code, e.message);
+            if (e instanceof transport_NetworkError)
+                throw new errors_ApiError(method, path, 0, e.code, e.message);
             if (e instanceof RedirectError)
-                throw new ApiError(method, path, 0, 'redirect_refused', e.message);
+                throw new errors_ApiError(method, path, 0, 'redirect_refused', e.message);
             throw e;
         }
     }
-}
-
-;// CONCATENATED MODULE: ./src/util/map-limit.ts
-/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const i = next++;
-            results[i] = await fn(items[i], i);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/model.ts
-// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
-// these types from here, never from each other's modules, so data flows one way.
-/** The fields reports.yaml manages, in the order plans list them. */
-const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-function model_countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0 };
-    for (const o of outcomes) {
-        if (o.status === 'failed')
-            c.failed++;
-        else if (o.status === 'unchanged')
-            c.unchanged++;
-        else
-            c.changed++;
-    }
-    return c;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/plan.ts
@@ -4637,10 +4795,10 @@ async function loadConfig(file, displayName = file) {
         size = (await (0,promises_namespaceObject.stat)(file)).size;
     }
     catch {
-        throw new ConfigErrors([new ConfigError('file-missing', `configuration file not found: ${file}`, top)]);
+        throw new errors_ConfigErrors([new ConfigError('file-missing', `configuration file not found: ${file}`, top)]);
     }
     if (size > MAX_CONFIG_BYTES) {
-        throw new ConfigErrors([
+        throw new errors_ConfigErrors([
             new ConfigError('file-too-large', `configuration file is ${size} bytes; the limit is ${MAX_CONFIG_BYTES}`, top),
         ]);
     }
@@ -4649,7 +4807,7 @@ async function loadConfig(file, displayName = file) {
         text = await (0,promises_namespaceObject.readFile)(file, 'utf8');
     }
     catch (e) {
-        throw new ConfigErrors([
+        throw new errors_ConfigErrors([
             new ConfigError('file-unreadable', `cannot read ${file}: ${e.message}`, top),
         ]);
     }
@@ -4660,10 +4818,10 @@ function parseConfig(text, file) {
     const at = positions(text, file);
     const source = parseYaml(text);
     if (source.syntax.length) {
-        throw new ConfigErrors(source.syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message}`, at(e.offset))));
+        throw new errors_ConfigErrors(source.syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message}`, at(e.offset))));
     }
     if (source.aliasError) {
-        throw new ConfigErrors([new ConfigError('alias-limit', `YAML aliases: ${source.aliasError}`, at(0))]);
+        throw new errors_ConfigErrors([new ConfigError('alias-limit', `YAML aliases: ${source.aliasError}`, at(0))]);
     }
     const place = (path, key) => {
         const { node, base } = source.locate(path, key);
@@ -4672,7 +4830,7 @@ function parseConfig(text, file) {
     const errors = checkSchema(source.data ?? null).map((p) => new ConfigError(p.code, p.message, place(p.path, p.key), dotted(p.path, p.key)));
     errors.push(...duplicateIds(source.data, (i) => at(source.idOffset(i))));
     if (errors.length)
-        throw new ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column));
+        throw new errors_ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column));
     const reports = source.data.reports.map((raw, i) => toDesired(raw, i, source, at));
     return { file, reports };
 }
@@ -4741,72 +4899,6 @@ function toDesired(raw, i, source, at) {
 function dotted(path, key) {
     const all = key === undefined ? path : [...path, key];
     return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
-;// CONCATENATED MODULE: ./src/engine/recipients.ts
-
-
-
-/** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
-function recipientNames(config) {
-    const names = new Set();
-    for (const r of config.reports)
-        for (const x of r.recipients ?? [])
-            if (!isUuid(x))
-                names.add(x);
-    return [...names];
-}
-/**
- * Turns logins and emails into user UUIDs: `/search` finds candidates (it returns no email), and
- * `/users?uuids=` confirms an email. A name must match exactly one user: exact login, or email
- * ignoring case. Each name is looked up once per run; an unknown or ambiguous one is a config error.
- */
-async function resolveRecipients(config, client, tenant, concurrency) {
-    const names = recipientNames(config);
-    const ids = new Map();
-    if (names.length) {
-        const tenantId = await tenant();
-        if (!tenantId) {
-            throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
-        }
-        const found = await mapLimit(names, concurrency, async (name) => {
-            const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
-            return { name, items };
-        });
-        const emailCandidates = [
-            ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
-        ];
-        const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
-        for (const { name, items } of found) {
-            const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
-            ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
-        }
-    }
-    const errors = [];
-    const reports = config.reports.map((r) => {
-        // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
-        if (!r.recipients || r.recipients.every((x) => isUuid(x)))
-            return r;
-        const recipientNames = new Map();
-        const recipientIds = r.recipients.map((x, i) => {
-            if (isUuid(x))
-                return x.toLowerCase();
-            const at = r.recipientAt?.(i) ?? r.at;
-            const match = ids.get(x) ?? [];
-            if (match.length !== 1) {
-                errors.push(match.length
-                    ? new ConfigError('recipient-ambiguous', `recipient "${x}" matches ${match.length} users: ${match.join(', ')}; use a user UUID`, at)
-                    : new ConfigError('recipient-unknown', `recipient "${x}" matches no user by login or email`, at));
-                return x;
-            }
-            recipientNames.set(match[0], x);
-            return match[0];
-        });
-        return { ...r, recipientIds, recipientNames };
-    });
-    if (errors.length)
-        throw new ConfigErrors(errors);
-    return reports;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/tenant.ts
@@ -5182,25 +5274,6 @@ async function read(settings, byLogin, progress) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/engine/verdict.ts
-
-/**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
- */
-function failureOf(run, options = {}) {
-    const c = model_countOutcomes(run.outcomes);
-    if (run.guard) {
-        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
-    }
-    if (c.failed)
-        return `${c.failed} of ${run.outcomes.length} reports failed`;
-    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/report/format.ts
 function showValue(v) {
     if (v === null)
@@ -5270,11 +5343,12 @@ function format_reportRow(o) {
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
+
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 const ROW_BUDGET_CHARS = (/* unused pure expression or super */ null && (900 * 1024)); // rows may hold multi-byte characters: stay well inside the byte limit
-/** The job summary: heading with mode and counts, then one row per declared report. */
-function renderSummary(run) {
+/** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
+function renderSummary(run, failure) {
     const c = countOutcomes(run.outcomes);
     const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
     const lines = [
@@ -5284,8 +5358,10 @@ function renderSummary(run) {
         '',
     ];
     if (run.guard) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`, '');
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`, '');
     }
+    if (failure)
+        lines.push(verdictLine(failure), '');
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
         lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
@@ -5302,18 +5378,35 @@ function unmanagedLine(u) {
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
     return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
-/** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
-function renderConfigErrors(errors) {
+function verdictLine(failure) {
+    return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
+}
+/**
+ * The summary of a run stopped by configuration errors: every error, since annotations show only ten.
+ * `done` says what did not happen: nothing sent (found offline) or nothing written (found by look-ups).
+ */
+function renderConfigErrors(errors, done) {
     const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
     return [
         `## Acronis report sync: configuration errors`,
         '',
-        `**${errors.length}** problem${errors.length === 1 ? '' : 's'} found; no API call was made.`,
+        `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
         ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
         '',
+    ].join('\n');
+}
+/** The summary of a run that stopped before it had a plan: why, and what to check. */
+function renderStopped(failure, hint, done) {
+    return [
+        `## Acronis report sync: failed`,
+        '',
+        verdictLine(failure),
+        '',
+        ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
+        ...(done ? [`${done[0].toUpperCase()}${done.slice(1)}.`, ''] : []),
     ].join('\n');
 }
 
@@ -5430,13 +5523,14 @@ async function runConfig(mode, flags, cli) {
     }
     const failure = failureOf(result);
     if (failure) {
-        cli.stderr.write(`${failure}\n`);
+        cli.stderr.write(`${failure.message}\n`);
         return 1;
     }
     return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/program.ts
+
 
 
 
@@ -5477,22 +5571,26 @@ function program_describe(e, cli) {
         const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`;
         return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`;
     }
-    if (e instanceof ConfigErrors) {
+    if (e instanceof errors_ConfigErrors) {
         const lines = e.errors.map((err) => `${err.toString()} [${err.code}]`);
-        return [...lines, `${e.message}; nothing was sent to the API`, ''].join('\n');
+        return [...lines, `${e.message}; ${nothingDone(e)}`, ''].join('\n');
     }
     if (e instanceof InputError)
         return `${PROGRAM}: ${e.message}\n`;
-    if (e instanceof ApiError)
+    if (e instanceof errors_ApiError)
         return `${PROGRAM}: ${e.describe()}${hint(e, cli.env)}\n`;
     return `${PROGRAM}: ${e instanceof Error ? e.message : String(e)}\n`;
 }
+/** The environment variables and flags a person at a terminal set. */
+const program_NAMES = {
+    clientId: 'ACRONIS_CLIENT_ID',
+    clientSecret: 'ACRONIS_CLIENT_SECRET',
+    token: 'ACRONIS_TOKEN',
+    baseUrl: '--base-url',
+};
 function hint(e, env) {
-    if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
-        return '\nCheck ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, and that --base-url is the data center of the API client.';
-    if (e.status === 401 && env.ACRONIS_TOKEN)
-        return '\nACRONIS_TOKEN was refused: tokens live 2 hours; get a new one.';
-    return '';
+    const text = authHint(e, Boolean(env.ACRONIS_TOKEN), program_NAMES);
+    return text ? `\n${text}` : '';
 }
 
 

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6380);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3548);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6380:
+/***/ 3548:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -973,135 +973,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/acronis/errors.ts
-/** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
-class ApiError extends Error {
-    method;
-    path;
-    status;
-    code;
-    constructor(method, 
-    /** Path under the API root, e.g. `/reports/\u2026`: never a query with credentials, never a token. */
-    path, 
-    /** HTTP status, or 0 when no response came (network failure after every retry). */
-    status, 
-    /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
-    code, message) {
-        super(message);
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.code = code;
-        this.name = 'ApiError';
-    }
-    /** `GET /reports/\u2026 \u2192 404 (404): Report not found`: what a person needs to act. */
-    describe() {
-        const status = this.status ? `${this.status}` : 'no response';
-        const code = this.code && this.code !== String(this.status) ? ` ${this.code}` : '';
-        return `${this.method} ${this.path} \u2192 ${status}${code}: ${this.message}`;
-    }
-}
-const MAX_MESSAGE = 300;
-/** Codes are short (`invalid_client`, `404`); anything longer is not a code. */
-const MAX_CODE = 64;
-/**
- * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
- * Any of `secrets` the server echoes back (a token in "invalid token \u2026", say) is replaced by `***`
- * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
- */
-function apiErrorFrom(method, path, status, body, secrets = []) {
-    let code = String(status);
-    let message = '';
-    try {
-        const parsed = JSON.parse(body);
-        if (typeof parsed.error === 'string') {
-            code = parsed.error;
-            message = typeof parsed.error_description === 'string' ? parsed.error_description : '';
-        }
-        else if (parsed.error && typeof parsed.error === 'object') {
-            const c = parsed.error.code;
-            if (typeof c === 'string' || typeof c === 'number')
-                code = String(c);
-            message = typeof parsed.error.message === 'string' ? parsed.error.message : '';
-            const info = parsed.error.details?.info;
-            if (typeof info === 'string' && info && info !== message)
-                message += message ? ` (${info})` : info;
-        }
-        else if (typeof parsed.message === 'string')
-            message = parsed.message;
-    }
-    catch {
-        // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
-    }
-    // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
-    return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
-}
-function redact(text, secrets) {
-    for (const secret of secrets)
-        if (secret)
-            text = text.split(secret).join('***');
-    return text;
-}
-function oneLine(text, max) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}\u2026` : line;
-}
-function statusText(status) {
-    const known = {
-        400: 'bad request',
-        401: 'unauthorized: the token is missing, expired or invalid',
-        403: 'forbidden: the API client has no right to this object',
-        404: 'not found',
-        409: 'conflict',
-        415: 'unsupported content type',
-        429: 'too many requests',
-    };
-    return known[status] ?? (status >= 500 ? 'the service is having trouble' : `HTTP ${status}`);
-}
-/** One line for any failure: the API's own words for an ApiError, the message otherwise. */
-function describeError(e) {
-    return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
-}
-
-;// CONCATENATED MODULE: ./src/config/errors.ts
-/** One problem in reports.yaml, with the place it is at. */
-class ConfigError extends Error {
-    code;
-    at;
-    path;
-    constructor(code, message, at, 
-    /** The path of the offending value, such as `reports[2].kind`. */
-    path = '') {
-        super(message);
-        this.code = code;
-        this.at = at;
-        this.path = path;
-        this.name = 'ConfigError';
-    }
-    get file() {
-        return this.at.file;
-    }
-    get line() {
-        return this.at.line;
-    }
-    get column() {
-        return this.at.column;
-    }
-    /** `reports.yaml:12:7: message`, the form compilers use, so editors and terminals can link it. */
-    toString() {
-        return `${this.at.file}:${this.at.line}:${this.at.column}: ${this.message}`;
-    }
-}
-/** Every problem found in one pass: the file is checked whole before anything is reported. */
-class ConfigErrors extends Error {
-    errors;
-    constructor(errors) {
-        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
-        this.errors = errors;
-        this.name = 'ConfigErrors';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
 class Limiter {
@@ -1374,6 +1245,96 @@ class client_HttpClient {
     close() {
         this.agents.destroy();
     }
+}
+
+;// CONCATENATED MODULE: ./src/acronis/errors.ts
+/** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
+class ApiError extends Error {
+    method;
+    path;
+    status;
+    code;
+    constructor(method, 
+    /** Path under the API root, e.g. `/reports/\u2026`: never a query with credentials, never a token. */
+    path, 
+    /** HTTP status, or 0 when no response came (network failure after every retry). */
+    status, 
+    /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
+    code, message) {
+        super(message);
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.code = code;
+        this.name = 'ApiError';
+    }
+    /** `GET /reports/\u2026 \u2192 404 (404): Report not found`: what a person needs to act. */
+    describe() {
+        const status = this.status ? `${this.status}` : 'no response';
+        const code = this.code && this.code !== String(this.status) ? ` ${this.code}` : '';
+        return `${this.method} ${this.path} \u2192 ${status}${code}: ${this.message}`;
+    }
+}
+const MAX_MESSAGE = 300;
+/** Codes are short (`invalid_client`, `404`); anything longer is not a code. */
+const MAX_CODE = 64;
+/**
+ * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
+ * Any of `secrets` the server echoes back (a token in "invalid token \u2026", say) is replaced by `***`
+ * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ */
+function apiErrorFrom(method, path, status, body, secrets = []) {
+    let code = String(status);
+    let message = '';
+    try {
+        const parsed = JSON.parse(body);
+        if (typeof parsed.error === 'string') {
+            code = parsed.error;
+            message = typeof parsed.error_description === 'string' ? parsed.error_description : '';
+        }
+        else if (parsed.error && typeof parsed.error === 'object') {
+            const c = parsed.error.code;
+            if (typeof c === 'string' || typeof c === 'number')
+                code = String(c);
+            message = typeof parsed.error.message === 'string' ? parsed.error.message : '';
+            const info = parsed.error.details?.info;
+            if (typeof info === 'string' && info && info !== message)
+                message += message ? ` (${info})` : info;
+        }
+        else if (typeof parsed.message === 'string')
+            message = parsed.message;
+    }
+    catch {
+        // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
+    }
+    // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
+    return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
+}
+function redact(text, secrets) {
+    for (const secret of secrets)
+        if (secret)
+            text = text.split(secret).join('***');
+    return text;
+}
+function oneLine(text, max) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max)}\u2026` : line;
+}
+function statusText(status) {
+    const known = {
+        400: 'bad request',
+        401: 'unauthorized: the token is missing, expired or invalid',
+        403: 'forbidden: the API client has no right to this object',
+        404: 'not found',
+        409: 'conflict',
+        415: 'unsupported content type',
+        429: 'too many requests',
+    };
+    return known[status] ?? (status >= 500 ? 'the service is having trouble' : `HTTP ${status}`);
+}
+/** One line for any failure: the API's own words for an ApiError, the message otherwise. */
+function describeError(e) {
+    return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
 ;// CONCATENATED MODULE: ./src/acronis/auth.ts
@@ -1772,6 +1733,45 @@ function failed(r, changes, error) {
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./src/config/errors.ts
+/** One problem in reports.yaml, with the place it is at. */
+class ConfigError extends Error {
+    code;
+    at;
+    path;
+    constructor(code, message, at, 
+    /** The path of the offending value, such as `reports[2].kind`. */
+    path = '') {
+        super(message);
+        this.code = code;
+        this.at = at;
+        this.path = path;
+        this.name = 'ConfigError';
+    }
+    get file() {
+        return this.at.file;
+    }
+    get line() {
+        return this.at.line;
+    }
+    get column() {
+        return this.at.column;
+    }
+    /** `reports.yaml:12:7: message`, the form compilers use, so editors and terminals can link it. */
+    toString() {
+        return `${this.at.file}:${this.at.line}:${this.at.column}: ${this.message}`;
+    }
+}
+/** Every problem found in one pass: the file is checked whole before anything is reported. */
+class ConfigErrors extends Error {
+    errors;
+    constructor(errors) {
+        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
+        this.errors = errors;
+        this.name = 'ConfigErrors';
+    }
+}
+
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
 const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"qo":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"BG":{"uR":{"T":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"sz":{"EB":[0,{"T":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"z8":{"qo":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
 ;// CONCATENATED MODULE: ./src/util/did-you-mean.ts
@@ -5340,6 +5340,9 @@ const isRecipientName = (s) => NAME.test(s);
 
 
 
+/** Recipients that match no user, or several: configuration errors, found by asking the API (nothing written). */
+class RecipientErrors extends ConfigErrors {
+}
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 function recipientNames(config) {
     const names = new Set();
@@ -5398,7 +5401,7 @@ async function resolveRecipients(config, client, tenant, concurrency) {
         return { ...r, recipientIds, recipientNames };
     });
     if (errors.length)
-        throw new ConfigErrors(errors);
+        throw new RecipientErrors(errors);
     return reports;
 }
 
@@ -5680,14 +5683,21 @@ function reportRow(o) {
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
 }
 
+;// CONCATENATED MODULE: ./src/util/plural.ts
+/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
+function plural(n, noun, nouns = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : nouns}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
 const ROW_BUDGET_CHARS = 900 * 1024; // rows may hold multi-byte characters: stay well inside the byte limit
-/** The job summary: heading with mode and counts, then one row per declared report. */
-function renderSummary(run) {
+/** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
+function renderSummary(run, failure) {
     const c = countOutcomes(run.outcomes);
     const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
     const lines = [
@@ -5697,8 +5707,10 @@ function renderSummary(run) {
         '',
     ];
     if (run.guard) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`, '');
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`, '');
     }
+    if (failure)
+        lines.push(verdictLine(failure), '');
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
         lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
@@ -5715,18 +5727,35 @@ function unmanagedLine(u) {
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
     return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
-/** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
-function renderConfigErrors(errors) {
+function verdictLine(failure) {
+    return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
+}
+/**
+ * The summary of a run stopped by configuration errors: every error, since annotations show only ten.
+ * `done` says what did not happen: nothing sent (found offline) or nothing written (found by look-ups).
+ */
+function renderConfigErrors(errors, done) {
     const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
     return [
         `## Acronis report sync: configuration errors`,
         '',
-        `**${errors.length}** problem${errors.length === 1 ? '' : 's'} found; no API call was made.`,
+        `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
         ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
         '',
+    ].join('\n');
+}
+/** The summary of a run that stopped before it had a plan: why, and what to check. */
+function renderStopped(failure, hint, done) {
+    return [
+        `## Acronis report sync: failed`,
+        '',
+        verdictLine(failure),
+        '',
+        ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
+        ...(done ? [`${done[0].toUpperCase()}${done.slice(1)}.`, ''] : []),
     ].join('\n');
 }
 
@@ -5769,108 +5798,6 @@ function provenance(from) {
     ];
     const where = parts.filter(Boolean).join(' in ');
     return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. Merging applies this plan.</sub>`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/verdict.ts
-
-/**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
- */
-function failureOf(run, options = {}) {
-    const c = countOutcomes(run.outcomes);
-    if (run.guard) {
-        return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`;
-    }
-    if (c.failed)
-        return `${c.failed} of ${run.outcomes.length} reports failed`;
-    if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-        return `fail-on-drift: ${c.changed} reports differ from ${run.config}`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-/** The `plan` output's entry for one report. */
-function planEntry(o) {
-    return {
-        id: o.id,
-        name: o.name ?? null,
-        status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
-        changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
-        error: o.error ?? null,
-    };
-}
-/**
- * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
- * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
- */
-function* planJsonParts(outcomes, perPart = 500) {
-    yield '[';
-    for (let i = 0; i < outcomes.length; i += perPart) {
-        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
-        yield (i ? ',' : '') + json.slice(1, -1);
-    }
-    yield ']';
-}
-/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
-function countOutputs(outcomes) {
-    const c = countOutcomes(outcomes);
-    return {
-        changed: String(c.changed),
-        unchanged: String(c.unchanged),
-        failed: String(c.failed),
-        'has-changes': String(c.changed > 0),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/publish.ts
-
-
-
-
-
-
-
-
-
-/** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
-async function publish(run, settings, env) {
-    for (const o of run.outcomes) {
-        if (o.status === 'unchanged')
-            continue;
-        const what = o.changes
-            .map((c) => `${c.field}: ${JSON.stringify(c.from)} \u2192 ${JSON.stringify(c.to)}`)
-            .join('; ');
-        const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`;
-        if (o.status === 'failed')
-            error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
-        else
-            info(line);
-    }
-    for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
-        setOutput(name, value);
-    setOutputInParts(env, 'plan', planJsonParts(run.outcomes));
-    if (env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(renderSummary(run)).write();
-    const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName);
-    const context = pr ? await pullRequestContext(env) : undefined;
-    if (context && settings.githubToken) {
-        try {
-            const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl });
-            const saved = await upsertComment(context, settings.githubToken, commentMarker(run.config), body, settings.timeoutMs);
-            info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
-        }
-        catch (e) {
-            warning(`plan comment not posted: ${e instanceof ApiError ? commentHint(e) : String(e)}`);
-        }
-    }
-    const c = countOutcomes(run.outcomes);
-    info(`${run.mode}: ${c.changed} ${run.mode === 'plan' ? 'to update' : 'updated'}, ${c.unchanged} unchanged, ${c.failed} failed`);
-    const failure = failureOf(run, { failOnDrift: settings.failOnDrift });
-    if (failure)
-        setFailed(failure);
 }
 
 ;// CONCATENATED MODULE: external "node:path"
@@ -6001,6 +5928,217 @@ function settingsFrom(raw, ctx) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/engine/verdict.ts
+
+
+
+
+
+
+
+/** When several reasons apply, the first of this list names the failure. */
+const PRECEDENCE = [
+    'config',
+    'auth',
+    'network',
+    'failed-reports',
+    'max-changes',
+    'drift',
+    'plan-changed',
+];
+// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// (failureOfError). A reason a run can end with gets one rule here.
+const RULES = {
+    'failed-reports': (run) => {
+        const { failed } = countOutcomes(run.outcomes);
+        return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined;
+    },
+    'max-changes': ({ guard }) => guard &&
+        `max-changes: the plan updates ${plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+    drift: (run, options) => {
+        const { changed } = countOutcomes(run.outcomes);
+        if (!options.failOnDrift || run.mode !== 'plan' || !changed)
+            return undefined;
+        return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
+    },
+};
+/**
+ * Why a finished run fails, or undefined when it passes: the same rules for the action's step and the
+ * CLI's exit code.
+ */
+function failureOf(run, options = {}) {
+    for (const reason of PRECEDENCE) {
+        const message = RULES[reason]?.(run, options);
+        if (message)
+            return { reason, message };
+    }
+    return undefined;
+}
+/**
+ * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
+ * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
+ * not be reached or kept failing.
+ */
+function failureOfError(e) {
+    if (e instanceof ConfigErrors)
+        return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
+    if (e instanceof ApiError)
+        return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() };
+    if (e instanceof NetworkError)
+        return { reason: 'network', message: e.message };
+    return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
+}
+/**
+ * What a run that stopped early did not do, where it is certain: errors found offline sent nothing to
+ * the API; errors from the API (recipient look-ups included) come before any write.
+ */
+function nothingDone(e) {
+    if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof NetworkError)
+        return 'nothing was written';
+    if (e instanceof ConfigErrors || e instanceof InputError)
+        return 'nothing was sent to the API';
+    return undefined;
+}
+function refusedCredentials(e) {
+    return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);
+}
+/** What to check when the API refused the credentials; undefined for any other error. */
+function authHint(e, usesToken, names) {
+    if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
+        return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`;
+    if (e.status === 401 && usesToken)
+        return `${names.token} was refused: tokens live 2 hours; get a new one.`;
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+/** The `plan` output's entry for one report. */
+function planEntry(o) {
+    return {
+        id: o.id,
+        name: o.name ?? null,
+        status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
+        changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
+        error: o.error ?? null,
+    };
+}
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+function* planJsonParts(outcomes, perPart = 500) {
+    yield '[';
+    for (let i = 0; i < outcomes.length; i += perPart) {
+        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
+        yield (i ? ',' : '') + json.slice(1, -1);
+    }
+    yield ']';
+}
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
+function countOutputs(outcomes) {
+    const c = countOutcomes(outcomes);
+    return {
+        changed: String(c.changed),
+        unchanged: String(c.unchanged),
+        failed: String(c.failed),
+        'has-changes': String(c.changed > 0),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/github/publish.ts
+
+
+
+
+
+
+
+
+
+
+/** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
+async function publish(run, settings, env) {
+    for (const o of run.outcomes) {
+        if (o.status === 'unchanged')
+            continue;
+        const what = o.changes
+            .map((c) => `${c.field}: ${JSON.stringify(c.from)} \u2192 ${JSON.stringify(c.to)}`)
+            .join('; ');
+        const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`;
+        if (o.status === 'failed')
+            error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
+        else
+            info(line);
+    }
+    const failure = failureOf(run, { failOnDrift: settings.failOnDrift });
+    setOutputs(run, failure, env);
+    if (env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(renderSummary(run, failure)).write();
+    const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName);
+    const context = pr ? await pullRequestContext(env) : undefined;
+    if (context && settings.githubToken) {
+        try {
+            const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl });
+            const saved = await upsertComment(context, settings.githubToken, commentMarker(run.config), body, settings.timeoutMs);
+            info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
+        }
+        catch (e) {
+            warning(`plan comment not posted: ${e instanceof ApiError ? commentHint(e) : String(e)}`);
+        }
+    }
+    const c = countOutcomes(run.outcomes);
+    // An apply that max-changes stopped wrote nothing: its changes are still only planned.
+    const verb = run.mode === 'plan' ? 'to update' : run.guard ? 'would update' : 'updated';
+    info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`);
+    if (failure)
+        setFailed(failure.message);
+}
+/** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
+function setOutputs(run, failure, env) {
+    for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
+        setOutput(name, value);
+    setOutputInParts(env, 'plan', planJsonParts(run.outcomes));
+    setOutput('failure-reason', failure?.reason ?? '');
+}
+/** The action's names for what a person checks when the credentials are refused. */
+const INPUT_NAMES = {
+    clientId: 'client-id',
+    clientSecret: 'client-secret',
+    token: 'token',
+    baseUrl: 'base-url',
+};
+/**
+ * Shows a run that stopped before it had a plan (a bad input, configuration errors, credentials refused,
+ * the API unreachable): why, in the log, the job summary and `failure-reason`, with the outputs set to
+ * an empty plan. `settings` is undefined when the inputs themselves were wrong.
+ */
+async function publishFailure(e, settings, env) {
+    const failure = failureOfError(e);
+    const done = nothingDone(e);
+    const hint = e instanceof ApiError
+        ? authHint(e, settings?.credentials !== undefined && 'token' in settings.credentials, INPUT_NAMES)
+        : undefined;
+    if (e instanceof ConfigErrors) {
+        for (const err of e.errors) {
+            error(`${err.message} [${err.code}]`, {
+                title: 'acronis-report-sync',
+                file: err.file,
+                startLine: err.line,
+                startColumn: err.column,
+            });
+        }
+    }
+    setOutputs({ outcomes: [] }, failure, env);
+    if (env.GITHUB_STEP_SUMMARY) {
+        const md = e instanceof ConfigErrors
+            ? renderConfigErrors(e.errors, done ?? 'nothing was written')
+            : renderStopped(failure, hint, done);
+        await summary.addRaw(md).write();
+    }
+    setFailed(hint ? `${failure.message}. ${hint}` : failure.message);
+}
+
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
@@ -6051,18 +6189,16 @@ function readSettings(env = process.env) {
 
 
 
-
-
-
 /** The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report. */
 async function run(env = process.env) {
+    let settings;
     try {
-        const settings = readSettings(env);
+        settings = readSettings(env);
         info(`${settings.configName}: ${settings.modeReason}`);
         const config = await engine_validate(settings);
         info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
         if (settings.mode === 'validate')
-            return;
+            return setOutputs({ outcomes: [] }, undefined, env);
         const result = await execute(settings, config, {
             mask: (s) => core_setSecret(s),
             info: (line) => info(line),
@@ -6071,29 +6207,9 @@ async function run(env = process.env) {
         await publish(result, settings, env);
     }
     catch (e) {
-        await fail(e);
+        // Whatever stopped the run, the summary and the outputs still say why.
+        await publishFailure(e, settings, env);
     }
-}
-async function fail(e) {
-    if (e instanceof ConfigErrors) {
-        for (const err of e.errors) {
-            error(`${err.message} [${err.code}]`, {
-                title: 'acronis-report-sync',
-                file: err.file,
-                startLine: err.line,
-                startColumn: err.column,
-            });
-        }
-        if (process.env.GITHUB_STEP_SUMMARY)
-            await summary.addRaw(renderConfigErrors(e.errors)).write();
-        setFailed(`${e.message}; nothing was sent to the API`);
-    }
-    else if (e instanceof InputError)
-        setFailed(e.message);
-    else if (e instanceof ApiError)
-        setFailed(e.describe());
-    else
-        setFailed(e instanceof Error ? e.message : String(e));
 }
 
 

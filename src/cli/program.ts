@@ -1,6 +1,7 @@
 import pkg from '../../package.json' with { type: 'json' }
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
+import { authHint, nothingDone } from '../engine/verdict.js'
 import { InputError } from '../settings/settings.js'
 import { parseCommandLine, UsageError } from './args.js'
 import { commandHelp, overview, PROGRAM } from './commands.js'
@@ -42,17 +43,22 @@ function describe(e: unknown, cli: Cli): string {
   }
   if (e instanceof ConfigErrors) {
     const lines = e.errors.map((err) => `${err.toString()} [${err.code}]`)
-    return [...lines, `${e.message}; nothing was sent to the API`, ''].join('\n')
+    return [...lines, `${e.message}; ${nothingDone(e)}`, ''].join('\n')
   }
   if (e instanceof InputError) return `${PROGRAM}: ${e.message}\n`
   if (e instanceof ApiError) return `${PROGRAM}: ${e.describe()}${hint(e, cli.env)}\n`
   return `${PROGRAM}: ${e instanceof Error ? e.message : String(e)}\n`
 }
 
+/** The environment variables and flags a person at a terminal set. */
+const NAMES = {
+  clientId: 'ACRONIS_CLIENT_ID',
+  clientSecret: 'ACRONIS_CLIENT_SECRET',
+  token: 'ACRONIS_TOKEN',
+  baseUrl: '--base-url',
+}
+
 function hint(e: ApiError, env: NodeJS.ProcessEnv): string {
-  if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
-    return '\nCheck ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET, and that --base-url is the data center of the API client.'
-  if (e.status === 401 && env.ACRONIS_TOKEN)
-    return '\nACRONIS_TOKEN was refused: tokens live 2 hours; get a new one.'
-  return ''
+  const text = authHint(e, Boolean(env.ACRONIS_TOKEN), NAMES)
+  return text ? `\n${text}` : ''
 }

@@ -40,7 +40,7 @@ export async function runConfig(
   }
   const failure = failureOf(result)
   if (failure) {
-    cli.stderr.write(`${failure}\n`)
+    cli.stderr.write(`${failure.message}\n`)
     return 1
   }
   return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0

@@ -5,6 +5,9 @@ import type { DesiredConfig } from '../config/load.js'
 import { mapLimit } from '../util/map-limit.js'
 import { type ResolvedReport } from '../model.js'
 
+/** Recipients that match no user, or several: configuration errors, found by asking the API (nothing written). */
+export class RecipientErrors extends ConfigErrors {}
+
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 export function recipientNames(config: DesiredConfig): string[] {
   const names = new Set<string>()
@@ -74,6 +77,6 @@ export async function resolveRecipients(
     })
     return { ...r, recipientIds, recipientNames }
   })
-  if (errors.length) throw new ConfigErrors(errors)
+  if (errors.length) throw new RecipientErrors(errors)
   return reports
 }

@@ -1,17 +1,114 @@
+import { ApiError } from '../acronis/errors.js'
+import { ConfigErrors } from '../config/errors.js'
+import { NetworkError } from '../http/transport.js'
 import { countOutcomes, type RunResult } from '../model.js'
+import { InputError } from '../settings/settings.js'
+import { plural } from '../util/plural.js'
+import { RecipientErrors } from './recipients.js'
+
+/** Why a run failed, as the `failure-reason` output names it (empty on success). */
+export type FailureReason =
+  | 'config'
+  | 'auth'
+  | 'network'
+  | 'failed-reports'
+  | 'max-changes'
+  | 'drift'
+  | 'plan-changed'
+
+/** A failed run: the reason a workflow can branch on, and the message a person reads. */
+export interface Failure {
+  reason: FailureReason
+  message: string
+}
+
+/** When several reasons apply, the first of this list names the failure. */
+export const PRECEDENCE: readonly FailureReason[] = [
+  'config',
+  'auth',
+  'network',
+  'failed-reports',
+  'max-changes',
+  'drift',
+  'plan-changed',
+]
+
+export interface VerdictOptions {
+  /** Fail a plan that has changes (scheduled drift checks). */
+  failOnDrift?: boolean
+}
+
+type Rule = (run: RunResult, options: VerdictOptions) => string | undefined
+
+// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// (failureOfError). A reason a run can end with gets one rule here.
+const RULES: Partial<Record<FailureReason, Rule>> = {
+  'failed-reports': (run) => {
+    const { failed } = countOutcomes(run.outcomes)
+    return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined
+  },
+  'max-changes': ({ guard }) =>
+    guard &&
+    `max-changes: the plan updates ${plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+  drift: (run, options) => {
+    const { changed } = countOutcomes(run.outcomes)
+    if (!options.failOnDrift || run.mode !== 'plan' || !changed) return undefined
+    return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`
+  },
+}
 
 /**
- * Why a run fails, or undefined when it passes: the same rules for the action's step and the CLI's
- * exit code. `failOnDrift` fails a plan that has changes (scheduled drift checks).
+ * Why a finished run fails, or undefined when it passes: the same rules for the action's step and the
+ * CLI's exit code.
  */
-export function failureOf(run: RunResult, options: { failOnDrift?: boolean } = {}): string | undefined {
-  const c = countOutcomes(run.outcomes)
-  if (run.guard) {
-    return `max-changes: the plan updates ${run.guard.count} reports, over the limit of ${run.guard.limit}; nothing was written`
+export function failureOf(run: RunResult, options: VerdictOptions = {}): Failure | undefined {
+  for (const reason of PRECEDENCE) {
+    const message = RULES[reason]?.(run, options)
+    if (message) return { reason, message }
   }
-  if (c.failed) return `${c.failed} of ${run.outcomes.length} reports failed`
-  if (options.failOnDrift && run.mode === 'plan' && c.changed) {
-    return `fail-on-drift: ${c.changed} reports differ from ${run.config}`
-  }
+  return undefined
+}
+
+/**
+ * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
+ * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
+ * not be reached or kept failing.
+ */
+export function failureOfError(e: unknown): Failure {
+  if (e instanceof ConfigErrors) return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` }
+  if (e instanceof ApiError)
+    return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() }
+  if (e instanceof NetworkError) return { reason: 'network', message: e.message }
+  return { reason: 'config', message: e instanceof Error ? e.message : String(e) }
+}
+
+/**
+ * What a run that stopped early did not do, where it is certain: errors found offline sent nothing to
+ * the API; errors from the API (recipient look-ups included) come before any write.
+ */
+export function nothingDone(e: unknown): string | undefined {
+  if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof NetworkError)
+    return 'nothing was written'
+  if (e instanceof ConfigErrors || e instanceof InputError) return 'nothing was sent to the API'
+  return undefined
+}
+
+function refusedCredentials(e: ApiError): boolean {
+  return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400)
+}
+
+/** How the person running it named what they set: input names in the action, variables and flags in the CLI. */
+export interface CredentialNames {
+  clientId: string
+  clientSecret: string
+  token: string
+  baseUrl: string
+}
+
+/** What to check when the API refused the credentials; undefined for any other error. */
+export function authHint(e: ApiError, usesToken: boolean, names: CredentialNames): string | undefined {
+  if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
+    return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`
+  if (e.status === 401 && usesToken) return `${names.token} was refused: tokens live 2 hours; get a new one.`
   return undefined
 }

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
 import { ApiError } from '../acronis/errors.js'
+import { ConfigErrors } from '../config/errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
 import { setOutputInParts } from './step-output.js'
 import { commentMarker, renderComment } from '../report/comment-body.js'
 import { countOutcomes, type RunResult } from '../model.js'
-import { failureOf } from '../engine/verdict.js'
+import { authHint, failureOf, failureOfError, nothingDone, type Failure } from '../engine/verdict.js'
 import { countOutputs, planJsonParts } from '../report/outputs.js'
-import { renderSummary } from '../report/summary.js'
+import { renderConfigErrors, renderStopped, renderSummary } from '../report/summary.js'
 import type { Settings } from '../settings/action-inputs.js'
 
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
@@ -21,9 +22,9 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
       core.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
     else core.info(line)
   }
-  for (const [name, value] of Object.entries(countOutputs(run.outcomes))) core.setOutput(name, value)
-  setOutputInParts(env, 'plan', planJsonParts(run.outcomes))
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(run)).write()
+  const failure = failureOf(run, { failOnDrift: settings.failOnDrift })
+  setOutputs(run, failure, env)
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(run, failure)).write()
 
   const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName)
   const context = pr ? await pullRequestContext(env) : undefined
@@ -44,9 +45,64 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
   }
 
   const c = countOutcomes(run.outcomes)
-  core.info(
-    `${run.mode}: ${c.changed} ${run.mode === 'plan' ? 'to update' : 'updated'}, ${c.unchanged} unchanged, ${c.failed} failed`,
-  )
-  const failure = failureOf(run, { failOnDrift: settings.failOnDrift })
-  if (failure) core.setFailed(failure)
+  // An apply that max-changes stopped wrote nothing: its changes are still only planned.
+  const verb = run.mode === 'plan' ? 'to update' : run.guard ? 'would update' : 'updated'
+  core.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`)
+  if (failure) core.setFailed(failure.message)
+}
+
+/** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
+export function setOutputs(
+  run: Pick<RunResult, 'outcomes'>,
+  failure: Failure | undefined,
+  env: NodeJS.ProcessEnv,
+) {
+  for (const [name, value] of Object.entries(countOutputs(run.outcomes))) core.setOutput(name, value)
+  setOutputInParts(env, 'plan', planJsonParts(run.outcomes))
+  core.setOutput('failure-reason', failure?.reason ?? '')
+}
+
+/** The action's names for what a person checks when the credentials are refused. */
+const INPUT_NAMES = {
+  clientId: 'client-id',
+  clientSecret: 'client-secret',
+  token: 'token',
+  baseUrl: 'base-url',
+}
+
+/**
+ * Shows a run that stopped before it had a plan (a bad input, configuration errors, credentials refused,
+ * the API unreachable): why, in the log, the job summary and `failure-reason`, with the outputs set to
+ * an empty plan. `settings` is undefined when the inputs themselves were wrong.
+ */
+export async function publishFailure(
+  e: unknown,
+  settings: Settings | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const failure = failureOfError(e)
+  const done = nothingDone(e)
+  const hint =
+    e instanceof ApiError
+      ? authHint(e, settings?.credentials !== undefined && 'token' in settings.credentials, INPUT_NAMES)
+      : undefined
+  if (e instanceof ConfigErrors) {
+    for (const err of e.errors) {
+      core.error(`${err.message} [${err.code}]`, {
+        title: 'acronis-report-sync',
+        file: err.file,
+        startLine: err.line,
+        startColumn: err.column,
+      })
+    }
+  }
+  setOutputs({ outcomes: [] }, failure, env)
+  if (env.GITHUB_STEP_SUMMARY) {
+    const md =
+      e instanceof ConfigErrors
+        ? renderConfigErrors(e.errors, done ?? 'nothing was written')
+        : renderStopped(failure, hint, done)
+    await core.summary.addRaw(md).write()
+  }
+  core.setFailed(hint ? `${failure.message}. ${hint}` : failure.message)
 }

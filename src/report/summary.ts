@@ -1,13 +1,20 @@
 import type { ConfigError } from '../config/errors.js'
 import { byImportance, cell, fitRows, reportRow } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
+import { plural } from '../util/plural.js'
+
+/** Why the step failed, as the verdict states it (src/engine/verdict.ts). */
+export interface Verdict {
+  reason: string
+  message: string
+}
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
 const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay well inside the byte limit
 
-/** The job summary: heading with mode and counts, then one row per declared report. */
-export function renderSummary(run: RunResult): string {
+/** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
+export function renderSummary(run: RunResult, failure?: Verdict): string {
   const c = countOutcomes(run.outcomes)
   const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated'
   const lines = [
@@ -19,10 +26,11 @@ export function renderSummary(run: RunResult): string {
   if (run.guard) {
     lines.push(
       `> [!CAUTION]`,
-      `> Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`,
+      `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`,
       '',
     )
   }
+  if (failure) lines.push(verdictLine(failure), '')
   if (run.outcomes.length) {
     lines.push('| Report | Status | Changes |', '| --- | --- | --- |')
     lines.push(
@@ -46,17 +54,36 @@ export function unmanagedLine(u: NonNullable<RunResult['unmanaged']>): string {
   return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
 }
 
-/** The summary of a run stopped by configuration errors: every error, since annotations show only ten. */
-export function renderConfigErrors(errors: readonly ConfigError[]): string {
+function verdictLine(failure: Verdict): string {
+  return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`
+}
+
+/**
+ * The summary of a run stopped by configuration errors: every error, since annotations show only ten.
+ * `done` says what did not happen: nothing sent (found offline) or nothing written (found by look-ups).
+ */
+export function renderConfigErrors(errors: readonly ConfigError[], done: string): string {
   const row = (e: ConfigError) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`
   return [
     `## Acronis report sync: configuration errors`,
     '',
-    `**${errors.length}** problem${errors.length === 1 ? '' : 's'} found; no API call was made.`,
+    `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
     '',
     '| Where | Code | Problem |',
     '| --- | --- | --- |',
     ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| … | | ${n} more errors omitted |`),
     '',
+  ].join('\n')
+}
+
+/** The summary of a run that stopped before it had a plan: why, and what to check. */
+export function renderStopped(failure: Verdict, hint?: string, done?: string): string {
+  return [
+    `## Acronis report sync: failed`,
+    '',
+    verdictLine(failure),
+    '',
+    ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
+    ...(done ? [`${done[0]!.toUpperCase()}${done.slice(1)}.`, ''] : []),
   ].join('\n')
 }

@@ -177,7 +177,7 @@ describe('the command line', () => {
     expect(lines[1]).toMatch(
       /^reports\.yaml:6:9: recipient "carol@example.com" matches 2 users.*\[recipient-ambiguous\]$/,
     )
-    expect(lines[2]).toBe('2 configuration errors in reports.yaml; nothing was sent to the API')
+    expect(lines[2]).toBe('2 configuration errors in reports.yaml; nothing was written')
     expect(sim.requests.filter((q) => q.path.startsWith('/api/2/reports'))).toHaveLength(0)
   })
 

@@ -77,7 +77,7 @@ describe('recipients by login or email in the bundled action', () => {
     expect(errors[0]!.message).toContain('[recipient-unknown]')
     expect(errors[1]!.message).toMatch(/matches 2 users.*\[recipient-ambiguous\]/)
     expect(r.summary).toContain('configuration errors')
-    expect(r.stdout).toContain('nothing was sent to the API')
+    expect(r.stdout).toContain('nothing was written')
     expect(puts(sim)).toHaveLength(0)
     expect(sim.requests.some((q) => q.path.startsWith('/api/2/reports'))).toBe(false)
     expect(sim.getReport(rep.id)!.parameters.kind).toBe('usage_summary')
