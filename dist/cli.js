@@ -252,6 +252,29 @@ function exchange(req, agents) {
 // these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
+function showValue(v) {
+    if (v === null)
+        return '(unset)';
+    if (Array.isArray(v))
+        return `[${v.map(printable).join(', ')}]`;
+    return typeof v === 'string' ? printable(v) : String(v);
+}
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function printable(text) {
+    return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+/** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
+function model_showChange(c) {
+    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
+}
+/** Several changes on one line, as log lines and messages show them. */
+function showChanges(changes) {
+    return changes.map(model_showChange).join('; ');
+}
 function model_countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0 };
     for (const o of outcomes) {
@@ -323,6 +346,43 @@ class InputError extends Error {
 }
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 function settingsFrom(raw, ctx) {
+    const input = checks(raw, ctx);
+    const { mode, reason } = input.mode();
+    if (mode !== 'validate')
+        return online(input, mode, reason);
+    // Checked although validate uses none of them: a bad value fails now, not at the first plan.
+    input.tenantId();
+    input.limits();
+    return { ...input.file(), mode, modeReason: reason };
+}
+/** Settings for a mode known in advance (the command line's plan, apply and export). */
+function onlineSettingsFrom(mode, raw, ctx) {
+    return online(checks(raw, ctx), mode, `mode: ${mode}`);
+}
+function online(input, mode, reason) {
+    const base = input.text('base-url');
+    if (!base)
+        throw new InputError(`${input.label('base-url')} is required to ${mode} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
+    const tenantId = input.tenantId();
+    let root;
+    try {
+        root = apiRoot(base);
+    }
+    catch (e) {
+        throw new InputError(e.message);
+    }
+    return {
+        ...input.file(),
+        mode,
+        modeReason: reason,
+        apiRoot: root,
+        credentials: input.credentials(),
+        ...input.limits(),
+        tenantId,
+    };
+}
+/** One rule per input, each throwing an InputError that names the input as the user knows it. */
+function checks(raw, ctx) {
     const label = ctx.label ?? ((name) => name);
     const text = (name) => raw[name]?.trim() ?? '';
     // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
@@ -332,18 +392,6 @@ function settingsFrom(raw, ctx) {
             throw new InputError(`${label(name)}: "${value}" is not allowed; expected a whole number from ${min} to ${max}`);
         }
         return Number(value);
-    };
-    const mode = () => {
-        const value = text('mode') || 'auto';
-        if (value === 'plan' || value === 'apply' || value === 'validate')
-            return { mode: value, reason: `mode: ${value}` };
-        if (value !== 'auto')
-            throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
-        const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
-        return {
-            mode: pr ? 'plan' : 'apply',
-            reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
-        };
     };
     const maxChanges = () => {
         const value = text('max-changes');
@@ -355,53 +403,56 @@ function settingsFrom(raw, ctx) {
         }
         return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
     };
-    const credentials = () => {
-        const token = text('token');
-        const clientId = text('client-id');
-        const clientSecret = text('client-secret');
-        const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
-        if (token && (clientId || clientSecret)) {
-            throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
-        }
-        if (token)
-            return { token };
-        if (!clientId || !clientSecret) {
-            throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
-        }
-        return { clientId, clientSecret };
-    };
-    const config = text('config') || 'reports.yaml';
-    const configPath = external_node_path_default().resolve(ctx.workspace, config);
-    const { mode: m, reason } = mode();
-    const online = m !== 'validate';
-    const base = text('base-url');
-    if (online && !base)
-        throw new InputError(`${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
-    const tenantId = text('tenant-id') || undefined;
-    if (tenantId && !isUuid(tenantId))
-        throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
-    let root;
-    try {
-        root = online ? apiRoot(base) : undefined;
-    }
-    catch (e) {
-        throw new InputError(e.message);
-    }
     return {
-        configPath,
-        configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
-        mode: m,
-        modeReason: reason,
-        apiRoot: root,
-        credentials: online ? credentials() : undefined,
-        concurrency: integer('concurrency', 1, 64, 8),
-        timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
-        failOnDrift: raw['fail-on-drift'] ?? false,
-        maxChanges: maxChanges(),
-        githubToken: raw['github-token'] ?? '',
-        prComment: raw['pr-comment'] ?? true,
-        tenantId,
-        eventName: ctx.eventName,
+        label,
+        text,
+        file: () => {
+            const config = text('config') || 'reports.yaml';
+            const configPath = external_node_path_default().resolve(ctx.workspace, config);
+            return {
+                configPath,
+                configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
+            };
+        },
+        mode: () => {
+            const value = text('mode') || 'auto';
+            if (value === 'plan' || value === 'apply' || value === 'validate')
+                return { mode: value, reason: `mode: ${value}` };
+            if (value !== 'auto')
+                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
+            const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+            return {
+                mode: pr ? 'plan' : 'apply',
+                reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
+            };
+        },
+        tenantId: () => {
+            const tenantId = text('tenant-id') || undefined;
+            if (tenantId && !isUuid(tenantId))
+                throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
+            return tenantId;
+        },
+        credentials: () => {
+            const token = text('token');
+            const clientId = text('client-id');
+            const clientSecret = text('client-secret');
+            const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
+            if (token && (clientId || clientSecret)) {
+                throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
+            }
+            if (token)
+                return { token };
+            if (!clientId || !clientSecret) {
+                throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
+            }
+            return { clientId, clientSecret };
+        },
+        limits: () => ({
+            concurrency: integer('concurrency', 1, 64, 8),
+            timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+            failOnDrift: raw['fail-on-drift'] ?? false,
+            maxChanges: maxChanges(),
+        }),
     };
 }
 
@@ -520,8 +571,8 @@ const RULES = {
         const { failed } = model_countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
     },
-    'max-changes': ({ guard }) => guard &&
-        `max-changes: the plan updates ${plural_plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+    'max-changes': ({ overMaxChanges: over }) => over &&
+        `max-changes: the plan updates ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
         const { changed } = model_countOutcomes(run.outcomes);
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
@@ -1134,7 +1185,7 @@ class AcronisClient {
     }
     /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
     async authenticate() {
-        await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+        await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
     }
     getReport(id) {
         return this.json('GET', `/reports/${encodeURIComponent(id)}`);
@@ -1172,7 +1223,7 @@ class AcronisClient {
     }
     async json(method, path, body) {
         const url = new URL(`${this.root.pathname}${path}`, this.root);
-        const send = (authorization) => this.guard(method, path.split('?')[0], () => this.http.send({
+        const send = (authorization) => this.asApiError(method, path.split('?')[0], () => this.http.send({
             method,
             url,
             headers: {
@@ -1183,12 +1234,12 @@ class AcronisClient {
             body: body === undefined ? undefined : JSON.stringify(body),
         }));
         const pathOnly = path.split('?')[0];
-        let authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+        let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
         let reply = await send(authorization);
         if (reply.status === 401 && this.tokens.renewable) {
             // The token expired mid-run (or was revoked): one new token, one more try.
-            await this.guard('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
-            authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+            await this.asApiError('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
+            authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
             reply = await send(authorization);
         }
         if (reply.status < 200 || reply.status >= 300)
@@ -1201,7 +1252,7 @@ class AcronisClient {
         }
     }
     /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
-    async guard(method, path, task) {
+    async asApiError(method, path, task) {
         try {
             return await task();
         }
@@ -1302,10 +1353,11 @@ function mergedUpdate(desired, live) {
 
 
 
+
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
  * updating overlap under the client's one concurrency limit. With max-changes every report is planned
- * before the first PUT, because the guard needs the whole count.
+ * before the first PUT, because the limit needs the whole count.
  */
 async function reconcile(reports, client, options) {
     const workers = options.concurrency * 2;
@@ -1314,37 +1366,32 @@ async function reconcile(reports, client, options) {
         options.onOutcome?.(o, ++done, reports.length);
         return o;
     };
-    const pipelined = options.write && options.maxChanges === undefined;
-    const planned = await mapLimit(reports, workers, async (r) => {
-        const p = await fetchAndPlan(r, client);
-        if ('outcome' in p)
-            return finish(p.outcome);
-        if (!p.plan.update || !options.write)
-            return finish(outcomeOf(r, p.plan, false));
+    const limit = options.maxChanges;
+    const steps = await mapLimit(reports, workers, async (r) => {
+        let live;
+        try {
+            live = await client.getReport(r.id);
+        }
+        catch (e) {
+            return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) };
+        }
+        const plan = planReport(r, live);
+        if (!plan.update || !options.write)
+            return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) };
         // With max-changes the PUT waits until every report is planned and counted.
-        return pipelined ? finish(await put(r, p.plan, client)) : p;
+        if (limit !== undefined)
+            return { kind: 'to-put', report: r, plan };
+        return { kind: 'done', outcome: finish(await put(r, plan, client)) };
     });
-    const pending = planned.filter((p) => !('status' in p));
-    if (!pending.length)
-        return { outcomes: planned };
-    const count = pending.length;
-    if (options.maxChanges !== undefined && count > options.maxChanges) {
-        const outcomes = planned.map((p) => ('status' in p ? p : finish(outcomeOf(p.report, p.plan, false))));
-        return { outcomes, guard: { count, limit: options.maxChanges } };
-    }
-    const applied = await mapLimit(pending, workers, async (p) => finish(await put(p.report, p.plan, client)));
-    const byId = new Map(applied.map((o) => [o.id, o]));
-    return { outcomes: planned.map((p) => ('status' in p ? p : byId.get(p.report.id))) };
-}
-async function fetchAndPlan(r, client) {
-    let live;
-    try {
-        live = await client.getReport(r.id);
-    }
-    catch (e) {
-        return { outcome: failed(r, [], describeError(e)) };
-    }
-    return { report: r, plan: planReport(r, live) };
+    const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0);
+    const over = limit !== undefined && count > limit;
+    // Results by position: each outcome stays where its report is in the file.
+    const outcomes = await mapLimit(steps, workers, async (s) => {
+        if (s.kind === 'done')
+            return s.outcome;
+        return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, client));
+    });
+    return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes };
 }
 function outcomeOf(r, plan, applied) {
     if (plan.blocked)
@@ -1365,8 +1412,7 @@ async function put(r, plan, client) {
     // The PUT answers with the report as stored: if it does not show the desired state, say so.
     const left = planReport(r, after).changes;
     if (left.length) {
-        const what = left.map((c) => `${c.field} is ${JSON.stringify(c.from)}`).join(', ');
-        return failed(r, plan.changes, `did not converge: after the update ${what}`);
+        return failed(r, plan.changes, `did not converge: the stored report still differs (${showChanges(left)})`);
     }
     return outcomeOf(r, plan, true);
 }
@@ -4937,8 +4983,6 @@ function engine_validate(settings) {
 }
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */
 function connect(settings, io) {
-    if (!settings.apiRoot || !settings.credentials)
-        throw new Error('base-url and credentials are required');
     return new AcronisClient(settings.apiRoot, settings.credentials, {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
@@ -4972,7 +5016,7 @@ async function execute(settings, config, io) {
             }),
         ]);
         return {
-            mode: settings.mode === 'apply' ? 'apply' : 'plan',
+            mode: settings.mode,
             config: settings.configName,
             ...result,
             unmanaged,
@@ -5131,11 +5175,11 @@ function tenantFlag(flags) {
         throw new UsageError(`--tenant-id "${a}" and --tenant "${b}" disagree; give one`);
     return { value: a ?? b, flag: a ? '--tenant-id' : '--tenant' };
 }
-/**
- * Settings from flags and the environment, checked by the same rules as the action's inputs
- * (inputs.ts); messages name the flag or variable the user set.
- */
 function cliSettings(mode, flags, env, cwd) {
+    const [raw, ctx] = inputs(flags, env, cwd);
+    return mode === 'validate' ? settingsFrom({ ...raw, mode }, ctx) : onlineSettingsFrom(mode, raw, ctx);
+}
+function inputs(flags, env, cwd) {
     const tenant = tenantFlag(flags);
     const baseUrl = flags['base-url'] ?? env.ACRONIS_BASE_URL;
     const label = (name) => {
@@ -5151,8 +5195,7 @@ function cliSettings(mode, flags, env, cwd) {
             return 'command';
         return ENV[name] ?? `--${name}`;
     };
-    return settingsFrom({
-        mode,
+    const raw = {
         config: flags.config,
         'base-url': baseUrl,
         'client-id': env.ACRONIS_CLIENT_ID,
@@ -5162,8 +5205,8 @@ function cliSettings(mode, flags, env, cwd) {
         'timeout-seconds': flags['timeout-seconds'],
         'max-changes': flags['max-changes'],
         'tenant-id': tenant.value,
-        'pr-comment': false,
-    }, { workspace: cwd, eventName: '', label });
+    };
+    return [raw, { workspace: cwd, eventName: '', label }];
 }
 
 ;// CONCATENATED MODULE: ./src/cli/tty.ts
@@ -5275,17 +5318,7 @@ async function read(settings, byLogin, progress) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
-function showValue(v) {
-    if (v === null)
-        return '(unset)';
-    if (Array.isArray(v))
-        return `[${v.join(', ')}]`;
-    return String(v);
-}
-/** `kind: usage_summary \u2192 usage_current`, the one way every renderer spells a change. */
-function showChange(c) {
-    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
-}
+
 const STATUS_TEXT = {
     failed: '\u274c failed',
     'would-update': '\ud83d\udd04 will update',
@@ -5350,15 +5383,15 @@ const ROW_BUDGET_CHARS = (/* unused pure expression or super */ null && (900 * 1
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 function renderSummary(run, failure) {
     const c = countOutcomes(run.outcomes);
-    const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
+    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
         `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
-    if (run.guard) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`, '');
+    if (run.overMaxChanges) {
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
     if (failure)
         lines.push(verdictLine(failure), '');
@@ -5465,12 +5498,12 @@ function renderTerminal(run, options) {
     const paint = painter(options.color);
     const c = model_countOutcomes(run.outcomes);
     // An apply stopped by max-changes updated nothing: its changes are still only planned.
-    const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
+    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
     const out = [
         paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`) + ` (${run.outcomes.length} declared in ${run.config})`,
     ];
-    if (run.guard) {
-        out.push(paint('red', `Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`));
+    if (run.overMaxChanges) {
+        out.push(paint('red', `Nothing was written: the plan updates ${run.overMaxChanges.count} reports and max-changes allows ${run.overMaxChanges.limit}.`));
     }
     const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
     if (shown.length) {
@@ -5499,14 +5532,14 @@ function renderTerminal(run, options) {
 async function runConfig(mode, flags, cli) {
     const settings = cliSettings(mode, flags, cli.env, cli.cwd);
     const config = await engine_validate(settings);
-    if (mode === 'validate') {
+    if (settings.mode === 'validate') {
         const n = config.reports.length;
         const names = recipientNames(config).length;
         const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : '';
         cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`);
         return 0;
     }
-    const progress = new Progress(cli.stderr, mode === 'plan' ? 'planning' : 'applying');
+    const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
     const io = {
         // A terminal has no log to scrub: masking is the runner's (::add-mask::), and nothing prints secrets.
         mask: () => undefined,

@@ -8,7 +8,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3548);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -1458,7 +1458,7 @@ class AcronisClient {
     }
     /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
     async authenticate() {
-        await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+        await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
     }
     getReport(id) {
         return this.json('GET', `/reports/${encodeURIComponent(id)}`);
@@ -1496,7 +1496,7 @@ class AcronisClient {
     }
     async json(method, path, body) {
         const url = new URL(`${this.root.pathname}${path}`, this.root);
-        const send = (authorization) => this.guard(method, path.split('?')[0], () => this.http.send({
+        const send = (authorization) => this.asApiError(method, path.split('?')[0], () => this.http.send({
             method,
             url,
             headers: {
@@ -1507,12 +1507,12 @@ class AcronisClient {
             body: body === undefined ? undefined : JSON.stringify(body),
         }));
         const pathOnly = path.split('?')[0];
-        let authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+        let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
         let reply = await send(authorization);
         if (reply.status === 401 && this.tokens.renewable) {
             // The token expired mid-run (or was revoked): one new token, one more try.
-            await this.guard('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
-            authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization());
+            await this.asApiError('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
+            authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
             reply = await send(authorization);
         }
         if (reply.status < 200 || reply.status >= 300)
@@ -1525,7 +1525,7 @@ class AcronisClient {
         }
     }
     /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
-    async guard(method, path, task) {
+    async asApiError(method, path, task) {
         try {
             return await task();
         }
@@ -1559,6 +1559,29 @@ async function mapLimit(items, limit, fn) {
 // these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+/** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
+function showValue(v) {
+    if (v === null)
+        return '(unset)';
+    if (Array.isArray(v))
+        return `[${v.map(printable).join(', ')}]`;
+    return typeof v === 'string' ? printable(v) : String(v);
+}
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+function printable(text) {
+    return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+/** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
+function showChange(c) {
+    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
+}
+/** Several changes on one line, as log lines and messages show them. */
+function showChanges(changes) {
+    return changes.map(showChange).join('; ');
+}
 function countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0 };
     for (const o of outcomes) {
@@ -1659,10 +1682,11 @@ function mergedUpdate(desired, live) {
 
 
 
+
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
  * updating overlap under the client's one concurrency limit. With max-changes every report is planned
- * before the first PUT, because the guard needs the whole count.
+ * before the first PUT, because the limit needs the whole count.
  */
 async function reconcile(reports, client, options) {
     const workers = options.concurrency * 2;
@@ -1671,37 +1695,32 @@ async function reconcile(reports, client, options) {
         options.onOutcome?.(o, ++done, reports.length);
         return o;
     };
-    const pipelined = options.write && options.maxChanges === undefined;
-    const planned = await mapLimit(reports, workers, async (r) => {
-        const p = await fetchAndPlan(r, client);
-        if ('outcome' in p)
-            return finish(p.outcome);
-        if (!p.plan.update || !options.write)
-            return finish(outcomeOf(r, p.plan, false));
+    const limit = options.maxChanges;
+    const steps = await mapLimit(reports, workers, async (r) => {
+        let live;
+        try {
+            live = await client.getReport(r.id);
+        }
+        catch (e) {
+            return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) };
+        }
+        const plan = planReport(r, live);
+        if (!plan.update || !options.write)
+            return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) };
         // With max-changes the PUT waits until every report is planned and counted.
-        return pipelined ? finish(await put(r, p.plan, client)) : p;
+        if (limit !== undefined)
+            return { kind: 'to-put', report: r, plan };
+        return { kind: 'done', outcome: finish(await put(r, plan, client)) };
     });
-    const pending = planned.filter((p) => !('status' in p));
-    if (!pending.length)
-        return { outcomes: planned };
-    const count = pending.length;
-    if (options.maxChanges !== undefined && count > options.maxChanges) {
-        const outcomes = planned.map((p) => ('status' in p ? p : finish(outcomeOf(p.report, p.plan, false))));
-        return { outcomes, guard: { count, limit: options.maxChanges } };
-    }
-    const applied = await mapLimit(pending, workers, async (p) => finish(await put(p.report, p.plan, client)));
-    const byId = new Map(applied.map((o) => [o.id, o]));
-    return { outcomes: planned.map((p) => ('status' in p ? p : byId.get(p.report.id))) };
-}
-async function fetchAndPlan(r, client) {
-    let live;
-    try {
-        live = await client.getReport(r.id);
-    }
-    catch (e) {
-        return { outcome: failed(r, [], describeError(e)) };
-    }
-    return { report: r, plan: planReport(r, live) };
+    const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0);
+    const over = limit !== undefined && count > limit;
+    // Results by position: each outcome stays where its report is in the file.
+    const outcomes = await mapLimit(steps, workers, async (s) => {
+        if (s.kind === 'done')
+            return s.outcome;
+        return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, client));
+    });
+    return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes };
 }
 function outcomeOf(r, plan, applied) {
     if (plan.blocked)
@@ -1722,8 +1741,7 @@ async function put(r, plan, client) {
     // The PUT answers with the report as stored: if it does not show the desired state, say so.
     const left = planReport(r, after).changes;
     if (left.length) {
-        const what = left.map((c) => `${c.field} is ${JSON.stringify(c.from)}`).join(', ');
-        return failed(r, plan.changes, `did not converge: after the update ${what}`);
+        return failed(r, plan.changes, `did not converge: the stored report still differs (${showChanges(left)})`);
     }
     return outcomeOf(r, plan, true);
 }
@@ -5441,8 +5459,6 @@ function engine_validate(settings) {
 }
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */
 function connect(settings, io) {
-    if (!settings.apiRoot || !settings.credentials)
-        throw new Error('base-url and credentials are required');
     return new AcronisClient(settings.apiRoot, settings.credentials, {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
@@ -5476,7 +5492,7 @@ async function execute(settings, config, io) {
             }),
         ]);
         return {
-            mode: settings.mode === 'apply' ? 'apply' : 'plan',
+            mode: settings.mode,
             config: settings.configName,
             ...result,
             unmanaged,
@@ -5618,17 +5634,7 @@ function setOutputInParts(env, name, parts) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
-function showValue(v) {
-    if (v === null)
-        return '(unset)';
-    if (Array.isArray(v))
-        return `[${v.join(', ')}]`;
-    return String(v);
-}
-/** `kind: usage_summary \u2192 usage_current`, the one way every renderer spells a change. */
-function showChange(c) {
-    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
-}
+
 const STATUS_TEXT = {
     failed: '\u274c failed',
     'would-update': '\ud83d\udd04 will update',
@@ -5699,15 +5705,15 @@ const ROW_BUDGET_CHARS = 900 * 1024; // rows may hold multi-byte characters: sta
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 function renderSummary(run, failure) {
     const c = countOutcomes(run.outcomes);
-    const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated';
+    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
         `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
-    if (run.guard) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`, '');
+    if (run.overMaxChanges) {
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
     if (failure)
         lines.push(verdictLine(failure), '');
@@ -5846,6 +5852,43 @@ class InputError extends Error {
 }
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 function settingsFrom(raw, ctx) {
+    const input = checks(raw, ctx);
+    const { mode, reason } = input.mode();
+    if (mode !== 'validate')
+        return online(input, mode, reason);
+    // Checked although validate uses none of them: a bad value fails now, not at the first plan.
+    input.tenantId();
+    input.limits();
+    return { ...input.file(), mode, modeReason: reason };
+}
+/** Settings for a mode known in advance (the command line's plan, apply and export). */
+function onlineSettingsFrom(mode, raw, ctx) {
+    return online(checks(raw, ctx), mode, `mode: ${mode}`);
+}
+function online(input, mode, reason) {
+    const base = input.text('base-url');
+    if (!base)
+        throw new InputError(`${input.label('base-url')} is required to ${mode} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
+    const tenantId = input.tenantId();
+    let root;
+    try {
+        root = apiRoot(base);
+    }
+    catch (e) {
+        throw new InputError(e.message);
+    }
+    return {
+        ...input.file(),
+        mode,
+        modeReason: reason,
+        apiRoot: root,
+        credentials: input.credentials(),
+        ...input.limits(),
+        tenantId,
+    };
+}
+/** One rule per input, each throwing an InputError that names the input as the user knows it. */
+function checks(raw, ctx) {
     const label = ctx.label ?? ((name) => name);
     const text = (name) => raw[name]?.trim() ?? '';
     // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
@@ -5855,18 +5898,6 @@ function settingsFrom(raw, ctx) {
             throw new InputError(`${label(name)}: "${value}" is not allowed; expected a whole number from ${min} to ${max}`);
         }
         return Number(value);
-    };
-    const mode = () => {
-        const value = text('mode') || 'auto';
-        if (value === 'plan' || value === 'apply' || value === 'validate')
-            return { mode: value, reason: `mode: ${value}` };
-        if (value !== 'auto')
-            throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
-        const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
-        return {
-            mode: pr ? 'plan' : 'apply',
-            reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
-        };
     };
     const maxChanges = () => {
         const value = text('max-changes');
@@ -5878,53 +5909,56 @@ function settingsFrom(raw, ctx) {
         }
         return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
     };
-    const credentials = () => {
-        const token = text('token');
-        const clientId = text('client-id');
-        const clientSecret = text('client-secret');
-        const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
-        if (token && (clientId || clientSecret)) {
-            throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
-        }
-        if (token)
-            return { token };
-        if (!clientId || !clientSecret) {
-            throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
-        }
-        return { clientId, clientSecret };
-    };
-    const config = text('config') || 'reports.yaml';
-    const configPath = external_node_path_default().resolve(ctx.workspace, config);
-    const { mode: m, reason } = mode();
-    const online = m !== 'validate';
-    const base = text('base-url');
-    if (online && !base)
-        throw new InputError(`${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
-    const tenantId = text('tenant-id') || undefined;
-    if (tenantId && !isUuid(tenantId))
-        throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
-    let root;
-    try {
-        root = online ? apiRoot(base) : undefined;
-    }
-    catch (e) {
-        throw new InputError(e.message);
-    }
     return {
-        configPath,
-        configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
-        mode: m,
-        modeReason: reason,
-        apiRoot: root,
-        credentials: online ? credentials() : undefined,
-        concurrency: integer('concurrency', 1, 64, 8),
-        timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
-        failOnDrift: raw['fail-on-drift'] ?? false,
-        maxChanges: maxChanges(),
-        githubToken: raw['github-token'] ?? '',
-        prComment: raw['pr-comment'] ?? true,
-        tenantId,
-        eventName: ctx.eventName,
+        label,
+        text,
+        file: () => {
+            const config = text('config') || 'reports.yaml';
+            const configPath = external_node_path_default().resolve(ctx.workspace, config);
+            return {
+                configPath,
+                configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
+            };
+        },
+        mode: () => {
+            const value = text('mode') || 'auto';
+            if (value === 'plan' || value === 'apply' || value === 'validate')
+                return { mode: value, reason: `mode: ${value}` };
+            if (value !== 'auto')
+                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
+            const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+            return {
+                mode: pr ? 'plan' : 'apply',
+                reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
+            };
+        },
+        tenantId: () => {
+            const tenantId = text('tenant-id') || undefined;
+            if (tenantId && !isUuid(tenantId))
+                throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
+            return tenantId;
+        },
+        credentials: () => {
+            const token = text('token');
+            const clientId = text('client-id');
+            const clientSecret = text('client-secret');
+            const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
+            if (token && (clientId || clientSecret)) {
+                throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
+            }
+            if (token)
+                return { token };
+            if (!clientId || !clientSecret) {
+                throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
+            }
+            return { clientId, clientSecret };
+        },
+        limits: () => ({
+            concurrency: integer('concurrency', 1, 64, 8),
+            timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+            failOnDrift: raw['fail-on-drift'] ?? false,
+            maxChanges: maxChanges(),
+        }),
     };
 }
 
@@ -5953,8 +5987,8 @@ const RULES = {
         const { failed } = countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined;
     },
-    'max-changes': ({ guard }) => guard &&
-        `max-changes: the plan updates ${plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+    'max-changes': ({ overMaxChanges: over }) => over &&
+        `max-changes: the plan updates ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
         const { changed } = countOutcomes(run.outcomes);
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
@@ -6058,13 +6092,11 @@ function countOutputs(outcomes) {
 
 
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
-async function publish(run, settings, env) {
+async function publish(run, settings, github, env) {
     for (const o of run.outcomes) {
         if (o.status === 'unchanged')
             continue;
-        const what = o.changes
-            .map((c) => `${c.field}: ${JSON.stringify(c.from)} \u2192 ${JSON.stringify(c.to)}`)
-            .join('; ');
+        const what = showChanges(o.changes);
         const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`;
         if (o.status === 'failed')
             error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
@@ -6075,12 +6107,12 @@ async function publish(run, settings, env) {
     setOutputs(run, failure, env);
     if (env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(renderSummary(run, failure)).write();
-    const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName);
+    const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName);
     const context = pr ? await pullRequestContext(env) : undefined;
-    if (context && settings.githubToken) {
+    if (context && github.token) {
         try {
             const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl });
-            const saved = await upsertComment(context, settings.githubToken, commentMarker(run.config), body, settings.timeoutMs);
+            const saved = await upsertComment(context, github.token, commentMarker(run.config), body, settings.timeoutMs);
             info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
         }
         catch (e) {
@@ -6089,7 +6121,7 @@ async function publish(run, settings, env) {
     }
     const c = countOutcomes(run.outcomes);
     // An apply that max-changes stopped wrote nothing: its changes are still only planned.
-    const verb = run.mode === 'plan' ? 'to update' : run.guard ? 'would update' : 'updated';
+    const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated';
     info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`);
     if (failure)
         setFailed(failure.message);
@@ -6116,9 +6148,8 @@ const INPUT_NAMES = {
 async function publishFailure(e, settings, env) {
     const failure = failureOfError(e);
     const done = nothingDone(e);
-    const hint = e instanceof ApiError
-        ? authHint(e, settings?.credentials !== undefined && 'token' in settings.credentials, INPUT_NAMES)
-        : undefined;
+    const usesToken = settings !== undefined && settings.mode !== 'validate' && 'token' in settings.credentials;
+    const hint = e instanceof ApiError ? authHint(e, usesToken, INPUT_NAMES) : undefined;
     if (e instanceof ConfigErrors) {
         for (const err of e.errors) {
             error(`${err.message} [${err.code}]`, {
@@ -6142,7 +6173,7 @@ async function publishFailure(e, settings, env) {
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
-// The checks live in inputs.ts, shared with the command line (which must not load @actions/core).
+// The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 
 function action_inputs_boolean(name, fallback) {
     if (!getInput(name).trim())
@@ -6155,7 +6186,7 @@ function action_inputs_boolean(name, fallback) {
     }
 }
 /** The action's inputs: the only place that calls core.getInput*. */
-function readSettings(env = process.env) {
+function readSettings(env) {
     // Mask first: a message about a bad input below must not be able to print a secret.
     for (const secret of ['client-secret', 'token', 'github-token']) {
         const v = getInput(secret);
@@ -6173,15 +6204,15 @@ function readSettings(env = process.env) {
         'timeout-seconds',
         'max-changes',
         'tenant-id',
-        'github-token',
     ];
     const raw = Object.fromEntries(names.map((name) => [name, getInput(name)]));
     raw['fail-on-drift'] = action_inputs_boolean('fail-on-drift', false);
-    raw['pr-comment'] = action_inputs_boolean('pr-comment', true);
-    return settingsFrom(raw, {
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        eventName: env.GITHUB_EVENT_NAME ?? '',
-    });
+    const prComment = action_inputs_boolean('pr-comment', true);
+    const eventName = env.GITHUB_EVENT_NAME ?? '';
+    return {
+        settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
+        github: { token: getInput('github-token'), prComment, eventName },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -6189,11 +6220,15 @@ function readSettings(env = process.env) {
 
 
 
-/** The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report. */
-async function run(env = process.env) {
+/**
+ * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report.
+ * Reads the runner's variables from `env` only (index.ts passes process.env).
+ */
+async function run(env) {
     let settings;
     try {
-        settings = readSettings(env);
+        const given = readSettings(env);
+        settings = given.settings;
         info(`${settings.configName}: ${settings.modeReason}`);
         const config = await engine_validate(settings);
         info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
@@ -6204,7 +6239,7 @@ async function run(env = process.env) {
             info: (line) => info(line),
             warning: (line) => warning(line),
         });
-        await publish(result, settings, env);
+        await publish(result, settings, given.github, env);
     }
     catch (e) {
         // Whatever stopped the run, the summary and the outputs still say why.

@@ -3,11 +3,15 @@ import { execute, validate } from './engine/engine.js'
 import { publish, publishFailure, setOutputs } from './github/publish.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
 
-/** The action: inputs → settings → desired config → live state → plan → apply → report. */
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * The action: inputs → settings → desired config → live state → plan → apply → report.
+ * Reads the runner's variables from `env` only (index.ts passes process.env).
+ */
+export async function run(env: NodeJS.ProcessEnv): Promise<void> {
   let settings: Settings | undefined
   try {
-    settings = readSettings(env)
+    const given = readSettings(env)
+    settings = given.settings
     core.info(`${settings.configName}: ${settings.modeReason}`)
     const config = await validate(settings)
     core.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
@@ -17,7 +21,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       info: (line) => core.info(line),
       warning: (line) => core.warning(line),
     })
-    await publish(result, settings, env)
+    await publish(result, settings, given.github, env)
   } catch (e) {
     // Whatever stopped the run, the summary and the outputs still say why.
     await publishFailure(e, settings, env)

@@ -18,6 +18,33 @@ export interface Change {
   to: Shown
 }
 
+/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
+
+/** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
+export function showValue(v: Shown): string {
+  if (v === null) return '(unset)'
+  if (Array.isArray(v)) return `[${v.map(printable).join(', ')}]`
+  return typeof v === 'string' ? printable(v) : String(v)
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
+
+function printable(text: string): string {
+  return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+/** `kind: usage_summary → usage_current`: the one way every log, message and renderer spells a change. */
+export function showChange(c: Change): string {
+  return `${c.field}: ${showValue(c.from)} → ${showValue(c.to)}`
+}
+
+/** Several changes on one line, as log lines and messages show them. */
+export function showChanges(changes: readonly Change[]): string {
+  return changes.map(showChange).join('; ')
+}
+
 /** A declared report whose recipients are user UUIDs, with the names the file used for them. */
 export interface ResolvedReport extends DesiredReport {
   /** Lower-cased user UUIDs, when recipients are managed. */
@@ -48,7 +75,7 @@ export interface RunResult {
   config: string
   outcomes: Outcome[]
   /** Set when max-changes stopped an apply. */
-  guard?: { count: number; limit: number }
+  overMaxChanges?: { count: number; limit: number }
   /** Reports of the tenant that the file does not declare: listed, never changed. */
   unmanaged?: { tenantId: string; ids: string[] }
 }

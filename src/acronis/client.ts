@@ -42,7 +42,7 @@ export class AcronisClient {
 
   /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
   async authenticate(): Promise<void> {
-    await this.guard('POST', '/idp/token', () => this.tokens.authorization())
+    await this.asApiError('POST', '/idp/token', () => this.tokens.authorization())
   }
 
   getReport(id: string): Promise<LiveReport> {
@@ -93,7 +93,7 @@ export class AcronisClient {
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(`${this.root.pathname}${path}`, this.root)
     const send = (authorization: string) =>
-      this.guard(method, path.split('?')[0]!, () =>
+      this.asApiError(method, path.split('?')[0]!, () =>
         this.http.send({
           method,
           url,
@@ -106,12 +106,12 @@ export class AcronisClient {
         }),
       )
     const pathOnly = path.split('?')[0]!
-    let authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization())
+    let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization())
     let reply = await send(authorization)
     if (reply.status === 401 && this.tokens.renewable) {
       // The token expired mid-run (or was revoked): one new token, one more try.
-      await this.guard('POST', '/idp/token', () => this.tokens.renewAfter(authorization))
-      authorization = await this.guard('POST', '/idp/token', () => this.tokens.authorization())
+      await this.asApiError('POST', '/idp/token', () => this.tokens.renewAfter(authorization))
+      authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization())
       reply = await send(authorization)
     }
     if (reply.status < 200 || reply.status >= 300)
@@ -124,7 +124,7 @@ export class AcronisClient {
   }
 
   /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
-  private async guard<T>(method: string, path: string, task: () => Promise<T>): Promise<T> {
+  private async asApiError<T>(method: string, path: string, task: () => Promise<T>): Promise<T> {
     try {
       return await task()
     } catch (e) {

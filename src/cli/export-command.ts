@@ -3,7 +3,7 @@ import path from 'node:path'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
 import { connect } from '../engine/engine.js'
 import { readTenant, renderExport, type TenantExport } from '../engine/tenant-export.js'
-import { InputError, type Settings } from '../settings/settings.js'
+import { InputError, type OnlineSettings } from '../settings/settings.js'
 import { tenantResolver } from '../engine/tenant.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
@@ -32,7 +32,7 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   return failed ? 1 : 0
 }
 
-async function read(settings: Settings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
+async function read(settings: OnlineSettings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
   const client = connect(settings, {
     mask: () => undefined,
     info: (line) => progress.line(line),
@@ -40,7 +40,7 @@ async function read(settings: Settings, byLogin: boolean, progress: Progress): P
   })
   try {
     await client.authenticate()
-    const tenantId = await tenantResolver(client, settings.credentials!, settings.tenantId)()
+    const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)()
     if (!tenantId) {
       throw new InputError(
         'export needs --tenant when ACRONIS_TOKEN is used (there is no client id to look it up)',

@@ -1,4 +1,14 @@
-import { settingsFrom, type InputName, type Mode, type Settings } from '../settings/settings.js'
+import {
+  onlineSettingsFrom,
+  settingsFrom,
+  type InputContext,
+  type InputName,
+  type Mode,
+  type OnlineMode,
+  type OnlineSettings,
+  type RawInputs,
+  type Settings,
+} from '../settings/settings.js'
 import { UsageError, type Flags } from './args.js'
 
 /** Secrets come from the environment (a flag would land in shell history); the data center may be a flag too. */
@@ -18,9 +28,21 @@ export function tenantFlag(flags: Flags): { value?: string; flag: string } {
 
 /**
  * Settings from flags and the environment, checked by the same rules as the action's inputs
- * (inputs.ts); messages name the flag or variable the user set.
+ * (settings/settings.ts); messages name the flag or variable the user set.
  */
+export function cliSettings(
+  mode: OnlineMode,
+  flags: Flags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): OnlineSettings
+export function cliSettings(mode: Mode, flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Settings
 export function cliSettings(mode: Mode, flags: Flags, env: NodeJS.ProcessEnv, cwd: string): Settings {
+  const [raw, ctx] = inputs(flags, env, cwd)
+  return mode === 'validate' ? settingsFrom({ ...raw, mode }, ctx) : onlineSettingsFrom(mode, raw, ctx)
+}
+
+function inputs(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): [RawInputs, InputContext] {
   const tenant = tenantFlag(flags)
   const baseUrl = flags['base-url'] ?? env.ACRONIS_BASE_URL
   const label = (name: InputName): string => {
@@ -34,20 +56,16 @@ export function cliSettings(mode: Mode, flags: Flags, env: NodeJS.ProcessEnv, cw
     if (name === 'mode') return 'command'
     return ENV[name] ?? `--${name}`
   }
-  return settingsFrom(
-    {
-      mode,
-      config: flags.config,
-      'base-url': baseUrl,
-      'client-id': env.ACRONIS_CLIENT_ID,
-      'client-secret': env.ACRONIS_CLIENT_SECRET,
-      token: env.ACRONIS_TOKEN,
-      concurrency: flags.concurrency,
-      'timeout-seconds': flags['timeout-seconds'],
-      'max-changes': flags['max-changes'],
-      'tenant-id': tenant.value,
-      'pr-comment': false,
-    },
-    { workspace: cwd, eventName: '', label },
-  )
+  const raw: RawInputs = {
+    config: flags.config,
+    'base-url': baseUrl,
+    'client-id': env.ACRONIS_CLIENT_ID,
+    'client-secret': env.ACRONIS_CLIENT_SECRET,
+    token: env.ACRONIS_TOKEN,
+    concurrency: flags.concurrency,
+    'timeout-seconds': flags['timeout-seconds'],
+    'max-changes': flags['max-changes'],
+    'tenant-id': tenant.value,
+  }
+  return [raw, { workspace: cwd, eventName: '', label }]
 }

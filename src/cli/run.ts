@@ -15,14 +15,14 @@ export async function runConfig(
 ): Promise<number> {
   const settings = cliSettings(mode, flags, cli.env, cli.cwd)
   const config = await validate(settings)
-  if (mode === 'validate') {
+  if (settings.mode === 'validate') {
     const n = config.reports.length
     const names = recipientNames(config).length
     const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : ''
     cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`)
     return 0
   }
-  const progress = new Progress(cli.stderr, mode === 'plan' ? 'planning' : 'applying')
+  const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying')
   const io: EngineIO = {
     // A terminal has no log to scrub: masking is the runner's (::add-mask::), and nothing prints secrets.
     mask: () => undefined,

@@ -2,7 +2,7 @@ import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
 import type { LiveReport } from '../acronis/types.js'
 import { mapLimit } from '../util/map-limit.js'
-import type { Change, Outcome, ResolvedReport, Status } from '../model.js'
+import { showChanges, type Change, type Outcome, type ResolvedReport, type Status } from '../model.js'
 import { planReport, type ReportPlan } from './plan.js'
 
 export interface ReconcileOptions {
@@ -19,13 +19,16 @@ export interface ReconcileOptions {
 export interface Reconciliation {
   outcomes: Outcome[]
   /** Set when max-changes stopped the apply: how many would have changed, and the limit. */
-  guard?: { count: number; limit: number }
+  overMaxChanges?: { count: number; limit: number }
 }
+
+/** Where one report stands after its GET: finished, or planned with a PUT still to send. */
+type Step = { kind: 'done'; outcome: Outcome } | { kind: 'to-put'; report: ResolvedReport; plan: ReportPlan }
 
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
  * updating overlap under the client's one concurrency limit. With max-changes every report is planned
- * before the first PUT, because the guard needs the whole count.
+ * before the first PUT, because the limit needs the whole count.
  */
 export async function reconcile(
   reports: readonly ResolvedReport[],
@@ -34,47 +37,33 @@ export async function reconcile(
 ): Promise<Reconciliation> {
   const workers = options.concurrency * 2
   let done = 0
-  const finish = (o: Outcome) => {
+  const finish = (o: Outcome): Outcome => {
     options.onOutcome?.(o, ++done, reports.length)
     return o
   }
-  const pipelined = options.write && options.maxChanges === undefined
-  const planned = await mapLimit(reports, workers, async (r) => {
-    const p = await fetchAndPlan(r, client)
-    if ('outcome' in p) return finish(p.outcome)
-    if (!p.plan.update || !options.write) return finish(outcomeOf(r, p.plan, false))
+  const limit = options.maxChanges
+  const steps = await mapLimit(reports, workers, async (r): Promise<Step> => {
+    let live: LiveReport
+    try {
+      live = await client.getReport(r.id)
+    } catch (e) {
+      return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) }
+    }
+    const plan = planReport(r, live)
+    if (!plan.update || !options.write) return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) }
     // With max-changes the PUT waits until every report is planned and counted.
-    return pipelined ? finish(await put(r, p.plan, client)) : p
+    if (limit !== undefined) return { kind: 'to-put', report: r, plan }
+    return { kind: 'done', outcome: finish(await put(r, plan, client)) }
   })
-  const pending = planned.filter((p): p is Planned => !('status' in p))
-  if (!pending.length) return { outcomes: planned as Outcome[] }
 
-  const count = pending.length
-  if (options.maxChanges !== undefined && count > options.maxChanges) {
-    const outcomes = planned.map((p) => ('status' in p ? p : finish(outcomeOf(p.report, p.plan, false))))
-    return { outcomes, guard: { count, limit: options.maxChanges } }
-  }
-  const applied = await mapLimit(pending, workers, async (p) => finish(await put(p.report, p.plan, client)))
-  const byId = new Map(applied.map((o) => [o.id, o]))
-  return { outcomes: planned.map((p) => ('status' in p ? p : byId.get(p.report.id)!)) }
-}
-
-interface Planned {
-  report: ResolvedReport
-  plan: ReportPlan
-}
-
-async function fetchAndPlan(
-  r: ResolvedReport,
-  client: AcronisClient,
-): Promise<Planned | { outcome: Outcome }> {
-  let live: LiveReport
-  try {
-    live = await client.getReport(r.id)
-  } catch (e) {
-    return { outcome: failed(r, [], describeError(e)) }
-  }
-  return { report: r, plan: planReport(r, live) }
+  const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0)
+  const over = limit !== undefined && count > limit
+  // Results by position: each outcome stays where its report is in the file.
+  const outcomes = await mapLimit(steps, workers, async (s) => {
+    if (s.kind === 'done') return s.outcome
+    return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, client))
+  })
+  return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes }
 }
 
 function outcomeOf(r: ResolvedReport, plan: ReportPlan, applied: boolean): Outcome {
@@ -94,8 +83,7 @@ async function put(r: ResolvedReport, plan: ReportPlan, client: AcronisClient): 
   // The PUT answers with the report as stored: if it does not show the desired state, say so.
   const left = planReport(r, after).changes
   if (left.length) {
-    const what = left.map((c) => `${c.field} is ${JSON.stringify(c.from)}`).join(', ')
-    return failed(r, plan.changes, `did not converge: after the update ${what}`)
+    return failed(r, plan.changes, `did not converge: the stored report still differs (${showChanges(left)})`)
   }
   return outcomeOf(r, plan, true)
 }

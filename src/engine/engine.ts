@@ -1,11 +1,10 @@
 import { AcronisClient } from '../acronis/client.js'
 import type { RetryEvent } from '../http/client.js'
 import { reconcile } from './apply.js'
-import { type Outcome } from '../model.js'
+import type { Outcome, RunResult } from '../model.js'
 import { loadConfig, type DesiredConfig } from '../config/load.js'
 import { resolveRecipients } from './recipients.js'
-import { type RunResult } from '../model.js'
-import type { Settings } from '../settings/action-inputs.js'
+import type { OnlineSettings, Settings } from '../settings/settings.js'
 import { tenantResolver, undeclared } from './tenant.js'
 import { describeError } from '../acronis/errors.js'
 
@@ -24,8 +23,7 @@ export function validate(settings: Settings): Promise<DesiredConfig> {
 }
 
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */
-export function connect(settings: Settings, io: EngineIO): AcronisClient {
-  if (!settings.apiRoot || !settings.credentials) throw new Error('base-url and credentials are required')
+export function connect(settings: OnlineSettings, io: EngineIO): AcronisClient {
   return new AcronisClient(settings.apiRoot, settings.credentials, {
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
@@ -36,11 +34,15 @@ export function connect(settings: Settings, io: EngineIO): AcronisClient {
 }
 
 /** desired config → live state → plan → apply: everything but showing the result. */
-export async function execute(settings: Settings, config: DesiredConfig, io: EngineIO): Promise<RunResult> {
+export async function execute(
+  settings: OnlineSettings,
+  config: DesiredConfig,
+  io: EngineIO,
+): Promise<RunResult> {
   const client = connect(settings, io)
   try {
     await client.authenticate()
-    const tenant = tenantResolver(client, settings.credentials!, settings.tenantId)
+    const tenant = tenantResolver(client, settings.credentials, settings.tenantId)
     const reports = await resolveRecipients(config, client, tenant, settings.concurrency)
     const maxChanges = maxChangesFor(settings, reports.length)
     const [result, unmanaged] = await Promise.all([
@@ -67,7 +69,7 @@ export async function execute(settings: Settings, config: DesiredConfig, io: Eng
         }),
     ])
     return {
-      mode: settings.mode === 'apply' ? 'apply' : 'plan',
+      mode: settings.mode,
       config: settings.configName,
       ...result,
       unmanaged,
@@ -77,7 +79,7 @@ export async function execute(settings: Settings, config: DesiredConfig, io: Eng
   }
 }
 
-function maxChangesFor(settings: Settings, declared: number): number | undefined {
+function maxChangesFor(settings: OnlineSettings, declared: number): number | undefined {
   const m = settings.maxChanges
   if (!m || settings.mode !== 'apply') return undefined
   return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100)

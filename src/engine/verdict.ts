@@ -47,9 +47,9 @@ const RULES: Partial<Record<FailureReason, Rule>> = {
     const { failed } = countOutcomes(run.outcomes)
     return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined
   },
-  'max-changes': ({ guard }) =>
-    guard &&
-    `max-changes: the plan updates ${plural(guard.count, 'report')}, over the limit of ${guard.limit}; nothing was written`,
+  'max-changes': ({ overMaxChanges: over }) =>
+    over &&
+    `max-changes: the plan updates ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
   drift: (run, options) => {
     const { changed } = countOutcomes(run.outcomes)
     if (!options.failOnDrift || run.mode !== 'plan' || !changed) return undefined

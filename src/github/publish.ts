@@ -4,19 +4,23 @@ import { ConfigErrors } from '../config/errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
 import { setOutputInParts } from './step-output.js'
 import { commentMarker, renderComment } from '../report/comment-body.js'
-import { countOutcomes, type RunResult } from '../model.js'
+import { countOutcomes, showChanges, type RunResult } from '../model.js'
 import { authHint, failureOf, failureOfError, nothingDone, type Failure } from '../engine/verdict.js'
 import { countOutputs, planJsonParts } from '../report/outputs.js'
 import { renderConfigErrors, renderStopped, renderSummary } from '../report/summary.js'
-import type { Settings } from '../settings/action-inputs.js'
+import type { GitHubSettings } from '../settings/action-inputs.js'
+import type { OnlineSettings, Settings } from '../settings/settings.js'
 
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
-export async function publish(run: RunResult, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
+export async function publish(
+  run: RunResult,
+  settings: OnlineSettings,
+  github: GitHubSettings,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
   for (const o of run.outcomes) {
     if (o.status === 'unchanged') continue
-    const what = o.changes
-      .map((c) => `${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
-      .join('; ')
+    const what = showChanges(o.changes)
     const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`
     if (o.status === 'failed')
       core.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
@@ -26,14 +30,14 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
   setOutputs(run, failure, env)
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(run, failure)).write()
 
-  const pr = settings.mode === 'plan' && settings.prComment && /^pull_request/.test(settings.eventName)
+  const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName)
   const context = pr ? await pullRequestContext(env) : undefined
-  if (context && settings.githubToken) {
+  if (context && github.token) {
     try {
       const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl })
       const saved = await upsertComment(
         context,
-        settings.githubToken,
+        github.token,
         commentMarker(run.config),
         body,
         settings.timeoutMs,
@@ -46,7 +50,7 @@ export async function publish(run: RunResult, settings: Settings, env: NodeJS.Pr
 
   const c = countOutcomes(run.outcomes)
   // An apply that max-changes stopped wrote nothing: its changes are still only planned.
-  const verb = run.mode === 'plan' ? 'to update' : run.guard ? 'would update' : 'updated'
+  const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated'
   core.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`)
   if (failure) core.setFailed(failure.message)
 }
@@ -82,10 +86,8 @@ export async function publishFailure(
 ): Promise<void> {
   const failure = failureOfError(e)
   const done = nothingDone(e)
-  const hint =
-    e instanceof ApiError
-      ? authHint(e, settings?.credentials !== undefined && 'token' in settings.credentials, INPUT_NAMES)
-      : undefined
+  const usesToken = settings !== undefined && settings.mode !== 'validate' && 'token' in settings.credentials
+  const hint = e instanceof ApiError ? authHint(e, usesToken, INPUT_NAMES) : undefined
   if (e instanceof ConfigErrors) {
     for (const err of e.errors) {
       core.error(`${err.message} [${err.code}]`, {

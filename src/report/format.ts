@@ -1,15 +1,4 @@
-import type { Change, Outcome, Shown, Status } from '../model.js'
-
-export function showValue(v: Shown): string {
-  if (v === null) return '(unset)'
-  if (Array.isArray(v)) return `[${v.join(', ')}]`
-  return String(v)
-}
-
-/** `kind: usage_summary → usage_current`, the one way every renderer spells a change. */
-export function showChange(c: Change): string {
-  return `${c.field}: ${showValue(c.from)} → ${showValue(c.to)}`
-}
+import { showChange, type Outcome, type Status } from '../model.js'
 
 export const STATUS_TEXT: Record<Status, string> = {
   failed: '❌ failed',

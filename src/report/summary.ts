@@ -16,17 +16,17 @@ const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 export function renderSummary(run: RunResult, failure?: Verdict): string {
   const c = countOutcomes(run.outcomes)
-  const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated'
+  const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated'
   const lines = [
     `## Acronis report sync: ${run.mode}`,
     '',
     `**${c.changed}** ${verb} · **${c.unchanged}** unchanged · **${c.failed}** failed — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
     '',
   ]
-  if (run.guard) {
+  if (run.overMaxChanges) {
     lines.push(
       `> [!CAUTION]`,
-      `> Nothing was written: the plan updates ${plural(run.guard.count, 'report')} and max-changes allows ${run.guard.limit}.`,
+      `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`,
       '',
     )
   }

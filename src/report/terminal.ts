@@ -1,6 +1,5 @@
-import { type Outcome, type Status } from '../model.js'
-import { byImportance, showValue } from './format.js'
-import { countOutcomes, type RunResult } from '../model.js'
+import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
+import { byImportance } from './format.js'
 import { unmanagedLine } from './summary.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
@@ -73,18 +72,18 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
   const paint = painter(options.color)
   const c = countOutcomes(run.outcomes)
   // An apply stopped by max-changes updated nothing: its changes are still only planned.
-  const verb = run.mode === 'plan' || run.guard ? 'to update' : 'updated'
+  const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated'
   const out = [
     paint(
       'bold',
       `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`,
     ) + ` (${run.outcomes.length} declared in ${run.config})`,
   ]
-  if (run.guard) {
+  if (run.overMaxChanges) {
     out.push(
       paint(
         'red',
-        `Nothing was written: the plan updates ${run.guard.count} reports and max-changes allows ${run.guard.limit}.`,
+        `Nothing was written: the plan updates ${run.overMaxChanges.count} reports and max-changes allows ${run.overMaxChanges.limit}.`,
       ),
     )
   }

@@ -1,8 +1,23 @@
 import * as core from '@actions/core'
 import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
-// The checks live in inputs.ts, shared with the command line (which must not load @actions/core).
+// The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 export { InputError, type Mode, type Settings } from './settings.js'
+
+/** The action's own inputs, about GitHub rather than the API: the command line has none of them. */
+export interface GitHubSettings {
+  /** Token for the plan comment; empty when none was given. */
+  readonly token: string
+  readonly prComment: boolean
+  /** The workflow's event (`pull_request`, `push`, …); empty outside a workflow. */
+  readonly eventName: string
+}
+
+/** Everything the action was given: the run's settings and its GitHub part. */
+export interface ActionSettings {
+  readonly settings: Settings
+  readonly github: GitHubSettings
+}
 
 function boolean(name: string, fallback: boolean): boolean {
   if (!core.getInput(name).trim()) return fallback
@@ -14,7 +29,7 @@ function boolean(name: string, fallback: boolean): boolean {
 }
 
 /** The action's inputs: the only place that calls core.getInput*. */
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(env: NodeJS.ProcessEnv): ActionSettings {
   // Mask first: a message about a bad input below must not be able to print a secret.
   for (const secret of ['client-secret', 'token', 'github-token']) {
     const v = core.getInput(secret)
@@ -31,13 +46,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     'timeout-seconds',
     'max-changes',
     'tenant-id',
-    'github-token',
   ] as const
   const raw: RawInputs = Object.fromEntries(names.map((name) => [name, core.getInput(name)]))
   raw['fail-on-drift'] = boolean('fail-on-drift', false)
-  raw['pr-comment'] = boolean('pr-comment', true)
-  return settingsFrom(raw, {
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    eventName: env.GITHUB_EVENT_NAME ?? '',
-  })
+  const prComment = boolean('pr-comment', true)
+  const eventName = env.GITHUB_EVENT_NAME ?? ''
+  return {
+    settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
+    github: { token: core.getInput('github-token'), prComment, eventName },
+  }
 }

@@ -5,30 +5,42 @@ import { apiRoot } from '../acronis/url.js'
 
 /** What the run does: `validate` needs no credentials and makes no request. */
 export type Mode = 'validate' | 'plan' | 'apply'
+/** The modes that read (and for apply, write) the API. */
+export type OnlineMode = Exclude<Mode, 'validate'>
 
-/** Every input, read and checked once; the action and the command line build it the same way. */
-export interface Settings {
+/** max-changes as given: a count, or a percentage of the declared reports. */
+export type MaxChanges = { count: number } | { percent: number }
+
+/** What every mode needs: the file, and why this mode. */
+interface FileSettings {
   /** Absolute path of reports.yaml. */
   readonly configPath: string
   /** The path as annotations and summaries show it (relative to the workspace). */
   readonly configName: string
-  readonly mode: Mode
   /** Why this mode: `auto` resolves from the event. */
   readonly modeReason: string
-  /** Undefined only in validate mode. */
-  readonly apiRoot?: URL
-  readonly credentials?: Credentials
+}
+
+/** validate: the file alone, no credentials, no request. */
+export interface OfflineSettings extends FileSettings {
+  readonly mode: 'validate'
+}
+
+/** plan and apply: everything a run needs to reach the API, none of it optional. */
+export interface OnlineSettings extends FileSettings {
+  readonly mode: OnlineMode
+  readonly apiRoot: URL
+  readonly credentials: Credentials
   readonly concurrency: number
   readonly timeoutMs: number
   readonly failOnDrift: boolean
-  /** max-changes as given: a count, or a percentage of the declared reports. */
-  readonly maxChanges?: { count: number } | { percent: number }
-  readonly githubToken: string
-  readonly prComment: boolean
+  readonly maxChanges?: MaxChanges
   /** Tenant whose undeclared reports are counted; undefined means the API client's own. */
   readonly tenantId?: string
-  readonly eventName: string
 }
+
+/** Every input, read and checked once; the action and the command line build it the same way. */
+export type Settings = OfflineSettings | OnlineSettings
 
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 export class InputError extends Error {
@@ -50,10 +62,8 @@ export interface RawInputs {
   'timeout-seconds'?: string
   'max-changes'?: string
   'tenant-id'?: string
-  'github-token'?: string
   /** Booleans arrive parsed: the action reads them with core.getBooleanInput, the CLI as flags. */
   'fail-on-drift'?: boolean
-  'pr-comment'?: boolean
 }
 
 export type InputName = keyof RawInputs
@@ -62,6 +72,7 @@ export type InputName = keyof RawInputs
 export interface InputContext {
   /** A relative config path resolves against it, and reports name the file relative to it. */
   workspace: string
+  /** The event `mode: auto` resolves from; empty outside a workflow. */
   eventName: string
   /** How a message names an input: `concurrency` in the action, `--concurrency` on the command line. */
   label?: (name: InputName) => string
@@ -69,8 +80,50 @@ export interface InputContext {
 
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
 export function settingsFrom(raw: RawInputs, ctx: InputContext): Settings {
+  const input = checks(raw, ctx)
+  const { mode, reason } = input.mode()
+  if (mode !== 'validate') return online(input, mode, reason)
+  // Checked although validate uses none of them: a bad value fails now, not at the first plan.
+  input.tenantId()
+  input.limits()
+  return { ...input.file(), mode, modeReason: reason }
+}
+
+/** Settings for a mode known in advance (the command line's plan, apply and export). */
+export function onlineSettingsFrom(mode: OnlineMode, raw: RawInputs, ctx: InputContext): OnlineSettings {
+  return online(checks(raw, ctx), mode, `mode: ${mode}`)
+}
+
+function online(input: Checks, mode: OnlineMode, reason: string): OnlineSettings {
+  const base = input.text('base-url')
+  if (!base)
+    throw new InputError(
+      `${input.label('base-url')} is required to ${mode} (e.g. https://eu2-cloud.acronis.com); only validate works without it`,
+    )
+  const tenantId = input.tenantId()
+  let root: URL
+  try {
+    root = apiRoot(base)
+  } catch (e) {
+    throw new InputError((e as Error).message)
+  }
+  return {
+    ...input.file(),
+    mode,
+    modeReason: reason,
+    apiRoot: root,
+    credentials: input.credentials(),
+    ...input.limits(),
+    tenantId,
+  }
+}
+
+type Checks = ReturnType<typeof checks>
+
+/** One rule per input, each throwing an InputError that names the input as the user knows it. */
+function checks(raw: RawInputs, ctx: InputContext) {
   const label = ctx.label ?? ((name: InputName) => name)
-  const text = (name: Exclude<InputName, 'fail-on-drift' | 'pr-comment'>) => raw[name]?.trim() ?? ''
+  const text = (name: Exclude<keyof RawInputs, 'fail-on-drift'>) => raw[name]?.trim() ?? ''
 
   // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
   const integer = (name: 'concurrency' | 'timeout-seconds', min: number, max: number, fallback: number) => {
@@ -83,22 +136,7 @@ export function settingsFrom(raw: RawInputs, ctx: InputContext): Settings {
     return Number(value)
   }
 
-  const mode = (): { mode: Mode; reason: string } => {
-    const value = text('mode') || 'auto'
-    if (value === 'plan' || value === 'apply' || value === 'validate')
-      return { mode: value, reason: `mode: ${value}` }
-    if (value !== 'auto')
-      throw new InputError(
-        `${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`,
-      )
-    const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target'
-    return {
-      mode: pr ? 'plan' : 'apply',
-      reason: `mode: auto, ${ctx.eventName || 'no'} event → ${pr ? 'plan' : 'apply'}`,
-    }
-  }
-
-  const maxChanges = (): Settings['maxChanges'] => {
+  const maxChanges = (): MaxChanges | undefined => {
     const value = text('max-changes')
     if (!value) return undefined
     const m = /^(\d+)(%?)$/.exec(value)
@@ -110,55 +148,63 @@ export function settingsFrom(raw: RawInputs, ctx: InputContext): Settings {
     return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) }
   }
 
-  const credentials = (): Credentials => {
-    const token = text('token')
-    const clientId = text('client-id')
-    const clientSecret = text('client-secret')
-    const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')]
-    if (token && (clientId || clientSecret)) {
-      throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`)
-    }
-    if (token) return { token }
-    if (!clientId || !clientSecret) {
-      throw new InputError(
-        `credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`,
-      )
-    }
-    return { clientId, clientSecret }
-  }
-
-  const config = text('config') || 'reports.yaml'
-  const configPath = path.resolve(ctx.workspace, config)
-  const { mode: m, reason } = mode()
-  const online = m !== 'validate'
-  const base = text('base-url')
-  if (online && !base)
-    throw new InputError(
-      `${label('base-url')} is required to ${m} (e.g. https://eu2-cloud.acronis.com); only validate works without it`,
-    )
-  const tenantId = text('tenant-id') || undefined
-  if (tenantId && !isUuid(tenantId))
-    throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`)
-  let root: URL | undefined
-  try {
-    root = online ? apiRoot(base) : undefined
-  } catch (e) {
-    throw new InputError((e as Error).message)
-  }
   return {
-    configPath,
-    configName: path.relative(ctx.workspace, configPath).split(path.sep).join('/') || config,
-    mode: m,
-    modeReason: reason,
-    apiRoot: root,
-    credentials: online ? credentials() : undefined,
-    concurrency: integer('concurrency', 1, 64, 8),
-    timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
-    failOnDrift: raw['fail-on-drift'] ?? false,
-    maxChanges: maxChanges(),
-    githubToken: raw['github-token'] ?? '',
-    prComment: raw['pr-comment'] ?? true,
-    tenantId,
-    eventName: ctx.eventName,
+    label,
+    text,
+
+    file: () => {
+      const config = text('config') || 'reports.yaml'
+      const configPath = path.resolve(ctx.workspace, config)
+      return {
+        configPath,
+        configName: path.relative(ctx.workspace, configPath).split(path.sep).join('/') || config,
+      }
+    },
+
+    mode: (): { mode: Mode; reason: string } => {
+      const value = text('mode') || 'auto'
+      if (value === 'plan' || value === 'apply' || value === 'validate')
+        return { mode: value, reason: `mode: ${value}` }
+      if (value !== 'auto')
+        throw new InputError(
+          `${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`,
+        )
+      const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target'
+      return {
+        mode: pr ? 'plan' : 'apply',
+        reason: `mode: auto, ${ctx.eventName || 'no'} event → ${pr ? 'plan' : 'apply'}`,
+      }
+    },
+
+    tenantId: (): string | undefined => {
+      const tenantId = text('tenant-id') || undefined
+      if (tenantId && !isUuid(tenantId))
+        throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`)
+      return tenantId
+    },
+
+    credentials: (): Credentials => {
+      const token = text('token')
+      const clientId = text('client-id')
+      const clientSecret = text('client-secret')
+      const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')]
+      if (token && (clientId || clientSecret)) {
+        throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`)
+      }
+      if (token) return { token }
+      if (!clientId || !clientSecret) {
+        throw new InputError(
+          `credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`,
+        )
+      }
+      return { clientId, clientSecret }
+    },
+
+    limits: () => ({
+      concurrency: integer('concurrency', 1, 64, 8),
+      timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+      failOnDrift: raw['fail-on-drift'] ?? false,
+      maxChanges: maxChanges(),
+    }),
   }
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { apiRoot } from '../../src/acronis/url.js'
 import type { DesiredConfig } from '../../src/config/load.js'
 import { execute } from '../../src/engine/engine.js'
-import type { Settings } from '../../src/settings/action-inputs.js'
+import type { OnlineSettings } from '../../src/settings/settings.js'
 import { startSimulator, type LoggedRequest, type Simulator } from '../simulator/index.js'
 
 // Counts and order only: how long anything takes is the benchmark's business (npm run bench).
@@ -38,7 +38,7 @@ async function setup(count: number) {
       at: { file: 'reports.yaml', line: i + 3, column: 5 },
     })),
   }
-  const settings = (extra: Partial<Settings> = {}): Settings => ({
+  const settings = (extra: Partial<OnlineSettings> = {}): OnlineSettings => ({
     configPath: '/dev/null',
     configName: 'reports.yaml',
     mode: 'apply',
@@ -48,10 +48,7 @@ async function setup(count: number) {
     concurrency: CONCURRENCY,
     timeoutMs: 5000,
     failOnDrift: false,
-    githubToken: '',
-    prComment: false,
     tenantId: tenant.id,
-    eventName: 'push',
     ...extra,
   })
   return { sim, config, settings, drifted: Math.floor(count / 2), tenantId: tenant.id }
@@ -109,7 +106,7 @@ describe('the reconcile pipeline', () => {
     expect(lastGet - firstPut).toBeGreaterThan(30)
   })
 
-  it('with max-changes, plans every report before the first PUT (the guard needs the whole count)', async () => {
+  it('with max-changes, plans every report before the first PUT (the limit needs the whole count)', async () => {
     const { sim, config, settings, drifted } = await setup(20)
     await execute(settings({ maxChanges: { count: drifted } }), config, io)
     const firstPut = sim.requests.findIndex((r) => r.method === 'PUT')

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { type Outcome } from '../../src/model.js'
 import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment-body.js'
 import { cell } from '../../src/report/format.js'
-import { countOutcomes } from '../../src/model.js'
+import { countOutcomes, showChange, showChanges } from '../../src/model.js'
 import { countOutputs, planEntry, planJsonParts, type PlanEntry } from '../../src/report/outputs.js'
 import { renderSummary, SUMMARY_LIMIT_BYTES } from '../../src/report/summary.js'
 
@@ -103,6 +103,23 @@ describe('renderers', () => {
     expect(body).not.toContain('Report 0')
     expect(renderComment({ mode: 'plan', config: 'r.yaml', outcomes: outcomes(1) }, {})).toContain(
       'No changes',
+    )
+  })
+})
+
+describe('a change, spelled once', () => {
+  it('shows values as plans do, and control characters from the API escaped', () => {
+    expect(showChange({ field: 'kind', from: 'usage_summary', to: 'usage_current' })).toBe(
+      'kind: usage_summary → usage_current',
+    )
+    expect(
+      showChanges([
+        { field: 'level', from: null, to: 'direct_partners' },
+        { field: 'recipients', from: ['a\n::error::x'], to: ['b'] },
+      ]),
+    ).toBe('level: (unset) → direct_partners; recipients: [a\\n::error::x] → [b]')
+    expect(showChange({ field: 'kind', from: 'x\r\u001b[31m\u0085', to: 'y' })).toBe(
+      'kind: x\\r\\x1b[31m\\x85 → y',
     )
   })
 })

@@ -86,7 +86,9 @@ describe('renderTerminal', () => {
   })
 
   it('shows an apply stopped by max-changes as planned, not updated', () => {
-    const text = renderTerminal(run({ mode: 'apply', guard: { count: 5, limit: 2 } }), { color: false })
+    const text = renderTerminal(run({ mode: 'apply', overMaxChanges: { count: 5, limit: 2 } }), {
+      color: false,
+    })
     expect(text).toMatch(/^Apply: 1 to update,/)
     expect(text).toContain('Nothing was written: the plan updates 5 reports and max-changes allows 2.')
     expect(renderTerminal(run({ mode: 'apply' }), { color: false })).toMatch(/^Apply: 1 updated,/)

@@ -36,7 +36,9 @@ describe('failureOf', () => {
       'drift',
       'plan-changed',
     ])
-    const guarded = run(['failed', 'would-update', 'would-update'], { guard: { count: 2, limit: 1 } })
+    const guarded = run(['failed', 'would-update', 'would-update'], {
+      overMaxChanges: { count: 2, limit: 1 },
+    })
     expect(failureOf(guarded, { failOnDrift: true })).toEqual({
       reason: 'failed-reports',
       message: '1 of 3 reports failed',
