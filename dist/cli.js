@@ -101,12 +101,14 @@ function apiErrorFrom(method, path, status, body, secrets = []) {
     // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
     return new errors_ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
 }
+/** Replaces every secret in `text` by `***`. */
 function redact(text, secrets) {
     for (const secret of secrets)
         if (secret)
             text = text.split(secret).join('***');
     return text;
 }
+/** Text from a server as one trimmed line of at most `max` characters. */
 function oneLine(text, max) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max)}\u2026` : line;

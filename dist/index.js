@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3548);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6232);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3548:
+/***/ 6232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1310,12 +1310,14 @@ function apiErrorFrom(method, path, status, body, secrets = []) {
     // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
     return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
 }
+/** Replaces every secret in `text` by `***`. */
 function redact(text, secrets) {
     for (const secret of secrets)
         if (secret)
             text = text.split(secret).join('***');
     return text;
 }
+/** Text from a server as one trimmed line of at most `max` characters. */
 function oneLine(text, max) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length > max ? `${line.slice(0, max)}\u2026` : line;
@@ -5509,13 +5511,240 @@ function maxChangesFor(settings, declared) {
     return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
 
+;// CONCATENATED MODULE: ./src/github/errors.ts
+
+/** A failed GitHub API call, in GitHub's words: its `message` and any validation `errors`. */
+class GitHubError extends Error {
+    method;
+    path;
+    status;
+    constructor(method, 
+    /** Path on the GitHub API, e.g. `/repos/acme/billing/issues/7/comments`: never a token. */
+    path, status, message) {
+        super(message);
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.name = 'GitHubError';
+    }
+    /** `GitHub PATCH /repos/\u2026/comments/1 \u2192 403: Resource not accessible by integration`. */
+    describe() {
+        return `GitHub ${this.method} ${this.path} \u2192 ${this.status}: ${this.message}`;
+    }
+}
+const errors_MAX_MESSAGE = 300;
+/** What each status means for the github-token when GitHub's body says nothing usable. */
+function errors_statusText(status) {
+    const known = {
+        401: 'bad credentials: github-token is missing, expired or revoked',
+        403: 'forbidden: github-token lacks a permission this needs, or a rate limit was reached',
+        404: 'not found, or not visible to github-token',
+        422: 'validation failed',
+    };
+    return known[status] ?? (status >= 500 ? 'GitHub is having trouble' : `HTTP ${status}`);
+}
+/**
+ * Reads GitHub's error body (`{message, errors: [{message | code, field}], documentation_url}`).
+ * The token is replaced by `***` should GitHub ever echo it, and the text is kept to one short line.
+ */
+function gitHubErrorFrom(method, path, status, body, secrets) {
+    let message = '';
+    try {
+        const parsed = JSON.parse(body);
+        if (typeof parsed.message === 'string')
+            message = parsed.message;
+        if (Array.isArray(parsed.errors)) {
+            const details = parsed.errors
+                .map((e) => typeof e?.message === 'string'
+                ? e.message
+                : [e?.field, e?.code].filter((x) => typeof x === 'string').join(' '))
+                .filter(Boolean);
+            if (details.length)
+                message += `${message ? ': ' : ''}${details.join('; ')}`;
+        }
+    }
+    catch {
+        // Not JSON (a proxy's page): the status speaks for it, the body is never printed.
+    }
+    return new GitHubError(method, path, status, oneLine(redact(message, secrets), errors_MAX_MESSAGE) || errors_statusText(status));
+}
+
+;// CONCATENATED MODULE: ./src/github/api.ts
+
+
+/** A conversation is read at most this far (100 comments a page): a `Link` chain that never ends stops here. */
+const MAX_PAGES = 100;
+/** The slice of the GitHub REST API this action uses, with the token, over the project's one HTTP client. */
+class GitHubApi {
+    apiUrl;
+    token;
+    http;
+    identity;
+    origin;
+    constructor(apiUrl, token, timeoutMs) {
+        this.apiUrl = apiUrl;
+        this.token = token;
+        this.http = new client_HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' });
+        this.origin = new URL(apiUrl).origin;
+    }
+    /** Who the token acts as, asked once. GET /user answers only user tokens; an app's token gets 403. */
+    whoAmI() {
+        this.identity ??= (async () => {
+            // GitHub's installation tokens (GITHUB_TOKEN and every GitHub App's) start with ghs_: no need to ask.
+            if (this.token.startsWith('ghs_'))
+                return { kind: 'app' };
+            try {
+                const url = this.url('/user');
+                const { value } = await this.read('GET', url);
+                if (!isObject(value) || typeof value.login !== 'string')
+                    throw unexpected('GET', url, 'no login');
+                return { kind: 'user', login: value.login };
+            }
+            catch (e) {
+                if (e instanceof GitHubError && e.status === 403)
+                    return { kind: 'app' };
+                throw e;
+            }
+        })();
+        return this.identity;
+    }
+    /**
+     * Whether the account the token acts as wrote the comment: only then is it the action's own.
+     * Someone else's comment may carry the same marker; it is never edited nor trusted.
+     */
+    async isOwn(c) {
+        if (!c.user)
+            return false;
+        const me = await this.whoAmI();
+        if (me.kind === 'app')
+            return c.user.type === 'Bot';
+        return c.user.type === 'User' && c.user.login.toLowerCase() === me.login.toLowerCase();
+    }
+    /** The first comment of the issue that `wanted` picks and the token's account wrote, within MAX_PAGES. */
+    async findOwnComment(repo, issue, wanted) {
+        let next = this.url(`/repos/${repo}/issues/${issue}/comments?per_page=100`);
+        for (let page = 1; next; page++) {
+            if (page > MAX_PAGES)
+                return { complete: false };
+            const { value, headers } = await this.read('GET', next);
+            if (!Array.isArray(value))
+                throw unexpected('GET', next, 'not a list');
+            for (const c of value.filter(isComment)) {
+                if (wanted(c) && (await this.isOwn(c)))
+                    return { comment: c, complete: true };
+            }
+            next = nextLink(headers.link);
+            // The token follows the Link header only to the API host it was given for.
+            if (next && next.origin !== this.origin)
+                next = undefined;
+        }
+        return { complete: true };
+    }
+    createComment(repo, issue, body) {
+        return this.saved('POST', `/repos/${repo}/issues/${issue}/comments`, body);
+    }
+    editComment(repo, id, body) {
+        return this.saved('PATCH', `/repos/${repo}/issues/comments/${id}`, body);
+    }
+    /** Pull requests that contain the commit: open ones, and the merged one whose merge commit it is. */
+    async pullsOfCommit(repo, sha) {
+        const url = this.url(`/repos/${repo}/commits/${encodeURIComponent(sha)}/pulls`);
+        const { value } = await this.read('GET', url);
+        if (!Array.isArray(value))
+            throw unexpected('GET', url, 'not a list');
+        return value.filter(isPullRequest);
+    }
+    close() {
+        this.http.close();
+    }
+    url(path) {
+        return new URL(`${this.apiUrl}${path}`);
+    }
+    /** One call whose answer is JSON; an answer that is not is an error, never printed. */
+    async read(method, url, payload) {
+        const reply = await this.send(method, url, payload);
+        try {
+            return { value: JSON.parse(reply.body), headers: reply.headers };
+        }
+        catch {
+            throw unexpected(method, url, 'not JSON');
+        }
+    }
+    async saved(method, path, body) {
+        const url = this.url(path);
+        const { value } = await this.read(method, url, { body });
+        if (!isComment(value))
+            throw unexpected(method, url, 'not a comment');
+        return value;
+    }
+    async send(method, url, payload) {
+        const headers = {
+            authorization: `Bearer ${this.token}`,
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+        };
+        if (payload !== undefined)
+            headers['content-type'] = 'application/json';
+        const reply = await this.http.send({
+            method,
+            url,
+            headers,
+            body: payload === undefined ? undefined : JSON.stringify(payload),
+        });
+        if (reply.status >= 300)
+            throw gitHubErrorFrom(method, url.pathname, reply.status, reply.body, [this.token]);
+        return reply;
+    }
+}
+function unexpected(method, url, what) {
+    return new GitHubError(method, url.pathname, 200, `unexpected answer: ${what}`);
+}
+const isObject = (v) => typeof v === 'object' && v !== null;
+function isComment(v) {
+    if (!isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string')
+        return false;
+    const u = v.user;
+    return u === null || (isObject(u) && typeof u.login === 'string' && typeof u.type === 'string');
+}
+function isPullRequest(v) {
+    return (isObject(v) &&
+        typeof v.number === 'number' &&
+        (v.merged_at === null || typeof v.merged_at === 'string') &&
+        (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string'));
+}
+/** The rel="next" URL of a GitHub `Link` header. */
+function nextLink(link) {
+    const header = Array.isArray(link) ? link.join(', ') : link;
+    const m = header ? /<([^>]+)>\s*;\s*rel="next"/.exec(header) : null;
+    if (!m)
+        return undefined;
+    try {
+        return new URL(m[1]);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
 
-
-
+/** GITHUB_API_URL, GITHUB_REPOSITORY and the run's URL; undefined outside a runner. */
+function repositoryContext(env) {
+    if (!env.GITHUB_REPOSITORY)
+        return undefined;
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    return {
+        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+        repository: env.GITHUB_REPOSITORY,
+        runUrl: env.GITHUB_RUN_ID
+            ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+            : undefined,
+    };
+}
 /** Reads GITHUB_EVENT_PATH; undefined when the event is not about a pull request. */
 async function pullRequestContext(env) {
-    if (!env.GITHUB_EVENT_PATH || !env.GITHUB_REPOSITORY)
+    const repo = repositoryContext(env);
+    if (!env.GITHUB_EVENT_PATH || !repo)
         return undefined;
     let payload;
     try {
@@ -5527,66 +5756,23 @@ async function pullRequestContext(env) {
     const number = payload.pull_request?.number ?? payload.number;
     if (typeof number !== 'number')
         return undefined;
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    return {
-        apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
-        repository: env.GITHUB_REPOSITORY,
-        number,
-        commit: payload.pull_request?.head?.sha ?? env.GITHUB_SHA,
-        runUrl: env.GITHUB_RUN_ID
-            ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-            : undefined,
-    };
+    return { ...repo, number, commit: payload.pull_request?.head?.sha ?? env.GITHUB_SHA };
 }
 /**
- * Creates the plan comment, or edits the one that carries `marker`. Every page of the PR's comments
- * is searched (long PRs have hundreds), so a rerun never adds a second comment.
+ * Creates the plan comment, or edits the action's own one that carries `marker`. Every page of the
+ * PR's comments is searched (long PRs have hundreds), so a rerun never adds a second comment.
  */
-async function upsertComment(pr, token, marker, body, timeoutMs) {
-    const http = new client_HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' });
-    const headers = {
-        authorization: `Bearer ${token}`,
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
+async function upsertComment(api, pr, marker, body) {
+    const found = await api.findOwnComment(pr.repository, pr.number, (c) => c.body.includes(marker));
+    const saved = found.comment
+        ? await api.editComment(pr.repository, found.comment.id, body)
+        : await api.createComment(pr.repository, pr.number, body);
+    return {
+        action: found.comment ? 'updated' : 'created',
+        id: saved.id,
+        url: saved.html_url,
+        incomplete: !found.complete || undefined,
     };
-    const call = async (method, url, payload) => {
-        const reply = await http.send({
-            method,
-            url,
-            headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-            body: payload === undefined ? undefined : JSON.stringify(payload),
-        });
-        if (reply.status >= 300)
-            throw apiErrorFrom(method, url.pathname, reply.status, reply.body, [token]);
-        return reply;
-    };
-    try {
-        const base = `${pr.apiUrl}/repos/${pr.repository}/issues`;
-        let next = new URL(`${base}/${pr.number}/comments?per_page=100`);
-        let found;
-        while (next && !found) {
-            const reply = await call('GET', next);
-            found = JSON.parse(reply.body).find((c) => c.body?.includes(marker));
-            next = nextLink(reply.headers.link);
-            // The token follows the Link header: only ever to the API host it was given for.
-            if (next && next.origin !== new URL(pr.apiUrl).origin)
-                next = undefined;
-        }
-        const reply = found
-            ? await call('PATCH', new URL(`${base}/comments/${found.id}`), { body })
-            : await call('POST', new URL(`${base}/${pr.number}/comments`), { body });
-        const saved = JSON.parse(reply.body);
-        return { action: found ? 'updated' : 'created', id: saved.id, url: saved.html_url };
-    }
-    finally {
-        http.close();
-    }
-}
-/** The rel="next" URL of a GitHub `Link` header. */
-function nextLink(link) {
-    const header = Array.isArray(link) ? link.join(', ') : link;
-    const m = header ? /<([^>]+)>\s*;\s*rel="next"/.exec(header) : null;
-    return m ? new URL(m[1]) : undefined;
 }
 /** Fork PRs get a read-only token: say how to fix it, but the plan itself stands. */
 function commentHint(e) {
@@ -6091,6 +6277,8 @@ function countOutputs(outcomes) {
 
 
 
+
+
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
 async function publish(run, settings, github, env) {
     for (const o of run.outcomes) {
@@ -6110,13 +6298,20 @@ async function publish(run, settings, github, env) {
     const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName);
     const context = pr ? await pullRequestContext(env) : undefined;
     if (context && github.token) {
+        const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs);
         try {
             const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl });
-            const saved = await upsertComment(context, github.token, commentMarker(run.config), body, settings.timeoutMs);
+            const saved = await upsertComment(api, context, commentMarker(run.config), body);
+            if (saved.incomplete) {
+                warning(`plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`);
+            }
             info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
         }
         catch (e) {
-            warning(`plan comment not posted: ${e instanceof ApiError ? commentHint(e) : String(e)}`);
+            warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`);
+        }
+        finally {
+            api.close();
         }
     }
     const c = countOutcomes(run.outcomes);

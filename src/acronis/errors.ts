@@ -69,12 +69,14 @@ export function apiErrorFrom(
   )
 }
 
-function redact(text: string, secrets: Iterable<string>): string {
+/** Replaces every secret in `text` by `***`. */
+export function redact(text: string, secrets: Iterable<string>): string {
   for (const secret of secrets) if (secret) text = text.split(secret).join('***')
   return text
 }
 
-function oneLine(text: string, max: number): string {
+/** Text from a server as one trimmed line of at most `max` characters. */
+export function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim()
   return line.length > max ? `${line.slice(0, max)}…` : line
 }

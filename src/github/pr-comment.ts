@@ -1,19 +1,37 @@
 import { readFile } from 'node:fs/promises'
-import { apiErrorFrom, type ApiError } from '../acronis/errors.js'
-import { HttpClient } from '../http/client.js'
+import { GitHubApi } from './api.js'
+import { GitHubError } from './errors.js'
 
-/** The pull request this run plans for, from the runner's environment and event payload. */
-export interface PullRequestContext {
+/** The repository and run this job belongs to, from the runner's environment. */
+export interface RepositoryContext {
   apiUrl: string
   repository: string
+  runUrl?: string
+}
+
+/** The pull request this run plans for, from the runner's environment and event payload. */
+export interface PullRequestContext extends RepositoryContext {
   number: number
   commit?: string
-  runUrl?: string
+}
+
+/** GITHUB_API_URL, GITHUB_REPOSITORY and the run's URL; undefined outside a runner. */
+export function repositoryContext(env: NodeJS.ProcessEnv): RepositoryContext | undefined {
+  if (!env.GITHUB_REPOSITORY) return undefined
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
+  return {
+    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    repository: env.GITHUB_REPOSITORY,
+    runUrl: env.GITHUB_RUN_ID
+      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+      : undefined,
+  }
 }
 
 /** Reads GITHUB_EVENT_PATH; undefined when the event is not about a pull request. */
 export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRequestContext | undefined> {
-  if (!env.GITHUB_EVENT_PATH || !env.GITHUB_REPOSITORY) return undefined
+  const repo = repositoryContext(env)
+  if (!env.GITHUB_EVENT_PATH || !repo) return undefined
   let payload: { pull_request?: { number?: number; head?: { sha?: string } }; number?: number }
   try {
     payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as typeof payload
@@ -22,83 +40,41 @@ export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRe
   }
   const number = payload.pull_request?.number ?? payload.number
   if (typeof number !== 'number') return undefined
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
-  return {
-    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
-    repository: env.GITHUB_REPOSITORY,
-    number,
-    commit: payload.pull_request?.head?.sha ?? env.GITHUB_SHA,
-    runUrl: env.GITHUB_RUN_ID
-      ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined,
-  }
+  return { ...repo, number, commit: payload.pull_request?.head?.sha ?? env.GITHUB_SHA }
 }
 
-export type CommentResult = { action: 'created' | 'updated'; id: number; url?: string }
-
-interface Comment {
+export interface CommentResult {
+  action: 'created' | 'updated'
   id: number
-  body?: string
-  html_url?: string
+  url?: string
+  /** Set when the conversation was longer than the listing reads: a new comment was posted. */
+  incomplete?: boolean
 }
 
 /**
- * Creates the plan comment, or edits the one that carries `marker`. Every page of the PR's comments
- * is searched (long PRs have hundreds), so a rerun never adds a second comment.
+ * Creates the plan comment, or edits the action's own one that carries `marker`. Every page of the
+ * PR's comments is searched (long PRs have hundreds), so a rerun never adds a second comment.
  */
 export async function upsertComment(
+  api: GitHubApi,
   pr: PullRequestContext,
-  token: string,
   marker: string,
   body: string,
-  timeoutMs: number,
 ): Promise<CommentResult> {
-  const http = new HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' })
-  const headers = {
-    authorization: `Bearer ${token}`,
-    accept: 'application/vnd.github+json',
-    'x-github-api-version': '2022-11-28',
+  const found = await api.findOwnComment(pr.repository, pr.number, (c) => c.body.includes(marker))
+  const saved = found.comment
+    ? await api.editComment(pr.repository, found.comment.id, body)
+    : await api.createComment(pr.repository, pr.number, body)
+  return {
+    action: found.comment ? 'updated' : 'created',
+    id: saved.id,
+    url: saved.html_url,
+    incomplete: !found.complete || undefined,
   }
-  const call = async (method: string, url: URL, payload?: unknown) => {
-    const reply = await http.send({
-      method,
-      url,
-      headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    })
-    if (reply.status >= 300) throw apiErrorFrom(method, url.pathname, reply.status, reply.body, [token])
-    return reply
-  }
-  try {
-    const base = `${pr.apiUrl}/repos/${pr.repository}/issues`
-    let next: URL | undefined = new URL(`${base}/${pr.number}/comments?per_page=100`)
-    let found: Comment | undefined
-    while (next && !found) {
-      const reply = await call('GET', next)
-      found = (JSON.parse(reply.body) as Comment[]).find((c) => c.body?.includes(marker))
-      next = nextLink(reply.headers.link)
-      // The token follows the Link header: only ever to the API host it was given for.
-      if (next && next.origin !== new URL(pr.apiUrl).origin) next = undefined
-    }
-    const reply = found
-      ? await call('PATCH', new URL(`${base}/comments/${found.id}`), { body })
-      : await call('POST', new URL(`${base}/${pr.number}/comments`), { body })
-    const saved = JSON.parse(reply.body) as Comment
-    return { action: found ? 'updated' : 'created', id: saved.id, url: saved.html_url }
-  } finally {
-    http.close()
-  }
-}
-
-/** The rel="next" URL of a GitHub `Link` header. */
-export function nextLink(link: string | string[] | undefined): URL | undefined {
-  const header = Array.isArray(link) ? link.join(', ') : link
-  const m = header ? /<([^>]+)>\s*;\s*rel="next"/.exec(header) : null
-  return m ? new URL(m[1]!) : undefined
 }
 
 /** Fork PRs get a read-only token: say how to fix it, but the plan itself stands. */
-export function commentHint(e: ApiError): string {
+export function commentHint(e: GitHubError): string {
   if (e.status === 403 || e.status === 404) {
     return `${e.describe()}. The token cannot comment on this pull request (a fork's read-only token?); grant "permissions: pull-requests: write", or set pr-comment: false.`
   }

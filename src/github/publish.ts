@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
+import { GitHubApi, MAX_PAGES } from './api.js'
+import { GitHubError } from './errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
 import { setOutputInParts } from './step-output.js'
 import { commentMarker, renderComment } from '../report/comment-body.js'
@@ -33,18 +35,20 @@ export async function publish(
   const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName)
   const context = pr ? await pullRequestContext(env) : undefined
   if (context && github.token) {
+    const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs)
     try {
       const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl })
-      const saved = await upsertComment(
-        context,
-        github.token,
-        commentMarker(run.config),
-        body,
-        settings.timeoutMs,
-      )
+      const saved = await upsertComment(api, context, commentMarker(run.config), body)
+      if (saved.incomplete) {
+        core.warning(
+          `plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`,
+        )
+      }
       core.info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`)
     } catch (e) {
-      core.warning(`plan comment not posted: ${e instanceof ApiError ? commentHint(e) : String(e)}`)
+      core.warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`)
+    } finally {
+      api.close()
     }
   }
 

@@ -140,3 +140,80 @@ describe.each(NODES)('the plan comment under $name', ({ bin: node }) => {
     expect(gh.requests).toHaveLength(0)
   })
 })
+
+// Whose comment it is does not depend on the Node version: these run once.
+describe('the plan comment is only ever the action’s own', () => {
+  it("never edits someone else's comment that carries the marker", async () => {
+    const { gh, report, inputs } = await setup()
+    const config = yaml([{ id: report().id, show_skus: true }])
+    const [forged] = gh.seedComments(OWNER, REPO, PR, [
+      { body: `${commentMarker('reports.yaml')}\nI wrote this`, user: 'mallory' },
+    ])
+    for (let run = 0; run < 2; run++) {
+      const r = await prRun(process.execPath, gh, inputs({ 'github-token': WRITE }), config)
+      expect(r.code, r.stdout).toBe(0)
+    }
+    const comments = gh.comments(OWNER, REPO, PR)
+    expect(comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]'])
+    expect(comments[0]!.body).toBe(forged!.body)
+    expect(gh.requests.filter((q) => q.method === 'PATCH').map((q) => q.path)).toEqual([
+      `/repos/${OWNER}/${REPO}/issues/comments/${comments[1]!.id}`,
+    ])
+  })
+
+  it('with a personal token, owns the comments of the user GET /user names, and no bot’s', async () => {
+    const { gh, report, inputs } = await setup()
+    const personal = 'ghp_monasPersonalToken0123456789abcdef'
+    gh.addToken(personal, 'write', 'mona')
+    const config = yaml([{ id: report().id, show_skus: true }])
+    gh.seedComments(OWNER, REPO, PR, [
+      { body: `${commentMarker('reports.yaml')}\nfrom an app`, user: 'some-app[bot]' },
+    ])
+    for (let run = 0; run < 2; run++) {
+      const r = await prRun(process.execPath, gh, inputs({ 'github-token': personal }), config)
+      expect(r.code, r.stdout).toBe(0)
+    }
+    const comments = gh.comments(OWNER, REPO, PR)
+    expect(comments.map((c) => c.user.login)).toEqual(['some-app[bot]', 'mona'])
+    expect(comments[0]!.body).toContain('from an app')
+    expect(gh.requests.filter((q) => q.path === '/user')).toHaveLength(2) // once a run
+    expect(gh.requests.filter((q) => q.method === 'PATCH')).toHaveLength(1)
+  })
+
+  it('an installation token that does not say so is told apart by GET /user failing', async () => {
+    const { gh, report, inputs } = await setup()
+    const legacy = '0123456789abcdef0123456789abcdef01234567' // no ghs_ prefix (an older GitHub Enterprise)
+    gh.addToken(legacy, 'write')
+    const config = yaml([{ id: report().id, show_skus: true }])
+    for (let run = 0; run < 2; run++) {
+      const r = await prRun(process.execPath, gh, inputs({ 'github-token': legacy }), config)
+      expect(r.code, r.stdout).toBe(0)
+    }
+    expect(ours(gh)).toHaveLength(1)
+    expect(gh.requests.filter((q) => q.path === '/user').map((q) => q.status)).toEqual([403])
+  })
+
+  it('reads at most 100 pages of a Link chain that never ends, then posts a new comment and warns', async () => {
+    const { gh, report, inputs } = await setup()
+    const list = `/repos/${OWNER}/${REPO}/issues/${PR}/comments`
+    gh.inject({
+      method: 'GET',
+      path: new RegExp(`^${list}$`),
+      status: 200,
+      body: [],
+      headers: { link: `<${gh.url}${list}?per_page=100&page=2>; rel="next"` },
+      times: Infinity,
+    })
+    const r = await prRun(
+      process.execPath,
+      gh,
+      inputs({ 'github-token': WRITE }),
+      yaml([{ id: report().id }]),
+    )
+    expect(r.code, r.stdout).toBe(0)
+    expect(gh.requests.filter((q) => q.method === 'GET')).toHaveLength(100)
+    expect(gh.requests.filter((q) => q.method === 'POST')).toHaveLength(1)
+    const warning = r.annotations.find((a) => a.level === 'warning')
+    expect(warning?.message).toMatch(/more than 100 pages/)
+  })
+})

@@ -1,38 +1,29 @@
 /**
- * A local stand-in for the GitHub REST API issue-comment endpoints, served over real HTTP on 127.0.0.1 so the
- * action's own HTTP client (URL building, headers, pagination, error handling) is exercised unchanged.
- *
- * Only the slice of api.github.com the sticky plan comment needs is modelled, but that slice follows GitHub's
- * documented behaviour closely (status codes, error bodies, `Link` pagination), because a stub that is more
- * forgiving than GitHub would let real bugs through.
+ * A local stand-in for the slice of the GitHub REST API the action uses, over real HTTP on 127.0.0.1, so
+ * the action's own client (URLs, headers, pagination, errors) runs unchanged: who the token is
+ * (`GET /user`), a pull request's comments (list with `Link` pages, create, edit), and the pull
+ * requests of a commit. Status codes and error bodies are GitHub's, since a more forgiving stub would
+ * let real bugs through.
  */
-import { randomUUID } from 'node:crypto'
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface GitHubUser {
-  login: string
-  id: number
-  node_id: string
-  type: 'User' | 'Bot'
-  site_admin: boolean
-  url: string
-  html_url: string
-  avatar_url: string
-}
-
-/** An issue comment as GitHub returns it (the subset of fields an API client plausibly reads). */
+/** An issue comment, as GitHub returns it (the fields a client plausibly reads). */
 export interface IssueComment {
   id: number
-  node_id: string
-  url: string
   html_url: string
-  issue_url: string
   body: string
-  user: GitHubUser
-  created_at: string
-  updated_at: string
-  author_association: string
+  user: { login: string; id: number; type: 'User' | 'Bot' }
+}
+
+/** A pull request as `GET /repos/{o}/{r}/commits/{sha}/pulls` lists it. */
+export interface PullRequest {
+  number: number
+  state: 'open' | 'closed'
+  html_url: string
+  head: { sha: string }
+  merged_at: string | null
+  merge_commit_sha: string | null
 }
 
 export interface LoggedRequest {
@@ -42,234 +33,136 @@ export interface LoggedRequest {
   query: Record<string, string>
   /** Lowercase header names. */
   headers: Record<string, string>
-  /** The parsed JSON body; the raw text when it is not valid JSON; undefined when the body is empty. */
+  /** The parsed JSON body, or undefined. */
   body: unknown
-  rawBody: string
-  /** The status the stub answered with (0 until the response is written). */
+  /** The status the stub answered with. */
   status: number
 }
 
 export interface Fault {
   /** Matches any method when absent. */
   method?: string
-  /** Tested against the path without the query string; matches any path when absent. */
+  /** Tested against the path without the query string; any path when absent. */
   path?: RegExp
   status: number
-  /** How many matching requests to fail before the fault disappears. Defaults to 1; Infinity is allowed. */
+  /** How many matching requests fail before the fault is gone (default 1; Infinity allowed). */
   times?: number
-  /** JSON response body; defaults to `{"message": <status text>}`. */
+  /** JSON body; default `{"message": <status text>}`. */
   body?: unknown
-  /** Extra response headers, e.g. `retry-after` or `x-ratelimit-remaining` for a rate-limit fault. */
   headers?: Record<string, string>
 }
 
-export interface GitHubStubOptions {
-  /** The largest `per_page` honoured; larger values are clamped, as GitHub clamps to 100. */
-  perPageMax?: number
-  /** Clock for `created_at` / `updated_at`, so tests can make timestamps deterministic. */
-  now?: () => Date
-}
-
 export interface GitHubStub {
-  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`; use it as GITHUB_API_URL. */
+  /** Base URL without a trailing slash: the GITHUB_API_URL of a test. */
   readonly url: string
   close(): Promise<void>
-  /** Registers a token. The comments it creates are authored by `user` (default `github-actions[bot]`). */
+  /**
+   * Registers a token acting as `user`. A login ending in `[bot]` (default `github-actions[bot]`) is an
+   * app's installation token, which `GET /user` refuses with 403, as GitHub does; any other is a user's.
+   */
   addToken(token: string, access: 'write' | 'read', user?: string): void
-  /** Adds comments directly (no auth, no validation) and returns them as the API would. Default author: octocat. */
+  /** Adds comments directly (default author: octocat, a user) and returns them. */
   seedComments(
     owner: string,
     repo: string,
     issue: number,
-    comments: Array<{ body: string; user?: string }>,
+    comments: { body: string; user?: string }[],
   ): IssueComment[]
-  /** The issue's current comments in ascending id order (copies; mutating them does not affect the stub). */
+  /** The issue's comments in ascending id order (copies). */
   comments(owner: string, repo: string, issue: number): IssueComment[]
-  /** Every request received, in arrival order, including ones answered by an injected fault. */
+  /** A pull request: listed for its head commit, and once merged, for its merge commit. */
+  addPull(owner: string, repo: string, pull: { number: number; head: string; mergeCommit?: string }): void
+  /** Every request received, in arrival order, including ones answered by a fault. */
   readonly requests: readonly LoggedRequest[]
   clearLog(): void
-  /** Makes the next matching request(s) fail with `status` before any other handling (auth included). */
+  /** Makes the next matching request(s) fail with `status`, before any other handling. */
   inject(fault: Fault): void
 }
 
-// GitHub's documented body limit for issue comments.
-const MAX_BODY_CHARS = 65_536
+const MAX_BODY_CHARS = 65_536 // GitHub's limit for a comment body, in characters (code points)
 const DEFAULT_PER_PAGE = 30
-const DOCS = {
-  root: 'https://docs.github.com/rest',
-  list: 'https://docs.github.com/rest/issues/comments#list-issue-comments',
-  get: 'https://docs.github.com/rest/issues/comments#get-an-issue-comment',
-  create: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
-  update: 'https://docs.github.com/rest/issues/comments#update-an-issue-comment',
-  delete: 'https://docs.github.com/rest/issues/comments#delete-an-issue-comment',
-}
-// Real comment ids have long since passed 2^31; starting above it catches code that squeezes ids into int32
-// (or compares them as strings of equal length), while staying far below Number.MAX_SAFE_INTEGER.
+// Real comment ids are past 2^31: code that squeezes them into int32 fails here too.
 const FIRST_COMMENT_ID = 2_500_000_000
-// The real id of github-actions[bot], so fixtures that hard-code it keep matching.
-const KNOWN_USER_IDS: Record<string, number> = { 'github-actions[bot]': 41898282, octocat: 583231 }
+const DOCS = 'https://docs.github.com/rest'
 
-const LIST_ROUTE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/
-const COMMENT_ROUTE = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/
-
-interface StoredComment {
-  /** Lowercased `owner/repo`, because GitHub resolves repository names case-insensitively. */
-  repoKey: string
-  owner: string
-  repo: string
-  issue: number
-  comment: IssueComment
-}
+const LIST = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/
+const EDIT = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/
+const PULLS = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly payload: Record<string, unknown>,
-    readonly headers: Record<string, string> = {},
+    message: string,
+    readonly extra: Record<string, unknown> = {},
   ) {
-    super(String(payload.message))
+    super(message)
+  }
+  get payload() {
+    return { message: this.message, ...this.extra, documentation_url: DOCS, status: String(this.status) }
   }
 }
 
-/** GitHub's error bodies carry the status as a string since 2024, next to the message and a docs link. */
-function apiError(
-  status: number,
-  message: string,
-  documentationUrl: string,
-  extra: Record<string, unknown> = {},
-) {
-  return new HttpError(status, {
-    message,
-    ...extra,
-    documentation_url: documentationUrl,
-    status: String(status),
-  })
+interface Reply {
+  status: number
+  body?: unknown
+  headers?: Record<string, string>
 }
 
-/** GitHub timestamps are ISO 8601 in UTC with whole seconds: `2011-04-14T16:00:49Z`. */
-function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
+// GitHub resolves owner/repo case-insensitively.
+const key = (owner: string, repo: string, n: number | string = '') =>
+  `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}#${n}`.toLowerCase()
 
-function positiveInt(text: string | null): number | undefined {
-  if (text === null || !/^\d+$/.test(text)) return undefined
-  const n = Number(text)
-  return n >= 1 && Number.isSafeInteger(n) ? n : undefined
-}
-
-function repoKey(owner: string, repo: string): string {
-  return `${owner}/${repo}`.toLowerCase()
-}
-
-export async function startGitHubStub(options: GitHubStubOptions = {}): Promise<GitHubStub> {
-  const perPageMax = options.perPageMax ?? 100
-  const now = options.now ?? (() => new Date())
+export async function startGitHubStub(): Promise<GitHubStub> {
   const tokens = new Map<string, { access: 'write' | 'read'; user: string }>()
-  // Kept in creation order, which is also ascending id order: the order GitHub lists issue comments in.
-  const store: StoredComment[] = []
+  const threads = new Map<string, IssueComment[]>() // key(owner, repo, issue) → comments in id order
+  const pulls = new Map<string, PullRequest[]>() // key(owner, repo) → pull requests
   const requests: LoggedRequest[] = []
-  let faults: Array<Fault & { remaining: number }> = []
-  let nextCommentId = FIRST_COMMENT_ID
-  let nextUserId = 1_000_000
-  const userIds = new Map<string, number>(Object.entries(KNOWN_USER_IDS))
+  let faults: (Fault & { remaining: number })[] = []
+  let nextId = FIRST_COMMENT_ID
   let baseUrl = ''
 
-  function user(login: string): GitHubUser {
-    let id = userIds.get(login)
-    if (id === undefined) {
-      id = nextUserId++
-      userIds.set(login, id)
-    }
-    const isBot = login.endsWith('[bot]')
-    return {
-      login,
-      id,
-      node_id: Buffer.from(`04:User${id}`).toString('base64'),
-      type: isBot ? 'Bot' : 'User',
-      site_admin: false,
-      url: `${baseUrl}/users/${encodeURIComponent(login)}`,
-      html_url: isBot
-        ? `https://github.com/apps/${login.slice(0, -'[bot]'.length)}`
-        : `https://github.com/${login}`,
-      avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
-    }
-  }
+  const isBot = (login: string) => login.endsWith('[bot]')
+  const user = (login: string): IssueComment['user'] => ({
+    login,
+    id: login === 'github-actions[bot]' ? 41898282 : 1_000_000 + login.length,
+    type: isBot(login) ? 'Bot' : 'User',
+  })
 
-  function addComment(owner: string, repo: string, issue: number, body: string, login: string): IssueComment {
-    const id = nextCommentId++
-    const at = timestamp(now())
-    const repoPath = `${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`
+  function addComment(owner: string, repo: string, issue: number, body: string, login: string) {
+    const id = nextId++
     const comment: IssueComment = {
       id,
-      node_id: `IC_${Buffer.from(String(id)).toString('base64url')}`,
-      url: `${baseUrl}/repos/${repoPath}/issues/comments/${id}`,
-      // Every issue number is treated as a pull request, whose comments GitHub links under /pull/.
-      html_url: `https://github.com/${repoPath}/pull/${issue}#issuecomment-${id}`,
-      issue_url: `${baseUrl}/repos/${repoPath}/issues/${issue}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${issue}#issuecomment-${id}`,
       body,
       user: user(login),
-      created_at: at,
-      updated_at: at,
-      author_association: 'NONE',
     }
-    store.push({ repoKey: repoKey(owner, repo), owner, repo, issue, comment })
+    const k = key(owner, repo, issue)
+    threads.set(k, [...(threads.get(k) ?? []), comment])
     return structuredClone(comment)
   }
 
-  function issueComments(owner: string, repo: string, issue: number): IssueComment[] {
-    const key = repoKey(owner, repo)
-    return store.filter((s) => s.repoKey === key && s.issue === issue).map((s) => s.comment)
-  }
-
-  /**
-   * Resolves the caller. A token GitHub does not recognise is rejected on every path, before routing, whereas a
-   * request without credentials is only refused once it reaches an endpoint that needs them.
-   */
-  function authenticate(header: string | undefined): { access: 'write' | 'read'; user: string } | undefined {
-    if (header === undefined || header.trim() === '') return undefined
-    const match = /^(?:bearer|token)\s+(\S+)\s*$/i.exec(header.trim())
-    const entry = match ? tokens.get(match[1]) : undefined
-    if (!entry) throw apiError(401, 'Bad credentials', DOCS.root)
+  function caller(header: string | undefined) {
+    const m = /^(?:bearer|token)\s+(\S+)$/i.exec(header?.trim() ?? '')
+    const entry = m ? tokens.get(m[1]!) : undefined
+    if (!entry) throw new HttpError(401, 'Bad credentials')
     return entry
   }
 
-  function parseJson(raw: string, docs: string): Record<string, unknown> {
-    // GitHub treats an absent body as no parameters, which then fails validation rather than parsing.
-    if (raw.trim() === '') return {}
-    let value: unknown
-    try {
-      value = JSON.parse(raw)
-    } catch {
-      throw apiError(400, 'Problems parsing JSON', docs)
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw apiError(
-        422,
-        `Invalid request.\n\nFor 'links/0/schema', ${JSON.stringify(value)} is not an object.`,
-        docs,
-      )
-    }
-    return value as Record<string, unknown>
+  function writer(c: { access: 'write' | 'read' }) {
+    // What a fork pull request's read-only GITHUB_TOKEN gets when it tries to comment.
+    if (c.access !== 'write') throw new HttpError(403, 'Resource not accessible by integration')
   }
 
-  function commentBody(params: Record<string, unknown>, docs: string): string {
-    if (!('body' in params)) throw apiError(422, 'Invalid request.\n\n"body" wasn\'t supplied.', docs)
-    const body = params.body
-    if (typeof body !== 'string') {
-      throw apiError(
-        422,
-        `Invalid request.\n\nFor 'properties/body', ${JSON.stringify(body)} is not a string.`,
-        docs,
-      )
+  function commentBody(raw: string): string {
+    let body: unknown
+    try {
+      body = (JSON.parse(raw) as { body?: unknown }).body
+    } catch {
+      throw new HttpError(400, 'Problems parsing JSON')
     }
-    if (body === '') {
-      throw apiError(422, 'Validation Failed', docs, {
-        errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
-      })
-    }
-    // GitHub (Ruby) counts characters, i.e. code points, not UTF-16 units: an emoji counts once.
+    if (typeof body !== 'string' || body === '') throw new HttpError(422, 'Validation Failed')
     if ([...body].length > MAX_BODY_CHARS) {
-      throw apiError(422, 'Validation Failed', docs, {
+      throw new HttpError(422, 'Validation Failed', {
         errors: [
           {
             resource: 'IssueComment',
@@ -283,181 +176,117 @@ export async function startGitHubStub(options: GitHubStubOptions = {}): Promise<
     return body
   }
 
-  function linkHeader(url: URL, page: number, lastPage: number): string | undefined {
+  /** GitHub's Link header: prev, next, last, first, each only where it applies. */
+  function linkHeader(url: URL, page: number, last: number): Record<string, string> {
     const link = (p: number, rel: string) => {
       const params = new URLSearchParams(url.search)
-      // `set` keeps the parameter where the caller put it (or appends it), so other parameters survive as sent.
       params.set('page', String(p))
       return `<${baseUrl}${url.pathname}?${params}>; rel="${rel}"`
     }
-    // GitHub's order is prev, next, last, first, and rels that do not apply are omitted.
     const parts: string[] = []
     if (page > 1) parts.push(link(page - 1, 'prev'))
-    if (page < lastPage) parts.push(link(page + 1, 'next'), link(lastPage, 'last'))
+    if (page < last) parts.push(link(page + 1, 'next'), link(last, 'last'))
     if (page > 1) parts.push(link(1, 'first'))
-    return parts.length > 0 ? parts.join(', ') : undefined
+    return parts.length ? { link: parts.join(', ') } : {}
   }
 
-  interface Reply {
-    status: number
-    body?: unknown
-    headers?: Record<string, string>
-  }
-
-  function route(method: string, url: URL, raw: string, authorization: string | undefined): Reply {
-    const caller = authenticate(authorization)
-    const requireCaller = (docs: string) => {
-      if (!caller) throw apiError(401, 'Requires authentication', docs)
-      return caller
+  function route(method: string, url: URL, raw: string, authorization?: string): Reply {
+    const who = caller(authorization)
+    const path = url.pathname
+    if (method === 'GET' && path === '/user') {
+      // An installation token is no user: GitHub refuses it here.
+      if (isBot(who.user)) throw new HttpError(403, 'Resource not accessible by integration')
+      return { status: 200, body: user(who.user) }
     }
-    const requireWrite = (docs: string) => {
-      const c = requireCaller(docs)
-      if (c.access !== 'write') {
-        // What a fork pull request's read-only GITHUB_TOKEN gets back when it tries to comment.
-        throw new HttpError(
-          403,
-          { message: 'Resource not accessible by integration', documentation_url: docs, status: '403' },
-          { 'x-accepted-github-permissions': 'issues=write; pull_requests=write' },
-        )
-      }
-      return c
-    }
-
-    const list = LIST_ROUTE.exec(url.pathname)
-    const issue = list ? positiveInt(list[3]) : undefined
-    if (list && issue !== undefined) {
-      const owner = decodeURIComponent(list[1])
-      const repo = decodeURIComponent(list[2])
+    const list = LIST.exec(path)
+    if (list && Number(list[3]) > 0) {
+      const [, owner, repo, issue] = list as unknown as [string, string, string, string]
       if (method === 'GET') {
-        requireCaller(DOCS.list)
-        // GitHub falls back to the default for a missing or unusable per_page and clamps large ones.
-        const perPage = Math.min(
-          positiveInt(url.searchParams.get('per_page')) ?? DEFAULT_PER_PAGE,
-          perPageMax,
-        )
-        const page = positiveInt(url.searchParams.get('page')) ?? 1
-        let all = issueComments(owner, repo, issue)
-        const since = url.searchParams.get('since')
-        if (since !== null && !Number.isNaN(Date.parse(since))) {
-          all = all.filter((c) => Date.parse(c.updated_at) >= Date.parse(since))
-        }
-        const lastPage = Math.max(1, Math.ceil(all.length / perPage))
-        const link = linkHeader(url, page, lastPage)
-        return {
-          status: 200,
-          body: all.slice((page - 1) * perPage, page * perPage),
-          headers: link ? { link } : {},
-        }
+        const perPage = Math.min(Number(url.searchParams.get('per_page')) || DEFAULT_PER_PAGE, 100)
+        const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
+        const all = threads.get(key(owner, repo, issue)) ?? []
+        const last = Math.max(1, Math.ceil(all.length / perPage))
+        const body = all.slice((page - 1) * perPage, page * perPage)
+        return { status: 200, body, headers: linkHeader(url, page, last) }
       }
       if (method === 'POST') {
-        const c = requireWrite(DOCS.create)
-        const body = commentBody(parseJson(raw, DOCS.create), DOCS.create)
-        const created = addComment(owner, repo, issue, body, c.user)
-        return { status: 201, body: created, headers: { location: created.url } }
+        writer(who)
+        return { status: 201, body: addComment(owner, repo, Number(issue), commentBody(raw), who.user) }
       }
     }
-
-    const single = COMMENT_ROUTE.exec(url.pathname)
-    const commentId = single ? positiveInt(single[3]) : undefined
-    if (single && commentId !== undefined && ['GET', 'PATCH', 'DELETE'].includes(method)) {
-      const docs = method === 'GET' ? DOCS.get : method === 'PATCH' ? DOCS.update : DOCS.delete
-      requireCaller(docs)
-      // The id is global, but GitHub only finds it through the repository it belongs to.
-      const key = repoKey(decodeURIComponent(single[1]), decodeURIComponent(single[2]))
-      const index = store.findIndex((s) => s.comment.id === commentId && s.repoKey === key)
-      if (index < 0) throw apiError(404, 'Not Found', docs)
-      const stored = store[index]
-      if (method === 'GET') return { status: 200, body: stored.comment }
-      requireWrite(docs)
-      if (method === 'DELETE') {
-        store.splice(index, 1)
-        return { status: 204 }
-      }
-      stored.comment.body = commentBody(parseJson(raw, docs), docs)
-      stored.comment.updated_at = timestamp(now())
-      return { status: 200, body: stored.comment }
+    const edit = EDIT.exec(path)
+    if (edit && method === 'PATCH') {
+      const [, owner, repo, id] = edit as unknown as [string, string, string, string]
+      const prefix = key(owner, repo)
+      const found = [...threads]
+        .filter(([k]) => k.startsWith(prefix))
+        .flatMap(([, cs]) => cs)
+        .find((c) => c.id === Number(id))
+      if (!found) throw new HttpError(404, 'Not Found')
+      writer(who)
+      found.body = commentBody(raw)
+      return { status: 200, body: found }
     }
-
-    throw apiError(404, 'Not Found', DOCS.root)
+    const commit = PULLS.exec(path)
+    if (commit && method === 'GET') {
+      const [, owner, repo, sha] = commit as unknown as [string, string, string, string]
+      const listed = (pulls.get(key(owner, repo)) ?? []).filter(
+        (p) => p.head.sha === sha || p.merge_commit_sha === sha,
+      )
+      return { status: 200, body: listed }
+    }
+    throw new HttpError(404, 'Not Found')
   }
 
   function takeFault(method: string, path: string): Fault | undefined {
-    const fault = faults.find(
-      (f) => (f.method === undefined || f.method.toUpperCase() === method) && (f.path?.test(path) ?? true),
-    )
-    if (!fault) return undefined
-    fault.remaining -= 1
-    if (fault.remaining <= 0) faults = faults.filter((f) => f !== fault)
+    const fault = faults.find((f) => (f.method ?? method) === method && (f.path?.test(path) ?? true))
+    if (fault && --fault.remaining <= 0) faults = faults.filter((f) => f !== fault)
     return fault
   }
 
-  function send(res: ServerResponse, entry: LoggedRequest, reply: Reply): void {
-    entry.status = reply.status
-    const headers: Record<string, string> = {
-      'x-github-media-type': 'github.v3; format=json',
-      'x-github-request-id': randomUUID().toUpperCase(),
-      ...reply.headers,
-    }
-    if (reply.status === 204 || reply.body === undefined) {
-      res.writeHead(reply.status, headers).end()
-      return
-    }
-    headers['content-type'] = 'application/json; charset=utf-8'
-    res.writeHead(reply.status, headers).end(JSON.stringify(reply.body))
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = (req.method ?? 'GET').toUpperCase()
+    const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
-    }
-    // Logged on arrival so the log keeps arrival order even if responses finish out of order.
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    )
     const entry: LoggedRequest = {
       method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers,
       body: undefined,
-      rawBody: '',
       status: 0,
     }
     requests.push(entry)
-
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const raw = Buffer.concat(chunks).toString('utf8')
-    entry.rawBody = raw
-    if (raw !== '') {
-      try {
-        entry.body = JSON.parse(raw)
-      } catch {
-        entry.body = raw
-      }
+    try {
+      entry.body = raw ? JSON.parse(raw) : undefined
+    } catch {
+      entry.body = raw
     }
-
+    let reply: Reply
     const fault = takeFault(method, url.pathname)
     if (fault) {
-      send(res, entry, {
+      reply = {
         status: fault.status,
         body: fault.body ?? { message: STATUS_CODES[fault.status] ?? 'Error' },
-        headers: fault.headers ?? {},
-      })
-      return
-    }
-
-    try {
-      send(res, entry, route(method, url, raw, req.headers.authorization))
-    } catch (error) {
-      if (error instanceof HttpError) {
-        send(res, entry, { status: error.status, body: error.payload, headers: error.headers })
-      } else {
-        // A bug in the stub itself: answer like GitHub's own 500, and keep the cause visible in the test output.
-        console.error('GitHub stub failed:', error)
-        send(res, entry, { status: 500, body: { message: 'Server Error' } })
+        headers: fault.headers,
+      }
+    } else {
+      try {
+        reply = route(method, url, raw, req.headers.authorization)
+      } catch (e) {
+        if (!(e instanceof HttpError)) throw e
+        reply = { status: e.status, body: e.payload }
       }
     }
+    entry.status = reply.status
+    res
+      .writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers })
+      .end(JSON.stringify(reply.body))
   }
 
   const server = createServer((req, res) => {
@@ -467,27 +296,16 @@ export async function startGitHubStub(options: GitHubStubOptions = {}): Promise<
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
-  let closing: Promise<void> | undefined
   return {
     url: baseUrl,
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()))
-        // server.close() drops idle keep-alive connections, but a request still in flight (say, a test that gave
-        // up on a hung fetch) would otherwise hold close() open until it timed out.
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
         server.closeAllConnections()
-      })
-      return closing
-    },
+      }),
     addToken(token, access, login = 'github-actions[bot]') {
       tokens.set(token, { access, user: login })
     },
@@ -495,13 +313,26 @@ export async function startGitHubStub(options: GitHubStubOptions = {}): Promise<
       return comments.map((c) => addComment(owner, repo, issue, c.body, c.user ?? 'octocat'))
     },
     comments(owner, repo, issue) {
-      return structuredClone(issueComments(owner, repo, issue))
+      return structuredClone(threads.get(key(owner, repo, issue)) ?? [])
+    },
+    addPull(owner, repo, p) {
+      const k = key(owner, repo)
+      pulls.set(k, [
+        ...(pulls.get(k) ?? []),
+        {
+          number: p.number,
+          state: p.mergeCommit ? 'closed' : 'open',
+          html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+          head: { sha: p.head },
+          merged_at: p.mergeCommit ? '2025-01-01T00:00:00Z' : null,
+          merge_commit_sha: p.mergeCommit ?? null,
+        },
+      ])
     },
     get requests() {
       return requests
     },
     clearLog() {
-      // Emptied in place so a reference a test took to `requests` stays live.
       requests.length = 0
     },
     inject(fault) {
