@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(353);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8963);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 353:
+/***/ 8963:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -496,31 +496,38 @@ function recipientNames(config) {
     return [...names];
 }
 /**
- * Turns logins and emails into user UUIDs: `/search` finds candidates (it returns no email), and
- * `/users?uuids=` confirms an email. A name must match exactly one user: exact login, or email
- * ignoring case. Each name is looked up once per run; an unknown or ambiguous one is a config error.
+ * Looks logins and emails up: `/search` finds candidates (it returns no email), and `/users?uuids=`
+ * confirms an email. A name matches a user by exact login, or by email ignoring case. Each name is
+ * looked up once per run.
+ */
+async function lookupNames(names, client, tenant, concurrency) {
+    const ids = new Map();
+    if (!names.length)
+        return ids;
+    const tenantId = await tenant();
+    if (!tenantId) {
+        throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
+    }
+    const found = await mapLimit(names, concurrency, async (name) => {
+        const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
+        return { name, items };
+    });
+    const emailCandidates = [
+        ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
+    ];
+    const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
+    for (const { name, items } of found) {
+        const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
+        ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
+    }
+    return ids;
+}
+/**
+ * Turns logins and emails into user UUIDs (lookupNames). A name must match exactly one user; an
+ * unknown or ambiguous one is a config error at its line.
  */
 async function resolveRecipients(config, client, tenant, concurrency) {
-    const names = recipientNames(config);
-    const ids = new Map();
-    if (names.length) {
-        const tenantId = await tenant();
-        if (!tenantId) {
-            throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
-        }
-        const found = await mapLimit(names, concurrency, async (name) => {
-            const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
-            return { name, items };
-        });
-        const emailCandidates = [
-            ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
-        ];
-        const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
-        for (const { name, items } of found) {
-            const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
-            ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
-        }
-    }
+    const ids = await lookupNames(recipientNames(config), client, tenant, concurrency);
     const errors = [];
     const reports = config.reports.map((r) => {
         // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
@@ -695,6 +702,14 @@ const OPTIONS = {
         type: 'boolean',
         help: 'write recipients by login instead of UUID (one extra call per 100 users)',
     },
+    check: {
+        type: 'boolean',
+        help: 'print the diff and exit 2 when the file would change, writing nothing',
+    },
+    'add-undeclared': {
+        type: 'boolean',
+        help: "append the tenant's reports the file does not declare, as export writes them",
+    },
     schema: {
         type: 'string',
         arg: 'URL',
@@ -734,6 +749,14 @@ const COMMANDS = {
         options: ['output', 'by-login', 'schema', ...ONLINE, 'help'],
         online: true,
     },
+    pull: {
+        summary: 'write the live values into reports.yaml, its layout kept',
+        description: 'Reads every report reports.yaml declares and writes the live values of the fields the file manages\n' +
+            'into the file, in place: only those values change, every other line stays as it is. Prints the diff.\n' +
+            'Sends no write to the API. A live value the file cannot hold is left as it is and listed.',
+        options: ['config', 'check', 'by-login', 'add-undeclared', ...ONLINE, 'help'],
+        online: true,
+    },
 };
 const ENVIRONMENT = [
     ['ACRONIS_BASE_URL', 'data-center URL, when --base-url is not given'],
@@ -768,7 +791,9 @@ function commandHelp(name) {
         ? '0 no failure, 1 a failure (a report, the file, credentials or arguments), 2 changes with --detailed-exitcode'
         : name === 'export'
             ? '0 every report exported, 1 a failure (a report that could not be read is listed in the file)'
-            : '0 success, 1 a failure (a report, the file, credentials or arguments)';
+            : name === 'pull'
+                ? '0 success, 1 a failure (a report that could not be read, the file, credentials or arguments), 2 the file would change with --check'
+                : '0 success, 1 a failure (a report, the file, credentials or arguments)';
     lines.push('', `Exit codes: ${exit}`);
     return lines.join('\n') + '\n';
 }
@@ -5058,8 +5083,18 @@ const SCHEDULE_TYPES = (/* unused pure expression or super */ null && (['once', 
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
 async function readTenant(client, tenantId, options) {
     const ids = await client.tenantReportIds(tenantId);
+    const read = await readReports(client, ids, options.concurrency, options.onProgress);
+    const reports = read.filter((r) => !('error' in r));
+    const failures = read.filter((r) => 'error' in r);
+    if (!options.byLogin)
+        return { tenantId, reports, failures };
+    const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
+    return { tenantId, reports, failures, logins: await loginsOf(client, [...recipients]) };
+}
+/** GETs each report, twice the client's concurrency in the pipeline; one that fails is returned as Unread. */
+function readReports(client, ids, concurrency, onProgress) {
     let done = 0;
-    const read = await mapLimit(ids, options.concurrency * 2, async (id) => {
+    return mapLimit(ids, concurrency * 2, async (id) => {
         try {
             return await client.getReport(id);
         }
@@ -5067,22 +5102,20 @@ async function readTenant(client, tenantId, options) {
             return { id, error: describeError(e) };
         }
         finally {
-            options.onProgress?.(++done, ids.length);
+            onProgress?.(++done, ids.length);
         }
     });
-    const reports = read.filter((r) => !('error' in r));
-    const failures = read.filter((r) => 'error' in r);
-    if (!options.byLogin)
-        return { tenantId, reports, failures };
-    const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
-    // One call per 100 users: cheap. A user the API does not return (outside the tenant) stays a UUID.
-    const users = await client.users([...recipients]);
-    const logins = new Map(
-    // A login the schema would refuse as a name stays a UUID.
-    users
+}
+/**
+ * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
+ * name, is left out: it stays a UUID.
+ */
+async function loginsOf(client, ids) {
+    const users = await client.users(ids);
+    return new Map(users
         .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
         .map((u) => [u.id.toLowerCase(), u.login]));
-    return { tenantId, reports, failures, logins };
 }
 /** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
 function writable(r) {
@@ -5097,8 +5130,12 @@ function readOnly(r) {
     ];
     return `read-only: ${parts.join(' \u00b7 ')}`;
 }
-function entry(r, logins) {
-    const lines = [`  # ${readOnly(r)}`, `  - id: ${r.id}`];
+/**
+ * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
+ * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
+ */
+function entryLines(r, logins) {
+    const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`];
     // A value newer than this version's schema would make the file invalid: leave it unmanaged.
     for (const [key, known] of [
         ['kind', REPORT_KINDS],
@@ -5106,22 +5143,22 @@ function entry(r, logins) {
     ]) {
         const value = r.parameters[key];
         const supported = known.includes(value);
-        lines.push(`    ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
+        lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
     }
     const recipients = writable(r);
     if (recipients && !recipients.length)
-        lines.push('    recipients: []');
+        lines.push('  recipients: []');
     else if (recipients) {
-        lines.push('    recipients:');
+        lines.push('  recipients:');
         for (const id of recipients)
-            lines.push(`      - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`);
+            lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`);
     }
-    lines.push(`    enabled: ${r.schedule.enabled}`);
+    lines.push(`  enabled: ${r.schedule.enabled}`);
     // Absent from the live report means absent here: declaring a value would plan a change.
     for (const key of ['hide_zero_usage', 'show_skus']) {
         const value = r.parameters[key];
         if (value !== undefined)
-            lines.push(`    ${key}: ${value}`);
+            lines.push(`  ${key}: ${value}`);
     }
     return lines;
 }
@@ -5146,7 +5183,7 @@ function renderExport(t, options) {
         scheduled.length ? 'reports:' : 'reports: []',
     ];
     for (const r of scheduled)
-        out.push(...entry(r, t.logins), '');
+        out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '');
     if (once.length) {
         out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
         out.push(...once.map(oneTime), '');
@@ -5317,6 +5354,686 @@ async function read(settings, byLogin, progress) {
         progress.clear();
         client.close();
     }
+}
+
+;// CONCATENATED MODULE: ./src/config/edit.ts
+
+/**
+ * Writes new values into the text of a valid reports.yaml, and appends entries (`appended`: each
+ * entry's lines as export lays them out, `- id:` at column 0 and its keys at column 2; they take the
+ * file's indentation). Every line no edit touches stays byte for byte, line endings included.
+ */
+function editReports(text, entries, appended = []) {
+    if (!entries.length && !appended.length)
+        return { text, edits: [], problems: [] };
+    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true, prettyErrors: false });
+    const reports = (0,dist/* isMap */.jh)(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
+    const list = reports?.value;
+    if (doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
+        throw new Error('editReports needs a valid reports.yaml with a `reports` list');
+    const editor = new Editor(text);
+    for (const e of entries)
+        editor.entry(list.items[e.index], e);
+    if (appended.length)
+        editor.appendEntries(reports.key, list, appended);
+    const edits = sortEdits(editor.edits);
+    return { text: applyEdits(text, edits), edits, problems: editor.problems };
+}
+/** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
+function sortEdits(edits) {
+    return edits
+        .map((e, i) => ({ e, i }))
+        .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
+        .map(({ e }) => e);
+}
+/** Applies sorted, non-overlapping edits in one pass. */
+function applyEdits(text, sorted) {
+    const parts = [];
+    let at = 0;
+    for (const e of sorted) {
+        if (e.start < at)
+            throw new Error(`overlapping edits at offset ${e.start}`);
+        parts.push(text.slice(at, e.start), e.text);
+        at = e.end;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+}
+const keyIs = (p, key) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === key;
+class Editor {
+    text;
+    edits = [];
+    problems = [];
+    /** The file's line ending, for the lines it gains. */
+    eol;
+    constructor(text) {
+        this.text = text;
+        const nl = text.indexOf('\n');
+        this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+    }
+    entry(node, edit) {
+        const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])];
+        if (!(0,dist/* isMap */.jh)(node)) {
+            for (const field of fields)
+                this.problem(edit.index, field, 'the entry is not a mapping');
+            return;
+        }
+        for (const [field, value] of Object.entries(edit.scalars ?? {})) {
+            this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value);
+        }
+        if (edit.recipients)
+            this.recipients(edit.index, node, edit.recipients);
+    }
+    problem(index, field, message) {
+        this.problems.push({ index, field, message });
+    }
+    scalar(index, field, node, value) {
+        if (!((0,dist/* isScalar */.jn)(node) || (0,dist/* isAlias */.Vj)(node)) || !node.range) {
+            return this.problem(index, field, 'the value is not a single scalar');
+        }
+        // Another entry may use the anchor through an alias: changing it here would change that one too.
+        if (node.anchor)
+            return this.problem(index, field, `the value carries the anchor &${node.anchor}`);
+        const [start, end] = node.range;
+        const old = this.text.slice(start, end);
+        let text = typeof value === 'boolean'
+            ? sameCase(String(value), old)
+            : quoted(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
+        // A block scalar's range takes its line break with it.
+        if (old.endsWith('\n'))
+            text += this.eol;
+        this.edits.push({ start, end, text });
+    }
+    recipients(index, entry, edit) {
+        const pair = entry.items.find((p) => keyIs(p, 'recipients'));
+        const seq = pair?.value;
+        if (!(0,dist/* isSeq */.oP)(seq) || !seq.range || !(0,dist/* isNode */.Ll)(pair?.key) || !pair.key.range)
+            return this.problem(index, 'recipients', 'the value is not a list');
+        if (seq.anchor)
+            return this.problem(index, 'recipients', `the list carries the anchor &${seq.anchor}`);
+        const items = seq.items;
+        if (items.some((item) => !((0,dist/* isScalar */.jn)(item) || (0,dist/* isAlias */.Vj)(item)) || !item.range))
+            return this.problem(index, 'recipients', 'an item is not a single scalar');
+        const last = [...items].reverse().find(dist/* isScalar */.jn);
+        const style = last?.type;
+        if (seq.flow)
+            return this.flowList(index, seq, items, edit, style);
+        let left = 0;
+        items.forEach((item, k) => {
+            const [start, end] = item.range;
+            const next = edit.items[k];
+            if (next === undefined)
+                return void left++;
+            if (!next.length)
+                return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
+            left += next.length;
+            this.edits.push({ start, end, text: quoted(next[0], style, false) });
+            const more = next.slice(1).map((v) => this.itemPrefix(item) + quoted(v, style, false));
+            this.insertLines(this.lineEnd(end), more);
+        });
+        if (edit.append.length) {
+            const tail = items[items.length - 1];
+            const lines = edit.append.map((v) => this.itemPrefix(tail) + quoted(v, style, false));
+            this.insertLines(this.lineEnd(tail.range[1]), lines);
+            left += lines.length;
+        }
+        // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
+        if (!left) {
+            const colon = this.text.indexOf(':', pair.key.range[1]);
+            this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' });
+        }
+    }
+    /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
+    flowList(index, seq, items, edit, style) {
+        const [start, end] = seq.range;
+        const source = this.text.slice(start, end);
+        if (source.includes('\n') && source.includes('#'))
+            return this.problem(index, 'recipients', 'the list spans lines with comments in it');
+        const values = [];
+        items.forEach((item, k) => {
+            const next = edit.items[k];
+            if (next === undefined)
+                values.push(this.text.slice(item.range[0], item.range[1]));
+            else
+                values.push(...next.map((v) => quoted(v, style, true)));
+        });
+        values.push(...edit.append.map((v) => quoted(v, style, true)));
+        const between = items.length > 1 ? this.text.slice(items[0].range[1], items[1].range[0]) : ', ';
+        const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
+        const pad = items.length && source[1] === ' ' ? ' ' : '';
+        const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
+        this.edits.push({ start, end, text });
+    }
+    /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
+    appendEntries(key, seq, entries) {
+        const items = seq.items;
+        let dash = 2;
+        let keys = 4;
+        let blank = true;
+        let at;
+        if (seq.flow) {
+            if (items.length)
+                return this.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
+            // `reports: []` becomes `reports:` with the entries below it.
+            const colon = this.text.indexOf(':', key.range[1]);
+            this.edits.push({ start: colon + 1, end: seq.range[1], text: '' });
+            at = this.lineEnd(seq.range[1]);
+        }
+        else {
+            const last = items[items.length - 1];
+            const lineStart = this.lineStart(last.range[0]);
+            dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart);
+            keys = last.range[0] - lineStart;
+            const prev = items[items.length - 2];
+            if (prev) {
+                const gap = this.text.slice(this.lineEnd(prev.range[1]), lineStart).split('\n').slice(0, -1);
+                blank = gap.some((line) => !line.trim());
+            }
+            at = this.lineEnd(last.range[1]);
+        }
+        const indent = (line) => {
+            const n = line.length - line.trimStart().length;
+            return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart();
+        };
+        this.insertLines(at, entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]));
+    }
+    insertLines(at, lines) {
+        if (!lines.length)
+            return;
+        const eol = this.eol;
+        // A file that does not end with a line break keeps not ending with one.
+        const text = at === this.text.length && at > 0 && !this.text.endsWith('\n')
+            ? eol + lines.join(eol)
+            : lines.map((l) => l + eol).join('');
+        this.edits.push({ start: at, end: at, text });
+    }
+    /** `      - ` of a block list item: what a new item's line starts with. */
+    itemPrefix(item) {
+        const start = this.lineStart(item.range[0]);
+        const dash = this.text.indexOf('-', start);
+        if (dash < 0 || dash >= item.range[0] || this.text.slice(start, dash).trim())
+            return ' '.repeat(item.range[0] - start - 2) + '- ';
+        let after = dash + 1;
+        while (this.text[after] === ' ')
+            after++;
+        return this.text.slice(start, after);
+    }
+    lineStart(at) {
+        return this.text.lastIndexOf('\n', at - 1) + 1;
+    }
+    /** The offset after the line break of the line that `at` is on (or ends, when right after one). */
+    lineEnd(at) {
+        if (at > 0 && this.text[at - 1] === '\n')
+            return at;
+        const nl = this.text.indexOf('\n', at);
+        return nl < 0 ? this.text.length : nl + 1;
+    }
+}
+/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
+function sameCase(value, old) {
+    if (/^[A-Z]+$/.test(old))
+        return value.toUpperCase();
+    if (/^[A-Z]/.test(old))
+        return value[0].toUpperCase() + value.slice(1);
+    return value;
+}
+/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
+function quoted(value, style, flow) {
+    if (style === 'QUOTE_DOUBLE')
+        return JSON.stringify(value);
+    if (style === 'QUOTE_SINGLE')
+        return `'${value.replace(/'/g, "''")}'`;
+    const plain = (0,dist/* stringify */.As)(value).trimEnd();
+    if (plain !== value)
+        return plain;
+    // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
+    return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value;
+}
+
+;// CONCATENATED MODULE: ./src/engine/pull.ts
+
+
+
+const KNOWN = { kind: REPORT_KINDS, level: REPORT_LEVELS };
+function liveValue(live, field) {
+    switch (field) {
+        case 'kind':
+        case 'level':
+        case 'hide_zero_usage':
+        case 'show_skus':
+            return live.parameters[field];
+        case 'enabled':
+            return live.schedule.enabled;
+    }
+}
+/**
+ * Compares one entry with its live report the other way round from planReport: the file follows the
+ * tenant, for the fields the entry manages and only those. Pure.
+ */
+function pullEntry(index, desired, live, names, label = (id) => id) {
+    const changes = [];
+    const notes = [];
+    const scalars = {};
+    let recipients;
+    let appended = [];
+    const note = (field, message, written = false, at = desired.at) => notes.push({ id: desired.id, field, message, written, at });
+    for (const field of FIELDS) {
+        if (field === 'recipients') {
+            const pulled = pullRecipients(desired, live, names, label, note);
+            if (pulled) {
+                changes.push(pulled.change);
+                recipients = pulled.edit;
+                appended = pulled.appended;
+            }
+            continue;
+        }
+        const have = desired[field];
+        if (have === undefined)
+            continue;
+        const value = liveValue(live, field);
+        if (value === have)
+            continue;
+        if (value === undefined) {
+            // Dropping the key would make the field unmanaged without anyone deciding it.
+            note(field, `the live report does not carry ${field}; left as ${have}`);
+        }
+        else if (KNOWN[field] && !KNOWN[field].includes(value)) {
+            note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`);
+        }
+        else {
+            changes.push({ field, from: have, to: value });
+            scalars[field] = value;
+        }
+    }
+    if (!changes.length)
+        return { changes, notes, appended };
+    return { changes, notes, appended, edit: { index, scalars, recipients } };
+}
+function pullRecipients(desired, live, names, label, note) {
+    const written = desired.recipients;
+    if (!written)
+        return undefined;
+    const matches = (x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []));
+    const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))];
+    if (live.result_action !== 'send') {
+        const ids = written.map(matches);
+        const same = ids.every((m) => m.length === 1) &&
+            ids.every((m) => liveIds.includes(m[0])) &&
+            liveIds.every((id) => ids.some((m) => m[0] === id));
+        if (!same)
+            note('recipients', `the live report's result action is ${live.result_action}, and the API takes recipients only on send reports; left as written`);
+        return undefined;
+    }
+    const covered = new Set();
+    let drift = false;
+    const items = written.map((x, k) => {
+        const m = matches(x);
+        if (m.length === 1) {
+            if (liveIds.includes(m[0])) {
+                covered.add(m[0]);
+                return undefined;
+            }
+            drift = true;
+            return [];
+        }
+        // Gone, or now ambiguous: the UUIDs it stood for are what the live report still has of its matches.
+        drift = true;
+        const stood = m.filter((id) => liveIds.includes(id) && !covered.has(id));
+        for (const id of stood)
+            covered.add(id);
+        const at = desired.recipientAt?.(k) ?? desired.at;
+        note('recipients', m.length
+            ? `"${x}" now matches ${m.length} users; replaced by ${stood.length ? `the live recipient${stood.length === 1 ? '' : 's'} it stood for: ${stood.join(', ')}` : 'nothing (none of them is a live recipient)'}`
+            : `"${x}" matches no user any more; removed (live recipients the file does not name are added as UUIDs)`, true, at);
+        return stood;
+    });
+    const appended = liveIds.filter((id) => !covered.has(id));
+    if (!drift && !appended.length)
+        return undefined;
+    const append = appended.map(label);
+    const to = [...written.flatMap((x, k) => items[k] ?? [x]), ...append];
+    return { change: { field: 'recipients', from: [...written], to }, edit: { items, append }, appended };
+}
+
+;// CONCATENATED MODULE: ./src/engine/pull-file.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Reads every declared report and writes the live values of the fields the file manages into the
+ * file's text, in place. Nothing is ever sent to the API but reads.
+ */
+async function pullConfig(settings, config, text, io, options) {
+    const client = connect(settings, io);
+    try {
+        await client.authenticate();
+        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
+        const names = await lookupNames(recipientNames(config), client, tenant, settings.concurrency);
+        const total = config.reports.length;
+        const lives = await readReports(client, config.reports.map((r) => r.id), settings.concurrency);
+        const pull = (i, label) => pullEntry(i, config.reports[i], lives[i], names, label);
+        const pulls = lives.map((live, i) => {
+            const p = 'error' in live ? undefined : pull(i);
+            io.onOutcome?.(outcome(config.reports[i], p, live, false), i + 1, total);
+            return p;
+        });
+        let extra = [];
+        let found;
+        if (options.addUndeclared) {
+            const tenantId = await tenant();
+            if (!tenantId)
+                throw new Error('--add-undeclared needs the tenant: set --tenant-id when using ACRONIS_TOKEN');
+            const { ids } = await undeclared(client, tenantId, config.reports.map((r) => r.id));
+            const read = await readReports(client, ids, settings.concurrency);
+            const live = read.filter((r) => !('error' in r));
+            extra = live.filter((r) => r.schedule.type !== 'once');
+            found = {
+                appended: extra.map((r) => r.id),
+                oneTime: live.filter((r) => r.schedule.type === 'once').map((r) => r.id),
+                unread: read.filter((r) => 'error' in r),
+            };
+        }
+        let logins;
+        if (options.byLogin) {
+            const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => writable(r) ?? [])];
+            if (ids.length) {
+                logins = await loginsOf(client, [...new Set(ids.map((id) => id.toLowerCase()))]);
+                const label = (id) => logins.get(id) ?? id;
+                pulls.forEach((p, i) => {
+                    if (p?.appended.length)
+                        pulls[i] = pull(i, label);
+                });
+            }
+        }
+        const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), extra.map((r) => entryLines(r, logins)));
+        for (const problem of edited.problems)
+            refuse(problem, pulls, config.reports, found);
+        if (found?.refused)
+            found.appended = [];
+        if (edited.text !== text)
+            check(edited.text, config, pulls, found?.appended.length ?? 0);
+        const written = options.write && edited.text !== text;
+        if (written)
+            await (0,promises_namespaceObject.writeFile)(settings.configPath, edited.text);
+        return {
+            config: config.file,
+            before: text,
+            after: edited.text,
+            edits: edited.edits,
+            outcomes: config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
+            notes: pulls.flatMap((p) => p?.notes ?? []),
+            undeclared: found,
+            written,
+        };
+    }
+    finally {
+        client.close();
+    }
+}
+function outcome(r, p, live, written) {
+    const base = { id: r.id, name: r.name, at: r.at };
+    if ('error' in live)
+        return { ...base, status: 'failed', changes: [], error: live.error };
+    const changes = p?.changes ?? [];
+    return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
+}
+/** A value the editor could not change in place stays as it is, and is listed instead. */
+function refuse(problem, pulls, reports, found) {
+    if (problem.field === 'reports') {
+        if (found)
+            found.refused = problem.message;
+        return;
+    }
+    const p = pulls[problem.index];
+    const r = reports[problem.index];
+    if (!p || !r)
+        return;
+    const change = p.changes.find((c) => c.field === problem.field);
+    p.changes = p.changes.filter((c) => c !== change);
+    const live = change ? ` (live: ${JSON.stringify(change.to)})` : '';
+    p.notes.push({
+        id: r.id,
+        field: problem.field,
+        message: `cannot be changed in place: ${problem.message}; left as it is${live}`,
+        written: false,
+        at: r.at,
+    });
+}
+/**
+ * The edited text must read back as a valid file holding exactly the pulled values: anything else is
+ * a bug in the editor, and then nothing is written.
+ */
+function check(after, config, pulls, appended) {
+    let parsed;
+    try {
+        parsed = parseConfig(after, config.file);
+    }
+    catch (e) {
+        const first = e instanceof errors_ConfigErrors ? e.errors[0]?.toString() : String(e);
+        throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
+    }
+    const wrong = (why) => new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`);
+    if (parsed.reports.length !== config.reports.length + appended)
+        throw wrong(`${parsed.reports.length} entries instead of ${config.reports.length + appended}`);
+    pulls.forEach((p, i) => {
+        for (const c of p?.changes ?? []) {
+            const now = parsed.reports[i][c.field];
+            if (JSON.stringify(now) !== JSON.stringify(c.to))
+                throw wrong(`entry ${i + 1}, ${c.field}`);
+        }
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/diff.ts
+/**
+ * A unified diff (`diff -u` with `context` lines) of a text and the same text after `edits` (sorted,
+ * non-overlapping, as editReports returns them). Built from the edits, not by comparing the texts, so
+ * it costs one pass at any size; the lines are shown as they are, line endings but the `\n` kept.
+ */
+function unifiedDiff(file, before, edits, context = 3) {
+    if (!edits.length)
+        return '';
+    const starts = lineStarts(before);
+    const lineOf = (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    };
+    const lineText = (n) => before.slice(starts[n], (starts[n + 1] ?? before.length + 1) - 1);
+    const total = before.endsWith('\n') || !before.length ? starts.length - 1 : starts.length;
+    const blocks = toBlocks(before, edits, lineOf, starts);
+    const out = [`--- a/${file}`, `+++ b/${file}`];
+    let shift = 0;
+    for (let i = 0; i < blocks.length;) {
+        // One hunk: blocks whose context would touch or overlap.
+        let j = i;
+        while (j + 1 < blocks.length &&
+            blocks[j + 1].from - (blocks[j].from + blocks[j].old.length) <= 2 * context)
+            j++;
+        const first = blocks[i];
+        const lastBlock = blocks[j];
+        const head = Math.max(0, first.from - context);
+        const tail = Math.min(total, lastBlock.from + lastBlock.old.length + context);
+        const lines = [];
+        let oldCount = 0;
+        let newCount = 0;
+        const keep = (from, to) => {
+            for (let n = from; n < to; n++) {
+                lines.push(` ${lineText(n)}`);
+                if (n === total - 1 && !before.endsWith('\n'))
+                    lines.push('\\ No newline at end of file');
+            }
+            oldCount += to - from;
+            newCount += to - from;
+        };
+        let at = head;
+        for (let k = i; k <= j; k++) {
+            const b = blocks[k];
+            keep(at, b.from);
+            for (const l of b.old)
+                lines.push(`-${l}`);
+            if (b.oldOpen)
+                lines.push('\\ No newline at end of file');
+            for (const l of b.now)
+                lines.push(`+${l}`);
+            if (b.nowOpen)
+                lines.push('\\ No newline at end of file');
+            oldCount += b.old.length;
+            newCount += b.now.length;
+            at = b.from + b.old.length;
+        }
+        keep(at, tail);
+        const oldStart = oldCount ? head + 1 : head;
+        const newStart = newCount ? head + shift + 1 : head + shift;
+        out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`, ...lines);
+        for (let k = i; k <= j; k++)
+            shift += blocks[k].now.length - blocks[k].old.length;
+        i = j + 1;
+    }
+    return out.join('\n') + '\n';
+}
+function lineStarts(text) {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        n++;
+    const starts = new Uint32Array(n);
+    for (let k = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        starts[k++] = i + 1;
+    return starts;
+}
+/** Each edit widened to whole lines; edits that share a line become one block. */
+function toBlocks(before, edits, lineOf, starts) {
+    const lineEnd = (at) => {
+        const nl = before.indexOf('\n', at);
+        return nl < 0 ? before.length : nl + 1;
+    };
+    const spans = [];
+    for (const e of edits) {
+        const s = starts[lineOf(e.start)];
+        // Up to a line break the edit ends on, or through the line it ends in.
+        const t = e.end > e.start && before[e.end - 1] === '\n'
+            ? e.end
+            : e.start === s && e.end === s
+                ? s
+                : lineEnd(e.end);
+        const open = spans[spans.length - 1];
+        if (open && s <= open.t) {
+            open.t = Math.max(open.t, t);
+            open.edits.push(e);
+        }
+        else
+            spans.push({ s, t, edits: [e] });
+    }
+    return spans.map(({ s, t, edits: group }) => {
+        let now = '';
+        let at = s;
+        for (const e of group) {
+            now += before.slice(at, e.start) + e.text;
+            at = e.end;
+        }
+        now += before.slice(at, t);
+        const old = split(before.slice(s, t));
+        const next = split(now);
+        return { from: lineOf(s), old: old.lines, now: next.lines, oldOpen: old.open, nowOpen: next.open };
+    });
+}
+function split(text) {
+    if (!text)
+        return { lines: [], open: false };
+    const lines = text.split('\n');
+    const open = lines[lines.length - 1] !== '';
+    if (!open)
+        lines.pop();
+    return { lines, open };
+}
+
+;// CONCATENATED MODULE: ./src/report/pull.ts
+
+/** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
+function pullHeadline(run) {
+    const c = model_countOutcomes(run.outcomes);
+    const added = run.undeclared?.appended.length;
+    const parts = [
+        `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
+    ];
+    if (added)
+        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
+    if (run.notes.length)
+        parts.push(`${run.notes.length} listed`);
+    const file = run.after === run.before
+        ? `${run.config} left as it was`
+        : run.written
+            ? `${run.config} written`
+            : `nothing written`;
+    return `${parts.join('; ')}: ${file}`;
+}
+/** Everything a person should look at, one line each, `file:line:col:` first where there is a place. */
+function pullListing(run) {
+    const where = (at) => `${at.file}:${at.line}:${at.column}`;
+    const lines = [
+        ...run.outcomes
+            .filter((o) => o.status === 'failed')
+            .map((o) => `${where(o.at)}: ${o.id}: could not be read, left as it is: ${o.error}`),
+        ...run.notes.map((n) => `${where(n.at)}: ${n.id}: ${n.field}: ${n.message}`),
+    ];
+    const u = run.undeclared;
+    if (u) {
+        for (const f of u.unread)
+            lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
+        for (const id of u.oneTime)
+            lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
+        if (u.refused)
+            lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/cli/pull-command.ts
+
+
+
+
+
+
+
+/** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
+async function runPull(flags, cli) {
+    const settings = cliSettings('plan', flags, cli.env, cli.cwd);
+    const config = await engine_validate(settings);
+    const text = await (0,promises_namespaceObject.readFile)(settings.configPath, 'utf8');
+    const progress = new Progress(cli.stderr, 'reading reports');
+    const io = {
+        mask: () => undefined,
+        info: (line) => progress.line(line),
+        warning: (line) => progress.line(`warning: ${line}`),
+        onOutcome: (_o, done, total) => progress.tick(done, total),
+    };
+    const run = await pullConfig(settings, config, text, io, {
+        byLogin: flags['by-login'] === true,
+        addUndeclared: flags['add-undeclared'] === true,
+        write: flags.check !== true,
+    }).finally(() => progress.clear());
+    // The diff alone on stdout, so `pull --check > change.patch` is a patch.
+    cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits));
+    for (const line of pullListing(run))
+        cli.stderr.write(`${line}\n`);
+    cli.stderr.write(`${pullHeadline(run)}\n`);
+    if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length)
+        return 1;
+    return flags.check && run.after !== run.before ? 2 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -5574,7 +6291,8 @@ async function runConfig(mode, flags, cli) {
 
 
 
-/** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes. */
+
+/** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes (or pull --check would). */
 async function main(argv, io) {
     const cli = { ...io, program: PROGRAM, version: package_namespaceObject.rE };
     try {
@@ -5590,9 +6308,11 @@ async function main(argv, io) {
                 cli.stdout.write(commandHelp(parsed.command));
                 return 0;
             case 'run':
-                return parsed.command === 'export'
-                    ? await runExport(parsed.flags, cli)
-                    : await runConfig(parsed.command, parsed.flags, cli);
+                if (parsed.command === 'export')
+                    return await runExport(parsed.flags, cli);
+                if (parsed.command === 'pull')
+                    return await runPull(parsed.flags, cli);
+                return await runConfig(parsed.command, parsed.flags, cli);
         }
     }
     catch (e) {
@@ -8266,7 +8986,7 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;

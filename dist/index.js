@@ -5373,31 +5373,38 @@ function recipientNames(config) {
     return [...names];
 }
 /**
- * Turns logins and emails into user UUIDs: `/search` finds candidates (it returns no email), and
- * `/users?uuids=` confirms an email. A name must match exactly one user: exact login, or email
- * ignoring case. Each name is looked up once per run; an unknown or ambiguous one is a config error.
+ * Looks logins and emails up: `/search` finds candidates (it returns no email), and `/users?uuids=`
+ * confirms an email. A name matches a user by exact login, or by email ignoring case. Each name is
+ * looked up once per run.
+ */
+async function lookupNames(names, client, tenant, concurrency) {
+    const ids = new Map();
+    if (!names.length)
+        return ids;
+    const tenantId = await tenant();
+    if (!tenantId) {
+        throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
+    }
+    const found = await mapLimit(names, concurrency, async (name) => {
+        const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
+        return { name, items };
+    });
+    const emailCandidates = [
+        ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
+    ];
+    const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
+    for (const { name, items } of found) {
+        const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
+        ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
+    }
+    return ids;
+}
+/**
+ * Turns logins and emails into user UUIDs (lookupNames). A name must match exactly one user; an
+ * unknown or ambiguous one is a config error at its line.
  */
 async function resolveRecipients(config, client, tenant, concurrency) {
-    const names = recipientNames(config);
-    const ids = new Map();
-    if (names.length) {
-        const tenantId = await tenant();
-        if (!tenantId) {
-            throw new Error('recipients given by login or email need the tenant: set tenant-id (--tenant-id on the command line) when using a token');
-        }
-        const found = await mapLimit(names, concurrency, async (name) => {
-            const items = (await client.search(tenantId, name, 100)).filter((i) => i.obj_type === 'user');
-            return { name, items };
-        });
-        const emailCandidates = [
-            ...new Set(found.filter((f) => f.name.includes('@')).flatMap((f) => f.items.map((i) => i.id))),
-        ];
-        const emails = new Map((await client.users(emailCandidates)).map((u) => [u.id, u.contact?.email?.toLowerCase()]));
-        for (const { name, items } of found) {
-            const matches = items.filter((i) => i.login === name || emails.get(i.id) === name.toLowerCase());
-            ids.set(name, [...new Set(matches.map((m) => m.id.toLowerCase()))]);
-        }
-    }
+    const ids = await lookupNames(recipientNames(config), client, tenant, concurrency);
     const errors = [];
     const reports = config.reports.map((r) => {
         // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).

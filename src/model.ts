@@ -1,5 +1,6 @@
 import type { SourceRef } from './config/errors.js'
 import type { DesiredReport } from './config/load.js'
+import type { TextEdit } from './config/edit.js'
 
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
 // these types from here, never from each other's modules, so data flows one way.
@@ -94,4 +95,42 @@ export function countOutcomes(outcomes: readonly Outcome[]): Counts {
     else c.changed++
   }
   return c
+}
+
+/** Something pull lists for a person to look at: a live value it left out of the file, or a name it replaced. */
+export interface Note {
+  id: string
+  field: Field
+  message: string
+  /** Whether the file holds the live value after all (a replaced name) or kept its own. */
+  written: boolean
+  at: SourceRef
+}
+
+/** Reports of the tenant that the file did not declare, with --add-undeclared. */
+export interface Undeclared {
+  /** Appended to the file. */
+  appended: string[]
+  /** One-time reports: the API cannot update them, so they are not added (export lists them as comments). */
+  oneTime: string[]
+  /** Undeclared reports that could not be read (the run then fails). */
+  unread: { id: string; error: string }[]
+  /** Why nothing could be appended, if so. */
+  refused?: string
+}
+
+/** What a pull found, and the file before and after. */
+export interface PullResult {
+  /** The file as summaries name it. */
+  config: string
+  before: string
+  after: string
+  /** The edits that turn `before` into `after` (for the diff). */
+  edits: TextEdit[]
+  /** One per declared entry: updated (would-update when not written), unchanged, or failed (unreadable). */
+  outcomes: Outcome[]
+  /** Live values left out of the file, and names replaced: listed for a person to look at. */
+  notes: Note[]
+  undeclared?: Undeclared
+  written: boolean
 }

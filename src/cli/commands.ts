@@ -44,6 +44,14 @@ export const OPTIONS = {
     type: 'boolean',
     help: 'write recipients by login instead of UUID (one extra call per 100 users)',
   },
+  check: {
+    type: 'boolean',
+    help: 'print the diff and exit 2 when the file would change, writing nothing',
+  },
+  'add-undeclared': {
+    type: 'boolean',
+    help: "append the tenant's reports the file does not declare, as export writes them",
+  },
   schema: {
     type: 'string',
     arg: 'URL',
@@ -58,7 +66,7 @@ export type OptionName = keyof typeof OPTIONS
 export function argOf(name: string): string {
   return (OPTIONS as Record<string, OptionSpec>)[name]?.arg ?? 'a value'
 }
-export type CommandName = 'validate' | 'plan' | 'apply' | 'export'
+export type CommandName = 'validate' | 'plan' | 'apply' | 'export' | 'pull'
 
 interface CommandSpec {
   summary: string
@@ -99,6 +107,15 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     options: ['output', 'by-login', 'schema', ...ONLINE, 'help'],
     online: true,
   },
+  pull: {
+    summary: 'write the live values into reports.yaml, its layout kept',
+    description:
+      'Reads every report reports.yaml declares and writes the live values of the fields the file manages\n' +
+      'into the file, in place: only those values change, every other line stays as it is. Prints the diff.\n' +
+      'Sends no write to the API. A live value the file cannot hold is left as it is and listed.',
+    options: ['config', 'check', 'by-login', 'add-undeclared', ...ONLINE, 'help'],
+    online: true,
+  },
 }
 
 const ENVIRONMENT = [
@@ -136,7 +153,9 @@ export function commandHelp(name: CommandName): string {
       ? '0 no failure, 1 a failure (a report, the file, credentials or arguments), 2 changes with --detailed-exitcode'
       : name === 'export'
         ? '0 every report exported, 1 a failure (a report that could not be read is listed in the file)'
-        : '0 success, 1 a failure (a report, the file, credentials or arguments)'
+        : name === 'pull'
+          ? '0 success, 1 a failure (a report that could not be read, the file, credentials or arguments), 2 the file would change with --check'
+          : '0 success, 1 a failure (a report, the file, credentials or arguments)'
   lines.push('', `Exit codes: ${exit}`)
   return lines.join('\n') + '\n'
 }

@@ -6,10 +6,11 @@ import { InputError } from '../settings/settings.js'
 import { parseCommandLine, UsageError } from './args.js'
 import { commandHelp, overview, PROGRAM } from './commands.js'
 import { runExport } from './export-command.js'
+import { runPull } from './pull-command.js'
 import { runConfig } from './run.js'
 import type { Cli } from './tty.js'
 
-/** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes. */
+/** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes (or pull --check would). */
 export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'version'>): Promise<number> {
   const cli: Cli = { ...io, program: PROGRAM, version: pkg.version }
   try {
@@ -25,9 +26,9 @@ export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'v
         cli.stdout.write(commandHelp(parsed.command))
         return 0
       case 'run':
-        return parsed.command === 'export'
-          ? await runExport(parsed.flags, cli)
-          : await runConfig(parsed.command, parsed.flags, cli)
+        if (parsed.command === 'export') return await runExport(parsed.flags, cli)
+        if (parsed.command === 'pull') return await runPull(parsed.flags, cli)
+        return await runConfig(parsed.command, parsed.flags, cli)
     }
   } catch (e) {
     cli.stderr.write(describe(e, cli))

@@ -9,7 +9,7 @@ import { mapLimit } from '../util/map-limit.js'
 export interface TenantExport {
   tenantId: string
   reports: LiveReport[]
-  failures: { id: string; error: string }[]
+  failures: Unread[]
   /** User UUID (lower case) → login, when recipients are to be written by login. */
   logins?: ReadonlyMap<string, string>
 }
@@ -27,33 +27,58 @@ export async function readTenant(
   options: ReadOptions,
 ): Promise<TenantExport> {
   const ids = await client.tenantReportIds(tenantId)
+  const read = await readReports(client, ids, options.concurrency, options.onProgress)
+  const reports = read.filter((r): r is LiveReport => !('error' in r))
+  const failures = read.filter((r): r is Unread => 'error' in r)
+  if (!options.byLogin) return { tenantId, reports, failures }
+  const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []))
+  return { tenantId, reports, failures, logins: await loginsOf(client, [...recipients]) }
+}
+
+/** A report that could not be read, and the API's reason. */
+export interface Unread {
+  id: string
+  error: string
+}
+
+/** GETs each report, twice the client's concurrency in the pipeline; one that fails is returned as Unread. */
+export function readReports(
+  client: AcronisClient,
+  ids: readonly string[],
+  concurrency: number,
+  onProgress?: (done: number, total: number) => void,
+): Promise<(LiveReport | Unread)[]> {
   let done = 0
-  const read = await mapLimit(ids, options.concurrency * 2, async (id) => {
+  return mapLimit(ids, concurrency * 2, async (id) => {
     try {
       return await client.getReport(id)
     } catch (e) {
       return { id, error: describeError(e) }
     } finally {
-      options.onProgress?.(++done, ids.length)
+      onProgress?.(++done, ids.length)
     }
   })
-  const reports = read.filter((r): r is LiveReport => !('error' in r))
-  const failures = read.filter((r): r is { id: string; error: string } => 'error' in r)
-  if (!options.byLogin) return { tenantId, reports, failures }
-  const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []))
-  // One call per 100 users: cheap. A user the API does not return (outside the tenant) stays a UUID.
-  const users = await client.users([...recipients])
-  const logins = new Map(
-    // A login the schema would refuse as a name stays a UUID.
+}
+
+/**
+ * User UUID (lower case) → login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
+ * name, is left out: it stays a UUID.
+ */
+export async function loginsOf(
+  client: AcronisClient,
+  ids: readonly string[],
+): Promise<ReadonlyMap<string, string>> {
+  const users = await client.users(ids)
+  return new Map(
     users
       .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
       .map((u) => [u.id.toLowerCase(), u.login]),
   )
-  return { tenantId, reports, failures, logins }
 }
 
 /** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
-function writable(r: LiveReport): string[] | undefined {
+export function writable(r: LiveReport): string[] | undefined {
   return r.result_action === 'send' ? r.recipients : undefined
 }
 
@@ -75,8 +100,12 @@ function readOnly(r: LiveReport): string {
   return `read-only: ${parts.join(' · ')}`
 }
 
-function entry(r: LiveReport, logins?: ReadonlyMap<string, string>): string[] {
-  const lines = [`  # ${readOnly(r)}`, `  - id: ${r.id}`]
+/**
+ * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
+ * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
+ */
+export function entryLines(r: LiveReport, logins?: ReadonlyMap<string, string>): string[] {
+  const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`]
   // A value newer than this version's schema would make the file invalid: leave it unmanaged.
   for (const [key, known] of [
     ['kind', REPORT_KINDS],
@@ -84,19 +113,19 @@ function entry(r: LiveReport, logins?: ReadonlyMap<string, string>): string[] {
   ] as const) {
     const value = r.parameters[key]
     const supported = (known as readonly string[]).includes(value)
-    lines.push(`    ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`)
+    lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`)
   }
   const recipients = writable(r)
-  if (recipients && !recipients.length) lines.push('    recipients: []')
+  if (recipients && !recipients.length) lines.push('  recipients: []')
   else if (recipients) {
-    lines.push('    recipients:')
-    for (const id of recipients) lines.push(`      - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`)
+    lines.push('  recipients:')
+    for (const id of recipients) lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`)
   }
-  lines.push(`    enabled: ${r.schedule.enabled}`)
+  lines.push(`  enabled: ${r.schedule.enabled}`)
   // Absent from the live report means absent here: declaring a value would plan a change.
   for (const key of ['hide_zero_usage', 'show_skus'] as const) {
     const value = r.parameters[key]
-    if (value !== undefined) lines.push(`    ${key}: ${value}`)
+    if (value !== undefined) lines.push(`  ${key}: ${value}`)
   }
   return lines
 }
@@ -122,7 +151,7 @@ export function renderExport(t: TenantExport, options: RenderOptions): string {
     'version: 1',
     scheduled.length ? 'reports:' : 'reports: []',
   ]
-  for (const r of scheduled) out.push(...entry(r, t.logins), '')
+  for (const r of scheduled) out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '')
   if (once.length) {
     out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.')
     out.push(...once.map(oneTime), '')

@@ -1,53 +1,15 @@
-import { spawn } from 'node:child_process'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
 import type { Simulator } from '../simulator/index.js'
 import { USER_A, USER_B, worlds, puts, type WorldOptions } from './fixture.js'
-import { NODES } from './harness.js'
+import { NODES, runCli as cli } from './harness.js'
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli.js')
 const ESC = '\x1b['
 
-interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-  cwd: string
-}
-
-/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
-async function cli(
-  args: string[],
-  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
-): Promise<CliRun> {
-  const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
-  for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
-  // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
-  const child = spawn(o.node ?? process.execPath, [CLI, ...args], { cwd, env })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(timer)
-  return { code, stdout, stderr, cwd }
-}
-
 const servers = worlds()
-async function setup(options?: WorldOptions) {
-  const w = await servers.world(options)
-  const env = {
-    ACRONIS_BASE_URL: w.sim.url,
-    ACRONIS_CLIENT_ID: w.client.clientId,
-    ACRONIS_CLIENT_SECRET: w.client.secret,
-  }
-  return { ...w, env }
-}
+const setup = (options?: WorldOptions) => servers.world(options)
 const calls = (sim: Simulator, p: string) => sim.requests.filter((r) => r.path === `/api/2${p}`)
 
 describe.each(NODES)('the command line under $name', ({ bin: node }) => {

@@ -27,7 +27,13 @@ export async function world(options: WorldOptions = {}) {
     'client-secret': client.secret,
     ...extra,
   })
-  return { sim, tenant, client, report, inputs }
+  // The command line's credentials, from the environment as a person sets them.
+  const env = {
+    ACRONIS_BASE_URL: sim.url,
+    ACRONIS_CLIENT_ID: client.clientId,
+    ACRONIS_CLIENT_SECRET: client.secret,
+  }
+  return { sim, tenant, client, report, inputs, env }
 }
 
 /** reports.yaml text from entries (YAML is a superset of JSON, so each entry is written as JSON). */

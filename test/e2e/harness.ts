@@ -7,6 +7,7 @@ import { parse } from 'yaml'
 
 const root = path.resolve(import.meta.dirname, '../..')
 export const DIST = path.join(root, 'dist/index.js')
+export const CLI = path.join(root, 'dist/cli.js')
 
 /**
  * The Node versions the bundle must run on: the machine's own (20 here) and the runners' (24, from npm).
@@ -150,4 +151,32 @@ export function parseAnnotations(stdout: string): RunResult['annotations'] {
     out.push({ level: m[1]!, props, message: unescapeData(m[3]!) })
   }
   return out
+}
+
+/** What a run of dist/cli.js printed and returned, and where it ran. */
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  cwd: string
+}
+
+/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
+export async function runCli(
+  args: string[],
+  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
+): Promise<CliRun> {
+  const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
+  for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
+  // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
+  const child = spawn(o.node ?? process.execPath, [CLI, ...args], { cwd, env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr, cwd }
 }

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises'
+import { validate, type EngineIO } from '../engine/engine.js'
+import { pullConfig } from '../engine/pull-file.js'
+import { unifiedDiff } from '../report/diff.js'
+import { pullHeadline, pullListing } from '../report/pull.js'
+import type { Flags } from './args.js'
+import { cliSettings } from './flags.js'
+import { Progress, type Cli } from './tty.js'
+
+/** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
+export async function runPull(flags: Flags, cli: Cli): Promise<number> {
+  const settings = cliSettings('plan', flags, cli.env, cli.cwd)
+  const config = await validate(settings)
+  const text = await readFile(settings.configPath, 'utf8')
+  const progress = new Progress(cli.stderr, 'reading reports')
+  const io: EngineIO = {
+    mask: () => undefined,
+    info: (line) => progress.line(line),
+    warning: (line) => progress.line(`warning: ${line}`),
+    onOutcome: (_o, done, total) => progress.tick(done, total),
+  }
+  const run = await pullConfig(settings, config, text, io, {
+    byLogin: flags['by-login'] === true,
+    addUndeclared: flags['add-undeclared'] === true,
+    write: flags.check !== true,
+  }).finally(() => progress.clear())
+  // The diff alone on stdout, so `pull --check > change.patch` is a patch.
+  cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits))
+  for (const line of pullListing(run)) cli.stderr.write(`${line}\n`)
+  cli.stderr.write(`${pullHeadline(run)}\n`)
+  if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length) return 1
+  return flags.check && run.after !== run.before ? 2 : 0
+}

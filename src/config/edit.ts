@@ -1,0 +1,299 @@
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseDocument,
+  stringify,
+  type Node,
+  type Pair,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml'
+
+// reports.yaml is edited as text, at the offsets yaml gives each node: re-stringifying a parsed
+// Document would normalise what people wrote (`x   # c` to `x # c`, `[bob]` to `[ bob ]`), and a
+// reviewer must see only the values that changed.
+
+/** One replacement of `text[start, end)`, offsets in the text before any edit; an insertion when start equals end. */
+export interface TextEdit {
+  start: number
+  end: number
+  text: string
+}
+
+/** The fields of an entry that hold one value. */
+export type ScalarField = 'kind' | 'level' | 'enabled' | 'hide_zero_usage' | 'show_skus'
+
+/** How an entry's recipient list changes; values are written as given (UUIDs or names). */
+export interface RecipientsEdit {
+  /** Per item as written: undefined keeps it; a list replaces it (an empty one removes it, with its trailing comment). */
+  items: readonly (readonly string[] | undefined)[]
+  /** Values added after the last item. */
+  append: readonly string[]
+}
+
+/** New values for one entry of `reports`: only the fields it names change; a field the entry lacks is never added. */
+export interface EntryEdit {
+  /** The entry's index in `reports`. */
+  index: number
+  scalars?: Partial<Record<ScalarField, string | boolean>>
+  recipients?: RecipientsEdit
+}
+
+/** A change that cannot be made in place (the value is anchored, say): that field is left as it is. */
+export interface EditProblem {
+  /** The entry's index; -1 for the list itself (appending entries). */
+  index: number
+  field: ScalarField | 'recipients' | 'reports'
+  message: string
+}
+
+/** The edited text, the edits that made it (for a diff), and what could not be changed. */
+export interface Edited {
+  text: string
+  edits: TextEdit[]
+  problems: EditProblem[]
+}
+
+/**
+ * Writes new values into the text of a valid reports.yaml, and appends entries (`appended`: each
+ * entry's lines as export lays them out, `- id:` at column 0 and its keys at column 2; they take the
+ * file's indentation). Every line no edit touches stays byte for byte, line endings included.
+ */
+export function editReports(
+  text: string,
+  entries: readonly EntryEdit[],
+  appended: readonly (readonly string[])[] = [],
+): Edited {
+  if (!entries.length && !appended.length) return { text, edits: [], problems: [] }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
+  const reports = isMap(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined
+  const list = reports?.value
+  if (doc.errors.length || !isSeq(list) || !isNode(reports?.key))
+    throw new Error('editReports needs a valid reports.yaml with a `reports` list')
+  const editor = new Editor(text)
+  for (const e of entries) editor.entry(list.items[e.index], e)
+  if (appended.length) editor.appendEntries(reports.key, list, appended)
+  const edits = sortEdits(editor.edits)
+  return { text: applyEdits(text, edits), edits, problems: editor.problems }
+}
+
+/** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
+export function sortEdits(edits: readonly TextEdit[]): TextEdit[] {
+  return edits
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
+    .map(({ e }) => e)
+}
+
+/** Applies sorted, non-overlapping edits in one pass. */
+export function applyEdits(text: string, sorted: readonly TextEdit[]): string {
+  const parts: string[] = []
+  let at = 0
+  for (const e of sorted) {
+    if (e.start < at) throw new Error(`overlapping edits at offset ${e.start}`)
+    parts.push(text.slice(at, e.start), e.text)
+    at = e.end
+  }
+  parts.push(text.slice(at))
+  return parts.join('')
+}
+
+const keyIs = (p: Pair<unknown, unknown>, key: string): boolean => isScalar(p.key) && p.key.value === key
+
+type Style = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | undefined
+
+class Editor {
+  readonly edits: TextEdit[] = []
+  readonly problems: EditProblem[] = []
+  /** The file's line ending, for the lines it gains. */
+  private readonly eol: string
+
+  constructor(private readonly text: string) {
+    const nl = text.indexOf('\n')
+    this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n'
+  }
+
+  entry(node: unknown, edit: EntryEdit): void {
+    const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])]
+    if (!isMap(node)) {
+      for (const field of fields) this.problem(edit.index, field as ScalarField, 'the entry is not a mapping')
+      return
+    }
+    for (const [field, value] of Object.entries(edit.scalars ?? {}) as [ScalarField, string | boolean][]) {
+      this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value)
+    }
+    if (edit.recipients) this.recipients(edit.index, node, edit.recipients)
+  }
+
+  private problem(index: number, field: EditProblem['field'], message: string): void {
+    this.problems.push({ index, field, message })
+  }
+
+  private scalar(index: number, field: ScalarField, node: unknown, value: string | boolean): void {
+    if (!(isScalar(node) || isAlias(node)) || !node.range) {
+      return this.problem(index, field, 'the value is not a single scalar')
+    }
+    // Another entry may use the anchor through an alias: changing it here would change that one too.
+    if (node.anchor) return this.problem(index, field, `the value carries the anchor &${node.anchor}`)
+    const [start, end] = node.range
+    const old = this.text.slice(start, end)
+    let text =
+      typeof value === 'boolean'
+        ? sameCase(String(value), old)
+        : quoted(value, isScalar(node) ? (node.type as Style) : undefined, false)
+    // A block scalar's range takes its line break with it.
+    if (old.endsWith('\n')) text += this.eol
+    this.edits.push({ start, end, text })
+  }
+
+  private recipients(index: number, entry: YAMLMap, edit: RecipientsEdit): void {
+    const pair = entry.items.find((p) => keyIs(p, 'recipients'))
+    const seq = pair?.value
+    if (!isSeq(seq) || !seq.range || !isNode(pair?.key) || !pair.key.range)
+      return this.problem(index, 'recipients', 'the value is not a list')
+    if (seq.anchor) return this.problem(index, 'recipients', `the list carries the anchor &${seq.anchor}`)
+    const items = seq.items as Node[]
+    if (items.some((item) => !(isScalar(item) || isAlias(item)) || !item.range))
+      return this.problem(index, 'recipients', 'an item is not a single scalar')
+    const last = [...items].reverse().find(isScalar)
+    const style = last?.type as Style
+    if (seq.flow) return this.flowList(index, seq, items, edit, style)
+
+    let left = 0
+    items.forEach((item, k) => {
+      const [start, end] = item.range!
+      const next = edit.items[k]
+      if (next === undefined) return void left++
+      if (!next.length)
+        return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' })
+      left += next.length
+      this.edits.push({ start, end, text: quoted(next[0]!, style, false) })
+      const more = next.slice(1).map((v) => this.itemPrefix(item) + quoted(v, style, false))
+      this.insertLines(this.lineEnd(end), more)
+    })
+    if (edit.append.length) {
+      const tail = items[items.length - 1]!
+      const lines = edit.append.map((v) => this.itemPrefix(tail) + quoted(v, style, false))
+      this.insertLines(this.lineEnd(tail.range![1]), lines)
+      left += lines.length
+    }
+    // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
+    if (!left) {
+      const colon = this.text.indexOf(':', pair.key.range[1])
+      this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' })
+    }
+  }
+
+  /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
+  private flowList(index: number, seq: YAMLSeq, items: Node[], edit: RecipientsEdit, style: Style): void {
+    const [start, end] = seq.range!
+    const source = this.text.slice(start, end)
+    if (source.includes('\n') && source.includes('#'))
+      return this.problem(index, 'recipients', 'the list spans lines with comments in it')
+    const values: string[] = []
+    items.forEach((item, k) => {
+      const next = edit.items[k]
+      if (next === undefined) values.push(this.text.slice(item.range![0], item.range![1]))
+      else values.push(...next.map((v) => quoted(v, style, true)))
+    })
+    values.push(...edit.append.map((v) => quoted(v, style, true)))
+    const between = items.length > 1 ? this.text.slice(items[0]!.range![1], items[1]!.range![0]) : ', '
+    const sep = between.trim() === ',' && !between.includes('\n') ? between : ', '
+    const pad = items.length && source[1] === ' ' ? ' ' : ''
+    const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]'
+    this.edits.push({ start, end, text })
+  }
+
+  /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
+  appendEntries(key: Node, seq: YAMLSeq, entries: readonly (readonly string[])[]): void {
+    const items = seq.items as Node[]
+    let dash = 2
+    let keys = 4
+    let blank = true
+    let at: number
+    if (seq.flow) {
+      if (items.length)
+        return this.problem(
+          -1,
+          'reports',
+          'entries cannot be appended to a flow list ([...]): add them by hand',
+        )
+      // `reports: []` becomes `reports:` with the entries below it.
+      const colon = this.text.indexOf(':', key.range![1])
+      this.edits.push({ start: colon + 1, end: seq.range![1], text: '' })
+      at = this.lineEnd(seq.range![1])
+    } else {
+      const last = items[items.length - 1]!
+      const lineStart = this.lineStart(last.range![0])
+      dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart)
+      keys = last.range![0] - lineStart
+      const prev = items[items.length - 2]
+      if (prev) {
+        const gap = this.text.slice(this.lineEnd(prev.range![1]), lineStart).split('\n').slice(0, -1)
+        blank = gap.some((line) => !line.trim())
+      }
+      at = this.lineEnd(last.range![1])
+    }
+    const indent = (line: string) => {
+      const n = line.length - line.trimStart().length
+      return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart()
+    }
+    this.insertLines(
+      at,
+      entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]),
+    )
+  }
+
+  private insertLines(at: number, lines: readonly string[]): void {
+    if (!lines.length) return
+    const eol = this.eol
+    // A file that does not end with a line break keeps not ending with one.
+    const text =
+      at === this.text.length && at > 0 && !this.text.endsWith('\n')
+        ? eol + lines.join(eol)
+        : lines.map((l) => l + eol).join('')
+    this.edits.push({ start: at, end: at, text })
+  }
+
+  /** `      - ` of a block list item: what a new item's line starts with. */
+  private itemPrefix(item: Node): string {
+    const start = this.lineStart(item.range![0])
+    const dash = this.text.indexOf('-', start)
+    if (dash < 0 || dash >= item.range![0] || this.text.slice(start, dash).trim())
+      return ' '.repeat(item.range![0] - start - 2) + '- '
+    let after = dash + 1
+    while (this.text[after] === ' ') after++
+    return this.text.slice(start, after)
+  }
+
+  private lineStart(at: number): number {
+    return this.text.lastIndexOf('\n', at - 1) + 1
+  }
+
+  /** The offset after the line break of the line that `at` is on (or ends, when right after one). */
+  private lineEnd(at: number): number {
+    if (at > 0 && this.text[at - 1] === '\n') return at
+    const nl = this.text.indexOf('\n', at)
+    return nl < 0 ? this.text.length : nl + 1
+  }
+}
+
+/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
+function sameCase(value: string, old: string): string {
+  if (/^[A-Z]+$/.test(old)) return value.toUpperCase()
+  if (/^[A-Z]/.test(old)) return value[0]!.toUpperCase() + value.slice(1)
+  return value
+}
+
+/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
+function quoted(value: string, style: Style, flow: boolean): string {
+  if (style === 'QUOTE_DOUBLE') return JSON.stringify(value)
+  if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`
+  const plain = stringify(value).trimEnd()
+  if (plain !== value) return plain
+  // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
+  return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value
+}
