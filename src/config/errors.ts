@@ -14,6 +14,7 @@ export type ConfigErrorCode =
   | 'file-too-large'
   | 'yaml-syntax'
   | 'alias-limit'
+  | 'yaml-limit'
   | 'unknown-key'
   | 'type'
   | 'enum'

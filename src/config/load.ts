@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import type { ReportKind, ReportLevel } from '../acronis/types.js'
 import { ConfigError, ConfigErrors, type SourceRef } from './errors.js'
 import { checkSchema } from './schema.js'
+import { scanLines } from './limits.js'
 import { parseYaml, type YamlSource } from './source.js'
 
 /** One report as reports.yaml declares it. A field left undefined is not managed. */
@@ -61,8 +62,19 @@ export async function loadConfig(file: string, displayName = file): Promise<Desi
 
 /** Parses and validates the text of reports.yaml (pure: no I/O). */
 export function parseConfig(text: string, file: string): DesiredConfig {
-  const at = positions(text, file)
+  const { lines, limit } = scanLines(text)
+  const at: At = (offset, end) => {
+    const p = lines.linePos(offset)
+    const start = { file, line: p.line, column: p.col }
+    if (end === undefined) return start
+    const q = lines.linePos(end)
+    return { ...start, endLine: q.line, endColumn: q.col }
+  }
+  if (limit) throw new ConfigErrors([new ConfigError('yaml-limit', limit.message, at(limit.offset))])
   const source = parseYaml(text)
+  if (source.limit) {
+    throw new ConfigErrors([new ConfigError('yaml-limit', source.limit.message, at(source.limit.offset))])
+  }
   if (source.syntax.length) {
     throw new ConfigErrors(
       source.syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message}`, at(e.offset))),
@@ -86,33 +98,8 @@ export function parseConfig(text: string, file: string): DesiredConfig {
   return { file, reports }
 }
 
+/** 1-based line and column of a file offset (and of where the thing there ends), as annotations want them. */
 type At = (offset: number, end?: number) => SourceRef
-
-/** 1-based line and column of a file offset, as annotations want them. */
-function positions(text: string, file: string): At {
-  // Line starts in a typed array: its store is outside the JS heap, so 100,000 lines add nothing to
-  // what the garbage collector copies while the file is read.
-  let lines = 1
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
-  const starts = new Uint32Array(lines)
-  for (let n = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1
-  const pos = (offset: number) => {
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return { line: lo + 1, column: offset - starts[lo]! + 1 }
-  }
-  return (offset, end) => {
-    const p = pos(offset)
-    if (end === undefined) return { file, ...p }
-    const q = pos(end)
-    return { file, ...p, endLine: q.line, endColumn: q.column }
-  }
-}
 
 /** Two entries for one report would fight each other; found even when other entries have errors. */
 function duplicateIds(data: unknown, idAt: (i: number) => SourceRef): ConfigError[] {

@@ -1,5 +1,17 @@
-import jsyaml from 'js-yaml'
-import { isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml'
+import {
+  Composer,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  Parser,
+  YAMLParseError,
+  type Document,
+  type Node,
+} from 'yaml'
+import { setFlagsFromString } from 'node:v8'
+import { inspect, type Limit } from './limits.js'
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
 const MAX_ALIAS_COUNT = 1000
@@ -11,11 +23,20 @@ export interface Located {
   base: number
 }
 
+/** One of yaml's syntax errors: where, its words, and its code (TAB_AS_INDENT, BAD_INDENT, …). */
+export interface YamlProblem {
+  offset: number
+  message: string
+  code: string
+}
+
 /** reports.yaml parsed: its data, and the way back from a path in the data to the file. */
 export interface YamlSource {
   data: unknown
   /** YAML syntax errors, by file offset. */
-  syntax: { offset: number; message: string }[]
+  syntax: YamlProblem[]
+  /** Set when the document is nested too deep or a mapping is too large to compose (nothing else is read). */
+  limit?: Limit
   /** Set when aliases expand past the limit (the "billion laughs" attack). */
   aliasError?: string
   /** The node at a path of the data; for an unknown key, the key's own node so an annotation lands on it. */
@@ -45,15 +66,47 @@ function marksOf(entry: unknown, base: number): EntryMarks {
 }
 
 /**
- * Parses reports.yaml. A large file of plain block YAML (no anchors, tags or directives, the list last)
- * is read by js-yaml, ~10 times faster and leaner than yaml, which holds a whole document's syntax and
- * node trees at once (~2.5 s and ~200 MB at 10,000 reports). yaml stays the authority: any file that is
- * not plain, any error, and every position (errors, annotations) come from it, an entry at a time.
+ * Parses reports.yaml with yaml, the one parser: a file means the same whatever its size. A large file
+ * of plain block YAML (no anchors, tags or directives, the list last) is parsed an entry at a time:
+ * yaml holds a whole document's syntax tree and nodes at once (~1.2 s and ~210 MB at 10,000 reports),
+ * one entry's only while it is read. Each entry is the same text, read by the same parser with the same
+ * options, so it means what it means in the whole document; anything that could make a part depend on
+ * another (an anchor, an alias, a tag, an error) sends the file to the whole-document parse instead.
  */
 export function parseYaml(text: string): YamlSource {
-  const fast = byEntry(text)
-  if (fast && !fast.syntax.length && !fast.aliasError) return fast
-  return whole(text)
+  return byEntry(text) ?? whole(text)
+}
+
+interface Parsed {
+  doc?: Document.Parsed
+  limit?: Limit
+  references: boolean
+}
+
+/**
+ * yaml's parseDocument in its two steps, with the syntax tree checked between them: composing recurses
+ * once per level of nesting, so a document nested too deep is refused before it could overflow the stack.
+ */
+function parse(text: string, depth = 0): Parsed {
+  const tokens = Array.from(new Parser().parse(text))
+  const shape = inspect(tokens, depth)
+  if (shape.limit) return shape
+  let doc: Document.Parsed | undefined
+  for (const next of new Composer(OPTIONS).compose(tokens, true, text.length)) {
+    if (!doc) doc = next
+    else {
+      const [from, to] = next.range
+      doc.errors.push(
+        new YAMLParseError(
+          [from, to],
+          'MULTIPLE_DOCS',
+          'a second YAML document starts here (after `---` or `...`); reports.yaml holds one',
+        ),
+      )
+      break
+    }
+  }
+  return { doc, references: shape.references }
 }
 
 function toData(doc: Document): { data: unknown; aliasError?: string } {
@@ -64,17 +117,16 @@ function toData(doc: Document): { data: unknown; aliasError?: string } {
   }
 }
 
-function syntaxOf(doc: Document, base: number) {
-  return doc.errors.map((e) => ({ offset: base + e.pos[0], message: e.message.split('\n')[0]! }))
+function syntaxOf(doc: Document, base: number): YamlProblem[] {
+  return doc.errors.map((e) => ({
+    offset: base + e.pos[0],
+    message: e.message.split('\n')[0]!,
+    code: e.code,
+  }))
 }
 
-function lazy<T>(make: () => T): () => T {
-  let value: { v: T } | undefined
-  return () => (value ??= { v: make() }).v
-}
-
-function find(doc: Document, path: readonly (string | number)[], key: string | undefined): Node | undefined {
-  return findIn(doc.contents, path, key)
+function find(doc: Document | undefined, path: readonly (string | number)[], key: string | undefined) {
+  return findIn(doc?.contents, path, key)
 }
 
 function findIn(
@@ -91,23 +143,26 @@ function findIn(
 }
 
 export function whole(text: string): YamlSource {
-  const doc = parseDocument(text, OPTIONS)
-  const { data, aliasError } = toData(doc)
-  const list = doc.get('reports', true)
+  const { doc, limit } = parse(text)
+  const { data, aliasError } = doc && !doc.errors.length ? toData(doc) : { data: undefined }
+  const list = doc?.get('reports', true)
+  const marks = (i: number) => (isSeq(list) ? marksOf(list.items[i], 0) : {})
   return {
     data,
     aliasError,
-    syntax: syntaxOf(doc, 0),
+    limit,
+    syntax: doc ? syntaxOf(doc, 0) : [],
     locate: (path, key) => ({ node: find(doc, path, key), base: 0 }),
-    mark: (i) => (isSeq(list) ? marksOf(list.items[i], 0) : {}),
-    idOffset: (i) => (isSeq(list) ? (marksOf(list.items[i], 0).id ?? 0) : 0),
+    mark: marks,
+    idOffset: (i) => marks(i).id ?? 0,
   }
 }
 
 const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/
 // Anchors, aliases, tags, directives, document markers, tabs: whatever could make an entry mean
-// something other than its own text says. Conservative: a false alarm only costs the whole-file path.
-const NOT_PLAIN = /(^|[\s[{,])[&*!][^\s]|^%|^---|^\.\.\.|\t/m
+// something other than its own text says. A cheap first look (the syntax tree of each part is the
+// proof); conservative: a false alarm only costs the whole-file path.
+const NOT_PLAIN = /(^|[\s[{,:?])[&*!][^\s]|^%|^---|^\.\.\.|\t/m
 const MIN_ENTRIES_FOR_SPLIT = 200
 
 const SPACE = 32
@@ -195,29 +250,39 @@ function entryOffsets(text: string): number[] | undefined {
 }
 
 export function byEntry(text: string): YamlSource | undefined {
-  // __proto__ keys are for yaml to report as unknown keys, with their place.
+  // __proto__ keys are for the whole-document parse to report as unknown keys, with their place.
   if (NOT_PLAIN.test(text) || text.includes('__proto__')) return undefined
   const entries = entryOffsets(text)
   if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
 
-  // js-yaml reads the whole file in a tenth of the time and memory yaml needs (no syntax tree is kept).
-  // Anything it refuses goes to the whole-document path, whose errors are the ones shown.
-  let data: unknown
-  try {
-    data = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA })
-  } catch {
-    return undefined
-  }
+  const head = parse(text.slice(0, entries[0]))
+  if (!plain(head)) return undefined
+  const data = head.doc.toJS() as { reports?: unknown } | null
+  if (data?.reports !== null) return undefined
+  const reports = youngGenerationHeld(() => {
+    const all: unknown[] = []
+    for (let i = 0; i < entries.length; i++) {
+      // Inside the list, an entry sits at depth 1 of the whole document.
+      const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1)
+      const list = entry.doc?.contents
+      if (!plain(entry) || !isSeq(list) || list.items.length !== 1) return undefined
+      all.push((entry.doc.toJS() as unknown[])[0])
+    }
+    return all
+  })
+  if (!reports) return undefined
+  data.reports = reports
+
   const spanOf = (i: number) =>
     i >= 0 && i < entries.length ? { from: entries[i]!, to: entries[i + 1] ?? text.length } : undefined
-  // Positions come from yaml, one entry at a time and only when asked: for an error, or a report that fails.
+  // Positions come from the same parse of one entry, repeated only when asked: for an error, or a
+  // report that fails.
   const entry = (i: number) => {
     const span = spanOf(i)
     if (!span) return undefined
-    const seq = parseDocument(text.slice(span.from, span.to), OPTIONS).contents
+    const seq = parse(text.slice(span.from, span.to), 1).doc?.contents
     return { node: isSeq(seq) && isNode(seq.items[0]) ? seq.items[0] : undefined, base: span.from }
   }
-  const headDoc = lazy(() => parseDocument(text.slice(0, entries[0]), OPTIONS))
   return {
     data,
     syntax: [],
@@ -235,7 +300,7 @@ export function byEntry(text: string): YamlSource | undefined {
       return rest ? span.from + rest.index + rest[0].length : (this.mark(i).id ?? span.from)
     },
     locate(path, key) {
-      if (path[0] !== 'reports' || path.length < 2) return { node: find(headDoc(), path, key), base: 0 }
+      if (path[0] !== 'reports' || path.length < 2) return { node: find(head.doc, path, key), base: 0 }
       const e = entry(path[1] as number)
       if (!e?.node) return { base: 0 }
       const inner = path.slice(2)
@@ -243,4 +308,25 @@ export function byEntry(text: string): YamlSource | undefined {
       return { node, base: e.base }
     },
   }
+}
+
+/**
+ * Entry by entry, yaml allocates ~1.3 GB of short-lived objects for 10,000 reports while the entries it
+ * keeps survive a few at every young-generation collection; V8 reads that as a reason to double the
+ * young generation again and again, and the pages stay resident for the rest of the run (~25 MB of
+ * peak RSS at 10,000 reports). Its growth is held while the entries are read, then allowed again
+ * (2 is V8's default factor in Node 20 and 24).
+ */
+function youngGenerationHeld<T>(read: () => T): T {
+  setFlagsFromString('--semi-space-growth-factor=1')
+  try {
+    return read()
+  } finally {
+    setFlagsFromString('--semi-space-growth-factor=2')
+  }
+}
+
+/** A part read on its own means what it means in the whole: no reference to another part, no error. */
+function plain(p: Parsed): p is Parsed & { doc: Document.Parsed } {
+  return !!p.doc && !p.limit && !p.references && !p.doc.errors.length
 }

@@ -109,3 +109,122 @@ describe('closedOnItsLine within a larger text', () => {
     expect(closedOnItsLine(text, at(2), text.length)).toBe(true)
   })
 })
+
+describe('one meaning at any size', () => {
+  /** A file of n plain entries where entry 5 + k carries the lines of variant k (indented as entry keys). */
+  const sized = (n: number, variants: string[][], first: string[] = []) =>
+    big(n, (i) => [
+      `  - id: ${id(i)}`,
+      ...(i === 0 ? first : []),
+      ...(variants[i - 5] ?? ['kind: usage_daily']).map((l) => `    ${l}`),
+    ])
+  /** What a file means: its errors (code, line, column, path), or the entries that carry the variants. */
+  const meaning = (text: string, count: number) => {
+    const errors = errorsOf(text)
+    if (errors.length) return errors
+    return parseConfig(text, 'r.yaml')
+      .reports.slice(5, 5 + count)
+      .map(({ at: _at, recipientAt: _r, ...entry }) => entry)
+  }
+  const sizes = (variants: string[][], first: string[] = []) =>
+    [10, 250].map((n) => meaning(sized(n, variants, first), variants.length))
+
+  it('reads a lone CR as part of a comment, as editors show it, in small and large files', () => {
+    const cr = [['# enabled is managed by the billing team\r    enabled: false']]
+    expect(byEntry(sized(250, cr))).toBeDefined() // the large file is read entry by entry
+    const [small, large] = sizes(cr)
+    expect(large).toEqual(small)
+    expect(small).toEqual([{ id: id(5) }])
+  })
+
+  it('expands an anchor written right after a JSON-style key the same way in small and large files', () => {
+    const list = `["${id(900)}", "${id(901)}"]`
+    const flow = (n: number) =>
+      sized(n, [['kind: usage_daily']]).replace(
+        /^ {2}- id: (.*)\n {4}kind: usage_daily$/gm,
+        (_, x: string) =>
+          x === id(0) ? `  - {"id": "${x}", "recipients":&L ${list}}` : `  - {"id": "${x}", "recipients":*L}`,
+      )
+    const [small, large] = [10, 250].map((n) => meaning(flow(n), 1))
+    expect(large).toEqual(small)
+    expect(small).toEqual([{ id: id(5), recipients: [id(900), id(901)] }])
+  })
+
+  it('stops an alias bomb written after JSON-style keys in small and large files', () => {
+    const aliases = Array(120).fill('*L').join(', ')
+    const bomb = (n: number) =>
+      big(n, (i) =>
+        i === 0
+          ? [`  - {"id": "${id(i)}", "recipients":&L ["${id(900)}", "${id(901)}"]}`]
+          : [`  - {"id": "${id(i)}", "recipients":[${aliases}]}`],
+      )
+    for (const n of [10, 250]) {
+      const started = Date.now()
+      expect(
+        errorsOf(bomb(n)).map((e) => e[0]),
+        `${n} entries`,
+      ).toEqual(['alias-limit'])
+      expect(Date.now() - started).toBeLessThan(2000)
+    }
+  })
+
+  // YAML 1.1 and 1.2 disagree on most of these; yaml reads YAML 1.2's core schema, at any size.
+  const TRICKY = [
+    '0b101',
+    '+.5',
+    '0o17',
+    '1_000',
+    '0x1F',
+    '.inf',
+    '-.INF',
+    '.nan',
+    '~',
+    'null',
+    'yes',
+    'no',
+    'on',
+    'off',
+    'y',
+    'True',
+    'FALSE',
+    '2024-01-31',
+    '2001-12-14t21:59:43.10-05:00',
+    '12:30:45',
+    '190:20:30',
+    '!!str 12',
+    '!!binary R0lGODlhDAAMAIQAAP//9/X17unp5WZmZgAAAOfn515eXvPz7Y6OjuDg4J+fn5',
+    '!!int "7"',
+    '=',
+    '-0',
+    '0.',
+    '1e3',
+    "'yes'",
+    '"0x1F"',
+    '',
+  ]
+  // The scalar as a name, a boolean, and a recipient in flow and in block style, one entry each.
+  const variants = (v: string) => [
+    [`name: ${v}`],
+    [`enabled: ${v}`],
+    [`recipients: [${v}]`],
+    ['recipients:', `  - ${v}`],
+  ]
+  it.each(TRICKY)('gives %j the same meaning in a file of 10 entries and one of 250', (scalar) => {
+    const [small, large] = sizes(variants(scalar))
+    expect(large).toEqual(small)
+  })
+
+  it('gives a merge key and a lone = the same meaning in a file of 10 entries and one of 250', () => {
+    for (const lines of [['<<: {kind: usage_summary}'], ['<<:', '  kind: usage_summary'], ['= : x']]) {
+      const [small, large] = sizes([lines])
+      expect(large, lines.join(' / ')).toEqual(small)
+    }
+  })
+
+  it('reads YAML 1.2: 0b101 is a name, +.5 is a number, yes is not a boolean, << is a key', () => {
+    expect(sizes([['name: 0b101']])[1]).toEqual([{ id: id(5), name: '0b101' }])
+    expect(sizes([['name: +.5']])[1]).toEqual([['type', 15, 11, 'reports[5].name']])
+    expect(sizes([['enabled: yes']])[1]).toEqual([['type', 15, 14, 'reports[5].enabled']])
+    expect(sizes([['<<: {kind: usage_summary}']])[1]).toEqual([['unknown-key', 15, 5, 'reports[5].<<']])
+  })
+})

@@ -1,0 +1,139 @@
+import { LineCounter, type CST } from 'yaml'
+
+/*
+ * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
+ * overflows the stack: a continuation line indented 40,000 columns took 3.4 s, `- ` repeated on one
+ * line costs the square of its count, 800 nested `[` ended in "Maximum call stack size exceeded", and
+ * the duplicate-key check costs the square of a mapping's size. reports.yaml needs none of it: 4 levels
+ * of nesting, 8 keys in a mapping, lines of a few hundred characters.
+ */
+export const MAX_LINE_LENGTH = 10_000
+export const MAX_INDENT = 100
+export const MAX_DEPTH = 64
+export const MAX_KEYS = 64
+
+/** A bound exceeded, at a file offset. */
+export interface Limit {
+  offset: number
+  message: string
+}
+
+const SPACE = 32
+const TAB = 9
+const count = (n: number) => n.toLocaleString('en')
+
+/** Compact collections opened on one line (`- - - x`, `? ? x`): the parser's cost grows with their square. */
+function compactDepth(text: string, at: number, to: number): number {
+  let depth = 0
+  while (at < to) {
+    const c = text.charCodeAt(at)
+    const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE
+    if ((c !== 45 && c !== 63 && c !== 58) || (next !== SPACE && next !== TAB)) break
+    depth++
+    at++
+    while (at < to && (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)) at++
+  }
+  return depth
+}
+
+/**
+ * Walks the lines once, before any parsing: records where each starts in a LineCounter (the one yaml
+ * itself uses for positions), and stops at the first line past a bound. Reads character codes in place:
+ * a string per line would be 100,000 strings at 10,000 reports.
+ */
+export function scanLines(text: string): { lines: LineCounter; limit?: Limit } {
+  const lines = new LineCounter()
+  let limit: Limit | undefined
+  for (let from = 0; from <= text.length; ) {
+    lines.addNewLine(from)
+    let to = text.indexOf('\n', from)
+    if (to < 0) to = text.length
+    if (!limit) limit = lineLimit(text, from, to)
+    from = to + 1
+  }
+  return { lines, limit }
+}
+
+function lineLimit(text: string, from: number, to: number): Limit | undefined {
+  if (to - from > MAX_LINE_LENGTH) {
+    return {
+      offset: from,
+      message: `this line is ${count(to - from)} characters long; the limit is ${count(MAX_LINE_LENGTH)}`,
+    }
+  }
+  let at = from
+  while (at < to && text.charCodeAt(at) === SPACE) at++
+  // A line of nothing but spaces has no indentation that matters.
+  if (at === to || text.charCodeAt(at) === 13) return undefined
+  if (at - from > MAX_INDENT) {
+    return {
+      offset: from,
+      message: `this line is indented ${count(at - from)} columns; the limit is ${MAX_INDENT}`,
+    }
+  }
+  if (compactDepth(text, at, to) > MAX_DEPTH) return { offset: at, message: tooDeep }
+  return undefined
+}
+
+const tooDeep = `collections nested more than ${MAX_DEPTH} levels deep; reports.yaml needs 4`
+
+/** What the syntax tree holds that a document's parts cannot be read one by one with. */
+export interface TreeShape {
+  limit?: Limit
+  /** Anchors, aliases, tags or directives: one part can change what another means. */
+  references: boolean
+}
+
+const referring = (tokens: readonly CST.Token[] | undefined) =>
+  !!tokens?.some((t) => t.type === 'anchor' || t.type === 'tag' || t.type === 'alias')
+
+/**
+ * Checks yaml's syntax tree (its CST) before it is composed: composing recurses once per level, and
+ * checks each key of a mapping against every other. The walk itself keeps its own stack, so no depth
+ * can overflow it. `depth` is how deep `tokens` sit in the document (an entry of the reports list: 2).
+ */
+export function inspect(tokens: readonly CST.Token[], depth = 0): TreeShape {
+  const stack: [CST.Token, number][] = tokens.map((t) => [t, depth])
+  let references = false
+  let limit: Limit | undefined
+  const found = (l: Limit) => {
+    if (!limit || l.offset < limit.offset) limit = l
+  }
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [token, d] = top
+    switch (token.type) {
+      case 'document':
+        references ||= referring(token.start)
+        if (token.value) stack.push([token.value, d])
+        break
+      case 'directive':
+      case 'alias':
+        references = true
+        break
+      case 'block-scalar':
+        references ||= referring(token.props)
+        break
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection': {
+        if (d >= MAX_DEPTH) {
+          found({ offset: token.offset, message: tooDeep })
+          break
+        }
+        const map =
+          token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{')
+        if (map && token.items.length > MAX_KEYS) {
+          const message = `a mapping with ${count(token.items.length)} keys; the limit is ${MAX_KEYS} (a report has 8)`
+          found({ offset: token.offset, message })
+          break
+        }
+        for (const item of token.items) {
+          references ||= referring(item.start) || referring(item.sep)
+          if (item.key) stack.push([item.key, d + 1])
+          if (item.value) stack.push([item.value, d + 1])
+        }
+      }
+    }
+  }
+  return { limit, references }
+}
