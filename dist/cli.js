@@ -51,8 +51,10 @@ class errors_ApiError extends Error {
     /** HTTP status, or 0 when no response came (network failure after every retry). */
     status, 
     /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
-    code, message) {
-        super(message);
+    code, message, 
+    /** The failure below HTTP this stands for, when there was one (a reset, a timeout, a redirect). */
+    options) {
+        super(message, options);
         this.method = method;
         this.path = path;
         this.status = status;
@@ -178,13 +180,22 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 
 
-/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
+/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
 class transport_NetworkError extends Error {
     code;
-    constructor(code, message) {
-        super(message);
+    constructor(code, message, options) {
+        super(message, options);
         this.code = code;
         this.name = 'NetworkError';
+    }
+}
+/** No complete response within the per-request deadline: the server may still have acted on it. */
+class TimeoutError extends Error {
+    timeoutMs;
+    constructor(timeoutMs) {
+        super(`no complete response within ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+        this.name = 'TimeoutError';
     }
 }
 /** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
@@ -215,12 +226,10 @@ function exchange(req, agents) {
             agent: secure ? agents.https : agents.http,
         });
         // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-        const timer = setTimeout(() => {
-            r.destroy(new transport_NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`));
-        }, req.timeoutMs);
+        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
         r.on('error', (e) => {
             clearTimeout(timer);
-            reject(e instanceof transport_NetworkError ? e : new transport_NetworkError(e.code ?? 'ENETWORK', e.message));
+            reject(ours(e, 'ENETWORK'));
         });
         r.on('response', (res) => {
             const chunks = [];
@@ -234,7 +243,7 @@ function exchange(req, agents) {
             });
             res.on('error', (e) => {
                 clearTimeout(timer);
-                reject(e instanceof transport_NetworkError ? e : new transport_NetworkError(e.code ?? 'ECONNRESET', e.message));
+                reject(ours(e, 'ECONNRESET'));
             });
             res.on('end', () => {
                 clearTimeout(timer);
@@ -247,6 +256,12 @@ function exchange(req, agents) {
         });
         r.end(req.body);
     });
+}
+/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
+function ours(e, fallback) {
+    if (e instanceof transport_NetworkError || e instanceof TimeoutError)
+        return e;
+    return new transport_NetworkError(e.code ?? fallback, e.message, { cause: e });
 }
 
 ;// CONCATENATED MODULE: ./src/model.ts
@@ -839,7 +854,10 @@ function command(word) {
     const hint = didYouMean(word, NAMES);
     throw new UsageError(`unknown command "${word}"; ${hint ? `did you mean "${hint}"?` : `expected one of: ${NAMES.join(', ')}`}`);
 }
-/** Reads `<command> [options]`; util.parseArgs does the parsing, this turns its errors into ours. */
+/**
+ * Reads `<command> [options]`. util.parseArgs splits the words (non-strict, with tokens); the checks
+ * are ours, on the tokens, so messages do not depend on the wording of Node's errors.
+ */
 function parseCommandLine(argv) {
     const [first, ...rest] = argv;
     if (first === undefined)
@@ -858,41 +876,33 @@ function parseCommandLine(argv) {
         const spec = OPTIONS[o];
         options[o] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type };
     }
-    let values;
-    try {
-        values = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options, strict: true, allowPositionals: false }).values;
-    }
-    catch (e) {
-        throw translate(e, name);
-    }
+    const { values, tokens } = (0,external_node_util_namespaceObject.parseArgs)({ args: [...rest], options, strict: false, tokens: true });
+    for (const token of tokens)
+        check(token, name);
     if (values.help)
         return { kind: 'help', command: name };
-    for (const [key, value] of Object.entries(values)) {
-        if (value === '')
-            throw new UsageError(`--${key} needs a value (${argOf(key)})`, name);
-    }
     return { kind: 'run', command: name, flags: values };
 }
-function translate(e, name) {
-    const error = e;
-    const quoted = /'([^']+)'/.exec(error.message ?? '')?.[1] ?? '';
-    const option = /--([\w-]+)/.exec(quoted)?.[1] ?? quoted.replace(/^-+/, '');
-    switch (error.code) {
-        case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-            if (quoted.startsWith('--') && option in OPTIONS)
-                return new UsageError(`${quoted} does not apply to ${name}`, name);
-            const hint = didYouMean(option, COMMANDS[name].options);
-            return new UsageError(`unknown option ${quoted} for ${name}${hint ? `; did you mean --${hint}?` : ''}`, name);
-        }
-        case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-            return new UsageError(/does not take an argument/.test(error.message ?? '')
-                ? `--${option} takes no value`
-                : `--${option} needs a value (${argOf(option)})`, name);
-        case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-            return new UsageError(`unexpected argument "${quoted}": ${name} takes options only`, name);
-        default:
-            return e instanceof Error ? e : new Error(String(e));
+/** The first word the command cannot take, in the order given, as a UsageError. */
+function check(token, name) {
+    if (token.kind === 'positional')
+        throw new UsageError(`unexpected argument "${token.value}": ${name} takes options only`, name);
+    if (token.kind !== 'option')
+        return;
+    const allowed = COMMANDS[name].options;
+    if (!allowed.includes(token.name)) {
+        if (token.rawName.startsWith('--') && token.name in OPTIONS)
+            throw new UsageError(`${token.rawName} does not apply to ${name}`, name);
+        const hint = didYouMean(token.name, allowed);
+        throw new UsageError(`unknown option ${token.rawName} for ${name}${hint ? `; did you mean --${hint}?` : ''}`, name);
     }
+    const type = OPTIONS[token.name].type;
+    if (type === 'boolean' && token.value !== undefined)
+        throw new UsageError(`--${token.name} takes no value`, name);
+    // As strict parsing would: `--config --help` forgot the file rather than naming one called "--help".
+    const missing = !token.value || (!token.inlineValue && token.value.length > 1 && token.value.startsWith('-'));
+    if (type === 'string' && missing)
+        throw new UsageError(`--${token.name} needs a value (${argOf(token.name)})`, name);
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -935,14 +945,43 @@ class Limiter {
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry.ts
+
 const DEFAULT_RETRY = {
     maxAttempts: 6,
     maxElapsedMs: 120_000,
     baseDelayMs: 300,
     maxDelayMs: 20_000,
 };
-/** Statuses a cloud API answers when the trouble is passing: the request itself was fine. */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const RETRY_RULES = {
+    // PATCH too: the only PATCH sent sets a whole comment body, which comes out the same sent twice.
+    methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
+    statuses: [408, 429, 500, 502, 503, 504],
+    // Every retried status: the API (and GitHub) send Retry-After with 5xx answers too, not only 429 and 503.
+    retryAfterStatuses: [408, 429, 500, 502, 503, 504],
+    // A 429 is refused before any work; a refused connection never reached the server.
+    unprocessedStatuses: [429],
+    unprocessedCodes: ['ECONNREFUSED'],
+};
+/**
+ * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
+ * or that the server cannot have acted on. Pure: the rules are data, the budget is the caller's.
+ */
+function shouldRetry(call, attempt, rules = RETRY_RULES) {
+    const safe = call.idempotent ?? rules.methods.includes(call.method);
+    if (attempt instanceof TimeoutError)
+        return safe;
+    if (attempt instanceof transport_NetworkError)
+        return safe || rules.unprocessedCodes.includes(attempt.code);
+    if (!rules.statuses.includes(attempt.status))
+        return false;
+    return safe || rules.unprocessedStatuses.includes(attempt.status);
+}
+/** The wait the server asked for (Retry-After on a status that honours it), if any. */
+function askedDelayMs(attempt, rules = RETRY_RULES) {
+    if (attempt instanceof Error || !rules.retryAfterStatuses.includes(attempt.status))
+        return undefined;
+    return parseRetryAfter(attempt.headers['retry-after']);
+}
 /** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
 function backoffMs(attempt, policy, random = Math.random) {
     const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -978,6 +1017,11 @@ class RedirectError extends Error {
     }
 }
 const MAX_REDIRECTS = 3;
+function reasonOf(outcome) {
+    if (outcome instanceof TimeoutError)
+        return 'timeout';
+    return outcome instanceof transport_NetworkError ? outcome.code : `HTTP ${outcome.status}`;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * The one place requests leave the process: a concurrency limit, per-attempt timeouts, keep-alive,
@@ -1008,23 +1052,13 @@ class HttpClient {
                 outcome = await this.once(call);
             }
             catch (e) {
-                if (!(e instanceof transport_NetworkError))
+                if (!(e instanceof transport_NetworkError || e instanceof TimeoutError))
                     throw e;
                 outcome = e;
             }
-            const transient = outcome instanceof transport_NetworkError || TRANSIENT_STATUSES.has(outcome.status);
-            const safe = (call.idempotent ?? call.method !== 'POST') ||
-                (outcome instanceof transport_NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429);
-            if (!transient || !safe) {
-                if (outcome instanceof transport_NetworkError)
-                    throw outcome;
-                return outcome;
-            }
-            const asked = outcome instanceof transport_NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
-            const delayMs = asked ?? backoffMs(attempt, this.policy);
-            const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
-            if (attempt >= this.policy.maxAttempts || late) {
-                if (outcome instanceof transport_NetworkError)
+            const delayMs = shouldRetry(call, outcome) ? this.delayBefore(attempt + 1, outcome, started) : undefined;
+            if (delayMs === undefined) {
+                if (outcome instanceof Error)
                     throw outcome;
                 return outcome;
             }
@@ -1034,10 +1068,16 @@ class HttpClient {
                 path: call.url.pathname,
                 attempt,
                 delayMs,
-                reason: outcome instanceof transport_NetworkError ? outcome.code : `HTTP ${outcome.status}`,
+                reason: reasonOf(outcome),
             });
             await sleep(delayMs);
         }
+    }
+    /** The wait before attempt `next`: what the server asked, else the backoff; undefined past the budget. */
+    delayBefore(next, outcome, started) {
+        const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy);
+        const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
+        return next > this.policy.maxAttempts || late ? undefined : delayMs;
     }
     async once(call) {
         let url = call.url;
@@ -1241,10 +1281,6 @@ class AcronisClient {
         const q = new URLSearchParams({ tenant: tenantId, text, limit: String(limit) });
         return (await this.json('GET', `/search?${q}`)).items;
     }
-    async tenantUserIds(tenantId) {
-        return (await this.json('GET', `/tenants/${encodeURIComponent(tenantId)}/users`))
-            .items;
-    }
     close() {
         this.http.close();
     }
@@ -1284,10 +1320,14 @@ class AcronisClient {
             return await task();
         }
         catch (e) {
+            const cause = { cause: e };
             if (e instanceof transport_NetworkError)
-                throw new errors_ApiError(method, path, 0, e.code, e.message);
+                throw new errors_ApiError(method, path, 0, e.code, e.message, cause);
+            // The system's name for a timeout, so every failure without a response reads the same way.
+            if (e instanceof TimeoutError)
+                throw new errors_ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause);
             if (e instanceof RedirectError)
-                throw new errors_ApiError(method, path, 0, 'redirect_refused', e.message);
+                throw new errors_ApiError(method, path, 0, 'redirect_refused', e.message, cause);
             throw e;
         }
     }

@@ -1010,34 +1010,6 @@ class Limiter {
     }
 }
 
-;// CONCATENATED MODULE: ./src/http/retry.ts
-const DEFAULT_RETRY = {
-    maxAttempts: 6,
-    maxElapsedMs: 120_000,
-    baseDelayMs: 300,
-    maxDelayMs: 20_000,
-};
-/** Statuses a cloud API answers when the trouble is passing: the request itself was fine. */
-const TRANSIENT_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
-/** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
-function backoffMs(attempt, policy, random = Math.random) {
-    const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(d / 2 + random() * (d / 2));
-}
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 \u00a710.2.3); undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    const v = Array.isArray(value) ? value[0] : value;
-    if (v === undefined || v.trim() === '')
-        return undefined;
-    if (/^\s*\d+\s*$/.test(v))
-        return Number(v) * 1000;
-    // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
-    if (!/^\s*[A-Za-z]{3}/.test(v))
-        return undefined;
-    const date = Date.parse(v);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -1047,13 +1019,22 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 ;// CONCATENATED MODULE: ./src/http/transport.ts
 
 
-/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
+/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
 class NetworkError extends Error {
     code;
-    constructor(code, message) {
-        super(message);
+    constructor(code, message, options) {
+        super(message, options);
         this.code = code;
         this.name = 'NetworkError';
+    }
+}
+/** No complete response within the per-request deadline: the server may still have acted on it. */
+class TimeoutError extends Error {
+    timeoutMs;
+    constructor(timeoutMs) {
+        super(`no complete response within ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+        this.name = 'TimeoutError';
     }
 }
 /** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
@@ -1084,12 +1065,10 @@ function exchange(req, agents) {
             agent: secure ? agents.https : agents.http,
         });
         // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-        const timer = setTimeout(() => {
-            r.destroy(new NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`));
-        }, req.timeoutMs);
+        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
         r.on('error', (e) => {
             clearTimeout(timer);
-            reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ENETWORK', e.message));
+            reject(ours(e, 'ENETWORK'));
         });
         r.on('response', (res) => {
             const chunks = [];
@@ -1103,7 +1082,7 @@ function exchange(req, agents) {
             });
             res.on('error', (e) => {
                 clearTimeout(timer);
-                reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ECONNRESET', e.message));
+                reject(ours(e, 'ECONNRESET'));
             });
             res.on('end', () => {
                 clearTimeout(timer);
@@ -1116,6 +1095,69 @@ function exchange(req, agents) {
         });
         r.end(req.body);
     });
+}
+/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
+function ours(e, fallback) {
+    if (e instanceof NetworkError || e instanceof TimeoutError)
+        return e;
+    return new NetworkError(e.code ?? fallback, e.message, { cause: e });
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+
+const DEFAULT_RETRY = {
+    maxAttempts: 6,
+    maxElapsedMs: 120_000,
+    baseDelayMs: 300,
+    maxDelayMs: 20_000,
+};
+const RETRY_RULES = {
+    // PATCH too: the only PATCH sent sets a whole comment body, which comes out the same sent twice.
+    methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
+    statuses: [408, 429, 500, 502, 503, 504],
+    // Every retried status: the API (and GitHub) send Retry-After with 5xx answers too, not only 429 and 503.
+    retryAfterStatuses: [408, 429, 500, 502, 503, 504],
+    // A 429 is refused before any work; a refused connection never reached the server.
+    unprocessedStatuses: [429],
+    unprocessedCodes: ['ECONNREFUSED'],
+};
+/**
+ * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
+ * or that the server cannot have acted on. Pure: the rules are data, the budget is the caller's.
+ */
+function shouldRetry(call, attempt, rules = RETRY_RULES) {
+    const safe = call.idempotent ?? rules.methods.includes(call.method);
+    if (attempt instanceof TimeoutError)
+        return safe;
+    if (attempt instanceof NetworkError)
+        return safe || rules.unprocessedCodes.includes(attempt.code);
+    if (!rules.statuses.includes(attempt.status))
+        return false;
+    return safe || rules.unprocessedStatuses.includes(attempt.status);
+}
+/** The wait the server asked for (Retry-After on a status that honours it), if any. */
+function askedDelayMs(attempt, rules = RETRY_RULES) {
+    if (attempt instanceof Error || !rules.retryAfterStatuses.includes(attempt.status))
+        return undefined;
+    return parseRetryAfter(attempt.headers['retry-after']);
+}
+/** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
+function backoffMs(attempt, policy, random = Math.random) {
+    const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(d / 2 + random() * (d / 2));
+}
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 \u00a710.2.3); undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (v === undefined || v.trim() === '')
+        return undefined;
+    if (/^\s*\d+\s*$/.test(v))
+        return Number(v) * 1000;
+    // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
+    if (!/^\s*[A-Za-z]{3}/.test(v))
+        return undefined;
+    const date = Date.parse(v);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 ;// CONCATENATED MODULE: ./src/http/client.ts
@@ -1134,6 +1176,11 @@ class RedirectError extends Error {
     }
 }
 const MAX_REDIRECTS = 3;
+function reasonOf(outcome) {
+    if (outcome instanceof TimeoutError)
+        return 'timeout';
+    return outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`;
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
  * The one place requests leave the process: a concurrency limit, per-attempt timeouts, keep-alive,
@@ -1164,23 +1211,13 @@ class client_HttpClient {
                 outcome = await this.once(call);
             }
             catch (e) {
-                if (!(e instanceof NetworkError))
+                if (!(e instanceof NetworkError || e instanceof TimeoutError))
                     throw e;
                 outcome = e;
             }
-            const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status);
-            const safe = (call.idempotent ?? call.method !== 'POST') ||
-                (outcome instanceof NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429);
-            if (!transient || !safe) {
-                if (outcome instanceof NetworkError)
-                    throw outcome;
-                return outcome;
-            }
-            const asked = outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after']);
-            const delayMs = asked ?? backoffMs(attempt, this.policy);
-            const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
-            if (attempt >= this.policy.maxAttempts || late) {
-                if (outcome instanceof NetworkError)
+            const delayMs = shouldRetry(call, outcome) ? this.delayBefore(attempt + 1, outcome, started) : undefined;
+            if (delayMs === undefined) {
+                if (outcome instanceof Error)
                     throw outcome;
                 return outcome;
             }
@@ -1190,10 +1227,16 @@ class client_HttpClient {
                 path: call.url.pathname,
                 attempt,
                 delayMs,
-                reason: outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`,
+                reason: reasonOf(outcome),
             });
             await sleep(delayMs);
         }
+    }
+    /** The wait before attempt `next`: what the server asked, else the backoff; undefined past the budget. */
+    delayBefore(next, outcome, started) {
+        const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy);
+        const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
+        return next > this.policy.maxAttempts || late ? undefined : delayMs;
     }
     async once(call) {
         let url = call.url;
@@ -1260,8 +1303,10 @@ class ApiError extends Error {
     /** HTTP status, or 0 when no response came (network failure after every retry). */
     status, 
     /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
-    code, message) {
-        super(message);
+    code, message, 
+    /** The failure below HTTP this stands for, when there was one (a reset, a timeout, a redirect). */
+    options) {
+        super(message, options);
         this.method = method;
         this.path = path;
         this.status = status;
@@ -1489,10 +1534,6 @@ class AcronisClient {
         const q = new URLSearchParams({ tenant: tenantId, text, limit: String(limit) });
         return (await this.json('GET', `/search?${q}`)).items;
     }
-    async tenantUserIds(tenantId) {
-        return (await this.json('GET', `/tenants/${encodeURIComponent(tenantId)}/users`))
-            .items;
-    }
     close() {
         this.http.close();
     }
@@ -1532,10 +1573,14 @@ class AcronisClient {
             return await task();
         }
         catch (e) {
+            const cause = { cause: e };
             if (e instanceof NetworkError)
-                throw new ApiError(method, path, 0, e.code, e.message);
+                throw new ApiError(method, path, 0, e.code, e.message, cause);
+            // The system's name for a timeout, so every failure without a response reads the same way.
+            if (e instanceof TimeoutError)
+                throw new ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause);
             if (e instanceof RedirectError)
-                throw new ApiError(method, path, 0, 'redirect_refused', e.message);
+                throw new ApiError(method, path, 0, 'redirect_refused', e.message, cause);
             throw e;
         }
     }

@@ -1,5 +1,5 @@
 import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
-import { NetworkError } from '../http/transport.js'
+import { NetworkError, TimeoutError } from '../http/transport.js'
 import { TokenSource, type Credentials } from './auth.js'
 import { apiErrorFrom, ApiError } from './errors.js'
 import type { LiveReport, ReportUpdate } from './types.js'
@@ -81,11 +81,6 @@ export class AcronisClient {
     return (await this.json<{ items: SearchItem[] }>('GET', `/search?${q}`)).items
   }
 
-  async tenantUserIds(tenantId: string): Promise<string[]> {
-    return (await this.json<{ items: string[] }>('GET', `/tenants/${encodeURIComponent(tenantId)}/users`))
-      .items
-  }
-
   close(): void {
     this.http.close()
   }
@@ -128,8 +123,12 @@ export class AcronisClient {
     try {
       return await task()
     } catch (e) {
-      if (e instanceof NetworkError) throw new ApiError(method, path, 0, e.code, e.message)
-      if (e instanceof RedirectError) throw new ApiError(method, path, 0, 'redirect_refused', e.message)
+      const cause = { cause: e }
+      if (e instanceof NetworkError) throw new ApiError(method, path, 0, e.code, e.message, cause)
+      // The system's name for a timeout, so every failure without a response reads the same way.
+      if (e instanceof TimeoutError) throw new ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause)
+      if (e instanceof RedirectError)
+        throw new ApiError(method, path, 0, 'redirect_refused', e.message, cause)
       throw e
     }
   }

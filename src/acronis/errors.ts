@@ -9,8 +9,10 @@ export class ApiError extends Error {
     /** The API's `error.code` (a platform code or the status), or an OAuth error such as `invalid_client`. */
     readonly code: string,
     message: string,
+    /** The failure below HTTP this stands for, when there was one (a reset, a timeout, a redirect). */
+    options?: { cause?: unknown },
   ) {
-    super(message)
+    super(message, options)
     this.name = 'ApiError'
   }
 

@@ -33,7 +33,10 @@ function command(word: string): CommandName {
   )
 }
 
-/** Reads `<command> [options]`; util.parseArgs does the parsing, this turns its errors into ours. */
+/**
+ * Reads `<command> [options]`. util.parseArgs splits the words (non-strict, with tokens); the checks
+ * are ours, on the tokens, so messages do not depend on the wording of Node's errors.
+ */
 export function parseCommandLine(argv: readonly string[]): Parsed {
   const [first, ...rest] = argv
   if (first === undefined) throw new UsageError(`a command is required: ${NAMES.join(', ')}`)
@@ -47,43 +50,34 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     const spec: { type: 'string' | 'boolean'; short?: string } = OPTIONS[o]
     options[o] = spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }
   }
-  let values: Record<string, unknown>
-  try {
-    values = parseArgs({ args: [...rest], options, strict: true, allowPositionals: false }).values
-  } catch (e) {
-    throw translate(e, name)
-  }
+  const { values, tokens } = parseArgs({ args: [...rest], options, strict: false, tokens: true })
+  for (const token of tokens) check(token, name)
   if (values.help) return { kind: 'help', command: name }
-  for (const [key, value] of Object.entries(values)) {
-    if (value === '') throw new UsageError(`--${key} needs a value (${argOf(key)})`, name)
-  }
   return { kind: 'run', command: name, flags: values as Flags }
 }
 
-function translate(e: unknown, name: CommandName): Error {
-  const error = e as { code?: string; message?: string }
-  const quoted = /'([^']+)'/.exec(error.message ?? '')?.[1] ?? ''
-  const option = /--([\w-]+)/.exec(quoted)?.[1] ?? quoted.replace(/^-+/, '')
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
-      if (quoted.startsWith('--') && option in OPTIONS)
-        return new UsageError(`${quoted} does not apply to ${name}`, name)
-      const hint = didYouMean(option, COMMANDS[name].options)
-      return new UsageError(
-        `unknown option ${quoted} for ${name}${hint ? `; did you mean --${hint}?` : ''}`,
-        name,
-      )
-    }
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new UsageError(
-        /does not take an argument/.test(error.message ?? '')
-          ? `--${option} takes no value`
-          : `--${option} needs a value (${argOf(option)})`,
-        name,
-      )
-    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-      return new UsageError(`unexpected argument "${quoted}": ${name} takes options only`, name)
-    default:
-      return e instanceof Error ? e : new Error(String(e))
+type Token = ReturnType<typeof parseArgs<{ tokens: true; strict: false }>>['tokens'][number]
+
+/** The first word the command cannot take, in the order given, as a UsageError. */
+function check(token: Token, name: CommandName): void {
+  if (token.kind === 'positional')
+    throw new UsageError(`unexpected argument "${token.value}": ${name} takes options only`, name)
+  if (token.kind !== 'option') return
+  const allowed: readonly string[] = COMMANDS[name].options
+  if (!allowed.includes(token.name)) {
+    if (token.rawName.startsWith('--') && token.name in OPTIONS)
+      throw new UsageError(`${token.rawName} does not apply to ${name}`, name)
+    const hint = didYouMean(token.name, allowed)
+    throw new UsageError(
+      `unknown option ${token.rawName} for ${name}${hint ? `; did you mean --${hint}?` : ''}`,
+      name,
+    )
   }
+  const type = OPTIONS[token.name as OptionName].type
+  if (type === 'boolean' && token.value !== undefined)
+    throw new UsageError(`--${token.name} takes no value`, name)
+  // As strict parsing would: `--config --help` forgot the file rather than naming one called "--help".
+  const missing = !token.value || (!token.inlineValue && token.value.length > 1 && token.value.startsWith('-'))
+  if (type === 'string' && missing)
+    throw new UsageError(`--${token.name} needs a value (${argOf(token.name)})`, name)
 }

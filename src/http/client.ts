@@ -1,6 +1,14 @@
 import { Limiter } from './limiter.js'
-import { DEFAULT_RETRY, TRANSIENT_STATUSES, backoffMs, parseRetryAfter, type RetryPolicy } from './retry.js'
-import { NetworkError, createAgents, exchange, type Reply } from './transport.js'
+import {
+  DEFAULT_RETRY,
+  askedDelayMs,
+  backoffMs,
+  parseRetryAfter,
+  shouldRetry,
+  type Attempt,
+  type RetryPolicy,
+} from './retry.js'
+import { NetworkError, TimeoutError, createAgents, exchange, type Reply } from './transport.js'
 
 /** What the caller wants sent; headers may be computed per attempt (a renewed token, say). */
 export interface Call {
@@ -8,8 +16,8 @@ export interface Call {
   url: URL
   headers?: Record<string, string> | (() => Promise<Record<string, string>>)
   /**
-   * Whether sending it twice does no harm. Default: every method but POST. A call that is not is
-   * retried only where it cannot have arrived: a 429, or a connection that was refused.
+   * Whether sending it twice does no harm. Default: by method (RETRY_RULES.methods). A call that is not
+   * is retried only where the server cannot have acted on it: a 429, or a connection that was refused.
    */
   idempotent?: boolean
   body?: string
@@ -47,6 +55,11 @@ export class RedirectError extends Error {
 }
 
 const MAX_REDIRECTS = 3
+
+function reasonOf(outcome: Attempt): string {
+  if (outcome instanceof TimeoutError) return 'timeout'
+  return outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /**
@@ -73,27 +86,16 @@ export class HttpClient {
   async send(call: Call): Promise<Reply> {
     const started = Date.now()
     for (let attempt = 1; ; attempt++) {
-      let outcome: Reply | NetworkError
+      let outcome: Reply | NetworkError | TimeoutError
       try {
         outcome = await this.once(call)
       } catch (e) {
-        if (!(e instanceof NetworkError)) throw e
+        if (!(e instanceof NetworkError || e instanceof TimeoutError)) throw e
         outcome = e
       }
-      const transient = outcome instanceof NetworkError || TRANSIENT_STATUSES.has(outcome.status)
-      const safe =
-        (call.idempotent ?? call.method !== 'POST') ||
-        (outcome instanceof NetworkError ? outcome.code === 'ECONNREFUSED' : outcome.status === 429)
-      if (!transient || !safe) {
-        if (outcome instanceof NetworkError) throw outcome
-        return outcome
-      }
-      const asked =
-        outcome instanceof NetworkError ? undefined : parseRetryAfter(outcome.headers['retry-after'])
-      const delayMs = asked ?? backoffMs(attempt, this.policy)
-      const late = Date.now() - started + delayMs > this.policy.maxElapsedMs
-      if (attempt >= this.policy.maxAttempts || late) {
-        if (outcome instanceof NetworkError) throw outcome
+      const delayMs = shouldRetry(call, outcome) ? this.delayBefore(attempt + 1, outcome, started) : undefined
+      if (delayMs === undefined) {
+        if (outcome instanceof Error) throw outcome
         return outcome
       }
       this.retries++
@@ -102,10 +104,17 @@ export class HttpClient {
         path: call.url.pathname,
         attempt,
         delayMs,
-        reason: outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`,
+        reason: reasonOf(outcome),
       })
       await sleep(delayMs)
     }
+  }
+
+  /** The wait before attempt `next`: what the server asked, else the backoff; undefined past the budget. */
+  private delayBefore(next: number, outcome: Attempt, started: number): number | undefined {
+    const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy)
+    const late = Date.now() - started + delayMs > this.policy.maxElapsedMs
+    return next > this.policy.maxAttempts || late ? undefined : delayMs
   }
 
   private async once(call: Call): Promise<Reply> {

@@ -1,3 +1,6 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { NetworkError, TimeoutError } from './transport.js'
+
 /** When and how long to wait before trying an idempotent request again (ky's defaults, adapted). */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -15,8 +18,54 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxDelayMs: 20_000,
 }
 
-/** Statuses a cloud API answers when the trouble is passing: the request itself was fine. */
-export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504])
+/** Which failures are tried again: plain lists, read by shouldRetry alone (as ky keeps them). */
+export interface RetryRules {
+  /** Methods that do no harm sent twice, so any transient failure is retried. */
+  methods: readonly string[]
+  /** Statuses a cloud API answers when the trouble is passing: the request itself was fine. */
+  statuses: readonly number[]
+  /** Statuses whose Retry-After sets the wait instead of the backoff. */
+  retryAfterStatuses: readonly number[]
+  /** Failures where the server cannot have acted on the request: retried whatever the method. */
+  unprocessedStatuses: readonly number[]
+  unprocessedCodes: readonly string[]
+}
+
+export const RETRY_RULES: RetryRules = {
+  // PATCH too: the only PATCH sent sets a whole comment body, which comes out the same sent twice.
+  methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
+  statuses: [408, 429, 500, 502, 503, 504],
+  // Every retried status: the API (and GitHub) send Retry-After with 5xx answers too, not only 429 and 503.
+  retryAfterStatuses: [408, 429, 500, 502, 503, 504],
+  // A 429 is refused before any work; a refused connection never reached the server.
+  unprocessedStatuses: [429],
+  unprocessedCodes: ['ECONNREFUSED'],
+}
+
+/** How one attempt ended: a reply (any status), or no reply at all. */
+export type Attempt = { status: number; headers: IncomingHttpHeaders } | NetworkError | TimeoutError
+
+/**
+ * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
+ * or that the server cannot have acted on. Pure: the rules are data, the budget is the caller's.
+ */
+export function shouldRetry(
+  call: { method: string; idempotent?: boolean },
+  attempt: Attempt,
+  rules: RetryRules = RETRY_RULES,
+): boolean {
+  const safe = call.idempotent ?? rules.methods.includes(call.method)
+  if (attempt instanceof TimeoutError) return safe
+  if (attempt instanceof NetworkError) return safe || rules.unprocessedCodes.includes(attempt.code)
+  if (!rules.statuses.includes(attempt.status)) return false
+  return safe || rules.unprocessedStatuses.includes(attempt.status)
+}
+
+/** The wait the server asked for (Retry-After on a status that honours it), if any. */
+export function askedDelayMs(attempt: Attempt, rules: RetryRules = RETRY_RULES): number | undefined {
+  if (attempt instanceof Error || !rules.retryAfterStatuses.includes(attempt.status)) return undefined
+  return parseRetryAfter(attempt.headers['retry-after'])
+}
 
 /** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
 export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.random): number {

@@ -16,14 +16,23 @@ export interface Reply {
   body: string
 }
 
-/** A failure below HTTP (reset, refused, timeout, DNS): always worth another attempt. */
+/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
 export class NetworkError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    options?: { cause?: unknown },
   ) {
-    super(message)
+    super(message, options)
     this.name = 'NetworkError'
+  }
+}
+
+/** No complete response within the per-request deadline: the server may still have acted on it. */
+export class TimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no complete response within ${timeoutMs} ms`)
+    this.name = 'TimeoutError'
   }
 }
 
@@ -58,12 +67,10 @@ export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
       agent: secure ? agents.https : agents.http,
     })
     // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-    const timer = setTimeout(() => {
-      r.destroy(new NetworkError('ETIMEDOUT', `no complete response within ${req.timeoutMs} ms`))
-    }, req.timeoutMs)
+    const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs)
     r.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ENETWORK', e.message))
+      reject(ours(e, 'ENETWORK'))
     })
     r.on('response', (res) => {
       const chunks: Buffer[] = []
@@ -76,7 +83,7 @@ export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
       })
       res.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer)
-        reject(e instanceof NetworkError ? e : new NetworkError(e.code ?? 'ECONNRESET', e.message))
+        reject(ours(e, 'ECONNRESET'))
       })
       res.on('end', () => {
         clearTimeout(timer)
@@ -89,4 +96,10 @@ export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
     })
     r.end(req.body)
   })
+}
+
+/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
+function ours(e: NodeJS.ErrnoException, fallback: string): Error {
+  if (e instanceof NetworkError || e instanceof TimeoutError) return e
+  return new NetworkError(e.code ?? fallback, e.message, { cause: e })
 }
