@@ -68,7 +68,7 @@ export interface Outcome {
 }
 
 /** Which run produced a report: the renderers say it in their headings. */
-export type RunMode = 'plan' | 'apply'
+type RunMode = 'plan' | 'apply'
 
 /** Everything the renderers need; they read only this, so every view shows the same plan. */
 export interface RunResult {

@@ -5,7 +5,7 @@ import { apiErrorFrom, ApiError } from './errors.js'
 import type { LiveReport, ReportUpdate } from './types.js'
 
 /** A user as `GET /users?uuids=` returns it (the fields this project reads). */
-export interface ApiUser {
+interface ApiUser {
   id: string
   login: string
   tenant_id: string
@@ -14,7 +14,7 @@ export interface ApiUser {
 }
 
 /** An item of `GET /search`: users and tenants mixed, no email. */
-export interface SearchItem {
+interface SearchItem {
   obj_type: string
   id: string
   login?: string

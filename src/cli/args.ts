@@ -17,7 +17,7 @@ export class UsageError extends Error {
 /** Options as given: strings for valued options, true for switches, absent when not given. */
 export type Flags = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string }
 
-export type Parsed =
+type Parsed =
   | { kind: 'overview' }
   | { kind: 'version' }
   | { kind: 'help'; command: CommandName }
@@ -77,7 +77,8 @@ function check(token: Token, name: CommandName): void {
   if (type === 'boolean' && token.value !== undefined)
     throw new UsageError(`--${token.name} takes no value`, name)
   // As strict parsing would: `--config --help` forgot the file rather than naming one called "--help".
-  const missing = !token.value || (!token.inlineValue && token.value.length > 1 && token.value.startsWith('-'))
+  const missing =
+    !token.value || (!token.inlineValue && token.value.length > 1 && token.value.startsWith('-'))
   if (type === 'string' && missing)
     throw new UsageError(`--${token.name} needs a value (${argOf(token.name)})`, name)
 }

@@ -2,7 +2,7 @@
 
 export const PROGRAM = 'acronis-report-sync'
 
-export interface OptionSpec {
+interface OptionSpec {
   type: 'string' | 'boolean'
   short?: string
   /** The value's placeholder in help (string options). */

@@ -20,7 +20,7 @@ const ENV: Partial<Record<InputName, string>> = {
 }
 
 /** The tenant flag under either of its names; both at once must agree. */
-export function tenantFlag(flags: Flags): { value?: string; flag: string } {
+function tenantFlag(flags: Flags): { value?: string; flag: string } {
   const [a, b] = [flags['tenant-id'], flags.tenant]
   if (a && b && a !== b) throw new UsageError(`--tenant-id "${a}" and --tenant "${b}" disagree; give one`)
   return { value: a ?? b, flag: a ? '--tenant-id' : '--tenant' }

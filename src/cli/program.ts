@@ -31,13 +31,13 @@ export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'v
         return await runConfig(parsed.command, parsed.flags, cli)
     }
   } catch (e) {
-    cli.stderr.write(describe(e, cli))
+    cli.stderr.write(explain(e, cli))
     return 1
   }
 }
 
 /** Each kind of failure in the words that help: where in the file, which flag, what the API said. */
-function describe(e: unknown, cli: Cli): string {
+function explain(e: unknown, cli: Cli): string {
   if (e instanceof UsageError) {
     const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`
     return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`

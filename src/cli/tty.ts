@@ -1,5 +1,5 @@
 /** A stream as the CLI needs it: Node's process.stdout and stderr, or a test's stand-in. */
-export interface Output {
+interface Output {
   write(text: string): unknown
   isTTY?: boolean
 }

@@ -26,7 +26,7 @@ export function checkSchema(data: unknown): SchemaProblem[] {
   const all = validate.errors ?? []
   // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
   const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath))
-  return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(describe)
+  return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(problemOf)
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
@@ -53,7 +53,7 @@ function show(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`
 }
 
-function describe(e: ErrorObject): SchemaProblem {
+function problemOf(e: ErrorObject): SchemaProblem {
   const path = pointerToPath(e.instancePath)
   const field = fieldName(path)
   const inReport = path[0] === 'reports' && path.length >= 2

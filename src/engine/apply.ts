@@ -5,7 +5,7 @@ import { mapLimit } from '../util/map-limit.js'
 import { showChanges, type Change, type Outcome, type ResolvedReport, type Status } from '../model.js'
 import { planReport, type ReportPlan } from './plan.js'
 
-export interface ReconcileOptions {
+interface ReconcileOptions {
   /** false: plan only, no PUT is ever sent. */
   write: boolean
   /** Concurrency of the client; twice as many reports are worked on, so a slot never idles while one backs off. */
@@ -16,7 +16,7 @@ export interface ReconcileOptions {
   onOutcome?: (o: Outcome, done: number, total: number) => void
 }
 
-export interface Reconciliation {
+interface Reconciliation {
   outcomes: Outcome[]
   /** Set when max-changes stopped the apply: how many would have changed, and the limit. */
   overMaxChanges?: { count: number; limit: number }

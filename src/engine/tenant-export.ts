@@ -14,7 +14,7 @@ export interface TenantExport {
   logins?: ReadonlyMap<string, string>
 }
 
-export interface ReadOptions {
+interface ReadOptions {
   concurrency: number
   byLogin: boolean
   onProgress?: (done: number, total: number) => void
@@ -82,7 +82,7 @@ export function writable(r: LiveReport): string[] | undefined {
   return r.result_action === 'send' ? r.recipients : undefined
 }
 
-export interface RenderOptions {
+interface RenderOptions {
   /** The `$schema` an editor validates the file against. */
   schema: string
   /** Who wrote the file, for its header. */

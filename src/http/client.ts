@@ -11,7 +11,7 @@ import {
 import { NetworkError, TimeoutError, createAgents, exchange, type Reply } from './transport.js'
 
 /** What the caller wants sent; headers may be computed per attempt (a renewed token, say). */
-export interface Call {
+interface Call {
   method: string
   url: URL
   headers?: Record<string, string> | (() => Promise<Record<string, string>>)

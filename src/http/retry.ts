@@ -19,7 +19,7 @@ export const DEFAULT_RETRY: RetryPolicy = {
 }
 
 /** Which failures are tried again: plain lists, read by shouldRetry alone (as ky keeps them). */
-export interface RetryRules {
+interface RetryRules {
   /** Methods that do no harm sent twice, so any transient failure is retried. */
   methods: readonly string[]
   /** Statuses a cloud API answers when the trouble is passing: the request itself was fine. */

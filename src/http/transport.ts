@@ -2,7 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 
 /** One HTTP exchange, without retries: the client above decides what to do with failures. */
-export interface Exchange {
+interface Exchange {
   method: string
   url: URL
   headers: Record<string, string>
@@ -47,7 +47,7 @@ export function createAgents(maxSockets: number) {
     },
   }
 }
-export type Agents = ReturnType<typeof createAgents>
+type Agents = ReturnType<typeof createAgents>
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024
 

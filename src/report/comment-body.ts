@@ -11,7 +11,7 @@ export function commentMarker(config: string): string {
 }
 
 /** Where the plan came from, for the comment's footer. */
-export interface Provenance {
+interface Provenance {
   commit?: string
   runUrl?: string
 }

@@ -1,6 +1,6 @@
 import { showChange, type Outcome, type Status } from '../model.js'
 
-export const STATUS_TEXT: Record<Status, string> = {
+const STATUS_TEXT: Record<Status, string> = {
   failed: '❌ failed',
   'would-update': '🔄 will update',
   updated: '✅ updated',

@@ -3,7 +3,7 @@ import { byImportance } from './format.js'
 import { unmanagedLine } from './summary.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
-export interface TerminalOptions {
+interface TerminalOptions {
   color: boolean
 }
 
@@ -11,7 +11,7 @@ type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow'
 const SGR: Record<Style, string> = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' }
 
 /** Wraps text in ANSI colour codes, or returns it as it is. */
-export function painter(color: boolean) {
+function painter(color: boolean) {
   return (style: Style, text: string) => (color && text ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text)
 }
 

@@ -14,7 +14,7 @@ export interface GitHubSettings {
 }
 
 /** Everything the action was given: the run's settings and its GitHub part. */
-export interface ActionSettings {
+interface ActionSettings {
   readonly settings: Settings
   readonly github: GitHubSettings
 }

@@ -9,7 +9,7 @@ export type Mode = 'validate' | 'plan' | 'apply'
 export type OnlineMode = Exclude<Mode, 'validate'>
 
 /** max-changes as given: a count, or a percentage of the declared reports. */
-export type MaxChanges = { count: number } | { percent: number }
+type MaxChanges = { count: number } | { percent: number }
 
 /** What every mode needs: the file, and why this mode. */
 interface FileSettings {
@@ -22,7 +22,7 @@ interface FileSettings {
 }
 
 /** validate: the file alone, no credentials, no request. */
-export interface OfflineSettings extends FileSettings {
+interface OfflineSettings extends FileSettings {
   readonly mode: 'validate'
 }
 

@@ -5,7 +5,7 @@ import type { PlanEntry } from '../../src/report/outputs.js'
 import { startGitHubStub } from '../github/server.js'
 import { startSimulator, type Simulator } from '../simulator/index.js'
 import { worlds, yaml } from './fixture.js'
-import { NODES, runAction, type RunResult } from './harness.js'
+import { RUNNER_NODE, runAction, type RunResult } from './harness.js'
 
 const servers = worlds()
 async function setup() {
@@ -31,7 +31,7 @@ const printed = (r: RunResult, ...more: string[]) => [
 /** `[file-too-large]` at the end of a config annotation: the stable code, not the message. */
 const codeOf = (message: string) => /\[([a-z-]+)\]$/.exec(message)?.[1]
 
-describe.each(NODES)('secrets and bad input, $name', ({ bin: node }) => {
+describe.each(RUNNER_NODE)('secrets and bad input, $name', ({ bin: node }) => {
   it('masks the client secret, the GitHub token and the access token first, and prints none of them', async () => {
     const { sim, inputs, drifted, client } = await setup()
     const gh = await startGitHubStub()
