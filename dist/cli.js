@@ -1509,7 +1509,7 @@ function checkSchema(data) {
     const all = reports_validator.errors ?? [];
     // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
     const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(describe);
+    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(problemOf);
 }
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -1538,7 +1538,7 @@ function show(value) {
         return 'a mapping';
     return `${typeof value} ${JSON.stringify(value)}`;
 }
-function describe(e) {
+function problemOf(e) {
     const path = pointerToPath(e.instancePath);
     const field = fieldName(path);
     const inReport = path[0] === 'reports' && path.length >= 2;
@@ -2900,7 +2900,7 @@ async function pullConfig(settings, config, text, io, options) {
         if (found?.refused)
             found.appended = [];
         if (edited.text !== text)
-            check(edited.text, config, pulls, found?.appended.length ?? 0);
+            pull_file_check(edited.text, config, pulls, found?.appended.length ?? 0);
         const written = options.write && edited.text !== text;
         if (written)
             await (0,promises_namespaceObject.writeFile)(settings.configPath, edited.text);
@@ -2952,7 +2952,7 @@ function refuse(problem, pulls, reports, found) {
  * The edited text must read back as a valid file holding exactly the pulled values: anything else is
  * a bug in the editor, and then nothing is written.
  */
-function check(after, config, pulls, appended) {
+function pull_file_check(after, config, pulls, appended) {
     let parsed;
     try {
         parsed = parseConfig(after, config.file);
@@ -3459,12 +3459,12 @@ async function main(argv, io) {
         }
     }
     catch (e) {
-        cli.stderr.write(program_describe(e, cli));
+        cli.stderr.write(explain(e, cli));
         return 1;
     }
 }
 /** Each kind of failure in the words that help: where in the file, which flag, what the API said. */
-function program_describe(e, cli) {
+function explain(e, cli) {
     if (e instanceof UsageError) {
         const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`;
         return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`;

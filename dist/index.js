@@ -1886,7 +1886,7 @@ function checkSchema(data) {
     const all = reports_validator.errors ?? [];
     // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
     const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(describe);
+    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(problemOf);
 }
 function pointerToPath(pointer) {
     if (pointer === '')
@@ -1915,7 +1915,7 @@ function show(value) {
         return 'a mapping';
     return `${typeof value} ${JSON.stringify(value)}`;
 }
-function describe(e) {
+function problemOf(e) {
     const path = pointerToPath(e.instancePath);
     const field = fieldName(path);
     const inReport = path[0] === 'reports' && path.length >= 2;
