@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
@@ -39,5 +39,17 @@ describe('README matches action.yml', () => {
   it('gives the two quick-start commands', () => {
     expect(readme).toContain('npm ci && npm run demo')
     expect(readme).toContain('npm ci && npm test')
+  })
+})
+
+describe('the architecture page and How it works', () => {
+  const architecture = readFileSync(path.join(root, 'docs/architecture.md'), 'utf8')
+  it.each([
+    ['README.md', readme.split('## How it works')[1]?.split('\n## ')[0] ?? ''],
+    ['docs/architecture.md', architecture],
+  ])('%s names only files and folders that exist', (_, text) => {
+    const named = [...text.matchAll(/`((?:src|test|scripts)\/[\w./-]*)`/g)].map((m) => m[1]!)
+    expect(named.length).toBeGreaterThan(5)
+    expect(named.filter((p) => !existsSync(path.join(root, p)))).toEqual([])
   })
 })
