@@ -51,7 +51,7 @@ export interface EditProblem {
 }
 
 /** The edited text, the edits that made it (for a diff), and what could not be changed. */
-export interface Edited {
+interface Edited {
   text: string
   edits: TextEdit[]
   problems: EditProblem[]
@@ -81,7 +81,7 @@ export function editReports(
 }
 
 /** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
-export function sortEdits(edits: readonly TextEdit[]): TextEdit[] {
+function sortEdits(edits: readonly TextEdit[]): TextEdit[] {
   return edits
     .map((e, i) => ({ e, i }))
     .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
@@ -89,7 +89,7 @@ export function sortEdits(edits: readonly TextEdit[]): TextEdit[] {
 }
 
 /** Applies sorted, non-overlapping edits in one pass. */
-export function applyEdits(text: string, sorted: readonly TextEdit[]): string {
+function applyEdits(text: string, sorted: readonly TextEdit[]): string {
   const parts: string[] = []
   let at = 0
   for (const e of sorted) {

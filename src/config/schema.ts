@@ -9,7 +9,7 @@ import type { ConfigErrorCode } from './errors.js'
 import validate from './reports-validator.js'
 
 /** A schema violation, addressed by a JSON pointer path into the document. */
-export interface SchemaProblem {
+interface SchemaProblem {
   code: ConfigErrorCode
   /** Path segments of the value at fault (a key problem names the map holding the key). */
   path: (string | number)[]

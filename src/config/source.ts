@@ -18,7 +18,7 @@ const MAX_ALIAS_COUNT = 1000
 const OPTIONS = { uniqueKeys: true, prettyErrors: false } as const
 
 /** A YAML node and the offset in the file where the text it was parsed from starts. */
-export interface Located {
+interface Located {
   node?: Node
   base: number
 }
@@ -48,7 +48,7 @@ export interface YamlSource {
 }
 
 /** Where a `reports` entry's id and each of its recipients are in the file. */
-export interface EntryMarks {
+interface EntryMarks {
   id?: number
   recipients?: number[]
 }

@@ -11,7 +11,7 @@ import { lookupNames, recipientNames } from './recipients.js'
 import { entryLines, loginsOf, readReports, writable, type Unread } from './tenant-export.js'
 import { tenantResolver, undeclared } from './tenant.js'
 
-export interface PullOptions {
+interface PullOptions {
   /** Recipients the file gains are written by login rather than UUID. */
   byLogin: boolean
   /** Reports of the tenant the file does not declare are appended, as export writes them. */

@@ -33,7 +33,7 @@ export const PRECEDENCE: readonly FailureReason[] = [
   'plan-changed',
 ]
 
-export interface VerdictOptions {
+interface VerdictOptions {
   /** Fail a plan that has changes (scheduled drift checks). */
   failOnDrift?: boolean
 }
@@ -98,7 +98,7 @@ function refusedCredentials(e: ApiError): boolean {
 }
 
 /** How the person running it named what they set: input names in the action, variables and flags in the CLI. */
-export interface CredentialNames {
+interface CredentialNames {
   clientId: string
   clientSecret: string
   token: string

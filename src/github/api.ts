@@ -19,13 +19,13 @@ export interface PullRequest {
 }
 
 /** The account the token acts as: an app (GITHUB_TOKEN is github-actions[bot]) or a user (a personal token). */
-export type Identity = { kind: 'app' } | { kind: 'user'; login: string }
+type Identity = { kind: 'app' } | { kind: 'user'; login: string }
 
 /** A conversation is read at most this far (100 comments a page): a `Link` chain that never ends stops here. */
 export const MAX_PAGES = 100
 
 /** What looking through a conversation found: the comment, or whether every page was read. */
-export interface Search {
+interface Search {
   comment?: IssueComment
   /** false when the listing stopped at MAX_PAGES with pages left. */
   complete: boolean

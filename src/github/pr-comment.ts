@@ -3,7 +3,7 @@ import { GitHubApi } from './api.js'
 import { GitHubError } from './errors.js'
 
 /** The repository and run this job belongs to, from the runner's environment. */
-export interface RepositoryContext {
+interface RepositoryContext {
   apiUrl: string
   repository: string
   runUrl?: string
@@ -16,7 +16,7 @@ export interface PullRequestContext extends RepositoryContext {
 }
 
 /** GITHUB_API_URL, GITHUB_REPOSITORY and the run's URL; undefined outside a runner. */
-export function repositoryContext(env: NodeJS.ProcessEnv): RepositoryContext | undefined {
+function repositoryContext(env: NodeJS.ProcessEnv): RepositoryContext | undefined {
   if (!env.GITHUB_REPOSITORY) return undefined
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
@@ -43,7 +43,7 @@ export async function pullRequestContext(env: NodeJS.ProcessEnv): Promise<PullRe
   return { ...repo, number, commit: payload.pull_request?.head?.sha ?? env.GITHUB_SHA }
 }
 
-export interface CommentResult {
+interface CommentResult {
   action: 'created' | 'updated'
   id: number
   url?: string

@@ -4,7 +4,7 @@ import { countOutcomes, type RunResult } from '../model.js'
 import { plural } from '../util/plural.js'
 
 /** Why the step failed, as the verdict states it (src/engine/verdict.ts). */
-export interface Verdict {
+interface Verdict {
   reason: string
   message: string
 }
