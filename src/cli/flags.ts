@@ -67,5 +67,6 @@ function inputs(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): [RawInputs, 
     'max-changes': flags['max-changes'],
     'tenant-id': tenant.value,
   }
-  return [raw, { workspace: cwd, eventName: '', label }]
+  // A file named with --config is read wherever it is; the default one only inside the current directory.
+  return [raw, { workspace: cwd, eventName: '', label, confine: flags.config === undefined }]
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readConfig } from '../config/load.js'
 import { validate, type EngineIO } from '../engine/engine.js'
 import { pullConfig } from '../engine/pull-file.js'
 import { unifiedDiff } from '../report/diff.js'
@@ -11,7 +11,7 @@ import { Progress, type Cli } from './tty.js'
 export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('plan', flags, cli.env, cli.cwd)
   const config = await validate(settings)
-  const text = await readFile(settings.configPath, 'utf8')
+  const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
   const progress = new Progress(cli.stderr, 'reading reports')
   const io: EngineIO = {
     mask: () => undefined,

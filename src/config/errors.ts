@@ -12,9 +12,14 @@ export type ConfigErrorCode =
   | 'file-missing'
   | 'file-unreadable'
   | 'file-too-large'
+  | 'file-outside'
+  | 'file-not-regular'
+  | 'encoding'
   | 'yaml-syntax'
   | 'alias-limit'
   | 'yaml-limit'
+  | 'indentation'
+  | 'tab'
   | 'unknown-key'
   | 'type'
   | 'enum'
@@ -63,4 +68,28 @@ export class ConfigErrors extends Error {
     )
     this.name = 'ConfigErrors'
   }
+}
+
+/**
+ * Text from the file (or a parser's message quoting it) as a message may show it: control characters
+ * escaped, so it stays on one line, and cut to `max` characters. Never more of a file than that.
+ */
+export function clip(text: string, max = 200): string {
+  const safe = text.replace(
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+  if (safe.length <= max) return safe
+  // Not between the two halves of a surrogate pair.
+  const end = /[\ud800-\udbff]/.test(safe[max - 1]!) ? max - 1 : max
+  return `${safe.slice(0, end)}…`
+}
+
+/** A value from the file, quoted and clipped: `"usage_daly"`, `"a very long…"`. */
+export function excerpt(value: string, max = 40): string {
+  return `"${clip(
+    value.replace(/["\\]/g, (c) => `\\${c}`),
+    max,
+  )}"`
 }

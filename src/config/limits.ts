@@ -20,20 +20,47 @@ export interface Limit {
 
 const SPACE = 32
 const TAB = 9
+const HASH = 35
 const count = (n: number) => n.toLocaleString('en')
 
-/** Compact collections opened on one line (`- - - x`, `? ? x`): the parser's cost grows with their square. */
-function compactDepth(text: string, at: number, to: number): number {
-  let depth = 0
-  while (at < to) {
+const isBlank = (c: number) => c === SPACE || c === TAB
+
+/**
+ * The longest run of block indicators on one line (`- - - x`, `key: ? ? ? x`): each opens a collection
+ * inside the last, and yaml's parser pays the square of their number, recursing once per level.
+ * Quoted text and comments hold none; anchors and tags between indicators do not end a run.
+ */
+function indicatorRun(text: string, from: number, to: number): number {
+  let run = 0
+  let longest = 0
+  for (let at = from; at < to; at++) {
     const c = text.charCodeAt(at)
+    if (isBlank(c)) continue
+    const starts = at === from || isBlank(text.charCodeAt(at - 1))
+    if (c === HASH && starts) break
     const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE
-    if ((c !== 45 && c !== 63 && c !== 58) || (next !== SPACE && next !== TAB)) break
-    depth++
-    at++
-    while (at < to && (text.charCodeAt(at) === SPACE || text.charCodeAt(at) === TAB)) at++
+    if ((c === 45 || c === 63 || c === 58) && isBlank(next)) {
+      longest = Math.max(longest, ++run)
+      continue
+    }
+    if ((c === 34 || c === 39) && starts) at = quoteEnd(text, at, to)
+    else if (!(starts && (c === 38 || c === 33))) run = 0
+    // The rest of the token: an anchor or tag, or a scalar that ended the run.
+    while (at + 1 < to && !isBlank(text.charCodeAt(at + 1))) at++
   }
-  return depth
+  return longest
+}
+
+/** Where the quoted scalar that opens at text[at] ends on its line (its last character). */
+function quoteEnd(text: string, at: number, to: number): number {
+  const q = text.charCodeAt(at)
+  for (let j = at + 1; j < to; j++) {
+    const d = text.charCodeAt(j)
+    if (q === 34 && d === 92) j++
+    else if (d === q && !(q === 39 && text.charCodeAt(j + 1) === 39)) return j
+    else if (q === 39 && d === 39) j++
+  }
+  return to - 1
 }
 
 /**
@@ -71,7 +98,7 @@ function lineLimit(text: string, from: number, to: number): Limit | undefined {
       message: `this line is indented ${count(at - from)} columns; the limit is ${MAX_INDENT}`,
     }
   }
-  if (compactDepth(text, at, to) > MAX_DEPTH) return { offset: at, message: tooDeep }
+  if (indicatorRun(text, at, to) > MAX_DEPTH) return { offset: at, message: tooDeep }
   return undefined
 }
 

@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises'
 import type { ReportKind, ReportLevel } from '../acronis/types.js'
-import { ConfigError, ConfigErrors, type SourceRef } from './errors.js'
+import { clip, ConfigError, ConfigErrors, excerpt, type SourceRef } from './errors.js'
+import { indentationProblem } from './indentation.js'
 import { checkSchema } from './schema.js'
 import { scanLines } from './limits.js'
-import { parseYaml, type YamlSource } from './source.js'
+import { readConfigText } from './read.js'
+import { parseYaml, type YamlProblem, type YamlSource } from './source.js'
 
 /** One report as reports.yaml declares it. A field left undefined is not managed. */
 export interface DesiredReport {
@@ -31,33 +32,18 @@ export interface DesiredConfig {
 /** Large providers declare thousands of reports (~250 bytes each); anything near this is not a config. */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
+/**
+ * The text of reports.yaml: a regular file, inside `root` when given (the workspace; on the command
+ * line, the current directory unless --config names the file), at most MAX_CONFIG_BYTES, UTF-8.
+ * Throws ConfigErrors.
+ */
+export function readConfig(file: string, displayName = file, root?: string): Promise<string> {
+  return readConfigText(file, displayName, { root, maxBytes: MAX_CONFIG_BYTES })
+}
+
 /** Reads and validates reports.yaml; throws ConfigErrors listing every problem, or returns the desired state. */
-export async function loadConfig(file: string, displayName = file): Promise<DesiredConfig> {
-  const top: SourceRef = { file: displayName, line: 1, column: 1 }
-  let size: number
-  try {
-    size = (await stat(file)).size
-  } catch {
-    throw new ConfigErrors([new ConfigError('file-missing', `configuration file not found: ${file}`, top)])
-  }
-  if (size > MAX_CONFIG_BYTES) {
-    throw new ConfigErrors([
-      new ConfigError(
-        'file-too-large',
-        `configuration file is ${size} bytes; the limit is ${MAX_CONFIG_BYTES}`,
-        top,
-      ),
-    ])
-  }
-  let text: string
-  try {
-    text = await readFile(file, 'utf8')
-  } catch (e) {
-    throw new ConfigErrors([
-      new ConfigError('file-unreadable', `cannot read ${file}: ${(e as Error).message}`, top),
-    ])
-  }
-  return parseConfig(text, displayName)
+export async function loadConfig(file: string, displayName = file, root?: string): Promise<DesiredConfig> {
+  return parseConfig(await readConfig(file, displayName, root), displayName)
 }
 
 /** Parses and validates the text of reports.yaml (pure: no I/O). */
@@ -75,13 +61,11 @@ export function parseConfig(text: string, file: string): DesiredConfig {
   if (source.limit) {
     throw new ConfigErrors([new ConfigError('yaml-limit', source.limit.message, at(source.limit.offset))])
   }
-  if (source.syntax.length) {
-    throw new ConfigErrors(
-      source.syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${e.message}`, at(e.offset))),
-    )
-  }
+  if (source.syntax.length) throw new ConfigErrors(syntaxErrors(text, source.syntax, at))
   if (source.aliasError) {
-    throw new ConfigErrors([new ConfigError('alias-limit', `YAML aliases: ${source.aliasError}`, at(0))])
+    throw new ConfigErrors([
+      new ConfigError('alias-limit', `YAML aliases: ${clip(source.aliasError)}`, at(0)),
+    ])
   }
   const place = (path: (string | number)[], key?: string) => {
     const { node, base } = source.locate(path, key)
@@ -101,6 +85,31 @@ export function parseConfig(text: string, file: string): DesiredConfig {
 /** 1-based line and column of a file offset (and of where the thing there ends), as annotations want them. */
 type At = (offset: number, end?: number) => SourceRef
 
+/**
+ * yaml's syntax errors, except where one mistake made many of them: a tab used to indent is one
+ * error at the tab (yaml adds one for each line after it that no longer lines up), and a key indented
+ * wrongly is one error at its line, in plain words (yaml's is often at the line before, in its terms).
+ */
+function syntaxErrors(text: string, syntax: YamlProblem[], at: At): ConfigError[] {
+  const tabs = syntax.filter((e) => e.code === 'TAB_AS_INDENT')
+  if (tabs.length) {
+    const { line } = at(tabs[0]!.offset)
+    const more = tabs.length - 1
+    const message =
+      `line ${line} is indented with a tab; YAML indents with spaces only` +
+      (more ? ` (so ${more === 1 ? 'is 1 more line' : `are ${more} more lines`} below)` : '')
+    return [new ConfigError('tab', message, at(tabs[0]!.offset))]
+  }
+  const indentation = indentationProblem(text)
+  if (indentation) {
+    const where = at(indentation.offset)
+    // Only when yaml's first complaint is about that place: otherwise the mistake is another one.
+    const first = Math.min(...syntax.map((e) => at(e.offset).line))
+    if (first >= where.line - 1) return [new ConfigError('indentation', indentation.message, where)]
+  }
+  return syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${clip(e.message)}`, at(e.offset)))
+}
+
 /** Two entries for one report would fight each other; found even when other entries have errors. */
 function duplicateIds(data: unknown, idAt: (i: number) => SourceRef): ConfigError[] {
   const reports = (data as { reports?: unknown } | null)?.reports
@@ -113,7 +122,7 @@ function duplicateIds(data: unknown, idAt: (i: number) => SourceRef): ConfigErro
     const seen = first.get(id.toLowerCase())
     if (seen === undefined) first.set(id.toLowerCase(), i)
     else {
-      const message = `duplicate report id ${id} (first declared at line ${idAt(seen).line})`
+      const message = `duplicate report id ${excerpt(id)} (first declared at line ${idAt(seen).line})`
       errors.push(new ConfigError('duplicate-id', message, idAt(i), `reports[${i}].id`))
     }
   })

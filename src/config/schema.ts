@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
 import { didYouMean } from '../util/did-you-mean.js'
-import type { ConfigErrorCode } from './errors.js'
+import { excerpt, type ConfigErrorCode } from './errors.js'
 /**
  * The JSON Schema that editors use is the validator: one definition cannot disagree with itself.
  * Ajv compiles it to code at build time (scripts/build.mjs → reports-validator.js).
@@ -47,10 +47,10 @@ function fieldName(path: (string | number)[]): string {
 
 function show(value: unknown): string {
   if (value === null || value === undefined) return 'nothing'
-  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'string') return excerpt(value)
   if (Array.isArray(value)) return 'a list'
   if (typeof value === 'object') return 'a mapping'
-  return `${typeof value} ${JSON.stringify(value)}`
+  return `${typeof value} ${String(value)}`
 }
 
 function problemOf(e: ErrorObject): SchemaProblem {
@@ -68,7 +68,7 @@ function problemOf(e: ErrorObject): SchemaProblem {
         path,
         key,
         message:
-          `unknown key "${key}" in ${where}` +
+          `unknown key ${excerpt(key)} in ${where}` +
           (hint ? `; did you mean "${hint}"?` : `; expected one of: ${known.join(', ')}`),
       }
     }

@@ -15,7 +15,8 @@ import { inspect, type Limit } from './limits.js'
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
 const MAX_ALIAS_COUNT = 1000
-const OPTIONS = { uniqueKeys: true, prettyErrors: false } as const
+// logLevel 'error': yaml's warnings go to process.emitWarning, and quote the file (a key that is a collection).
+const OPTIONS = { uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const
 
 /** A YAML node and the offset in the file where the text it was parsed from starts. */
 interface Located {

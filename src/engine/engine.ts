@@ -19,7 +19,7 @@ export interface EngineIO {
 
 /** Reads and validates the config; nothing else. Throws ConfigErrors. */
 export function validate(settings: Settings): Promise<DesiredConfig> {
-  return loadConfig(settings.configPath, settings.configName)
+  return loadConfig(settings.configPath, settings.configName, settings.configRoot)
 }
 
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */

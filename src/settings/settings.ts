@@ -17,6 +17,8 @@ interface FileSettings {
   readonly configPath: string
   /** The path as annotations and summaries show it (relative to the workspace). */
   readonly configName: string
+  /** The directory reports.yaml must resolve inside, symbolic links followed; undefined: anywhere. */
+  readonly configRoot?: string
   /** Why this mode: `auto` resolves from the event. */
   readonly modeReason: string
 }
@@ -76,6 +78,8 @@ export interface InputContext {
   eventName: string
   /** How a message names an input: `concurrency` in the action, `--concurrency` on the command line. */
   label?: (name: InputName) => string
+  /** false: the config may be any regular file (a path given explicitly on the command line). */
+  confine?: boolean
 }
 
 /** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
@@ -158,6 +162,7 @@ function checks(raw: RawInputs, ctx: InputContext) {
       return {
         configPath,
         configName: path.relative(ctx.workspace, configPath).split(path.sep).join('/') || config,
+        configRoot: ctx.confine === false ? undefined : ctx.workspace,
       }
     },
 

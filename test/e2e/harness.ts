@@ -62,9 +62,11 @@ const defaults: Record<string, string> = Object.fromEntries(
 export interface RunOptions {
   node?: string
   inputs?: Record<string, string>
-  /** reports.yaml text, written to the workspace as the `config` input names it (or at configFile). */
-  config?: string
+  /** reports.yaml text (or bytes), written to the workspace as the `config` input names it (or at configFile). */
+  config?: string | Uint8Array
   configFile?: string
+  /** Runs before the action, given the workspace: for files a test lays out itself (links, FIFOs). */
+  prepare?: (workspace: string) => Promise<void>
   env?: Record<string, string>
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: unknown
@@ -97,6 +99,7 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
     await mkdir(path.dirname(file), { recursive: true })
     await writeFile(file, o.config)
   }
+  await o.prepare?.(workspace)
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',

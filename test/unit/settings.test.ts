@@ -12,6 +12,7 @@ describe('settings', () => {
       modeReason: 'mode: validate',
       configPath: '/work/x/reports.yaml',
       configName: 'x/reports.yaml',
+      configRoot: '/work',
     })
   })
 
