@@ -27,7 +27,7 @@ export function renderComment(run: RunResult, from: Provenance): string {
     '',
   ]
   const pending = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged')
-  const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged), ''] : []), provenance(from)]
+  const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []), provenance(from)]
   if (pending.length) {
     head.push('| Report | Status | Changes |', '| --- | --- | --- |')
   } else {

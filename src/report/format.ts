@@ -15,16 +15,37 @@ export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
   return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status])
 }
 
-/** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
+// What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
+// `[`, `]` entities too, so no link or image; a zero-width joiner (invisible) breaks a mention (`@name`
+// where GitHub would see one, not inside an email address), an issue reference (`#12`) and an autolink.
+const ZWJ = '\u200d'
+const MARKUP = /[&<>|[\]]|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi
+const HAS_MARKUP = new RegExp(MARKUP.source, 'i')
+const ENTITY: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '|': '&#124;',
+  '[': '&#91;',
+  ']': '&#93;',
+}
+
+function neutralise(m: string): string {
+  if (ENTITY[m]) return ENTITY[m]
+  if (m === '@' || m === '#') return m + ZWJ
+  if (m === '://') return `:${ZWJ}//`
+  if (m.length === 4) return `${m.slice(0, 3)}${ZWJ}.` // www.
+  return ' ' // a line break would end the table row
+}
+
+/**
+ * Text from outside (names, ids, the API's words) inside Markdown, a table cell or a line: shown as
+ * written, never as markup, a mention, a link or an image. core.summary does not escape.
+ */
 export function cell(text: string): string {
-  // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
-  if (!/[&<>|\r\n]/.test(text)) return text
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, ' ')
+  // Most cells need nothing: they are returned as they are, without a copy, for every row of a large run.
+  if (!HAS_MARKUP.test(text)) return text
+  return text.replace(MARKUP, neutralise)
 }
 
 /**
@@ -55,7 +76,7 @@ export function fitRows<T>(
 
 /** One table row: the report (name and id), its status, and each change or the error. */
 export function reportRow(o: Outcome): string {
-  const title = o.name ? `${cell(o.name)}<br><sub>${o.id}</sub>` : o.id
+  const title = o.name ? `${cell(o.name)}<br><sub>${cell(o.id)}</sub>` : cell(o.id)
   const detail = [
     ...o.changes.map((ch) => cell(showChange(ch))),
     ...(o.error ? [`**${cell(o.error)}**`] : []),

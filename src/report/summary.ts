@@ -42,16 +42,23 @@ export function renderSummary(run: RunResult, failure?: Verdict): string {
       ),
     )
   }
-  if (run.unmanaged) lines.push('', unmanagedLine(run.unmanaged))
+  if (run.unmanaged) lines.push('', unmanagedLine(run.unmanaged, cell))
   return lines.join('\n') + '\n'
 }
 
-/** Drift by omission: reports of the tenant that the file does not declare. */
-export function unmanagedLine(u: NonNullable<RunResult['unmanaged']>): string {
-  if (!u.ids.length) return `Every report of tenant ${u.tenantId} is declared.`
-  const shown = u.ids.slice(0, 20).join(', ')
+/**
+ * Drift by omission: reports of the tenant that the file does not declare. The tenant and the ids
+ * come from the API: `show` escapes each for where the line goes (Markdown, a log, a terminal).
+ */
+export function unmanagedLine(
+  u: NonNullable<RunResult['unmanaged']>,
+  show: (text: string) => string,
+): string {
+  const tenant = show(u.tenantId)
+  if (!u.ids.length) return `Every report of tenant ${tenant} is declared.`
+  const shown = u.ids.slice(0, 20).map(show).join(', ')
   const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : ''
-  return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
+  return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
 }
 
 function verdictLine(failure: Verdict): string {

@@ -1,5 +1,6 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
 import { byImportance } from './format.js'
+import { logLine } from './log-safe.js'
 import { unmanagedLine } from './summary.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
@@ -34,13 +35,15 @@ const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO']
 /** Lines of one report: status and report on the first, each change on its own, the error last. */
 function reportLines(o: Outcome): Cell[][] {
   const [word, style] = STATUS[o.status]
-  const report: Cell[] = o.name ? [{ text: o.name }, { text: o.id, style: 'dim' }] : [{ text: o.id }]
+  // The command line runs in workflows too: a name or an API message must not start a workflow command there.
+  const id = logLine(o.id)
+  const report: Cell[] = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }]
   const detail: Cell[][] = o.changes.map((c) => [
     { text: c.field },
-    { text: showValue(c.from), style: 'red' },
-    { text: showValue(c.to), style: 'green' },
+    { text: logLine(showValue(c.from)), style: 'red' },
+    { text: logLine(showValue(c.to)), style: 'green' },
   ])
-  if (o.error) detail.push([{ text: o.error, style: 'red', span: true }])
+  if (o.error) detail.push([{ text: logLine(o.error), style: 'red', span: true }])
   const lines: Cell[][] = []
   for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
     lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])])
@@ -95,6 +98,6 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
   } else if (run.outcomes.length) {
     out.push('', 'No changes: every declared report is in the desired state.')
   }
-  if (run.unmanaged) out.push('', unmanagedLine(run.unmanaged))
+  if (run.unmanaged) out.push('', unmanagedLine(run.unmanaged, logLine))
   return out.join('\n') + '\n'
 }
