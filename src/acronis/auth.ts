@@ -1,4 +1,5 @@
 import type { HttpClient } from '../http/client.js'
+import type { Redactor } from '../util/redact.js'
 import { apiErrorFrom, ApiError } from './errors.js'
 
 /** OAuth2 client credentials, or an access token obtained elsewhere. */
@@ -20,15 +21,13 @@ const RENEW_MARGIN_MS = 15 * 60 * 1000
 export class TokenSource {
   private current?: Token
   private pending?: Promise<Token>
-  /** Every secret masked so far, for scrubbing errors that echo one back. */
-  readonly secrets = new Set<string>()
 
   constructor(
     private readonly http: HttpClient,
     private readonly root: URL,
     private readonly credentials: Credentials,
-    /** Called with every secret value derived here, before it can reach a log (core.setSecret). */
-    private readonly mask: (secret: string) => void,
+    /** Learns every secret used or derived here before it can reach a log, and scrubs errors that echo one. */
+    private readonly secrets: Redactor,
   ) {
     if ('token' in credentials) {
       this.hide(credentials.token)
@@ -58,7 +57,6 @@ export class TokenSource {
 
   private hide(secret: string): void {
     this.secrets.add(secret)
-    this.mask(secret)
   }
 
   private fetch(): Promise<Token> {
@@ -82,7 +80,7 @@ export class TokenSource {
       idempotent: true,
     })
     if (reply.status !== 200) {
-      throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets)
+      throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact)
     }
     let body: { access_token?: unknown; expires_on?: unknown; expires_in?: unknown }
     try {

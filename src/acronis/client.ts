@@ -1,5 +1,6 @@
 import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
 import { NetworkError, TimeoutError } from '../http/transport.js'
+import { Redactor } from '../util/redact.js'
 import { TokenSource, type Credentials } from './auth.js'
 import { apiErrorFrom, ApiError } from './errors.js'
 import type { LiveReport, ReportUpdate } from './types.js'
@@ -22,14 +23,18 @@ interface SearchItem {
 }
 
 export interface ClientOptions extends HttpOptions {
-  /** Receives the client secret and every token before anything could print them (core.setSecret). */
-  mask?: (secret: string) => void
+  /**
+   * Learns the client secret and every token before anything could print them (the action's registers
+   * them with the runner); every error this client makes is scrubbed by it.
+   */
+  secrets?: Redactor
 }
 
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 export class AcronisClient {
   readonly http: HttpClient
   private readonly tokens: TokenSource
+  private readonly secrets: Redactor
 
   constructor(
     private readonly root: URL,
@@ -37,7 +42,8 @@ export class AcronisClient {
     options: ClientOptions,
   ) {
     this.http = new HttpClient(options)
-    this.tokens = new TokenSource(this.http, root, credentials, options.mask ?? (() => undefined))
+    this.secrets = options.secrets ?? new Redactor()
+    this.tokens = new TokenSource(this.http, root, credentials, this.secrets)
   }
 
   /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
@@ -110,7 +116,7 @@ export class AcronisClient {
       reply = await send(authorization)
     }
     if (reply.status < 200 || reply.status >= 300)
-      throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.tokens.secrets)
+      throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact)
     try {
       return JSON.parse(reply.body) as T
     } catch {
@@ -118,17 +124,22 @@ export class AcronisClient {
     }
   }
 
-  /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
+  /**
+   * Failures below HTTP become ApiErrors too, so every failure names its call the same way. Their text
+   * is the server's doing as much as an answer's is (a refused redirect names where it pointed): scrubbed.
+   */
   private async asApiError<T>(method: string, path: string, task: () => Promise<T>): Promise<T> {
     try {
       return await task()
     } catch (e) {
       const cause = { cause: e }
-      if (e instanceof NetworkError) throw new ApiError(method, path, 0, e.code, e.message, cause)
+      const redact = this.secrets.redact
+      if (e instanceof NetworkError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
       // The system's name for a timeout, so every failure without a response reads the same way.
-      if (e instanceof TimeoutError) throw new ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause)
+      if (e instanceof TimeoutError)
+        throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause)
       if (e instanceof RedirectError)
-        throw new ApiError(method, path, 0, 'redirect_refused', e.message, cause)
+        throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause)
       throw e
     }
   }

@@ -1,3 +1,5 @@
+import type { Redact } from '../util/redact.js'
+
 /** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
 export class ApiError extends Error {
   constructor(
@@ -30,15 +32,16 @@ const MAX_CODE = 64
 
 /**
  * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
- * Any of `secrets` the server echoes back (a token in "invalid token …", say) is replaced by `***`
- * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ * A secret the server echoes back (a token in "invalid token …", say), in any form `redact` knows, is
+ * replaced by `***` before the text is trimmed, so not even part of one survives into a log, a summary
+ * or a PR comment.
  */
 export function apiErrorFrom(
   method: string,
   path: string,
   status: number,
   body: string,
-  secrets: Iterable<string> = [],
+  redact: Redact = (text) => text,
 ): ApiError {
   let code = String(status)
   let message = ''
@@ -66,15 +69,9 @@ export function apiErrorFrom(
     method,
     path,
     status,
-    oneLine(redact(code, secrets), MAX_CODE) || String(status),
-    oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status),
+    oneLine(redact(code), MAX_CODE) || String(status),
+    oneLine(redact(message), MAX_MESSAGE) || statusText(status),
   )
-}
-
-/** Replaces every secret in `text` by `***`. */
-export function redact(text: string, secrets: Iterable<string>): string {
-  for (const secret of secrets) if (secret) text = text.split(secret).join('***')
-  return text
 }
 
 /** Text from a server as one trimmed line of at most `max` characters. */

@@ -8,6 +8,7 @@ import { tenantResolver } from '../engine/tenant.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { Progress, type Cli } from './tty.js'
+import { Redactor } from '../util/redact.js'
 
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 export async function runExport(flags: Flags, cli: Cli): Promise<number> {
@@ -34,7 +35,7 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
 
 async function read(settings: OnlineSettings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
   const client = connect(settings, {
-    mask: () => undefined,
+    secrets: new Redactor(),
     info: (line) => progress.line(line),
     warning: (line) => progress.line(`warning: ${line}`),
   })

@@ -6,6 +6,7 @@ import { recipientNames } from '../engine/recipients.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { Progress, useColor, type Cli } from './tty.js'
+import { Redactor } from '../util/redact.js'
 
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
 export async function runConfig(
@@ -24,8 +25,8 @@ export async function runConfig(
   }
   const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying')
   const io: EngineIO = {
-    // A terminal has no log to scrub: masking is the runner's (::add-mask::), and nothing prints secrets.
-    mask: () => undefined,
+    // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
+    secrets: new Redactor(),
     info: (line) => progress.line(line),
     warning: (line) => progress.line(`warning: ${line}`),
     onOutcome: (_o, done, total) => progress.tick(done, total),

@@ -7,11 +7,12 @@ import { resolveRecipients } from './recipients.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
 import { tenantResolver, undeclared } from './tenant.js'
 import { describeError } from '../acronis/errors.js'
+import type { Redactor } from '../util/redact.js'
 
 /** How the engine talks to whoever runs it: the action (core.*) or the command line (a terminal). */
 export interface EngineIO {
-  /** Must hide the value from everything printed afterwards (core.setSecret in the action). */
-  mask(secret: string): void
+  /** Learns every secret the run derives (the access token) before it is used, to hide it from all output. */
+  secrets: Redactor
   info(line: string): void
   warning(line: string): void
   onOutcome?(o: Outcome, done: number, total: number): void
@@ -27,7 +28,7 @@ export function connect(settings: OnlineSettings, io: EngineIO): AcronisClient {
   return new AcronisClient(settings.apiRoot, settings.credentials, {
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
-    mask: (s) => io.mask(s),
+    secrets: io.secrets,
     onRetry: (e: RetryEvent) =>
       io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
   })

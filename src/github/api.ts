@@ -1,5 +1,6 @@
 import { HttpClient } from '../http/client.js'
 import type { Reply } from '../http/transport.js'
+import { Redactor, type Redact } from '../util/redact.js'
 import { GitHubError, gitHubErrorFrom } from './errors.js'
 
 /** An issue comment, the fields this action reads; GitHub's answers are checked against this shape. */
@@ -36,6 +37,8 @@ export class GitHubApi {
   private readonly http: HttpClient
   private identity?: Promise<Identity>
   private readonly origin: string
+  /** Scrubs the token, in every form, from what GitHub's errors say. */
+  private readonly redact: Redact
 
   constructor(
     private readonly apiUrl: string,
@@ -44,6 +47,7 @@ export class GitHubApi {
   ) {
     this.http = new HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' })
     this.origin = new URL(apiUrl).origin
+    this.redact = Redactor.of(token).redact
   }
 
   /** Who the token acts as, asked once. GET /user answers only user tokens; an app's token gets 403. */
@@ -147,7 +151,7 @@ export class GitHubApi {
       body: payload === undefined ? undefined : JSON.stringify(payload),
     })
     if (reply.status >= 300)
-      throw gitHubErrorFrom(method, url.pathname, reply.status, reply.body, [this.token])
+      throw gitHubErrorFrom(method, url.pathname, reply.status, reply.body, this.redact)
     return reply
   }
 }

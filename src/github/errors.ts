@@ -1,4 +1,5 @@
-import { oneLine, redact } from '../acronis/errors.js'
+import { oneLine } from '../acronis/errors.js'
+import type { Redact } from '../util/redact.js'
 
 /** A failed GitHub API call, in GitHub's words: its `message` and any validation `errors`. */
 export class GitHubError extends Error {
@@ -34,14 +35,14 @@ function statusText(status: number): string {
 
 /**
  * Reads GitHub's error body (`{message, errors: [{message | code, field}], documentation_url}`).
- * The token is replaced by `***` should GitHub ever echo it, and the text is kept to one short line.
+ * The token, in any form `redact` knows, is replaced by `***` should GitHub ever echo it, and the text is kept to one short line.
  */
 export function gitHubErrorFrom(
   method: string,
   path: string,
   status: number,
   body: string,
-  secrets: Iterable<string>,
+  redact: Redact,
 ): GitHubError {
   let message = ''
   try {
@@ -60,10 +61,5 @@ export function gitHubErrorFrom(
   } catch {
     // Not JSON (a proxy's page): the status speaks for it, the body is never printed.
   }
-  return new GitHubError(
-    method,
-    path,
-    status,
-    oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status),
-  )
+  return new GitHubError(method, path, status, oneLine(redact(message), MAX_MESSAGE) || statusText(status))
 }

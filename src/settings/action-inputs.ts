@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Redactor } from '../util/redact.js'
 import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
@@ -28,13 +29,11 @@ function boolean(name: string, fallback: boolean): boolean {
   }
 }
 
-/** The action's inputs: the only place that calls core.getInput*. */
-export function readSettings(env: NodeJS.ProcessEnv): ActionSettings {
+/** The action's inputs: the only place that calls core.getInput*. Every secret among them goes to `secrets`. */
+export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionSettings {
   // Mask first: a message about a bad input below must not be able to print a secret.
-  for (const secret of ['client-secret', 'token', 'github-token']) {
-    const v = core.getInput(secret)
-    if (v) core.setSecret(v)
-  }
+  for (const secret of ['client-secret', 'token', 'github-token']) secrets.add(core.getInput(secret))
+  secrets.add(passwordOf(core.getInput('base-url')))
   const names = [
     'config',
     'mode',
@@ -54,5 +53,20 @@ export function readSettings(env: NodeJS.ProcessEnv): ActionSettings {
   return {
     settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
     github: { token: core.getInput('github-token'), prComment, eventName },
+  }
+}
+
+/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
+function passwordOf(url: string): string {
+  let password: string
+  try {
+    password = new URL(url.trim()).password
+  } catch {
+    return ''
+  }
+  try {
+    return decodeURIComponent(password)
+  } catch {
+    return password
   }
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Credentials } from '../../src/acronis/auth.js'
 import { AcronisClient, type ClientOptions } from '../../src/acronis/client.js'
 import { ApiError } from '../../src/acronis/errors.js'
+import { Redactor } from '../../src/util/redact.js'
 import { apiRoot } from '../../src/acronis/url.js'
 import { backoffMs, DEFAULT_RETRY, parseRetryAfter } from '../../src/http/retry.js'
 import {
@@ -32,7 +33,7 @@ async function setup(options: Partial<ClientOptions> = {}, sim?: SimulatorOption
     concurrency: 4,
     timeoutMs: 2000,
     retry: FAST,
-    mask: (v) => masked.push(v),
+    secrets: new Redactor((v) => masked.push(v)),
     ...options,
   })
   open.push(s, client)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { Redactor } from '../../src/util/redact.js'
 import { apiRoot } from '../../src/acronis/url.js'
 import type { DesiredConfig } from '../../src/config/load.js'
 import { execute } from '../../src/engine/engine.js'
@@ -14,7 +15,7 @@ afterEach(async () => {
 })
 
 const CONCURRENCY = 4
-const io = { mask: () => undefined, info: () => undefined, warning: () => undefined }
+const io = { secrets: new Redactor(), info: () => undefined, warning: () => undefined }
 
 /** `count` reports, every second one drifted (kind), declared in a config; a short latency so calls overlap. */
 async function setup(count: number) {
