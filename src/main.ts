@@ -1,5 +1,5 @@
-import * as core from '@actions/core'
 import { execute, validate } from './engine/engine.js'
+import * as log from './github/log.js'
 import { publish, publishFailure, setOutputs } from './github/publish.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
 
@@ -10,16 +10,16 @@ import { readSettings, type Settings } from './settings/action-inputs.js'
 export async function run(env: NodeJS.ProcessEnv): Promise<void> {
   let settings: Settings | undefined
   try {
-    const given = readSettings(env)
+    const given = readSettings(env, log.secrets)
     settings = given.settings
-    core.info(`${settings.configName}: ${settings.modeReason}`)
+    log.info(`${settings.configName}: ${settings.modeReason}`)
     const config = await validate(settings)
-    core.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
+    log.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
     const result = await execute(settings, config, {
-      mask: (s) => core.setSecret(s),
-      info: (line) => core.info(line),
-      warning: (line) => core.warning(line),
+      secrets: log.secrets,
+      info: (line) => log.info(line),
+      warning: (line) => log.warning(line),
     })
     await publish(result, settings, given.github, env)
   } catch (e) {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { ApiError } from '../acronis/errors.js'
+import * as log from './log.js'
 import { ConfigErrors } from '../config/errors.js'
 import { GitHubApi, MAX_PAGES } from './api.js'
 import { GitHubError } from './errors.js'
@@ -25,28 +26,28 @@ export async function publish(
     const what = showChanges(o.changes)
     const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`
     if (o.status === 'failed')
-      core.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
-    else core.info(line)
+      log.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
+    else log.info(line)
   }
   const failure = failureOf(run, { failOnDrift: settings.failOnDrift })
   setOutputs(run, failure, env)
-  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderSummary(run, failure)).write()
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(log.redact(renderSummary(run, failure))).write()
 
   const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName)
   const context = pr ? await pullRequestContext(env) : undefined
   if (context && github.token) {
     const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs)
     try {
-      const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl })
+      const body = log.redact(renderComment(run, { commit: context.commit, runUrl: context.runUrl }))
       const saved = await upsertComment(api, context, commentMarker(run.config), body)
       if (saved.incomplete) {
-        core.warning(
+        log.warning(
           `plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`,
         )
       }
-      core.info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`)
+      log.info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`)
     } catch (e) {
-      core.warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`)
+      log.warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`)
     } finally {
       api.close()
     }
@@ -55,8 +56,8 @@ export async function publish(
   const c = countOutcomes(run.outcomes)
   // An apply that max-changes stopped wrote nothing: its changes are still only planned.
   const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated'
-  core.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`)
-  if (failure) core.setFailed(failure.message)
+  log.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`)
+  if (failure) log.fail(failure.message)
 }
 
 /** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
@@ -66,7 +67,7 @@ export function setOutputs(
   env: NodeJS.ProcessEnv,
 ) {
   for (const [name, value] of Object.entries(countOutputs(run.outcomes))) core.setOutput(name, value)
-  setOutputInParts(env, 'plan', planJsonParts(run.outcomes))
+  setOutputInParts(env, 'plan', redacted(planJsonParts(run.outcomes)))
   core.setOutput('failure-reason', failure?.reason ?? '')
 }
 
@@ -94,7 +95,7 @@ export async function publishFailure(
   const hint = e instanceof ApiError ? authHint(e, usesToken, INPUT_NAMES) : undefined
   if (e instanceof ConfigErrors) {
     for (const err of e.errors) {
-      core.error(`${err.message} [${err.code}]`, {
+      log.error(`${err.message} [${err.code}]`, {
         title: 'acronis-report-sync',
         file: err.file,
         startLine: err.line,
@@ -108,7 +109,12 @@ export async function publishFailure(
       e instanceof ConfigErrors
         ? renderConfigErrors(e.errors, done ?? 'nothing was written')
         : renderStopped(failure, hint, done)
-    await core.summary.addRaw(md).write()
+    await core.summary.addRaw(log.redact(md)).write()
   }
-  core.setFailed(hint ? `${failure.message}. ${hint}` : failure.message)
+  log.fail(hint ? `${failure.message}. ${hint}` : failure.message)
+}
+
+/** Parts of an output, each scrubbed of secrets as it is written. */
+function* redacted(parts: Iterable<string>): Generator<string> {
+  for (const part of parts) yield log.redact(part)
 }
