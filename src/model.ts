@@ -1,6 +1,7 @@
 import type { SourceRef } from './config/errors.js'
 import type { DesiredReport } from './config/load.js'
 import type { TextEdit } from './config/edit.js'
+import { printable } from './util/log-safe.js'
 
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
 // these types from here, never from each other's modules, so data flows one way.
@@ -19,21 +20,11 @@ export interface Change {
   to: Shown
 }
 
-/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g
-
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 export function showValue(v: Shown): string {
   if (v === null) return '(unset)'
   if (Array.isArray(v)) return `[${v.map(printable).join(', ')}]`
   return typeof v === 'string' ? printable(v) : String(v)
-}
-
-const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
-
-function printable(text: string): string {
-  return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 /** `kind: usage_summary → usage_current`: the one way every log, message and renderer spells a change. */

@@ -6,6 +6,7 @@ import { pullHeadline, pullListing } from '../report/pull.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { Progress, type Cli } from './tty.js'
+import { Redactor } from '../util/redact.js'
 
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 export async function runPull(flags: Flags, cli: Cli): Promise<number> {
@@ -14,7 +15,7 @@ export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
   const progress = new Progress(cli.stderr, 'reading reports')
   const io: EngineIO = {
-    mask: () => undefined,
+    secrets: new Redactor(),
     info: (line) => progress.line(line),
     warning: (line) => progress.line(`warning: ${line}`),
     onOutcome: (_o, done, total) => progress.tick(done, total),

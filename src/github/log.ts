@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { logLine } from '../report/log-safe.js'
+import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
 
 /**

@@ -1,6 +1,6 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
 import { byImportance } from './format.js'
-import { logLine } from './log-safe.js'
+import { logLine } from '../util/log-safe.js'
 import { unmanagedLine } from './summary.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { cell } from '../../src/report/format.js'
-import { logLine } from '../../src/report/log-safe.js'
+import { logLine } from '../../src/util/log-safe.js'
 
 const INJECTION = 'x\n::stop-commands::pwned\n::error file=reports.yaml,title=Security review::Approved'
 /** Whether the runner would read a command from this output: `::` at a line's start, `##[` anywhere. */
@@ -24,8 +24,8 @@ describe('log lines', () => {
     expect(logLine(INJECTION)).toBe(
       'x\\n::stop-commands::pwned\\n::error file=reports.yaml,title=Security review::Approved',
     )
-    expect(logLine('\x1b[31mred')).toBe('\\u001b[31mred')
-    const plain = 'would-update Backup (c0ffee): kind: "a" → "b"; tab\there'
+    expect(logLine('\x1b[31mred')).toBe('\\x1b[31mred')
+    const plain = 'would-update Backup (c0ffee): kind: "a" → "b"; done'
     expect(logLine(plain)).toBe(plain)
     expect(logLine('a :: b')).toBe('a :: b')
   })
