@@ -16,17 +16,17 @@ export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
 }
 
 // What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
-// `[`, `]` entities too, so no link or image; a zero-width joiner (invisible) breaks a mention (`@name`
-// where GitHub would see one, not inside an email address), an issue reference (`#12`) and an autolink.
+// so does the `]` of `](`, so no link or image (`[alice]` alone stays as it is: nothing defines a
+// reference); a zero-width joiner (invisible) breaks a mention (`@name` where GitHub would see one,
+// not inside an email address), an issue reference (`#12`) and an autolink (`https://`, `www.`).
 const ZWJ = '\u200d'
-const MARKUP = /[&<>|[\]]|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi
+const MARKUP = /[&<>|]|\](?=\()|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi
 const HAS_MARKUP = new RegExp(MARKUP.source, 'i')
 const ENTITY: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
   '|': '&#124;',
-  '[': '&#91;',
   ']': '&#93;',
 }
 

@@ -62,12 +62,8 @@ const commandOf = (line: string) => /^\s*::([^\s:]+)/.exec(line)?.[1] ?? line
 
 /** `@name` where GitHub would mention someone: not preceded by a word character (an email's `@` is not). */
 const LIVE_MENTION = /(?<![A-Za-z0-9_\u200d])@[A-Za-z0-9]/
-/** What reads the same once the invisible joiners and the bracket entities are undone. */
-const readable = (md: string) =>
-  md
-    .replace(/\u200d/g, '')
-    .replace(/&#91;/g, '[')
-    .replace(/&#93;/g, ']')
+/** What reads the same once the invisible joiners and the bracket entity are undone. */
+const readable = (md: string) => md.replace(/\u200d/g, '').replace(/&#93;/g, ']')
 
 describe('hostile data in the log, the summary and the comment', () => {
   it('prints no workflow command but its own, whatever names, messages and paths carry', async () => {
@@ -147,7 +143,7 @@ describe('hostile data in the log, the summary and the comment', () => {
 
     for (const md of [r.summary, bodies[0]!]) {
       expect(md).not.toMatch(LIVE_MENTION)
-      expect(md).not.toContain('![')
+      expect(md).not.toMatch(/!\[[^[\]\n]*\]\(/) // an image
       expect(md).not.toMatch(/\]\(https:\/\/evil/)
       expect(md).not.toMatch(/https?:\/\/evil|www\.evil/)
       expect(md).not.toMatch(/(?<!&)#1\b/)

@@ -36,14 +36,11 @@ describe('Markdown cells', () => {
     const out = cell('hi @octocat and @acme/team, see #12, ![i](https://e.x/p.png) [x](http://e.x) www.e.x')
     expect(out).not.toMatch(/(^|[^\w])@[a-z0-9]/i)
     expect(out).not.toMatch(/(?<!&)#\d/)
-    expect(out).not.toMatch(/[[\]]|:\/\/|www\./)
+    expect(out).not.toMatch(/\]\(|:\/\/|www\./)
     // Invisible joiners only: the text reads the same.
-    expect(
-      out
-        .replace(/\u200d/g, '')
-        .replace(/&#91;/g, '[')
-        .replace(/&#93;/g, ']'),
-    ).toBe('hi @octocat and @acme/team, see #12, ![i](https://e.x/p.png) [x](http://e.x) www.e.x')
+    expect(out.replace(/\u200d/g, '').replace(/&#93;/g, ']')).toBe(
+      'hi @octocat and @acme/team, see #12, ![i](https://e.x/p.png) [x](http://e.x) www.e.x',
+    )
   })
 
   it('leave an email address as it is: GitHub mentions nobody there', () => {
