@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8732);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9960);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8732:
+/***/ 9960:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73,10 +73,11 @@ const MAX_MESSAGE = 300;
 const MAX_CODE = 64;
 /**
  * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
- * Any of `secrets` the server echoes back (a token in "invalid token \u2026", say) is replaced by `***`
- * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ * A secret the server echoes back (a token in "invalid token \u2026", say), in any form `redact` knows, is
+ * replaced by `***` before the text is trimmed, so not even part of one survives into a log, a summary
+ * or a PR comment.
  */
-function apiErrorFrom(method, path, status, body, secrets = []) {
+function apiErrorFrom(method, path, status, body, redact = (text) => text) {
     let code = String(status);
     let message = '';
     try {
@@ -101,14 +102,7 @@ function apiErrorFrom(method, path, status, body, secrets = []) {
         // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
     }
     // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
-    return new errors_ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
-}
-/** Replaces every secret in `text` by `***`. */
-function redact(text, secrets) {
-    for (const secret of secrets)
-        if (secret)
-            text = text.split(secret).join('***');
-    return text;
+    return new errors_ApiError(method, path, status, oneLine(redact(code), MAX_CODE) || String(status), oneLine(redact(message), MAX_MESSAGE) || statusText(status));
 }
 /** Text from a server as one trimmed line of at most `max` characters. */
 function oneLine(text, max) {
@@ -282,14 +276,46 @@ function ours(e, fallback) {
     return new transport_NetworkError(e.code ?? fallback, e.message, { cause: e });
 }
 
+;// CONCATENATED MODULE: ./src/util/log-safe.ts
+/**
+ * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
+ * U+2028 and U+2029 end a line for some readers too.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
+function printable(text) {
+    return text.replace(CONTROL, (c) => {
+        const code = c.charCodeAt(0);
+        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
+    });
+}
+/**
+ * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
+ * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
+ * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
+ * what people read.
+ */
+const ZWJ = '\u200d';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
+/** One line of the log that no data in it can turn into a workflow command. */
+function logLine(text) {
+    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
+    if (!UNSAFE.test(text))
+        return text;
+    return printable(text)
+        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
+        .replace(/##\[/g, `##${ZWJ}[`);
+}
+
 ;// CONCATENATED MODULE: ./src/model.ts
+
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
 // these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 function showValue(v) {
     if (v === null)
@@ -297,10 +323,6 @@ function showValue(v) {
     if (Array.isArray(v))
         return `[${v.map(printable).join(', ')}]`;
     return typeof v === 'string' ? printable(v) : String(v);
-}
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-function printable(text) {
-    return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 /** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
 function model_showChange(c) {
@@ -338,7 +360,86 @@ const isRecipientName = (s) => NAME.test(s);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/util/redact.ts
+/** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
+const MIN_FORM = 6;
+/**
+ * What a secret can look like once a server, a proxy or a URL parser has been through it: as it is,
+ * lower- and upper-cased (a host name is lower-cased), URL- and form-encoded, and base64 at each of the
+ * three alignments, so it is found inside any base64 text (`id:secret` of a Basic header included).
+ */
+function secretForms(secret) {
+    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase()]);
+    const encoded = urlEncoded(secret);
+    forms.add(encoded).add(encoded.replace(/%20/g, '+')).add(encoded.toLowerCase());
+    const bytes = Buffer.from(secret, 'utf8');
+    for (const b64 of [bytes.toString('base64'), bytes.toString('base64url')])
+        forms.add(b64);
+    for (let k = 0; k < 3; k++) {
+        // Base64 of the secret preceded by k bytes: only the characters made of its bits alone.
+        const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+        const inner = b64.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
+        forms.add(inner).add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return [...forms].filter((f) => f === secret || f.length >= MIN_FORM);
+}
+function urlEncoded(text) {
+    try {
+        return encodeURIComponent(text);
+    }
+    catch {
+        return text; // a lone surrogate cannot be encoded, so it cannot be echoed encoded either
+    }
+}
+/** `https://user:password@host/\u2026` anywhere in a text: the userinfo, up to its last `@`. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+/** Text with every URL's userinfo replaced by `***`: a password is never printed, whoever wrote the URL. */
+function withoutUserinfo(text) {
+    return text.replace(USERINFO, '$1***@');
+}
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The run's secrets, each in every form `secretForms` derives, derived once when the secret is added.
+ * `onForm` hears each new form (core.setSecret: the runner masks exact strings only); `redact` replaces
+ * every form, in any letter case, and every URL's userinfo, in one pass over the text.
+ */
+class Redactor {
+    onForm;
+    secrets = new Set();
+    forms = new Set();
+    pattern;
+    constructor(onForm = () => undefined) {
+        this.onForm = onForm;
+    }
+    /** A Redactor that knows these secrets and tells nobody. */
+    static of(...secrets) {
+        const r = new Redactor();
+        for (const s of secrets)
+            r.add(s);
+        return r;
+    }
+    add(secret) {
+        if (!secret || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        for (const form of secretForms(secret)) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.onForm(form);
+        }
+        // Longest first: a form that contains another is replaced whole.
+        const alternatives = [...this.forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+        this.pattern = new RegExp(alternatives.join('|'), 'gi');
+    }
+    redact = (text) => {
+        const hidden = this.pattern ? text.replace(this.pattern, '***') : text;
+        return withoutUserinfo(hidden);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/acronis/url.ts
+
 /** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
 function isLoopback(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '');
@@ -349,20 +450,23 @@ function isLoopback(hostname) {
  * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
  */
 function apiRoot(baseUrl) {
+    // A refusal quotes the value, but never a user or password in it, with or without a scheme.
+    const value = baseUrl.trim();
+    const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
     let url;
     try {
-        url = new URL(baseUrl.trim());
+        url = new URL(value);
     }
     catch {
-        throw new Error(`base-url "${baseUrl}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new Error(`base-url "${baseUrl}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+        throw new Error(`base-url "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
     }
     if (url.username || url.password)
         throw new Error('base-url must not contain credentials; use client-id and client-secret');
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw new Error(`base-url "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+    }
     if (url.search || url.hash)
-        throw new Error(`base-url "${baseUrl}" must not have a query or fragment`);
+        throw new Error(`base-url "${shown}" must not have a query or fragment`);
     const path = url.pathname.replace(/\/+$/, '');
     url.pathname = path.endsWith('/api/2') ? path : `${path}/api/2`;
     return url;
@@ -1162,18 +1266,16 @@ class TokenSource {
     http;
     root;
     credentials;
-    mask;
+    secrets;
     current;
     pending;
-    /** Every secret masked so far, for scrubbing errors that echo one back. */
-    secrets = new Set();
     constructor(http, root, credentials, 
-    /** Called with every secret value derived here, before it can reach a log (core.setSecret). */
-    mask) {
+    /** Learns every secret used or derived here before it can reach a log, and scrubs errors that echo one. */
+    secrets) {
         this.http = http;
         this.root = root;
         this.credentials = credentials;
-        this.mask = mask;
+        this.secrets = secrets;
         if ('token' in credentials) {
             this.hide(credentials.token);
             this.current = { value: credentials.token, renewAt: Infinity };
@@ -1200,7 +1302,6 @@ class TokenSource {
     }
     hide(secret) {
         this.secrets.add(secret);
-        this.mask(secret);
     }
     fetch() {
         if ('token' in this.credentials)
@@ -1223,7 +1324,7 @@ class TokenSource {
             idempotent: true,
         });
         if (reply.status !== 200) {
-            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets);
+            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact);
         }
         let body;
         try {
@@ -1259,15 +1360,18 @@ function basic(c) {
 
 
 
+
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
     http;
     tokens;
+    secrets;
     constructor(root, credentials, options) {
         this.root = root;
         this.http = new HttpClient(options);
-        this.tokens = new TokenSource(this.http, root, credentials, options.mask ?? (() => undefined));
+        this.secrets = options.secrets ?? new Redactor();
+        this.tokens = new TokenSource(this.http, root, credentials, this.secrets);
     }
     /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
     async authenticate() {
@@ -1325,7 +1429,7 @@ class AcronisClient {
             reply = await send(authorization);
         }
         if (reply.status < 200 || reply.status >= 300)
-            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.tokens.secrets);
+            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact);
         try {
             return JSON.parse(reply.body);
         }
@@ -1333,20 +1437,24 @@ class AcronisClient {
             throw new errors_ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
         }
     }
-    /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
+    /**
+     * Failures below HTTP become ApiErrors too, so every failure names its call the same way. Their text
+     * is the server's doing as much as an answer's is (a refused redirect names where it pointed): scrubbed.
+     */
     async asApiError(method, path, task) {
         try {
             return await task();
         }
         catch (e) {
             const cause = { cause: e };
+            const redact = this.secrets.redact;
             if (e instanceof transport_NetworkError)
-                throw new errors_ApiError(method, path, 0, e.code, e.message, cause);
+                throw new errors_ApiError(method, path, 0, e.code, redact(e.message), cause);
             // The system's name for a timeout, so every failure without a response reads the same way.
             if (e instanceof TimeoutError)
-                throw new errors_ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause);
+                throw new errors_ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause);
             if (e instanceof RedirectError)
-                throw new errors_ApiError(method, path, 0, 'redirect_refused', e.message, cause);
+                throw new errors_ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause);
             throw e;
         }
     }
@@ -2478,7 +2586,7 @@ function connect(settings, io) {
     return new AcronisClient(settings.apiRoot, settings.credentials, {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
-        mask: (s) => io.mask(s),
+        secrets: io.secrets,
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
 }
@@ -2775,6 +2883,7 @@ class Progress {
 
 
 
+
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 async function runExport(flags, cli) {
     const settings = cliSettings('plan', flags, cli.env, cli.cwd);
@@ -2800,7 +2909,7 @@ async function runExport(flags, cli) {
 }
 async function read(settings, byLogin, progress) {
     const client = connect(settings, {
-        mask: () => undefined,
+        secrets: new Redactor(),
         info: (line) => progress.line(line),
         warning: (line) => progress.line(`warning: ${line}`),
     });
@@ -3475,6 +3584,7 @@ function pullListing(run) {
 
 
 
+
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 async function runPull(flags, cli) {
     const settings = cliSettings('plan', flags, cli.env, cli.cwd);
@@ -3482,7 +3592,7 @@ async function runPull(flags, cli) {
     const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
     const progress = new Progress(cli.stderr, 'reading reports');
     const io = {
-        mask: () => undefined,
+        secrets: new Redactor(),
         info: (line) => progress.line(line),
         warning: (line) => progress.line(`warning: ${line}`),
         onOutcome: (_o, done, total) => progress.tick(done, total),
@@ -3516,17 +3626,40 @@ function format_byImportance(outcomes) {
     // Array.prototype.sort is stable: equal ranks keep file order.
     return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
 }
-/** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
+// What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
+// so does the `]` of `](`, so no link or image (`[alice]` alone stays as it is: nothing defines a
+// reference); a zero-width joiner (invisible) breaks a mention (`@name` where GitHub would see one,
+// not inside an email address), an issue reference (`#12`) and an autolink (`https://`, `www.`).
+const format_ZWJ = '\u200d';
+const MARKUP = /[&<>|]|\](?=\()|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi;
+const HAS_MARKUP = new RegExp(MARKUP.source, 'i');
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '|': '&#124;',
+    ']': '&#93;',
+};
+function neutralise(m) {
+    if (ENTITY[m])
+        return ENTITY[m];
+    if (m === '@' || m === '#')
+        return m + format_ZWJ;
+    if (m === '://')
+        return `:${format_ZWJ}//`;
+    if (m.length === 4)
+        return `${m.slice(0, 3)}${format_ZWJ}.`; // www.
+    return ' '; // a line break would end the table row
+}
+/**
+ * Text from outside (names, ids, the API's words) inside Markdown, a table cell or a line: shown as
+ * written, never as markup, a mention, a link or an image. core.summary does not escape.
+ */
 function format_cell(text) {
-    // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
-    if (!/[&<>|\r\n]/.test(text))
+    // Most cells need nothing: they are returned as they are, without a copy, for every row of a large run.
+    if (!HAS_MARKUP.test(text))
         return text;
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' ');
+    return text.replace(MARKUP, neutralise);
 }
 /**
  * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
@@ -3550,7 +3683,7 @@ function format_fitRows(items, render, budget, omitted) {
 }
 /** One table row: the report (name and id), its status, and each change or the error. */
 function format_reportRow(o) {
-    const title = o.name ? `${format_cell(o.name)}<br><sub>${o.id}</sub>` : o.id;
+    const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(o.id)}</sub>` : format_cell(o.id);
     const detail = [
         ...o.changes.map((ch) => format_cell(showChange(ch))),
         ...(o.error ? [`**${format_cell(o.error)}**`] : []),
@@ -3585,16 +3718,20 @@ function renderSummary(run, failure) {
         lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
     }
     if (run.unmanaged)
-        lines.push('', unmanagedLine(run.unmanaged));
+        lines.push('', unmanagedLine(run.unmanaged, cell));
     return lines.join('\n') + '\n';
 }
-/** Drift by omission: reports of the tenant that the file does not declare. */
-function unmanagedLine(u) {
+/**
+ * Drift by omission: reports of the tenant that the file does not declare. The tenant and the ids
+ * come from the API: `show` escapes each for where the line goes (Markdown, a log, a terminal).
+ */
+function unmanagedLine(u, show) {
+    const tenant = show(u.tenantId);
     if (!u.ids.length)
-        return `Every report of tenant ${u.tenantId} is declared.`;
-    const shown = u.ids.slice(0, 20).join(', ');
+        return `Every report of tenant ${tenant} is declared.`;
+    const shown = u.ids.slice(0, 20).map(show).join(', ');
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
 function verdictLine(failure) {
     return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
@@ -3632,6 +3769,7 @@ function renderStopped(failure, hint, done) {
 
 
 
+
 const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
 /** Wraps text in ANSI colour codes, or returns it as it is. */
 function painter(color) {
@@ -3647,14 +3785,16 @@ const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO'];
 /** Lines of one report: status and report on the first, each change on its own, the error last. */
 function reportLines(o) {
     const [word, style] = STATUS[o.status];
-    const report = o.name ? [{ text: o.name }, { text: o.id, style: 'dim' }] : [{ text: o.id }];
+    // The command line runs in workflows too: a name or an API message must not start a workflow command there.
+    const id = logLine(o.id);
+    const report = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }];
     const detail = o.changes.map((c) => [
         { text: c.field },
-        { text: showValue(c.from), style: 'red' },
-        { text: showValue(c.to), style: 'green' },
+        { text: logLine(showValue(c.from)), style: 'red' },
+        { text: logLine(showValue(c.to)), style: 'green' },
     ]);
     if (o.error)
-        detail.push([{ text: o.error, style: 'red', span: true }]);
+        detail.push([{ text: logLine(o.error), style: 'red', span: true }]);
     const lines = [];
     for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
         lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])]);
@@ -3701,11 +3841,12 @@ function renderTerminal(run, options) {
         out.push('', 'No changes: every declared report is in the desired state.');
     }
     if (run.unmanaged)
-        out.push('', unmanagedLine(run.unmanaged));
+        out.push('', unmanagedLine(run.unmanaged, logLine));
     return out.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/cli/run.ts
+
 
 
 
@@ -3726,8 +3867,8 @@ async function runConfig(mode, flags, cli) {
     }
     const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
     const io = {
-        // A terminal has no log to scrub: masking is the runner's (::add-mask::), and nothing prints secrets.
-        mask: () => undefined,
+        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
+        secrets: new Redactor(),
         info: (line) => progress.line(line),
         warning: (line) => progress.line(`warning: ${line}`),
         onOutcome: (_o, done, total) => progress.tick(done, total),

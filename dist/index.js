@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8204);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7051);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8204:
+/***/ 7051:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -24,955 +24,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-;// CONCATENATED MODULE: external "os"
-const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function utils_toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function utils_toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
-
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function command_issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
-}
-function command_issue(name, message = '') {
-    command_issueCommand(name, {}, message);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return utils_toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-//# sourceMappingURL=command.js.map
-;// CONCATENATED MODULE: external "crypto"
-const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
-;// CONCATENATED MODULE: external "fs"
-const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-
-
-
-function file_command_issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!external_fs_namespaceObject.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
-    const convertedValue = utils_toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
-}
-//# sourceMappingURL=file-command.js.map
-;// CONCATENATED MODULE: external "path"
-const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-;// CONCATENATED MODULE: external "data:text/javascript,export%20function%20HttpClient()%20%7B%20throw%20new%20Error('HttpClient%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20BearerCredentialHandler()%20%7B%20throw%20new%20Error('BearerCredentialHandler%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20exec()%20%7B%20throw%20new%20Error('exec%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20getExecOutput()%20%7B%20throw%20new%20Error('getExecOutput%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D"
-var x = (y) => {
-	var x = {}; __nccwpck_require__.d(x, y); return x
-} 
-var y = (x) => (() => (x))
-const javascript_export_20function_20HttpClient_20_7B_20throw_20new_20Error_HttpClient_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20BearerCredentialHandler_20_7B_20throw_20new_20Error_BearerCredentialHandler_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20exec_20_7B_20throw_20new_20Error_exec_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20getExecOutput_20_7B_20throw_20new_20Error_getExecOutput_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_namespaceObject = x({  });
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-class oidc_utils_OidcClient {
-    static createHttpClient(allowRetry = true, maxRetry = 10) {
-        const requestOptions = {
-            allowRetries: allowRetry,
-            maxRetries: maxRetry
-        };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
-    }
-    static getRequestToken() {
-        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
-        if (!token) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
-        }
-        return token;
-    }
-    static getIDTokenUrl() {
-        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
-        if (!runtimeUrl) {
-            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
-        }
-        return runtimeUrl;
-    }
-    static getCall(id_token_url) {
-        return __awaiter(this, void 0, void 0, function* () {
-            var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
-            const res = yield httpclient
-                .getJson(id_token_url)
-                .catch(error => {
-                throw new Error(`Failed to get ID Token. \n 
-        Error Code : ${error.statusCode}\n 
-        Error Message: ${error.message}`);
-            });
-            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
-            if (!id_token) {
-                throw new Error('Response json body do not have ID Token field');
-            }
-            return id_token;
-        });
-    }
-    static getIDToken(audience) {
-        return __awaiter(this, void 0, void 0, function* () {
-            try {
-                // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
-                if (audience) {
-                    const encodedAudience = encodeURIComponent(audience);
-                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
-                }
-                debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
-                setSecret(id_token);
-                return id_token;
-            }
-            catch (error) {
-                throw new Error(`Error message: ${error.message}`);
-            }
-        });
-    }
-}
-//# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
-var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return summary_awaiter(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(external_os_namespaceObject.EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-/**
- * @deprecated use `core.summary`
- */
-const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
-//# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
-
-/**
- * toPosixPath converts the given path to the posix form. On Windows, \\ will be
- * replaced with /.
- *
- * @param pth. Path to transform.
- * @return string Posix path.
- */
-function toPosixPath(pth) {
-    return pth.replace(/[\\]/g, '/');
-}
-/**
- * toWin32Path converts the given path to the win32 form. On Linux, / will be
- * replaced with \\.
- *
- * @param pth. Path to transform.
- * @return string Win32 path.
- */
-function toWin32Path(pth) {
-    return pth.replace(/[/]/g, '\\');
-}
-/**
- * toPlatformPath converts the given path to a platform-specific path. It does
- * this by replacing instances of / and \ with the platform-specific path
- * separator.
- *
- * @param pth The path to platformize.
- * @return string The platform-specific path.
- */
-function toPlatformPath(pth) {
-    return pth.replace(/[/\\]/g, path.sep);
-}
-//# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
-var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
-        silent: true
-    });
-    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
-        silent: true
-    });
-    return {
-        name: name.trim(),
-        version: version.trim()
-    };
-});
-const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    var _a, _b, _c, _d;
-    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
-        silent: true
-    });
-    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
-    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
-    return {
-        name,
-        version
-    };
-});
-const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
-    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
-        silent: true
-    });
-    const [name, version] = stdout.trim().split('\n');
-    return {
-        name,
-        version
-    };
-});
-const platform = external_os_namespaceObject.platform();
-const arch = external_os_namespaceObject.arch();
-const isWindows = platform === 'win32';
-const isMacOS = platform === 'darwin';
-const isLinux = platform === 'linux';
-function getDetails() {
-    return platform_awaiter(this, void 0, void 0, function* () {
-        return Object.assign(Object.assign({}, (yield (isWindows
-            ? getWindowsInfo()
-            : isMacOS
-                ? getMacOsInfo()
-                : getLinuxInfo()))), { platform,
-            arch,
-            isWindows,
-            isMacOS,
-            isLinux });
-    });
-}
-//# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
-var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-
-
-
-
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    if (options && options.required && !val) {
-        throw new Error(`Input required and not supplied: ${name}`);
-    }
-    if (options && options.trimWhitespace === false) {
-        return val;
-    }
-    return val.trim();
-}
-/**
- * Gets the values of an multiline input.  Each value is also trimmed.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string[]
- *
- */
-function getMultilineInput(name, options) {
-    const inputs = getInput(name, options)
-        .split('\n')
-        .filter(x => x !== '');
-    if (options && options.trimWhitespace === false) {
-        return inputs;
-    }
-    return inputs.map(input => input.trim());
-}
-/**
- * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
- * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
- * The return value is also in boolean type.
- * ref: https://yaml.org/spec/1.2/spec.html#id2804923
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   boolean
- */
-function getBooleanInput(name, options) {
-    const trueValue = ['true', 'True', 'TRUE'];
-    const falseValue = ['false', 'False', 'FALSE'];
-    const val = getInput(name, options);
-    if (trueValue.includes(val))
-        return true;
-    if (falseValue.includes(val))
-        return false;
-    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
-        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(external_os_namespaceObject.EOL);
-    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
-}
-/**
- * Enables or disables the echoing of commands into stdout for the rest of the step.
- * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
- *
- */
-function setCommandEcho(enabled) {
-    issue('echo', enabled ? 'on' : 'off');
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function core_debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a notice issue
- * @param message notice issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + external_os_namespaceObject.EOL);
-}
-/**
- * Begin an output group.
- *
- * Output until the next `groupEnd` will be foldable in this group
- *
- * @param name The name of the output group
- */
-function startGroup(name) {
-    issue('group', name);
-}
-/**
- * End an output group.
- */
-function endGroup() {
-    issue('endgroup');
-}
-/**
- * Wrap an asynchronous function call in a group.
- *
- * Returns the same type as the function itself.
- *
- * @param name The name of the group
- * @param fn The function to wrap in the group
- */
-function group(name, fn) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        startGroup(name);
-        let result;
-        try {
-            result = yield fn();
-        }
-        finally {
-            endGroup();
-        }
-        return result;
-    });
-}
-//-----------------------------------------------------------------------
-// Wrapper action state
-//-----------------------------------------------------------------------
-/**
- * Saves state for current action, the state can only be retrieved by this action's post job execution.
- *
- * @param     name     name of the state to store
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function saveState(name, value) {
-    const filePath = process.env['GITHUB_STATE'] || '';
-    if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
-    }
-    issueCommand('save-state', { name }, toCommandValue(value));
-}
-/**
- * Gets the value of an state set by this action's main execution.
- *
- * @param     name     name of the state to get
- * @returns   string
- */
-function getState(name) {
-    return process.env[`STATE_${name}`] || '';
-}
-function getIDToken(aud) {
-    return core_awaiter(this, void 0, void 0, function* () {
-        return yield OidcClient.getIDToken(aud);
-    });
-}
-/**
- * Summary exports
- */
-
-/**
- * @deprecated use core.summary
- */
-
-/**
- * Path exports
- */
-
-/**
- * Platform utilities exports
- */
-
-//# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
 class Limiter {
@@ -1290,6 +341,84 @@ class client_HttpClient {
     }
 }
 
+;// CONCATENATED MODULE: ./src/util/redact.ts
+/** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
+const MIN_FORM = 6;
+/**
+ * What a secret can look like once a server, a proxy or a URL parser has been through it: as it is,
+ * lower- and upper-cased (a host name is lower-cased), URL- and form-encoded, and base64 at each of the
+ * three alignments, so it is found inside any base64 text (`id:secret` of a Basic header included).
+ */
+function secretForms(secret) {
+    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase()]);
+    const encoded = urlEncoded(secret);
+    forms.add(encoded).add(encoded.replace(/%20/g, '+')).add(encoded.toLowerCase());
+    const bytes = Buffer.from(secret, 'utf8');
+    for (const b64 of [bytes.toString('base64'), bytes.toString('base64url')])
+        forms.add(b64);
+    for (let k = 0; k < 3; k++) {
+        // Base64 of the secret preceded by k bytes: only the characters made of its bits alone.
+        const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+        const inner = b64.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
+        forms.add(inner).add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return [...forms].filter((f) => f === secret || f.length >= MIN_FORM);
+}
+function urlEncoded(text) {
+    try {
+        return encodeURIComponent(text);
+    }
+    catch {
+        return text; // a lone surrogate cannot be encoded, so it cannot be echoed encoded either
+    }
+}
+/** `https://user:password@host/\u2026` anywhere in a text: the userinfo, up to its last `@`. */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
+/** Text with every URL's userinfo replaced by `***`: a password is never printed, whoever wrote the URL. */
+function withoutUserinfo(text) {
+    return text.replace(USERINFO, '$1***@');
+}
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The run's secrets, each in every form `secretForms` derives, derived once when the secret is added.
+ * `onForm` hears each new form (core.setSecret: the runner masks exact strings only); `redact` replaces
+ * every form, in any letter case, and every URL's userinfo, in one pass over the text.
+ */
+class Redactor {
+    onForm;
+    secrets = new Set();
+    forms = new Set();
+    pattern;
+    constructor(onForm = () => undefined) {
+        this.onForm = onForm;
+    }
+    /** A Redactor that knows these secrets and tells nobody. */
+    static of(...secrets) {
+        const r = new Redactor();
+        for (const s of secrets)
+            r.add(s);
+        return r;
+    }
+    add(secret) {
+        if (!secret || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        for (const form of secretForms(secret)) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.onForm(form);
+        }
+        // Longest first: a form that contains another is replaced whole.
+        const alternatives = [...this.forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
+        this.pattern = new RegExp(alternatives.join('|'), 'gi');
+    }
+    redact = (text) => {
+        const hidden = this.pattern ? text.replace(this.pattern, '***') : text;
+        return withoutUserinfo(hidden);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/acronis/errors.ts
 /** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
 class ApiError extends Error {
@@ -1325,10 +454,11 @@ const MAX_MESSAGE = 300;
 const MAX_CODE = 64;
 /**
  * Pulls `error.code`/`error.message` (platform) or `error`/`error_description` (OAuth) out of a body.
- * Any of `secrets` the server echoes back (a token in "invalid token \u2026", say) is replaced by `***`
- * before the text is trimmed, so not even part of one survives into a log, a summary or a PR comment.
+ * A secret the server echoes back (a token in "invalid token \u2026", say), in any form `redact` knows, is
+ * replaced by `***` before the text is trimmed, so not even part of one survives into a log, a summary
+ * or a PR comment.
  */
-function apiErrorFrom(method, path, status, body, secrets = []) {
+function apiErrorFrom(method, path, status, body, redact = (text) => text) {
     let code = String(status);
     let message = '';
     try {
@@ -1353,14 +483,7 @@ function apiErrorFrom(method, path, status, body, secrets = []) {
         // Not JSON (a proxy's HTML page, say): the status speaks for it; the body is not dumped into logs.
     }
     // Whatever the server sent becomes one short line: it ends up in logs, annotations and a PR comment.
-    return new ApiError(method, path, status, oneLine(redact(code, secrets), MAX_CODE) || String(status), oneLine(redact(message, secrets), MAX_MESSAGE) || statusText(status));
-}
-/** Replaces every secret in `text` by `***`. */
-function redact(text, secrets) {
-    for (const secret of secrets)
-        if (secret)
-            text = text.split(secret).join('***');
-    return text;
+    return new ApiError(method, path, status, oneLine(redact(code), MAX_CODE) || String(status), oneLine(redact(message), MAX_MESSAGE) || statusText(status));
 }
 /** Text from a server as one trimmed line of at most `max` characters. */
 function oneLine(text, max) {
@@ -1396,18 +519,16 @@ class TokenSource {
     http;
     root;
     credentials;
-    mask;
+    secrets;
     current;
     pending;
-    /** Every secret masked so far, for scrubbing errors that echo one back. */
-    secrets = new Set();
     constructor(http, root, credentials, 
-    /** Called with every secret value derived here, before it can reach a log (core.setSecret). */
-    mask) {
+    /** Learns every secret used or derived here before it can reach a log, and scrubs errors that echo one. */
+    secrets) {
         this.http = http;
         this.root = root;
         this.credentials = credentials;
-        this.mask = mask;
+        this.secrets = secrets;
         if ('token' in credentials) {
             this.hide(credentials.token);
             this.current = { value: credentials.token, renewAt: Infinity };
@@ -1434,7 +555,6 @@ class TokenSource {
     }
     hide(secret) {
         this.secrets.add(secret);
-        this.mask(secret);
     }
     fetch() {
         if ('token' in this.credentials)
@@ -1457,7 +577,7 @@ class TokenSource {
             idempotent: true,
         });
         if (reply.status !== 200) {
-            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets);
+            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact);
         }
         let body;
         try {
@@ -1493,15 +613,18 @@ function basic(c) {
 
 
 
+
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
     http;
     tokens;
+    secrets;
     constructor(root, credentials, options) {
         this.root = root;
         this.http = new client_HttpClient(options);
-        this.tokens = new TokenSource(this.http, root, credentials, options.mask ?? (() => undefined));
+        this.secrets = options.secrets ?? new Redactor();
+        this.tokens = new TokenSource(this.http, root, credentials, this.secrets);
     }
     /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
     async authenticate() {
@@ -1559,7 +682,7 @@ class AcronisClient {
             reply = await send(authorization);
         }
         if (reply.status < 200 || reply.status >= 300)
-            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.tokens.secrets);
+            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact);
         try {
             return JSON.parse(reply.body);
         }
@@ -1567,20 +690,24 @@ class AcronisClient {
             throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
         }
     }
-    /** Failures below HTTP become ApiErrors too, so every failure names its call the same way. */
+    /**
+     * Failures below HTTP become ApiErrors too, so every failure names its call the same way. Their text
+     * is the server's doing as much as an answer's is (a refused redirect names where it pointed): scrubbed.
+     */
     async asApiError(method, path, task) {
         try {
             return await task();
         }
         catch (e) {
             const cause = { cause: e };
+            const redact = this.secrets.redact;
             if (e instanceof NetworkError)
-                throw new ApiError(method, path, 0, e.code, e.message, cause);
+                throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
             // The system's name for a timeout, so every failure without a response reads the same way.
             if (e instanceof TimeoutError)
-                throw new ApiError(method, path, 0, 'ETIMEDOUT', e.message, cause);
+                throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause);
             if (e instanceof RedirectError)
-                throw new ApiError(method, path, 0, 'redirect_refused', e.message, cause);
+                throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause);
             throw e;
         }
     }
@@ -1601,14 +728,46 @@ async function mapLimit(items, limit, fn) {
     return results;
 }
 
+;// CONCATENATED MODULE: ./src/util/log-safe.ts
+/**
+ * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
+ * U+2028 and U+2029 end a line for some readers too.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
+function printable(text) {
+    return text.replace(CONTROL, (c) => {
+        const code = c.charCodeAt(0);
+        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
+    });
+}
+/**
+ * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
+ * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
+ * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
+ * what people read.
+ */
+const ZWJ = '\u200d';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
+/** One line of the log that no data in it can turn into a workflow command. */
+function logLine(text) {
+    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
+    if (!UNSAFE.test(text))
+        return text;
+    return printable(text)
+        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
+        .replace(/##\[/g, `##${ZWJ}[`);
+}
+
 ;// CONCATENATED MODULE: ./src/model.ts
+
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
 // these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-/** A control character (a newline, an escape) that a live value must not carry into a log or a terminal. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 function showValue(v) {
     if (v === null)
@@ -1616,10 +775,6 @@ function showValue(v) {
     if (Array.isArray(v))
         return `[${v.map(printable).join(', ')}]`;
     return typeof v === 'string' ? printable(v) : String(v);
-}
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-function printable(text) {
-    return text.replace(CONTROL, (c) => ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 /** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
 function showChange(c) {
@@ -2943,7 +2098,7 @@ function connect(settings, io) {
     return new AcronisClient(settings.apiRoot, settings.credentials, {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
-        mask: (s) => io.mask(s),
+        secrets: io.secrets,
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
 }
@@ -2990,6 +2145,986 @@ function maxChangesFor(settings, declared) {
     return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
 
+;// CONCATENATED MODULE: external "os"
+const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * Sanitizes an input into a string so it can be passed into issueCommand safely
+ * @param input input to sanitize into a string
+ */
+function utils_toCommandValue(input) {
+    if (input === null || input === undefined) {
+        return '';
+    }
+    else if (typeof input === 'string' || input instanceof String) {
+        return input;
+    }
+    return JSON.stringify(input);
+}
+/**
+ *
+ * @param annotationProperties
+ * @returns The command properties to send with the actual annotation command
+ * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
+ */
+function utils_toCommandProperties(annotationProperties) {
+    if (!Object.keys(annotationProperties).length) {
+        return {};
+    }
+    return {
+        title: annotationProperties.title,
+        file: annotationProperties.file,
+        line: annotationProperties.startLine,
+        endLine: annotationProperties.endLine,
+        col: annotationProperties.startColumn,
+        endColumn: annotationProperties.endColumn
+    };
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
+
+
+/**
+ * Issues a command to the GitHub Actions runner
+ *
+ * @param command - The command name to issue
+ * @param properties - Additional properties for the command (key-value pairs)
+ * @param message - The message to include with the command
+ * @remarks
+ * This function outputs a specially formatted string to stdout that the Actions
+ * runner interprets as a command. These commands can control workflow behavior,
+ * set outputs, create annotations, mask values, and more.
+ *
+ * Command Format:
+ *   ::name key=value,key=value::message
+ *
+ * @example
+ * ```typescript
+ * // Issue a warning annotation
+ * issueCommand('warning', {}, 'This is a warning message');
+ * // Output: ::warning::This is a warning message
+ *
+ * // Set an environment variable
+ * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
+ * // Output: ::set-env name=MY_VAR::some value
+ *
+ * // Add a secret mask
+ * issueCommand('add-mask', {}, 'secretValue123');
+ * // Output: ::add-mask::secretValue123
+ * ```
+ *
+ * @internal
+ * This is an internal utility function that powers the public API functions
+ * such as setSecret, warning, error, and exportVariable.
+ */
+function command_issueCommand(command, properties, message) {
+    const cmd = new Command(command, properties, message);
+    process.stdout.write(cmd.toString() + external_os_namespaceObject.EOL);
+}
+function command_issue(name, message = '') {
+    command_issueCommand(name, {}, message);
+}
+const CMD_STRING = '::';
+class Command {
+    constructor(command, properties, message) {
+        if (!command) {
+            command = 'missing.command';
+        }
+        this.command = command;
+        this.properties = properties;
+        this.message = message;
+    }
+    toString() {
+        let cmdStr = CMD_STRING + this.command;
+        if (this.properties && Object.keys(this.properties).length > 0) {
+            cmdStr += ' ';
+            let first = true;
+            for (const key in this.properties) {
+                if (this.properties.hasOwnProperty(key)) {
+                    const val = this.properties[key];
+                    if (val) {
+                        if (first) {
+                            first = false;
+                        }
+                        else {
+                            cmdStr += ',';
+                        }
+                        cmdStr += `${key}=${escapeProperty(val)}`;
+                    }
+                }
+            }
+        }
+        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+        return cmdStr;
+    }
+}
+function escapeData(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A');
+}
+function escapeProperty(s) {
+    return utils_toCommandValue(s)
+        .replace(/%/g, '%25')
+        .replace(/\r/g, '%0D')
+        .replace(/\n/g, '%0A')
+        .replace(/:/g, '%3A')
+        .replace(/,/g, '%2C');
+}
+//# sourceMappingURL=command.js.map
+;// CONCATENATED MODULE: external "crypto"
+const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
+;// CONCATENATED MODULE: external "fs"
+const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
+// For internal use, subject to change.
+// We use any as a valid input type
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+
+
+
+function file_command_issueFileCommand(command, message) {
+    const filePath = process.env[`GITHUB_${command}`];
+    if (!filePath) {
+        throw new Error(`Unable to find environment variable for file command ${command}`);
+    }
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
+        throw new Error(`Missing file at path: ${filePath}`);
+    }
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
+        encoding: 'utf8'
+    });
+}
+function file_command_prepareKeyValueMessage(key, value) {
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
+    // These should realistically never happen, but just in case someone finds a
+    // way to exploit uuid generation let's not allow keys or values that contain
+    // the delimiter.
+    if (key.includes(delimiter)) {
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    }
+    if (convertedValue.includes(delimiter)) {
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    }
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
+}
+//# sourceMappingURL=file-command.js.map
+;// CONCATENATED MODULE: external "path"
+const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
+;// CONCATENATED MODULE: external "data:text/javascript,export%20function%20HttpClient()%20%7B%20throw%20new%20Error('HttpClient%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20BearerCredentialHandler()%20%7B%20throw%20new%20Error('BearerCredentialHandler%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20exec()%20%7B%20throw%20new%20Error('exec%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20getExecOutput()%20%7B%20throw%20new%20Error('getExecOutput%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D"
+var x = (y) => {
+	var x = {}; __nccwpck_require__.d(x, y); return x
+} 
+var y = (x) => (() => (x))
+const javascript_export_20function_20HttpClient_20_7B_20throw_20new_20Error_HttpClient_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20BearerCredentialHandler_20_7B_20throw_20new_20Error_BearerCredentialHandler_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20exec_20_7B_20throw_20new_20Error_exec_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20getExecOutput_20_7B_20throw_20new_20Error_getExecOutput_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_namespaceObject = x({  });
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+class oidc_utils_OidcClient {
+    static createHttpClient(allowRetry = true, maxRetry = 10) {
+        const requestOptions = {
+            allowRetries: allowRetry,
+            maxRetries: maxRetry
+        };
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+    }
+    static getRequestToken() {
+        const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+        if (!token) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_TOKEN env variable');
+        }
+        return token;
+    }
+    static getIDTokenUrl() {
+        const runtimeUrl = process.env['ACTIONS_ID_TOKEN_REQUEST_URL'];
+        if (!runtimeUrl) {
+            throw new Error('Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable');
+        }
+        return runtimeUrl;
+    }
+    static getCall(id_token_url) {
+        return __awaiter(this, void 0, void 0, function* () {
+            var _a;
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const res = yield httpclient
+                .getJson(id_token_url)
+                .catch(error => {
+                throw new Error(`Failed to get ID Token. \n 
+        Error Code : ${error.statusCode}\n 
+        Error Message: ${error.message}`);
+            });
+            const id_token = (_a = res.result) === null || _a === void 0 ? void 0 : _a.value;
+            if (!id_token) {
+                throw new Error('Response json body do not have ID Token field');
+            }
+            return id_token;
+        });
+    }
+    static getIDToken(audience) {
+        return __awaiter(this, void 0, void 0, function* () {
+            try {
+                // New ID Token is requested from action service
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                if (audience) {
+                    const encodedAudience = encodeURIComponent(audience);
+                    id_token_url = `${id_token_url}&audience=${encodedAudience}`;
+                }
+                debug(`ID token url is ${id_token_url}`);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                setSecret(id_token);
+                return id_token;
+            }
+            catch (error) {
+                throw new Error(`Error message: ${error.message}`);
+            }
+        });
+    }
+}
+//# sourceMappingURL=oidc-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
+var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const { access, appendFile, writeFile } = external_fs_namespaceObject.promises;
+const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
+const SUMMARY_DOCS_URL = 'https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions#adding-a-job-summary';
+class Summary {
+    constructor() {
+        this._buffer = '';
+    }
+    /**
+     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+     * Also checks r/w permissions.
+     *
+     * @returns step summary file path
+     */
+    filePath() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            if (this._filePath) {
+                return this._filePath;
+            }
+            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+            if (!pathFromEnv) {
+                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+            }
+            try {
+                yield access(pathFromEnv, external_fs_namespaceObject.constants.R_OK | external_fs_namespaceObject.constants.W_OK);
+            }
+            catch (_a) {
+                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+            }
+            this._filePath = pathFromEnv;
+            return this._filePath;
+        });
+    }
+    /**
+     * Wraps content in an HTML tag, adding any HTML attributes
+     *
+     * @param {string} tag HTML tag to wrap
+     * @param {string | null} content content within the tag
+     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+     *
+     * @returns {string} content wrapped in HTML element
+     */
+    wrap(tag, content, attrs = {}) {
+        const htmlAttrs = Object.entries(attrs)
+            .map(([key, value]) => ` ${key}="${value}"`)
+            .join('');
+        if (!content) {
+            return `<${tag}${htmlAttrs}>`;
+        }
+        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+    }
+    /**
+     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+     *
+     * @param {SummaryWriteOptions} [options] (optional) options for write operation
+     *
+     * @returns {Promise<Summary>} summary instance
+     */
+    write(options) {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+            const filePath = yield this.filePath();
+            const writeFunc = overwrite ? writeFile : appendFile;
+            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
+            return this.emptyBuffer();
+        });
+    }
+    /**
+     * Clears the summary buffer and wipes the summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    clear() {
+        return summary_awaiter(this, void 0, void 0, function* () {
+            return this.emptyBuffer().write({ overwrite: true });
+        });
+    }
+    /**
+     * Returns the current summary buffer as a string
+     *
+     * @returns {string} string of summary buffer
+     */
+    stringify() {
+        return this._buffer;
+    }
+    /**
+     * If the summary buffer is empty
+     *
+     * @returns {boolen} true if the buffer is empty
+     */
+    isEmptyBuffer() {
+        return this._buffer.length === 0;
+    }
+    /**
+     * Resets the summary buffer without writing to summary file
+     *
+     * @returns {Summary} summary instance
+     */
+    emptyBuffer() {
+        this._buffer = '';
+        return this;
+    }
+    /**
+     * Adds raw text to the summary buffer
+     *
+     * @param {string} text content to add
+     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addRaw(text, addEOL = false) {
+        this._buffer += text;
+        return addEOL ? this.addEOL() : this;
+    }
+    /**
+     * Adds the operating system-specific end-of-line marker to the buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addEOL() {
+        return this.addRaw(external_os_namespaceObject.EOL);
+    }
+    /**
+     * Adds an HTML codeblock to the summary buffer
+     *
+     * @param {string} code content to render within fenced code block
+     * @param {string} lang (optional) language to syntax highlight code
+     *
+     * @returns {Summary} summary instance
+     */
+    addCodeBlock(code, lang) {
+        const attrs = Object.assign({}, (lang && { lang }));
+        const element = this.wrap('pre', this.wrap('code', code), attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML list to the summary buffer
+     *
+     * @param {string[]} items list of items to render
+     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+     *
+     * @returns {Summary} summary instance
+     */
+    addList(items, ordered = false) {
+        const tag = ordered ? 'ol' : 'ul';
+        const listItems = items.map(item => this.wrap('li', item)).join('');
+        const element = this.wrap(tag, listItems);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML table to the summary buffer
+     *
+     * @param {SummaryTableCell[]} rows table rows
+     *
+     * @returns {Summary} summary instance
+     */
+    addTable(rows) {
+        const tableBody = rows
+            .map(row => {
+            const cells = row
+                .map(cell => {
+                if (typeof cell === 'string') {
+                    return this.wrap('td', cell);
+                }
+                const { header, data, colspan, rowspan } = cell;
+                const tag = header ? 'th' : 'td';
+                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
+                return this.wrap(tag, data, attrs);
+            })
+                .join('');
+            return this.wrap('tr', cells);
+        })
+            .join('');
+        const element = this.wrap('table', tableBody);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds a collapsable HTML details element to the summary buffer
+     *
+     * @param {string} label text for the closed state
+     * @param {string} content collapsable content
+     *
+     * @returns {Summary} summary instance
+     */
+    addDetails(label, content) {
+        const element = this.wrap('details', this.wrap('summary', label) + content);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML image tag to the summary buffer
+     *
+     * @param {string} src path to the image you to embed
+     * @param {string} alt text description of the image
+     * @param {SummaryImageOptions} options (optional) addition image attributes
+     *
+     * @returns {Summary} summary instance
+     */
+    addImage(src, alt, options) {
+        const { width, height } = options || {};
+        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
+        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML section heading element
+     *
+     * @param {string} text heading text
+     * @param {number | string} [level=1] (optional) the heading level, default: 1
+     *
+     * @returns {Summary} summary instance
+     */
+    addHeading(text, level) {
+        const tag = `h${level}`;
+        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
+            ? tag
+            : 'h1';
+        const element = this.wrap(allowedTag, text);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML thematic break (<hr>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addSeparator() {
+        const element = this.wrap('hr', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML line break (<br>) to the summary buffer
+     *
+     * @returns {Summary} summary instance
+     */
+    addBreak() {
+        const element = this.wrap('br', null);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML blockquote to the summary buffer
+     *
+     * @param {string} text quote text
+     * @param {string} cite (optional) citation url
+     *
+     * @returns {Summary} summary instance
+     */
+    addQuote(text, cite) {
+        const attrs = Object.assign({}, (cite && { cite }));
+        const element = this.wrap('blockquote', text, attrs);
+        return this.addRaw(element).addEOL();
+    }
+    /**
+     * Adds an HTML anchor tag to the summary buffer
+     *
+     * @param {string} text link text/content
+     * @param {string} href hyperlink
+     *
+     * @returns {Summary} summary instance
+     */
+    addLink(text, href) {
+        const element = this.wrap('a', text, { href });
+        return this.addRaw(element).addEOL();
+    }
+}
+const _summary = new Summary();
+/**
+ * @deprecated use `core.summary`
+ */
+const markdownSummary = (/* unused pure expression or super */ null && (_summary));
+const summary = _summary;
+//# sourceMappingURL=summary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
+
+/**
+ * toPosixPath converts the given path to the posix form. On Windows, \\ will be
+ * replaced with /.
+ *
+ * @param pth. Path to transform.
+ * @return string Posix path.
+ */
+function toPosixPath(pth) {
+    return pth.replace(/[\\]/g, '/');
+}
+/**
+ * toWin32Path converts the given path to the win32 form. On Linux, / will be
+ * replaced with \\.
+ *
+ * @param pth. Path to transform.
+ * @return string Win32 path.
+ */
+function toWin32Path(pth) {
+    return pth.replace(/[/]/g, '\\');
+}
+/**
+ * toPlatformPath converts the given path to a platform-specific path. It does
+ * this by replacing instances of / and \ with the platform-specific path
+ * separator.
+ *
+ * @param pth The path to platformize.
+ * @return string The platform-specific path.
+ */
+function toPlatformPath(pth) {
+    return pth.replace(/[/\\]/g, path.sep);
+}
+//# sourceMappingURL=path-utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
+var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+const getWindowsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout: version } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', undefined, {
+        silent: true
+    });
+    const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', undefined, {
+        silent: true
+    });
+    return {
+        name: name.trim(),
+        version: version.trim()
+    };
+});
+const getMacOsInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    var _a, _b, _c, _d;
+    const { stdout } = yield exec.getExecOutput('sw_vers', undefined, {
+        silent: true
+    });
+    const version = (_b = (_a = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a === void 0 ? void 0 : _a[1]) !== null && _b !== void 0 ? _b : '';
+    const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : '';
+    return {
+        name,
+        version
+    };
+});
+const getLinuxInfo = () => platform_awaiter(void 0, void 0, void 0, function* () {
+    const { stdout } = yield exec.getExecOutput('lsb_release', ['-i', '-r', '-s'], {
+        silent: true
+    });
+    const [name, version] = stdout.trim().split('\n');
+    return {
+        name,
+        version
+    };
+});
+const platform = external_os_namespaceObject.platform();
+const arch = external_os_namespaceObject.arch();
+const isWindows = platform === 'win32';
+const isMacOS = platform === 'darwin';
+const isLinux = platform === 'linux';
+function getDetails() {
+    return platform_awaiter(this, void 0, void 0, function* () {
+        return Object.assign(Object.assign({}, (yield (isWindows
+            ? getWindowsInfo()
+            : isMacOS
+                ? getMacOsInfo()
+                : getLinuxInfo()))), { platform,
+            arch,
+            isWindows,
+            isMacOS,
+            isLinux });
+    });
+}
+//# sourceMappingURL=platform.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
+var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+
+
+
+
+/**
+ * The code to exit an action
+ */
+var ExitCode;
+(function (ExitCode) {
+    /**
+     * A code indicating that the action was successful
+     */
+    ExitCode[ExitCode["Success"] = 0] = "Success";
+    /**
+     * A code indicating that the action was a failure
+     */
+    ExitCode[ExitCode["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+//-----------------------------------------------------------------------
+// Variables
+//-----------------------------------------------------------------------
+/**
+ * Sets env variable for this action and future actions in the job
+ * @param name the name of the variable to set
+ * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function exportVariable(name, val) {
+    const convertedVal = toCommandValue(val);
+    process.env[name] = convertedVal;
+    const filePath = process.env['GITHUB_ENV'] || '';
+    if (filePath) {
+        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
+    }
+    issueCommand('set-env', { name }, convertedVal);
+}
+/**
+ * Registers a secret which will get masked from logs
+ *
+ * @param secret - Value of the secret to be masked
+ * @remarks
+ * This function instructs the Actions runner to mask the specified value in any
+ * logs produced during the workflow run. Once registered, the secret value will
+ * be replaced with asterisks (***) whenever it appears in console output, logs,
+ * or error messages.
+ *
+ * This is useful for protecting sensitive information such as:
+ * - API keys
+ * - Access tokens
+ * - Authentication credentials
+ * - URL parameters containing signatures (SAS tokens)
+ *
+ * Note that masking only affects future logs; any previous appearances of the
+ * secret in logs before calling this function will remain unmasked.
+ *
+ * @example
+ * ```typescript
+ * // Register an API token as a secret
+ * const apiToken = "abc123xyz456";
+ * setSecret(apiToken);
+ *
+ * // Now any logs containing this value will show *** instead
+ * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
+ * ```
+ */
+function core_setSecret(secret) {
+    command_issueCommand('add-mask', {}, secret);
+}
+/**
+ * Prepends inputPath to the PATH (for this action and future actions)
+ * @param inputPath
+ */
+function addPath(inputPath) {
+    const filePath = process.env['GITHUB_PATH'] || '';
+    if (filePath) {
+        issueFileCommand('PATH', inputPath);
+    }
+    else {
+        issueCommand('add-path', {}, inputPath);
+    }
+    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
+}
+/**
+ * Gets the value of an input.
+ * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
+ * Returns an empty string if the value is not defined.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string
+ */
+function getInput(name, options) {
+    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
+    if (options && options.required && !val) {
+        throw new Error(`Input required and not supplied: ${name}`);
+    }
+    if (options && options.trimWhitespace === false) {
+        return val;
+    }
+    return val.trim();
+}
+/**
+ * Gets the values of an multiline input.  Each value is also trimmed.
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   string[]
+ *
+ */
+function getMultilineInput(name, options) {
+    const inputs = getInput(name, options)
+        .split('\n')
+        .filter(x => x !== '');
+    if (options && options.trimWhitespace === false) {
+        return inputs;
+    }
+    return inputs.map(input => input.trim());
+}
+/**
+ * Gets the input value of the boolean type in the YAML 1.2 "core schema" specification.
+ * Support boolean input list: `true | True | TRUE | false | False | FALSE` .
+ * The return value is also in boolean type.
+ * ref: https://yaml.org/spec/1.2/spec.html#id2804923
+ *
+ * @param     name     name of the input to get
+ * @param     options  optional. See InputOptions.
+ * @returns   boolean
+ */
+function getBooleanInput(name, options) {
+    const trueValue = ['true', 'True', 'TRUE'];
+    const falseValue = ['false', 'False', 'FALSE'];
+    const val = getInput(name, options);
+    if (trueValue.includes(val))
+        return true;
+    if (falseValue.includes(val))
+        return false;
+    throw new TypeError(`Input does not meet YAML 1.2 "Core Schema" specification: ${name}\n` +
+        `Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
+}
+/**
+ * Sets the value of an output.
+ *
+ * @param     name     name of the output to set
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function setOutput(name, value) {
+    const filePath = process.env['GITHUB_OUTPUT'] || '';
+    if (filePath) {
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
+    }
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
+}
+/**
+ * Enables or disables the echoing of commands into stdout for the rest of the step.
+ * Echoing is disabled by default if ACTIONS_STEP_DEBUG is not set.
+ *
+ */
+function setCommandEcho(enabled) {
+    issue('echo', enabled ? 'on' : 'off');
+}
+//-----------------------------------------------------------------------
+// Results
+//-----------------------------------------------------------------------
+/**
+ * Sets the action status to failed.
+ * When the action exits it will be with an exit code of 1
+ * @param message add error issue message
+ */
+function setFailed(message) {
+    process.exitCode = ExitCode.Failure;
+    error(message);
+}
+//-----------------------------------------------------------------------
+// Logging Commands
+//-----------------------------------------------------------------------
+/**
+ * Gets whether Actions Step Debug is on or not
+ */
+function isDebug() {
+    return process.env['RUNNER_DEBUG'] === '1';
+}
+/**
+ * Writes debug message to user log
+ * @param message debug message
+ */
+function core_debug(message) {
+    issueCommand('debug', {}, message);
+}
+/**
+ * Adds an error issue
+ * @param message error issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function error(message, properties = {}) {
+    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a warning issue
+ * @param message warning issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function warning(message, properties = {}) {
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Adds a notice issue
+ * @param message notice issue message. Errors will be converted to string via toString()
+ * @param properties optional properties to add to the annotation.
+ */
+function notice(message, properties = {}) {
+    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+/**
+ * Writes info to log with console.log.
+ * @param message info message
+ */
+function info(message) {
+    process.stdout.write(message + external_os_namespaceObject.EOL);
+}
+/**
+ * Begin an output group.
+ *
+ * Output until the next `groupEnd` will be foldable in this group
+ *
+ * @param name The name of the output group
+ */
+function startGroup(name) {
+    issue('group', name);
+}
+/**
+ * End an output group.
+ */
+function endGroup() {
+    issue('endgroup');
+}
+/**
+ * Wrap an asynchronous function call in a group.
+ *
+ * Returns the same type as the function itself.
+ *
+ * @param name The name of the group
+ * @param fn The function to wrap in the group
+ */
+function group(name, fn) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        startGroup(name);
+        let result;
+        try {
+            result = yield fn();
+        }
+        finally {
+            endGroup();
+        }
+        return result;
+    });
+}
+//-----------------------------------------------------------------------
+// Wrapper action state
+//-----------------------------------------------------------------------
+/**
+ * Saves state for current action, the state can only be retrieved by this action's post job execution.
+ *
+ * @param     name     name of the state to store
+ * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function saveState(name, value) {
+    const filePath = process.env['GITHUB_STATE'] || '';
+    if (filePath) {
+        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+    }
+    issueCommand('save-state', { name }, toCommandValue(value));
+}
+/**
+ * Gets the value of an state set by this action's main execution.
+ *
+ * @param     name     name of the state to get
+ * @returns   string
+ */
+function getState(name) {
+    return process.env[`STATE_${name}`] || '';
+}
+function getIDToken(aud) {
+    return core_awaiter(this, void 0, void 0, function* () {
+        return yield OidcClient.getIDToken(aud);
+    });
+}
+/**
+ * Summary exports
+ */
+
+/**
+ * @deprecated use core.summary
+ */
+
+/**
+ * Path exports
+ */
+
+/**
+ * Platform utilities exports
+ */
+
+//# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/github/log.ts
+
+
+
+/**
+ * Every secret of the run, each registered with the runner in every form (`::add-mask::`) as it is
+ * added, and scrubbed from everything below before it is printed or written.
+ */
+const secrets = new Redactor((form) => core_setSecret(form));
+/** What the action writes anywhere a person reads it (summary, comment, outputs): without secrets. */
+const redact = secrets.redact;
+/** A log line: without secrets, and unable to start a workflow command whatever data it carries. */
+function log_info(text) {
+    info(logLine(redact(text)));
+}
+// core escapes an annotation's message and properties (newlines, `%`, and `:`/`,` in properties), so
+// they cannot leave the command; they still must not carry a secret.
+function annotation(props) {
+    return props?.title === undefined ? props : { ...props, title: redact(props.title) };
+}
+function log_warning(text, props) {
+    warning(redact(text), annotation(props));
+}
+function log_error(text, props) {
+    error(redact(text), annotation(props));
+}
+/** Fails the step with an error annotation. */
+function fail(text) {
+    setFailed(redact(text));
+}
+
 ;// CONCATENATED MODULE: ./src/github/errors.ts
 
 /** A failed GitHub API call, in GitHub's words: its `message` and any validation `errors`. */
@@ -3024,9 +3159,9 @@ function errors_statusText(status) {
 }
 /**
  * Reads GitHub's error body (`{message, errors: [{message | code, field}], documentation_url}`).
- * The token is replaced by `***` should GitHub ever echo it, and the text is kept to one short line.
+ * The token, in any form `redact` knows, is replaced by `***` should GitHub ever echo it, and the text is kept to one short line.
  */
-function gitHubErrorFrom(method, path, status, body, secrets) {
+function gitHubErrorFrom(method, path, status, body, redact) {
     let message = '';
     try {
         const parsed = JSON.parse(body);
@@ -3045,10 +3180,11 @@ function gitHubErrorFrom(method, path, status, body, secrets) {
     catch {
         // Not JSON (a proxy's page): the status speaks for it, the body is never printed.
     }
-    return new GitHubError(method, path, status, oneLine(redact(message, secrets), errors_MAX_MESSAGE) || errors_statusText(status));
+    return new GitHubError(method, path, status, oneLine(redact(message), errors_MAX_MESSAGE) || errors_statusText(status));
 }
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
+
 
 
 /** A conversation is read at most this far (100 comments a page): a `Link` chain that never ends stops here. */
@@ -3060,11 +3196,14 @@ class GitHubApi {
     http;
     identity;
     origin;
+    /** Scrubs the token, in every form, from what GitHub's errors say. */
+    redact;
     constructor(apiUrl, token, timeoutMs) {
         this.apiUrl = apiUrl;
         this.token = token;
         this.http = new client_HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' });
         this.origin = new URL(apiUrl).origin;
+        this.redact = Redactor.of(token).redact;
     }
     /** Who the token acts as, asked once. GET /user answers only user tokens; an app's token gets 403. */
     whoAmI() {
@@ -3171,7 +3310,7 @@ class GitHubApi {
             body: payload === undefined ? undefined : JSON.stringify(payload),
         });
         if (reply.status >= 300)
-            throw gitHubErrorFrom(method, url.pathname, reply.status, reply.body, [this.token]);
+            throw gitHubErrorFrom(method, url.pathname, reply.status, reply.body, this.redact);
         return reply;
     }
 }
@@ -3310,17 +3449,40 @@ function byImportance(outcomes) {
     // Array.prototype.sort is stable: equal ranks keep file order.
     return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
 }
-/** Text inside a Markdown table cell: core.summary does not escape, and a `|` would split the cell. */
+// What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
+// so does the `]` of `](`, so no link or image (`[alice]` alone stays as it is: nothing defines a
+// reference); a zero-width joiner (invisible) breaks a mention (`@name` where GitHub would see one,
+// not inside an email address), an issue reference (`#12`) and an autolink (`https://`, `www.`).
+const format_ZWJ = '\u200d';
+const MARKUP = /[&<>|]|\](?=\()|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi;
+const HAS_MARKUP = new RegExp(MARKUP.source, 'i');
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '|': '&#124;',
+    ']': '&#93;',
+};
+function neutralise(m) {
+    if (ENTITY[m])
+        return ENTITY[m];
+    if (m === '@' || m === '#')
+        return m + format_ZWJ;
+    if (m === '://')
+        return `:${format_ZWJ}//`;
+    if (m.length === 4)
+        return `${m.slice(0, 3)}${format_ZWJ}.`; // www.
+    return ' '; // a line break would end the table row
+}
+/**
+ * Text from outside (names, ids, the API's words) inside Markdown, a table cell or a line: shown as
+ * written, never as markup, a mention, a link or an image. core.summary does not escape.
+ */
 function cell(text) {
-    // Most cells need nothing: five replacements would copy them five times, for every row of a large run.
-    if (!/[&<>|\r\n]/.test(text))
+    // Most cells need nothing: they are returned as they are, without a copy, for every row of a large run.
+    if (!HAS_MARKUP.test(text))
         return text;
-    return text
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '&#124;')
-        .replace(/\r?\n/g, ' ');
+    return text.replace(MARKUP, neutralise);
 }
 /**
  * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
@@ -3344,7 +3506,7 @@ function fitRows(items, render, budget, omitted) {
 }
 /** One table row: the report (name and id), its status, and each change or the error. */
 function reportRow(o) {
-    const title = o.name ? `${cell(o.name)}<br><sub>${o.id}</sub>` : o.id;
+    const title = o.name ? `${cell(o.name)}<br><sub>${cell(o.id)}</sub>` : cell(o.id);
     const detail = [
         ...o.changes.map((ch) => cell(showChange(ch))),
         ...(o.error ? [`**${cell(o.error)}**`] : []),
@@ -3385,16 +3547,20 @@ function renderSummary(run, failure) {
         lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
     }
     if (run.unmanaged)
-        lines.push('', unmanagedLine(run.unmanaged));
+        lines.push('', unmanagedLine(run.unmanaged, cell));
     return lines.join('\n') + '\n';
 }
-/** Drift by omission: reports of the tenant that the file does not declare. */
-function unmanagedLine(u) {
+/**
+ * Drift by omission: reports of the tenant that the file does not declare. The tenant and the ids
+ * come from the API: `show` escapes each for where the line goes (Markdown, a log, a terminal).
+ */
+function unmanagedLine(u, show) {
+    const tenant = show(u.tenantId);
     if (!u.ids.length)
-        return `Every report of tenant ${u.tenantId} is declared.`;
-    const shown = u.ids.slice(0, 20).join(', ');
+        return `Every report of tenant ${tenant} is declared.`;
+    const shown = u.ids.slice(0, 20).map(show).join(', ');
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${u.tenantId} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
 function verdictLine(failure) {
     return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
@@ -3449,7 +3615,7 @@ function renderComment(run, from) {
         '',
     ];
     const pending = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
-    const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged), ''] : []), provenance(from)];
+    const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []), provenance(from)];
     if (pending.length) {
         head.push('| Report | Status | Changes |', '| --- | --- | --- |');
     }
@@ -3470,6 +3636,7 @@ function provenance(from) {
 }
 
 ;// CONCATENATED MODULE: ./src/acronis/url.ts
+
 /** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
 function isLoopback(hostname) {
     const h = hostname.replace(/^\[|\]$/g, '');
@@ -3480,20 +3647,23 @@ function isLoopback(hostname) {
  * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
  */
 function apiRoot(baseUrl) {
+    // A refusal quotes the value, but never a user or password in it, with or without a scheme.
+    const value = baseUrl.trim();
+    const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
     let url;
     try {
-        url = new URL(baseUrl.trim());
+        url = new URL(value);
     }
     catch {
-        throw new Error(`base-url "${baseUrl}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new Error(`base-url "${baseUrl}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+        throw new Error(`base-url "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
     }
     if (url.username || url.password)
         throw new Error('base-url must not contain credentials; use client-id and client-secret');
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw new Error(`base-url "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+    }
     if (url.search || url.hash)
-        throw new Error(`base-url "${baseUrl}" must not have a query or fragment`);
+        throw new Error(`base-url "${shown}" must not have a query or fragment`);
     const path = url.pathname.replace(/\/+$/, '');
     url.pathname = path.endsWith('/api/2') ? path : `${path}/api/2`;
     return url;
@@ -3754,6 +3924,7 @@ function countOutputs(outcomes) {
 
 
 
+
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
 async function publish(run, settings, github, env) {
     for (const o of run.outcomes) {
@@ -3762,28 +3933,28 @@ async function publish(run, settings, github, env) {
         const what = showChanges(o.changes);
         const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`;
         if (o.status === 'failed')
-            error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
+            log_error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
         else
-            info(line);
+            log_info(line);
     }
     const failure = failureOf(run, { failOnDrift: settings.failOnDrift });
     setOutputs(run, failure, env);
     if (env.GITHUB_STEP_SUMMARY)
-        await summary.addRaw(renderSummary(run, failure)).write();
+        await summary.addRaw(redact(renderSummary(run, failure))).write();
     const pr = settings.mode === 'plan' && github.prComment && /^pull_request/.test(github.eventName);
     const context = pr ? await pullRequestContext(env) : undefined;
     if (context && github.token) {
         const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs);
         try {
-            const body = renderComment(run, { commit: context.commit, runUrl: context.runUrl });
+            const body = redact(renderComment(run, { commit: context.commit, runUrl: context.runUrl }));
             const saved = await upsertComment(api, context, commentMarker(run.config), body);
             if (saved.incomplete) {
-                warning(`plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`);
+                log_warning(`plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`);
             }
-            info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
+            log_info(`plan comment ${saved.action}: ${saved.url ?? saved.id}`);
         }
         catch (e) {
-            warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`);
+            log_warning(`plan comment not posted: ${e instanceof GitHubError ? commentHint(e) : String(e)}`);
         }
         finally {
             api.close();
@@ -3792,15 +3963,15 @@ async function publish(run, settings, github, env) {
     const c = countOutcomes(run.outcomes);
     // An apply that max-changes stopped wrote nothing: its changes are still only planned.
     const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated';
-    info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`);
+    log_info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`);
     if (failure)
-        setFailed(failure.message);
+        fail(failure.message);
 }
 /** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
 function setOutputs(run, failure, env) {
     for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
         setOutput(name, value);
-    setOutputInParts(env, 'plan', planJsonParts(run.outcomes));
+    setOutputInParts(env, 'plan', redacted(planJsonParts(run.outcomes)));
     setOutput('failure-reason', failure?.reason ?? '');
 }
 /** The action's names for what a person checks when the credentials are refused. */
@@ -3822,7 +3993,7 @@ async function publishFailure(e, settings, env) {
     const hint = e instanceof ApiError ? authHint(e, usesToken, INPUT_NAMES) : undefined;
     if (e instanceof ConfigErrors) {
         for (const err of e.errors) {
-            error(`${err.message} [${err.code}]`, {
+            log_error(`${err.message} [${err.code}]`, {
                 title: 'acronis-report-sync',
                 file: err.file,
                 startLine: err.line,
@@ -3835,9 +4006,14 @@ async function publishFailure(e, settings, env) {
         const md = e instanceof ConfigErrors
             ? renderConfigErrors(e.errors, done ?? 'nothing was written')
             : renderStopped(failure, hint, done);
-        await summary.addRaw(md).write();
+        await summary.addRaw(redact(md)).write();
     }
-    setFailed(hint ? `${failure.message}. ${hint}` : failure.message);
+    fail(hint ? `${failure.message}. ${hint}` : failure.message);
+}
+/** Parts of an output, each scrubbed of secrets as it is written. */
+function* redacted(parts) {
+    for (const part of parts)
+        yield redact(part);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
@@ -3855,14 +4031,12 @@ function action_inputs_boolean(name, fallback) {
         throw new InputError(`${name}: "${getInput(name)}" is not allowed; expected true or false`);
     }
 }
-/** The action's inputs: the only place that calls core.getInput*. */
-function readSettings(env) {
+/** The action's inputs: the only place that calls core.getInput*. Every secret among them goes to `secrets`. */
+function readSettings(env, secrets) {
     // Mask first: a message about a bad input below must not be able to print a secret.
-    for (const secret of ['client-secret', 'token', 'github-token']) {
-        const v = getInput(secret);
-        if (v)
-            core_setSecret(v);
-    }
+    for (const secret of ['client-secret', 'token', 'github-token'])
+        secrets.add(getInput(secret));
+    secrets.add(passwordOf(getInput('base-url')));
     const names = [
         'config',
         'mode',
@@ -3884,6 +4058,22 @@ function readSettings(env) {
         github: { token: getInput('github-token'), prComment, eventName },
     };
 }
+/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
+function passwordOf(url) {
+    let password;
+    try {
+        password = new URL(url.trim()).password;
+    }
+    catch {
+        return '';
+    }
+    try {
+        return decodeURIComponent(password);
+    }
+    catch {
+        return password;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/main.ts
 
@@ -3897,17 +4087,17 @@ function readSettings(env) {
 async function run(env) {
     let settings;
     try {
-        const given = readSettings(env);
+        const given = readSettings(env, secrets);
         settings = given.settings;
-        info(`${settings.configName}: ${settings.modeReason}`);
+        log_info(`${settings.configName}: ${settings.modeReason}`);
         const config = await engine_validate(settings);
-        info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
+        log_info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
         const result = await execute(settings, config, {
-            mask: (s) => core_setSecret(s),
-            info: (line) => info(line),
-            warning: (line) => warning(line),
+            secrets: secrets,
+            info: (line) => log_info(line),
+            warning: (line) => log_warning(line),
         });
         await publish(result, settings, given.github, env);
     }
