@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # dist/ is committed (the runner executes it as is): it must equal a fresh build of src/. So must the
-# schema's validator, which the build generates into src/.
+# validators the build generates into src/ (the schema's and the API answers').
 set -euo pipefail
-built=(dist src/config/reports-validator.js)
+built=(dist src/config/reports-validator.js src/acronis/answer-validators.js)
 npm run -s build >/dev/null
 if [ -n "$(git status --porcelain -- "${built[@]}")" ]; then
   echo "dist/ differs from a fresh 'npm run build'. Rebuild and commit dist/:" >&2

@@ -1,5 +1,7 @@
 import type { HttpClient } from '../http/client.js'
 import type { Redactor } from '../util/redact.js'
+import * as answers from './answer-validators.js'
+import { checked } from './answers.js'
 import { apiErrorFrom, ApiError } from './errors.js'
 
 /** OAuth2 client credentials, or an access token obtained elsewhere. */
@@ -82,30 +84,23 @@ export class TokenSource {
     if (reply.status !== 200) {
       throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact)
     }
-    let body: { access_token?: unknown; expires_on?: unknown; expires_in?: unknown }
+    let answer: unknown
     try {
-      body = JSON.parse(reply.body) as typeof body
+      answer = JSON.parse(reply.body)
     } catch {
-      body = {}
+      throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the response is not JSON')
     }
-    if (typeof body.access_token !== 'string' || !body.access_token) {
-      throw new ApiError(
-        'POST',
-        '/idp/token',
-        reply.status,
-        'invalid_response',
-        'the token response has no access_token',
-      )
-    }
+    const call = { method: 'POST', path: '/idp/token', status: reply.status }
+    const body = checked(answers.token, answer, call, this.secrets.redact)
     this.hide(body.access_token)
     // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
     // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
     // token is then used until a 401 asks for a new one, instead of a token request for every call.
     const now = Date.now()
     const life =
-      typeof body.expires_in === 'number'
+      body.expires_in !== undefined
         ? body.expires_in * 1000
-        : typeof body.expires_on === 'number'
+        : body.expires_on !== undefined
           ? body.expires_on * 1000 - now
           : Infinity
     const renewAt = life > 0 ? now + life - Math.min(RENEW_MARGIN_MS, life / 8) : Infinity

@@ -1,26 +1,13 @@
+import type { ValidateFunction } from 'ajv'
 import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
 import { NetworkError, TimeoutError } from '../http/transport.js'
 import { Redactor } from '../util/redact.js'
+import { mapLimit } from '../util/map-limit.js'
+import * as answers from './answer-validators.js'
+import { checked } from './answers.js'
 import { TokenSource, type Credentials } from './auth.js'
 import { apiErrorFrom, ApiError } from './errors.js'
-import type { LiveReport, ReportUpdate } from './types.js'
-
-/** A user as `GET /users?uuids=` returns it (the fields this project reads). */
-interface ApiUser {
-  id: string
-  login: string
-  tenant_id: string
-  contact?: { email?: string; firstname?: string; lastname?: string }
-  enabled?: boolean
-}
-
-/** An item of `GET /search`: users and tenants mixed, no email. */
-interface SearchItem {
-  obj_type: string
-  id: string
-  login?: string
-  name?: string
-}
+import type { ApiUser, LiveReport, ReportUpdate, SearchItem } from './types.js'
 
 export interface ClientOptions extends HttpOptions {
   /**
@@ -51,50 +38,57 @@ export class AcronisClient {
     await this.asApiError('POST', '/idp/token', () => this.tokens.authorization())
   }
 
-  getReport(id: string): Promise<LiveReport> {
-    return this.json('GET', `/reports/${encodeURIComponent(id)}`)
+  /** The report, checked against its documented shape and to be the one asked for. */
+  async getReport(id: string): Promise<LiveReport> {
+    return this.sameReport('GET', id, await this.json('GET', reportPath(id), answers.report))
   }
 
   /** Sends only what the PUT schema accepts; answers with the report as the server now has it. */
-  updateReport(id: string, update: ReportUpdate): Promise<LiveReport> {
-    return this.json('PUT', `/reports/${encodeURIComponent(id)}`, update)
+  async updateReport(id: string, update: ReportUpdate): Promise<LiveReport> {
+    return this.sameReport('PUT', id, await this.json('PUT', reportPath(id), answers.report, update))
   }
 
+  /** The tenant's report ids, each once (an id the API lists twice is still one report). */
   async tenantReportIds(tenantId: string): Promise<string[]> {
-    return (await this.json<{ items: string[] }>('GET', `/tenants/${encodeURIComponent(tenantId)}/reports`))
-      .items
+    const { items } = await this.json('GET', `/tenants/${segment(tenantId)}/reports`, answers.reportIds)
+    const seen = new Set<string>()
+    return items.filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()))
   }
 
   async clientTenant(clientId: string): Promise<string> {
-    return (await this.json<{ tenant_id: string }>('GET', `/clients/${encodeURIComponent(clientId)}`))
-      .tenant_id
+    return (await this.json('GET', `/clients/${encodeURIComponent(clientId)}`, answers.client)).tenant_id
   }
 
   /** `GET /users?uuids=`, 100 ids per call as the API allows. */
   async users(ids: readonly string[]): Promise<ApiUser[]> {
     const chunks = []
     for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100))
-    const pages = await Promise.all(
-      chunks.map((c) =>
-        this.json<{ items: ApiUser[] }>('GET', `/users?uuids=${c.map(encodeURIComponent).join(',')}`),
-      ),
+    const pages = await mapLimit(chunks, chunks.length, (c) =>
+      this.json('GET', `/users?uuids=${c.map(segment).join(',')}`, answers.users),
     )
     return pages.flatMap((p) => p.items)
   }
 
   async search(tenantId: string, text: string, limit = 50): Promise<SearchItem[]> {
     const q = new URLSearchParams({ tenant: tenantId, text, limit: String(limit) })
-    return (await this.json<{ items: SearchItem[] }>('GET', `/search?${q}`)).items
+    return (await this.json('GET', `/search?${q}`, answers.search)).items
   }
 
   close(): void {
     this.http.close()
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One call; its answer checked against `validate` (the documented shape) before anyone reads it. */
+  private async json<T>(
+    method: string,
+    path: string,
+    validate: ValidateFunction<T>,
+    body?: unknown,
+  ): Promise<T> {
     const url = new URL(`${this.root.pathname}${path}`, this.root)
+    const pathOnly = path.split('?')[0]!
     const send = (authorization: string) =>
-      this.asApiError(method, path.split('?')[0]!, () =>
+      this.asApiError(method, pathOnly, () =>
         this.http.send({
           method,
           url,
@@ -106,7 +100,6 @@ export class AcronisClient {
           body: body === undefined ? undefined : JSON.stringify(body),
         }),
       )
-    const pathOnly = path.split('?')[0]!
     let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization())
     let reply = await send(authorization)
     if (reply.status === 401 && this.tokens.renewable) {
@@ -117,11 +110,25 @@ export class AcronisClient {
     }
     if (reply.status < 200 || reply.status >= 300)
       throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact)
+    let answer: unknown
     try {
-      return JSON.parse(reply.body) as T
+      answer = JSON.parse(reply.body)
     } catch {
       throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON')
     }
+    return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact)
+  }
+
+  /** A report answered for another id is refused whole: nothing of it is planned, written or exported. */
+  private sameReport(method: string, id: string, report: LiveReport): LiveReport {
+    if (report.id.toLowerCase() === id.toLowerCase()) return report
+    throw new ApiError(
+      method,
+      reportPath(id),
+      200,
+      'invalid_response',
+      `the API answered report ${report.id} for report ${id}`,
+    )
   }
 
   /**
@@ -144,3 +151,10 @@ export class AcronisClient {
     }
   }
 }
+
+/** A path segment from an id: UUIDs lower-cased, as the vendor's path patterns write them. */
+function segment(id: string): string {
+  return encodeURIComponent(id.toLowerCase())
+}
+
+const reportPath = (id: string) => `/reports/${segment(id)}`

@@ -40,3 +40,19 @@ export interface ReportUpdate {
   parameters?: { kind?: ReportKind; level?: ReportLevel; hide_zero_usage?: boolean; show_skus?: boolean }
   schedule?: { enabled: boolean }
 }
+
+/** A user as `GET /users?uuids=` returns it (the fields this project reads). */
+export interface ApiUser {
+  id: string
+  login: string
+  tenant_id?: string
+  contact?: { email?: string }
+  enabled?: boolean
+}
+
+/** An item of `GET /search`: users and tenants mixed, no email. */
+export interface SearchItem {
+  obj_type: 'tenant' | 'user'
+  id: string
+  login?: string
+}

@@ -46,7 +46,8 @@ export async function execute(
     const tenant = tenantResolver(client, settings.credentials, settings.tenantId)
     const reports = await resolveRecipients(config, client, tenant, settings.concurrency)
     const maxChanges = maxChangesFor(settings, reports.length)
-    const [result, unmanaged] = await Promise.all([
+    // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
+    const [reconciled, listed] = await Promise.allSettled([
       reconcile(reports, client, {
         write: settings.mode === 'apply',
         concurrency: settings.concurrency,
@@ -69,6 +70,9 @@ export async function execute(
           return undefined
         }),
     ])
+    if (reconciled.status === 'rejected') throw reconciled.reason
+    const result = reconciled.value
+    const unmanaged = listed.status === 'fulfilled' ? listed.value : undefined
     return {
       mode: settings.mode,
       config: settings.configName,

@@ -1,4 +1,8 @@
-/** Runs `fn` over items with at most `limit` running at once; results keep the input order. */
+/**
+ * Runs `fn` over items with at most `limit` running at once; results keep the input order.
+ * When one call throws, no new item starts, every call already running is awaited, and then the
+ * first error is thrown: nothing it started is left in flight (Promise.all would return at once).
+ */
 export async function mapLimit<T, R>(
   items: readonly T[],
   limit: number,
@@ -6,12 +10,18 @@ export async function mapLimit<T, R>(
 ) {
   const results = new Array<R>(items.length)
   let next = 0
+  let failure: { error: unknown } | undefined
   const worker = async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const i = next++
-      results[i] = await fn(items[i]!, i)
+      try {
+        results[i] = await fn(items[i]!, i)
+      } catch (error) {
+        failure ??= { error }
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  if (failure) throw failure.error
   return results
 }

@@ -38,7 +38,7 @@ async function setup(options: Partial<ClientOptions> = {}, sim?: SimulatorOption
   })
   open.push(s, client)
   const report = () => s.addReport({ parameters: { tenant_id: tenant.id } })
-  return { sim: s, client, report, masked, clientId: c.clientId, secret: c.secret }
+  return { sim: s, client, report, masked, clientId: c.clientId, secret: c.secret, tenantId: tenant.id }
 }
 
 const to = (sim: Simulator, method: string, path: string) =>
@@ -386,5 +386,69 @@ describe('retry policy', () => {
     expect(parseRetryAfter('soon', now)).toBeUndefined()
     expect(parseRetryAfter('-3', now)).toBeUndefined()
     expect(parseRetryAfter(undefined, now)).toBeUndefined()
+  })
+})
+
+describe('answers are checked before use', () => {
+  it('refuses a malformed report answer, naming the field, with invalid_response', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({
+      method: 'GET',
+      path: `/reports/${r.id}`,
+      reply: (b: { parameters: object }) => ({ ...b, parameters: { ...b.parameters, kind: 5 } }),
+    })
+    const e = await failure(client.getReport(r.id))
+    expect([e.status, e.code]).toEqual([200, 'invalid_response'])
+    expect(e.describe()).toBe(
+      `GET /reports/${r.id} → 200 invalid_response: parameters.kind is 5; expected a string`,
+    )
+    sim.inject({ method: 'GET', path: `/reports/${r.id}`, reply: null })
+    expect((await failure(client.getReport(r.id))).message).toBe('the answer is null; expected an object')
+  })
+
+  it('refuses a report answered for another id, naming both', async () => {
+    const { sim, client, report } = await setup()
+    const [asked, other] = [report(), report()]
+    sim.inject({ method: 'GET', path: `/reports/${asked.id}`, reply: sim.getReport(other.id) })
+    const e = await failure(client.getReport(asked.id))
+    expect(e.message).toBe(`the API answered report ${other.id} for report ${asked.id}`)
+  })
+
+  it('refuses a PUT answered with {}, after the write the server made', async () => {
+    const { sim, client, report } = await setup()
+    const r = report()
+    sim.inject({ method: 'PUT', path: `/reports/${r.id}`, reply: {} })
+    const e = await failure(client.updateReport(r.id, { schedule: { enabled: false } }))
+    expect([e.method, e.message]).toEqual(['PUT', 'id is missing'])
+    expect(sim.getReport(r.id)!.schedule.enabled).toBe(false)
+  })
+
+  it('checks the token, client, list, search and users answers too', async () => {
+    const { sim, client, clientId, tenantId } = await setup()
+    const tenant = { id: tenantId }
+    sim.inject({ path: '/idp/token', reply: (b: object) => ({ ...b, access_token: 42 }) })
+    expect((await failure(client.authenticate())).message).toBe('access_token is 42; expected a string')
+    sim.inject({ path: `/clients/${clientId}`, reply: (b: object) => ({ ...b, tenant_id: 'root' }) })
+    expect((await failure(client.clientTenant(clientId))).message).toBe(
+      'tenant_id is "root"; expected a UUID',
+    )
+    sim.inject({ path: '/tenants/*', reply: { items: 'all' } })
+    expect((await failure(client.tenantReportIds(tenant.id))).message).toBe(
+      'items is "all"; expected an array',
+    )
+    sim.inject({ path: '/search', reply: { items: [{ obj_type: 'user' }] } })
+    expect((await failure(client.search(tenant.id, 'alice'))).message).toBe('items[0].id is missing')
+    sim.inject({ path: '/users', reply: [] })
+    expect((await failure(client.users([tenant.id]))).message).toBe('the answer is []; expected an object')
+  })
+
+  it('lists a report id the API repeats once, and lower-cases ids in paths', async () => {
+    const { sim, client, report, tenantId } = await setup()
+    const r = report()
+    sim.inject({ path: '/tenants/*', reply: { items: [r.id, r.id.toUpperCase(), r.id] } })
+    expect(await client.tenantReportIds(tenantId)).toEqual([r.id])
+    expect((await client.getReport(r.id.toUpperCase())).id).toBe(r.id)
+    expect(to(sim, 'GET', `/reports/${r.id}`)).toHaveLength(1)
   })
 })

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { LiveReport } from '../../src/acronis/types.js'
+import type { Fault } from './faults.js'
 import { HttpError } from './http.js'
 import type { Store, TokenInfo } from './store.js'
 
@@ -12,8 +13,8 @@ export interface RequestContext {
   body: string
   params: string[]
   auth: TokenInfo
-  /** Set by an `ignoreWrite` fault: PUT validates and answers 200 but keeps the report as it was. */
-  ignoreWrite: boolean
+  /** The PUT faults of this request (`ignoreWrite`, `afterWrite`, `refuse`), if any. */
+  write: Pick<Fault, 'ignoreWrite' | 'afterWrite' | 'refuse'>
 }
 
 /** 404 for an unknown tenant, 403 for one outside the token's subtree. */

@@ -100,6 +100,48 @@ describe('scripted faults', () => {
     expect(sim.getReport(reportId)).toEqual(before)
   })
 
+  it('reply replaces a 2xx answer (null included) or transforms a copy of it; a PUT still writes', async () => {
+    sim.inject({ method: 'GET', path: `/reports/${reportId}`, reply: null })
+    expect(await (await getReport()).text()).toBe('null')
+    sim.inject({ method: 'GET', reply: (b: { id: string }) => [b.id] })
+    expect(await (await getReport()).json()).toEqual([reportId])
+    expect(sim.getReport(reportId)!.id).toBe(reportId)
+    sim.inject({ method: 'PUT', reply: {} })
+    const before = sim.getReport(reportId)!
+    const write = await call(`/reports/${reportId}`, put({ schedule: { enabled: !before.schedule.enabled } }))
+    expect([write.status, await write.json()]).toEqual([200, {}])
+    expect(sim.getReport(reportId)!.schedule.enabled).toBe(!before.schedule.enabled)
+    // An error answer is left alone.
+    sim.inject({ method: 'GET', path: '/reports/*', reply: null })
+    expect((await call('/reports/00000000-0000-4000-8000-000000000000')).status).toBe(404)
+  })
+
+  it('afterWrite changes the stored report after a PUT, and the answer shows it', async () => {
+    sim.inject({ afterWrite: (r) => (r.parameters.level = 'itself') })
+    expect((await getReport()).status).toBe(200)
+    const response = await call(`/reports/${reportId}`, put({ parameters: { kind: 'usage_daily' } }))
+    expect(((await response.json()) as { parameters: object }).parameters).toMatchObject({
+      kind: 'usage_daily',
+      level: 'itself',
+    })
+    expect(sim.getReport(reportId)!.parameters.level).toBe('itself')
+  })
+
+  it('refuse answers 400 naming a field the body carries, and writes nothing', async () => {
+    const refuse = ['parameters.hide_zero_usage', 'parameters.show_skus']
+    sim.inject({ refuse, times: 2 })
+    const before = sim.getReport(reportId)!
+    const refused = await call(
+      `/reports/${reportId}`,
+      put({ parameters: { kind: 'usage_current', show_skus: true } }),
+    )
+    expect(refused.status).toBe(400)
+    expect(await acronisError(refused)).toMatchObject({ message: 'parameters.show_skus cannot be changed' })
+    expect(sim.getReport(reportId)).toEqual(before)
+    const fine = await call(`/reports/${reportId}`, put({ parameters: { kind: 'usage_current' } }))
+    expect(fine.status).toBe(200)
+  })
+
   it('redirects with 307 and Location', async () => {
     sim.inject({ path: '/api/2/old/*', redirectTo: `${sim.apiUrl}/reports/${reportId}`, times: 2 })
     const manual = await call('/old/report', { redirect: 'manual' })
@@ -144,6 +186,8 @@ describe('observation', () => {
     expect(users!.query.get('uuids')).toBe('a,b')
     expect(users!.headers['x-trace']).toBe('t1')
     expect(write).toMatchObject({ method: 'PUT', status: 200, body: '{"schedule":{"enabled":true}}' })
+    expect(JSON.parse(users!.response)).toEqual({ items: [], timestamp: expect.any(String) })
+    expect(JSON.parse(write!.response)).toEqual(sim.getReport(reportId))
     expect(write!.seq).toBe(users!.seq + 1)
     expect(write!.endedAt!).toBeGreaterThanOrEqual(write!.startedAt)
     sim.clearLog()

@@ -1,6 +1,8 @@
+import type { LiveReport } from '../../src/acronis/types.js'
+
 /** A scripted misbehaviour for matching requests; see `Simulator.inject`. */
 export interface Fault {
-  /** HTTP method to match, any case; default any (PUT for an `ignoreWrite` fault). */
+  /** HTTP method to match, any case; default any (PUT for `ignoreWrite`, `afterWrite`, `refuse`). */
   method?: string
   /** Pathname to match, with or without `/api/2`: exact, a prefix ending in `*`, or a RegExp. */
   path?: string | RegExp
@@ -22,6 +24,18 @@ export interface Fault {
   ignoreWrite?: boolean
   /** Answer 307 with `Location` set to this URL. */
   redirectTo?: string
+  /**
+   * A malformed answer: the request is handled (a PUT still writes), then its 2xx body is replaced
+   * by this value (`null` included), or by what this function makes of a copy of the real body.
+   */
+  reply?: unknown
+  /** PUT: changes the stored report after the write, before the answer (an API resetting a field). */
+  afterWrite?: (report: LiveReport) => void
+  /**
+   * PUT: answers 400 with the Acronis error body when the body carries any of these fields
+   * (e.g. `parameters.hide_zero_usage`), as a data center that follows the vendor guide would.
+   */
+  refuse?: readonly string[]
 }
 
 /** A seeded soak: each eligible request fails with probability `rate` and a status drawn from `statuses`. */
@@ -101,8 +115,9 @@ export class FaultPlan {
 }
 
 function matches(fault: Fault, method: string, pathname: string): boolean {
-  // ignoreWrite only means something to a PUT: without a method it must not be used up by a GET.
-  const wanted = fault.method ?? (fault.ignoreWrite ? 'PUT' : undefined)
+  // These only mean something to a PUT: without a method they must not be used up by a GET.
+  const putOnly = fault.ignoreWrite || fault.afterWrite !== undefined || fault.refuse !== undefined
+  const wanted = fault.method ?? (putOnly ? 'PUT' : undefined)
   if (wanted !== undefined && wanted.toUpperCase() !== method) return false
   if (fault.path === undefined) return true
   const relative = pathname.startsWith(API_ROOT + '/') ? pathname.slice(API_ROOT.length) : undefined

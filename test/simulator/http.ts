@@ -56,7 +56,8 @@ export function errorReply(
   return { status, body: errorBody(status, message, info), headers } satisfies Reply
 }
 
-export function send(res: ServerResponse, reply: Reply): void {
+/** Writes the answer; returns its body as sent, for the request log. */
+export function send(res: ServerResponse, reply: Reply): string {
   const { status, body, headers } = reply
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
   const head: Record<string, string | number> = { ...headers, 'Content-Length': Buffer.byteLength(text) }
@@ -66,4 +67,5 @@ export function send(res: ServerResponse, reply: Reply): void {
   }
   res.writeHead(status, head)
   res.end(text)
+  return text
 }

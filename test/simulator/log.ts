@@ -11,6 +11,8 @@ export interface LoggedRequest {
   /** Lower-case names; repeated headers joined with `, `. */
   headers: Record<string, string>
   body: string
+  /** The answer's body as sent ('' until answered, and for requests that got none). */
+  response: string
   /** 0 while pending, and for requests that never got an answer (reset, hang, client abort). */
   status: number
   startedAt: number
@@ -35,6 +37,7 @@ export class RequestLog {
       query: url.searchParams,
       headers: flatten(headers),
       body: '',
+      response: '',
       status: 0,
       startedAt: performance.now(),
     }

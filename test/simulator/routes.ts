@@ -55,12 +55,19 @@ function getClient(ctx: RequestContext): Reply {
   const client = ctx.store.clients.get(ctx.params[0]!)
   if (!client) throw new HttpError(404, `client ${ctx.params[0]} not found`)
   requireTenant(ctx, client.tenantId)
+  // Every field the vendor's `client` schema requires, as a data center answers it.
   const body = {
     client_id: client.clientId,
     tenant_id: client.tenantId,
     type: 'api_client',
     status: 'enabled',
     data: { client_name: `simulator ${client.role}` },
+    token_endpoint_auth_method: 'client_secret_basic',
+    client_secret_expires_at: 0,
+    created_at: client.createdAt,
+    created_by: client.createdBy,
+    last_access_at: client.lastAccessAt ?? null,
+    last_access_from_ip: client.lastAccessFrom ?? null,
   }
   return { status: 200, body }
 }
@@ -93,6 +100,8 @@ function putReport(ctx: RequestContext): Reply {
   }
   const validation = validateUpdate(body)
   if (!validation.ok) throw new HttpError(400, validation.message, validation.field)
+  const refused = ctx.write.refuse?.find((field) => carries(validation.value, field))
+  if (refused) throw new HttpError(400, `${refused} cannot be changed`, refused)
   const report = requireReport(ctx, ctx.params[0]!)
   if (ctx.auth.role !== 'admin') throw new HttpError(403, 'a readonly_admin cannot modify reports')
   // The doc leaves this status undocumented (clients must not send such a PUT); 400 is our pick.
@@ -101,7 +110,7 @@ function putReport(ctx: RequestContext): Reply {
   if (validation.value.recipients !== undefined && report.result_action !== 'send') {
     throw new HttpError(400, 'recipients must be used only when result_action is send', 'recipients')
   }
-  if (ctx.ignoreWrite) return { status: 200, body: report }
+  if (ctx.write.ignoreWrite) return { status: 200, body: report }
 
   const { recipients, parameters, schedule } = validation.value
   if (recipients !== undefined) report.recipients = [...recipients]
@@ -109,5 +118,16 @@ function putReport(ctx: RequestContext): Reply {
   if (schedule !== undefined) report.schedule.enabled = schedule.enabled
   // Every accepted write is a new version, even one that changes nothing.
   report.version += 1
+  ctx.write.afterWrite?.(report)
   return { status: 200, body: report }
+}
+
+/** True when `body` has `field`, a dotted path such as `parameters.show_skus`. */
+function carries(body: unknown, field: string): boolean {
+  let node = body
+  for (const key of field.split('.')) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return false
+    node = (node as Record<string, unknown>)[key]
+  }
+  return true
 }

@@ -33,6 +33,9 @@ describe('POST /idp/token', () => {
       client_id: admin.clientId,
       tenant_id: partner.id,
       type: 'api_client',
+      status: 'enabled',
+      token_endpoint_auth_method: 'client_secret_basic',
+      last_access_from_ip: '127.0.0.1',
     })
   })
 
@@ -135,12 +138,15 @@ describe('users and search', () => {
     const response = await call(`/users?uuids=${alice},00000000-0000-4000-8000-000000000000,${bob}`)
     const { items } = (await response.json()) as { items: { id: string }[] }
     expect(items.map((u) => u.id)).toEqual([alice, bob])
-    expect(items[1]).toEqual({
+    expect(items[1]).toMatchObject({
       id: bob,
       login: 'bob',
       tenant_id: customer.id,
       contact: { email: 'Bob@Customer.example', firstname: '', lastname: '' },
       enabled: true,
+      version: 1,
+      activated: true,
+      deleted_at: null,
     })
   })
 
@@ -160,12 +166,32 @@ describe('users and search', () => {
       return ((await response.json()) as { items: Record<string, unknown>[] }).items
     }
     const byEmail = await search(partner.id, 'CUSTOMER.EXAMPLE')
+    const none = { first_name: null, last_name: null, deleted_at: null }
     expect(byEmail).toEqual([
-      { obj_type: 'user', id: bob, login: 'bob', name: 'bob', tenant_id: customer.id },
+      {
+        obj_type: 'user',
+        id: bob,
+        login: 'bob',
+        parent_id: customer.id,
+        path: ['Partner Inc', 'Customer GmbH'],
+        ...none,
+      },
     ])
-    expect((await search(partner.id, 'liddell'))[0]).toMatchObject({ id: alice, name: 'Alice Liddell' })
+    expect((await search(partner.id, 'liddell'))[0]).toMatchObject({
+      id: alice,
+      first_name: 'Alice',
+      last_name: 'Liddell',
+      path: ['Partner Inc'],
+    })
     expect(await search(partner.id, 'gmbh')).toEqual([
-      { obj_type: 'tenant', id: customer.id, name: 'Customer GmbH', tenant_id: partner.id },
+      {
+        obj_type: 'tenant',
+        id: customer.id,
+        name: 'Customer GmbH',
+        parent_id: partner.id,
+        path: ['Partner Inc'],
+        ...none,
+      },
     ])
     expect(await search(customer.id, 'alice')).toEqual([])
     for (let i = 0; i < 12; i++) sim.addUser({ login: `bulk${i}`, tenantId: customer.id })

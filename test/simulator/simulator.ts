@@ -158,7 +158,7 @@ export class Simulator {
     const fault = this.faults.take(method, url.pathname)
     const answer = (reply: Reply) => {
       finish(reply.status)
-      send(res, reply)
+      entry.response = send(res, reply)
     }
     this.handle(req, entry, url, fault, answer).catch((error: unknown) => {
       // A client that went away mid-body lands here too; there is nobody left to answer.
@@ -202,9 +202,16 @@ export class Simulator {
       query: url.searchParams,
       headers: req.headers,
       body: entry.body,
-      ignoreWrite: fault?.ignoreWrite === true,
+      write: fault ?? {},
     }
-    answer(dispatch(context, path.slice(API_ROOT.length) || '/'))
+    const reply = dispatch(context, path.slice(API_ROOT.length) || '/')
+    if (fault && 'reply' in fault && reply.status < 300) {
+      // A copy: the handler may have answered the stored object itself.
+      const real: unknown = structuredClone(reply.body)
+      reply.body =
+        typeof fault.reply === 'function' ? (fault.reply as (b: unknown) => unknown)(real) : fault.reply
+    }
+    answer(reply)
   }
 
   private sleep(ms: number): Promise<void> {

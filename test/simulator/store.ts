@@ -14,6 +14,13 @@ export interface SimClient {
   secret: string
   tenantId: string
   role: 'admin' | 'readonly_admin'
+  /** RFC 3339, as `GET /clients/{id}` answers it. */
+  createdAt: string
+  /** The user who registered the client. */
+  createdBy: string
+  /** When a token was last issued to it, and from where; null before the first. */
+  lastAccessAt?: string
+  lastAccessFrom?: string
 }
 
 /** A user account, a possible report recipient. */
@@ -25,6 +32,8 @@ export interface SimUser {
   firstname: string
   lastname: string
   enabled: boolean
+  /** Bumped by the API on every change of the user; 1 here. */
+  version: number
 }
 
 /** What an access token remembers. */
@@ -39,6 +48,9 @@ export interface TokenInfo {
 export type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K]
 }
+
+/** Creation time of seeded objects: fixed, so answers stay deterministic. */
+export const FIXED_TIME = '2026-01-05T09:00:00Z'
 
 /** All simulated data, indexed so that 10,000 reports cost no scans. */
 export class Store {
@@ -80,6 +92,8 @@ export class Store {
       secret: input.secret ?? randomBytes(16).toString('hex'),
       tenantId: input.tenantId,
       role: input.role ?? 'admin',
+      createdAt: FIXED_TIME,
+      createdBy: randomUUID(),
     }
     this.clients.set(client.clientId, client)
     return { ...client }
@@ -95,6 +109,7 @@ export class Store {
       firstname: input.firstname ?? '',
       lastname: input.lastname ?? '',
       enabled: input.enabled ?? true,
+      version: input.version ?? 1,
     }
     const previous = this.users.get(user.id)
     if (previous) this.usersByTenant.get(previous.tenantId)?.delete(user.id)
@@ -156,6 +171,8 @@ export class Store {
   issueToken(clientId?: string): { token: string; info: TokenInfo } {
     const client = clientId === undefined ? this.defaultClient() : this.clients.get(clientId)
     if (!client) throw new Error(`simulator: unknown client ${clientId}`)
+    client.lastAccessAt = new Date().toISOString()
+    client.lastAccessFrom = '127.0.0.1'
     const token = randomBytes(36).toString('base64url')
     const info: TokenInfo = {
       clientId: client.clientId,

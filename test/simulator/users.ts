@@ -1,6 +1,6 @@
 import { HttpError, type Reply } from './http.js'
 import { requireTenant, type RequestContext } from './context.js'
-import type { SimUser } from './store.js'
+import { FIXED_TIME, type SimUser } from './store.js'
 
 const MAX_UUIDS = 100
 
@@ -17,7 +17,7 @@ export function usersEndpoint(ctx: RequestContext): Reply {
     const user = ctx.store.users.get(id)
     return user && ctx.store.isWithin(user.tenantId, ctx.auth.tenantId) ? [userJson(user)] : []
   })
-  return { status: 200, body: { items } }
+  return { status: 200, body: { items, timestamp: new Date().toISOString() } }
 }
 
 /**
@@ -40,27 +40,58 @@ export function searchEndpoint(ctx: RequestContext): Reply {
   const needle = text.toLowerCase()
   const hit = (...values: string[]) => values.some((v) => v.toLowerCase().includes(needle))
   const items: Record<string, unknown>[] = []
+  // `path`: the names of the tenants between the search root and the object, the root included.
+  const paths = new Map<string, string[]>()
   for (const tenantId of ctx.store.subtree(tenant)) {
     if (items.length >= limit) break
     const t = ctx.store.tenants.get(tenantId)!
-    // A tenant "lives in" its parent, as a user lives in its tenant; a root lives in itself.
-    if (hit(t.name)) items.push({ obj_type: 'tenant', id: t.id, name: t.name, tenant_id: t.parentId ?? t.id })
+    const above = tenantId === tenant ? [] : paths.get(t.parentId!)!
+    paths.set(tenantId, [...above, t.name])
+    // A tenant's parent_id is its parent's id; a root is its own parent.
+    if (hit(t.name)) {
+      const names = { first_name: null, last_name: null, deleted_at: null }
+      const item = { obj_type: 'tenant', id: t.id, parent_id: t.parentId ?? t.id }
+      items.push({ ...item, path: above, name: t.name, ...names })
+    }
     for (const userId of ctx.store.userIdsOf(tenantId)) {
       const u = ctx.store.users.get(userId)!
       if (!hit(u.login, u.email, u.firstname, u.lastname)) continue
-      const name = [u.firstname, u.lastname].filter(Boolean).join(' ') || u.login
-      items.push({ obj_type: 'user', id: u.id, login: u.login, name, tenant_id: u.tenantId })
+      const names = { first_name: u.firstname || null, last_name: u.lastname || null, deleted_at: null }
+      const item = { obj_type: 'user', id: u.id, parent_id: u.tenantId, path: paths.get(tenantId) }
+      items.push({ ...item, login: u.login, ...names })
     }
   }
   return { status: 200, body: { items: items.slice(0, limit) } }
 }
 
+/** A user as the vendor's full user schema (lod=full, the default) has it: every required field. */
 function userJson(user: SimUser) {
   return {
     id: user.id,
-    login: user.login,
+    version: user.version,
     tenant_id: user.tenantId,
-    contact: { email: user.email, firstname: user.firstname, lastname: user.lastname },
+    login: user.login,
     enabled: user.enabled,
+    activated: true,
+    contact: {
+      email: user.email,
+      firstname: user.firstname,
+      lastname: user.lastname,
+      types: [],
+      created_at: FIXED_TIME,
+      updated_at: FIXED_TIME,
+    },
+    created_at: FIXED_TIME,
+    updated_at: FIXED_TIME,
+    deleted_at: null,
+    access_policies: [],
+    origin_id: null,
+    origin_external_id: null,
+    disable_after: null,
+    personal_tenant_id: null,
+    language: 'en',
+    business_types: [],
+    notifications: ['reports'],
+    mfa_status: 'disabled',
   }
 }

@@ -1,0 +1,82 @@
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import type { Redact } from '../util/redact.js'
+import { ApiError } from './errors.js'
+
+/** Where an answer came from, for the error that refuses it. */
+export interface Call {
+  method: string
+  /** Path under the API root, without the query. */
+  path: string
+  status: number
+}
+
+/**
+ * The answer as its validator's type, or an ApiError (`invalid_response`) naming the first field
+ * that breaks the documented shape (schema/api/*.json) and what the API sent there, scrubbed by `redact`.
+ */
+export function checked<T>(
+  validate: ValidateFunction<T>,
+  answer: unknown,
+  call: Call,
+  redact: Redact = (text) => text,
+): T {
+  if (validate(answer)) return answer
+  const error = validate.errors?.[0]
+  const problem = error ? describe(error) : 'the answer does not have the documented shape'
+  // The message quotes what the server sent, which may echo a secret back.
+  throw new ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem))
+}
+
+/** `/parameters/kind` → `parameters.kind`, `/recipients/0` → `recipients[0]`; the root is "the answer". */
+function field(pointer: string, child?: string): string {
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  if (child !== undefined) parts.push(child)
+  let out = ''
+  for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p
+  return out || 'the answer'
+}
+
+const MAX_VALUE = 80
+
+/** A value as the message shows it: JSON on one line, cut short (it came from outside). */
+function shown(value: unknown): string {
+  if (value === undefined) return 'absent'
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text
+}
+
+const ARTICLE: Record<string, string> = {
+  object: 'an object',
+  array: 'an array',
+  string: 'a string',
+  boolean: 'a boolean',
+  integer: 'an integer',
+  number: 'a number',
+}
+
+function describe(e: ErrorObject): string {
+  const at = field(e.instancePath)
+  switch (e.keyword) {
+    case 'required':
+      return `${field(e.instancePath, (e.params as { missingProperty: string }).missingProperty)} is missing`
+    case 'type': {
+      const type = String((e.params as { type: string }).type)
+      return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
+      return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`
+    }
+    case 'pattern': {
+      const what = (e.parentSchema as { description?: string } | undefined)?.description
+      return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`
+    }
+    case 'minLength':
+      return `${at} is empty`
+    default:
+      return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`
+  }
+}
