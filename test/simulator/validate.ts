@@ -14,7 +14,10 @@ const oneOf =
   (v) =>
     typeof v === 'string' && allowed.includes(v) ? undefined : `must be one of: ${allowed.join(', ')}`
 
-/** Mirrors the OpenAPI schema: `additionalProperties: false` at every level (shared/acronis-api.md). */
+/**
+ * The OpenAPI schema's `reportPut` (test/contract), with `additionalProperties: false` at every level
+ * where the document has it at the top only: a stand-in that refuses more catches more.
+ */
 const PARAMETERS: Record<string, Check> = {
   kind: oneOf(REPORT_KINDS),
   level: oneOf(REPORT_LEVELS),
