@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { LiveReport } from '../../src/acronis/types.js'
+import type { LiveReport, ReportKind, ReportLevel } from '../../src/acronis/types.js'
 import type { Simulator } from '../../test/simulator/index.js'
 
 /** One declared report as the reference clients read it (the action reads the same from reports.yaml). */
 export interface DesiredEntry {
   id: string
   name: string
-  kind: LiveReport['parameters']['kind']
-  level: LiveReport['parameters']['level']
+  kind: ReportKind
+  level: ReportLevel
   recipients: string[]
   enabled: boolean
   hide_zero_usage: boolean

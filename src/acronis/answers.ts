@@ -1,4 +1,5 @@
 import type { ErrorObject, ValidateFunction } from 'ajv'
+import { oneLineJson } from '../util/one-line.js'
 import type { Redact } from '../util/redact.js'
 import { ApiError } from './errors.js'
 
@@ -39,15 +40,6 @@ function field(pointer: string, child?: string): string {
   return out || 'the answer'
 }
 
-const MAX_VALUE = 80
-
-/** A value as the message shows it: JSON on one line, cut short (it came from outside). */
-function shown(value: unknown): string {
-  if (value === undefined) return 'absent'
-  const text = JSON.stringify(value) ?? String(value)
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text
-}
-
 const ARTICLE: Record<string, string> = {
   object: 'an object',
   array: 'an array',
@@ -64,19 +56,19 @@ function describe(e: ErrorObject): string {
       return `${field(e.instancePath, (e.params as { missingProperty: string }).missingProperty)} is missing`
     case 'type': {
       const type = String((e.params as { type: string }).type)
-      return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`
+      return `${at} is ${oneLineJson(e.data)}; expected ${ARTICLE[type] ?? type}`
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
-      return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`
+      return `${at} is ${oneLineJson(e.data)}; expected one of: ${allowed.join(', ')}`
     }
     case 'pattern': {
       const what = (e.parentSchema as { description?: string } | undefined)?.description
-      return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`
+      return `${at} is ${oneLineJson(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`
     }
     case 'minLength':
       return `${at} is empty`
     default:
-      return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`
+      return `${at} ${e.message ?? 'is not valid'} (${oneLineJson(e.data)})`
   }
 }

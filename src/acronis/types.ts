@@ -15,7 +15,16 @@ export type ReportKind = (typeof REPORT_KINDS)[number]
 export type ReportLevel = (typeof REPORT_LEVELS)[number]
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
-/** A report as `GET /reports/{id}` returns it. `hide_zero_usage` and `show_skus` may be absent. */
+/** True when `value` is one of the values the vendor documents for it. */
+export function documented<T extends string>(known: readonly T[], value: string): value is T {
+  return (known as readonly string[]).includes(value)
+}
+
+/**
+ * A report as `GET /reports/{id}` returns it, checked against schema/api/report.json. `hide_zero_usage`
+ * and `show_skus` may be absent. `kind`, `level` and `formats` are strings the API may extend: the
+ * documented ones are REPORT_KINDS, REPORT_LEVELS and REPORT_FORMATS (see `documented`).
+ */
 export interface LiveReport {
   id: string
   version: number
@@ -23,9 +32,9 @@ export interface LiveReport {
   recipients: string[]
   parameters: {
     tenant_id: string
-    kind: ReportKind
-    level: ReportLevel
-    formats: ReportFormat[]
+    kind: string
+    level: string
+    formats: string[]
     period?: { start: string; end: string }
     hide_zero_usage?: boolean
     show_skus?: boolean

@@ -4,6 +4,8 @@ import type { LiveReport } from '../acronis/types.js'
 import { mapLimit } from '../util/map-limit.js'
 import { showChanges, type Change, type Outcome, type ResolvedReport, type Status } from '../model.js'
 import { planReport, type ReportPlan } from './plan.js'
+import { unmanagedChanges } from './returned.js'
+import { oneLineJson } from '../util/one-line.js'
 
 interface ReconcileOptions {
   /** false: plan only, no PUT is ever sent. */
@@ -23,7 +25,9 @@ interface Reconciliation {
 }
 
 /** Where one report stands after its GET: finished, or planned with a PUT still to send. */
-type Step = { kind: 'done'; outcome: Outcome } | { kind: 'to-put'; report: ResolvedReport; plan: ReportPlan }
+type Step =
+  | { kind: 'done'; outcome: Outcome }
+  | { kind: 'to-put'; report: ResolvedReport; plan: ReportPlan; live: LiveReport }
 
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
@@ -42,26 +46,34 @@ export async function reconcile(
     return o
   }
   const limit = options.maxChanges
+  // Whatever a report's step throws (its GET refused, its answer malformed) fails that report alone:
+  // the others still get their outcomes.
   const steps = await mapLimit(reports, workers, async (r): Promise<Step> => {
-    let live: LiveReport
     try {
-      live = await client.getReport(r.id)
+      return await fetchAndPlan(r)
     } catch (e) {
       return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) }
     }
+  })
+  async function fetchAndPlan(r: ResolvedReport): Promise<Step> {
+    const live = await client.getReport(r.id)
     const plan = planReport(r, live)
     if (!plan.update || !options.write) return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) }
     // With max-changes the PUT waits until every report is planned and counted.
-    if (limit !== undefined) return { kind: 'to-put', report: r, plan }
-    return { kind: 'done', outcome: finish(await put(r, plan, client)) }
-  })
+    if (limit !== undefined) return { kind: 'to-put', report: r, plan, live }
+    return { kind: 'done', outcome: finish(await put(r, plan, live, client)) }
+  }
 
   const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0)
   const over = limit !== undefined && count > limit
   // Results by position: each outcome stays where its report is in the file.
   const outcomes = await mapLimit(steps, workers, async (s) => {
     if (s.kind === 'done') return s.outcome
-    return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, client))
+    try {
+      return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, s.live, client))
+    } catch (e) {
+      return finish(failed(s.report, s.plan.changes, describeError(e)))
+    }
   })
   return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes }
 }
@@ -72,7 +84,17 @@ function outcomeOf(r: ResolvedReport, plan: ReportPlan, applied: boolean): Outco
   return { id: r.id, name: r.name, status, changes: plan.changes, at: r.at }
 }
 
-async function put(r: ResolvedReport, plan: ReportPlan, client: AcronisClient): Promise<Outcome> {
+/**
+ * Sends the PUT and reads its answer field by field: the managed fields must show the file's values,
+ * and every other field the value it had before (a server that resets what a body leaves out is caught,
+ * with the previous value named so a person can restore it). A refusal fails with the API's own words.
+ */
+async function put(
+  r: ResolvedReport,
+  plan: ReportPlan,
+  before: LiveReport,
+  client: AcronisClient,
+): Promise<Outcome> {
   if (!plan.update) return outcomeOf(r, plan, false)
   let after: LiveReport
   try {
@@ -80,10 +102,20 @@ async function put(r: ResolvedReport, plan: ReportPlan, client: AcronisClient): 
   } catch (e) {
     return failed(r, plan.changes, describeError(e))
   }
-  // The PUT answers with the report as stored: if it does not show the desired state, say so.
   const left = planReport(r, after).changes
   if (left.length) {
     return failed(r, plan.changes, `did not converge: the stored report still differs (${showChanges(left)})`)
+  }
+  const reset = unmanagedChanges(r, before, after)
+  if (reset.length) {
+    const what = reset
+      .map((c) => `${c.field} was ${oneLineJson(c.was)} (now ${oneLineJson(c.now)})`)
+      .join('; ')
+    return failed(
+      r,
+      plan.changes,
+      `the API also changed what the file does not manage: ${what}; restore by hand`,
+    )
   }
   return outcomeOf(r, plan, true)
 }

@@ -1,4 +1,10 @@
-import type { LiveReport, ReportUpdate } from '../acronis/types.js'
+import {
+  documented,
+  REPORT_KINDS,
+  REPORT_LEVELS,
+  type LiveReport,
+  type ReportUpdate,
+} from '../acronis/types.js'
 import { FIELDS, type Change, type Field, type ResolvedReport, type Shown } from '../model.js'
 
 /** What planning one report concluded: its changes, the PUT that makes them, or why it cannot. */
@@ -55,6 +61,8 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
     } else if (want !== have) changes.push({ field, from: have, to: want })
   }
   if (!changes.length) return { changes }
+  const undocumented = undocumentedValue(live)
+  if (undocumented) return { changes, blocked: undocumented }
   if (live.schedule.type !== 'monthly') {
     return {
       changes,
@@ -71,22 +79,45 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
 }
 
 /**
- * Every field the PUT accepts, desired where managed and live elsewhere. Whether the API resets an
- * omitted field is undocumented, so the body carries the whole merged state: nothing unmanaged can change.
+ * Why a PUT must not be built from this live report: a kind or level the vendor does not document
+ * (every PUT carries both, the live one where the file does not manage it). Newer values are not
+ * garbage to export and pull, which show them; a write never sends one back.
+ */
+function undocumentedValue(live: LiveReport): string | undefined {
+  const { kind, level } = live.parameters
+  if (!documented(REPORT_KINDS, kind))
+    return `the live kind ${JSON.stringify(kind)} is not one the API documents (${REPORT_KINDS.join(', ')}): nothing is sent`
+  if (!documented(REPORT_LEVELS, level))
+    return `the live level ${JSON.stringify(level)} is not one the API documents (${REPORT_LEVELS.join(', ')}): nothing is sent`
+  return undefined
+}
+
+/**
+ * The documented minimum (the vendor guide's own update example): `parameters.{kind, level}` and, for
+ * send reports, `recipients`, each desired where the file manages it and live elsewhere; `schedule.enabled`,
+ * `hide_zero_usage` and `show_skus` only when the file manages them and they differ, because the guide
+ * says only kind and level can change and a data center that follows it refuses the others.
+ * Whether the API keeps or resets what a body leaves out is checked on its answer (apply.ts).
  */
 export function mergedUpdate(desired: ResolvedReport, live: LiveReport): ReportUpdate {
   const p = live.parameters
-  const parameters: NonNullable<ReportUpdate['parameters']> = {
-    kind: desired.kind ?? p.kind,
-    level: desired.level ?? p.level,
+  const kind = desired.kind ?? p.kind
+  const level = desired.level ?? p.level
+  // planReport refuses an undocumented live kind or level before it asks for a body.
+  if (!documented(REPORT_KINDS, kind) || !documented(REPORT_LEVELS, level))
+    throw new Error(`no update is built from an undocumented kind or level (${kind}, ${level})`)
+  const parameters: NonNullable<ReportUpdate['parameters']> = { kind, level }
+  for (const flag of ['hide_zero_usage', 'show_skus'] as const) {
+    const want = desired[flag]
+    if (want !== undefined && want !== p[flag]) parameters[flag] = want
   }
-  const hide = desired.hide_zero_usage ?? p.hide_zero_usage
-  if (hide !== undefined) parameters.hide_zero_usage = hide
-  const skus = desired.show_skus ?? p.show_skus
-  if (skus !== undefined) parameters.show_skus = skus
-  const update: ReportUpdate = { parameters, schedule: { enabled: desired.enabled ?? live.schedule.enabled } }
+  const update: ReportUpdate = { parameters }
+  if (desired.enabled !== undefined && desired.enabled !== live.schedule.enabled)
+    update.schedule = { enabled: desired.enabled }
   // The API takes recipients only when result_action is send.
   if (live.result_action === 'send')
-    update.recipients = [...new Set((wanted(desired, 'recipients') as string[]) ?? live.recipients)]
+    update.recipients = [
+      ...new Set((wanted(desired, 'recipients') as string[] | undefined) ?? live.recipients),
+    ]
   return update
 }

@@ -56,10 +56,11 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     expect(applied.code, applied.stdout).toBe(0)
     expect(applied.outputs).toMatchObject({ changed: '1', unchanged: '1', failed: '0' })
     expect(puts(sim).map((r) => r.path)).toEqual([`/api/2/reports/${drifted.id}`])
-    // Only keys the PUT schema accepts, carrying the merged state (level kept from the live report).
+    // The documented minimum (issue 13): kind and level merged (level kept from the live report), the
+    // recipients, and enabled because the file manages it and it differs; the flags it does not manage stay out.
     expect(JSON.parse(puts(sim)[0]!.body)).toEqual({
       recipients: [USER_B, USER_A],
-      parameters: { kind: 'usage_current', level: 'accounts', hide_zero_usage: true, show_skus: false },
+      parameters: { kind: 'usage_current', level: 'accounts' },
       schedule: { enabled: false },
     })
     expect(sim.getReport(drifted.id)).toMatchObject({

@@ -95,25 +95,54 @@ describe('planReport', () => {
   })
 })
 
+describe('planReport and live values the API does not document', () => {
+  it('fails a report with changes when its live kind or level is undocumented, and builds no PUT', () => {
+    const quarterly = live({}, { kind: 'usage_quarterly' })
+    const p = planReport(want({ enabled: false }), quarterly)
+    expect(p.blocked).toBe(
+      'the live kind "usage_quarterly" is not one the API documents (usage_daily, usage_summary, usage_current, usage_breakdown): nothing is sent',
+    )
+    expect(p.update).toBeUndefined()
+    expect(planReport(want({ kind: 'usage_daily' }), live({}, { level: 'galaxy' })).blocked).toMatch(
+      /^the live level "galaxy" is not one the API documents/,
+    )
+    // Nothing to write, nothing sent: the report is unchanged, whatever the file leaves unmanaged.
+    expect(planReport(want({ enabled: true }), quarterly)).toEqual({ changes: [] })
+  })
+})
+
+// The PUT body is the documented minimum since issue 13 (it used to carry every field the PUT accepts).
 describe('mergedUpdate', () => {
-  it('sends desired values where managed, live values elsewhere, and only keys the API accepts', () => {
+  it("sends kind and level (desired where managed, live elsewhere) and the send report's recipients", () => {
     const u = mergedUpdate(
       want({ kind: 'usage_daily', recipients: [B] }),
       live({}, { level: 'all_customers' }),
     )
-    expect(u).toEqual({
-      recipients: [B],
-      parameters: { kind: 'usage_daily', level: 'all_customers', hide_zero_usage: true, show_skus: false },
-      schedule: { enabled: true },
+    expect(u).toEqual({ recipients: [B], parameters: { kind: 'usage_daily', level: 'all_customers' } })
+    expect(mergedUpdate(want({ level: 'itself' }), live())).toEqual({
+      recipients: [A],
+      parameters: { kind: 'usage_summary', level: 'itself' },
     })
   })
 
-  it('leaves out recipients for save reports and flags the live report lacks', () => {
-    const l = live({ result_action: 'save', recipients: [] })
+  it('adds enabled, hide_zero_usage and show_skus only when the file manages them and they differ', () => {
+    const l = live({}, { hide_zero_usage: true, show_skus: false })
     delete l.parameters.show_skus
-    const u = mergedUpdate(want({ enabled: false }), l)
+    expect(mergedUpdate(want({ enabled: true, hide_zero_usage: true, show_skus: false }), l)).toEqual({
+      recipients: [A],
+      parameters: { kind: 'usage_summary', level: 'accounts', show_skus: false },
+    })
+    expect(mergedUpdate(want({ enabled: false, hide_zero_usage: false }), l)).toEqual({
+      recipients: [A],
+      parameters: { kind: 'usage_summary', level: 'accounts', hide_zero_usage: false },
+      schedule: { enabled: false },
+    })
+  })
+
+  it('leaves out recipients for save reports', () => {
+    const u = mergedUpdate(want({ enabled: false }), live({ result_action: 'save', recipients: [] }))
     expect(u).toEqual({
-      parameters: { kind: 'usage_summary', level: 'accounts', hide_zero_usage: true },
+      parameters: { kind: 'usage_summary', level: 'accounts' },
       schedule: { enabled: false },
     })
   })
