@@ -23,7 +23,7 @@ export function checked<T>(
 ): T {
   if (validate(answer)) return answer
   const error = validate.errors?.[0]
-  const problem = error ? describe(error) : 'the answer does not have the documented shape'
+  const problem = error ? problemOf(error) : 'the answer does not have the documented shape'
   // The message quotes what the server sent, which may echo a secret back.
   throw new ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem))
 }
@@ -49,7 +49,8 @@ const ARTICLE: Record<string, string> = {
   number: 'a number',
 }
 
-function describe(e: ErrorObject): string {
+/** What one Ajv error says about the answer, in words a person can act on. */
+function problemOf(e: ErrorObject): string {
   const at = field(e.instancePath)
   switch (e.keyword) {
     case 'required':
