@@ -407,6 +407,18 @@ describe('answers are checked before use', () => {
     expect((await failure(client.getReport(r.id))).message).toBe('the answer is null; expected an object')
   })
 
+  it('scrubs a secret the malformed answer echoes back from the message that quotes it', async () => {
+    const { sim, client, report, secret } = await setup()
+    const r = report()
+    sim.inject({
+      method: 'GET',
+      path: `/reports/${r.id}`,
+      reply: (b: object) => ({ ...b, recipients: [secret] }),
+    })
+    const e = await failure(client.getReport(r.id))
+    expect(e.message).toBe('recipients[0] is "***"; expected a UUID')
+  })
+
   it('refuses a report answered for another id, naming both', async () => {
     const { sim, client, report } = await setup()
     const [asked, other] = [report(), report()]
