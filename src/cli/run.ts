@@ -6,6 +6,7 @@ import { recipientNames } from '../engine/recipients.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { Progress, useColor, type Cli } from './tty.js'
+import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
 
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
@@ -37,7 +38,7 @@ export async function runConfig(
   // Failures again on stderr, as file:line:col, so a script or an editor can find them.
   for (const o of result.outcomes) {
     if (o.status === 'failed')
-      cli.stderr.write(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`)
+      cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`)
   }
   const failure = failureOf(result)
   if (failure) {
