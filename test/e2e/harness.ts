@@ -196,3 +196,15 @@ export async function runCli(
   clearTimeout(timer)
   return { code, stdout, stderr, cwd }
 }
+
+/** The line that registers a secret with the runner; the runner shows it to nobody. */
+export const MASK = '::add-mask::'
+
+/** Everything a person or another tool can read after a run (and `more`, comment bodies say), but the mask commands. */
+export function printed(r: RunResult, ...more: string[]): string[] {
+  const stdout = r.stdout
+    .split('\n')
+    .filter((l) => !l.startsWith(MASK))
+    .join('\n')
+  return [stdout, r.stderr, r.summary, JSON.stringify(r.outputs), ...more]
+}

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { startGitHubStub } from '../github/server.js'
 import { worlds, yaml } from './fixture.js'
-import { runAction, type RunOptions, type RunResult } from './harness.js'
+import { MASK, printed, runAction, type RunOptions, type RunResult } from './harness.js'
 
 // Hostile data through the bundled action: names in reports.yaml, what the API answers, where it
 // redirects, what it echoes back. Node's version changes none of this: one Node is enough.
 
 const servers = worlds()
-const MASK = '::add-mask::'
 const INJECTION = 'x\n::stop-commands::pwned\n::error file=reports.yaml,title=Security review::Approved'
 const PR = 7
 
@@ -43,18 +42,6 @@ async function setup(secret?: string) {
   const comments = () => gh.comments('acme', 'billing', PR).map((c) => c.body)
   return { ...w, client, gh, drifted, pr, comments }
 }
-
-/** stdout without the mask commands, stderr, the summary, the outputs, and any comment bodies. */
-const printed = (r: RunResult, ...more: string[]) => [
-  r.stdout
-    .split('\n')
-    .filter((l) => !l.startsWith(MASK))
-    .join('\n'),
-  r.stderr,
-  r.summary,
-  JSON.stringify(r.outputs),
-  ...more,
-]
 
 /** Lines the runner reads as a workflow command: `::` first once spaces are trimmed, `##[` anywhere. */
 const commandLines = (r: RunResult) => r.stdout.split(/\r\n|\r|\n/).filter((l) => /^\s*::|##\[/.test(l))

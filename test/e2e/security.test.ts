@@ -5,7 +5,7 @@ import type { PlanEntry } from '../../src/report/outputs.js'
 import { startGitHubStub } from '../github/server.js'
 import { startSimulator, type Simulator } from '../simulator/index.js'
 import { worlds, yaml } from './fixture.js'
-import { RUNNER_NODE, runAction, type RunResult } from './harness.js'
+import { MASK, printed, RUNNER_NODE, runAction, type RunResult } from './harness.js'
 
 const servers = worlds()
 async function setup() {
@@ -17,17 +17,6 @@ async function setup() {
 const want = (r: LiveReport) => ({ id: r.id, kind: 'usage_daily' })
 const plan = (r: RunResult) => new Map((JSON.parse(r.outputs.plan!) as PlanEntry[]).map((e) => [e.id, e]))
 const lines = (r: RunResult) => r.stdout.split('\n')
-const MASK = '::add-mask::'
-/** Everything a person or another tool can read after a run, except the mask commands themselves. */
-const printed = (r: RunResult, ...more: string[]) => [
-  lines(r)
-    .filter((l) => !l.startsWith(MASK))
-    .join('\n'),
-  r.stderr,
-  r.summary,
-  JSON.stringify(r.outputs),
-  ...more,
-]
 /** `[file-too-large]` at the end of a config annotation: the stable code, not the message. */
 const codeOf = (message: string) => /\[([a-z-]+)\]$/.exec(message)?.[1]
 

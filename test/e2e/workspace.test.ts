@@ -4,21 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { worlds } from './fixture.js'
-import { runAction, runCli, type RunResult } from './harness.js'
+import { printed as everything, runAction, runCli, type RunResult } from './harness.js'
 
 const servers = worlds()
-const MASK = '::add-mask::'
-/** Everything a person or another tool can read after a run, except the mask commands themselves. */
-const printed = (r: RunResult) =>
-  [
-    r.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith(MASK))
-      .join('\n'),
-    r.stderr,
-    r.summary,
-    JSON.stringify(r.outputs),
-  ].join('\n')
+/** Everything a person or another tool can read after a run, as one text. */
+const printed = (r: RunResult) => everything(r).join('\n')
 /** The config annotations as [code, line, column]. */
 const configErrors = (r: RunResult) =>
   r.annotations
