@@ -4068,6 +4068,7 @@ function renderTerminal(run, options) {
 
 
 
+
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
 async function runConfig(mode, flags, cli) {
     const settings = cliSettings(mode, flags, cli.env, cli.cwd);
@@ -4092,7 +4093,7 @@ async function runConfig(mode, flags, cli) {
     // Failures again on stderr, as file:line:col, so a script or an editor can find them.
     for (const o of result.outcomes) {
         if (o.status === 'failed')
-            cli.stderr.write(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`);
+            cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`);
     }
     const failure = failureOf(result);
     if (failure) {
