@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5228);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1057);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5228:
+/***/ 1057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67,7 +67,274 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+
+
+
+// Only the proxy rules of @actions/http-client (its HTTP client stays out of the bundle): the same
+// variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
+// never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
+
+/** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
+class ProxyError extends Error {
+    proxy;
+    target;
+    status;
+    constructor(proxy, target, status, message) {
+        super(message);
+        this.proxy = proxy;
+        this.target = target;
+        this.status = status;
+        this.name = 'ProxyError';
+    }
+}
+const GATEWAY_ERRORS = new Set([502, 503, 504]);
+const VARIABLES = { 'https:': ['https_proxy', 'HTTPS_PROXY'], 'http:': ['http_proxy', 'HTTP_PROXY'] };
+/** The proxy a request to `target` goes through, or undefined when it goes direct. */
+function proxyFor(target) {
+    // @actions/http-client decides whether (loopback, NO_PROXY) and which variable; it reads process.env.
+    if (!getProxyUrl(target))
+        return undefined;
+    const variable = VARIABLES[target.protocol === 'https:' ? 'https:' : 'http:'].find((v) => process.env[v]);
+    return parseProxy(variable, process.env[variable]);
+}
+/** A proxy variable's value: `http://user:password@host:port`, or `host:port` read as http, as curl does. */
+function parseProxy(variable, value) {
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new Error(`${variable} is not a URL; expected http://HOST:PORT`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`${variable}: only http:// and https:// proxies are supported`);
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    // Percent-decoded, as @actions/http-client and curl read credentials in a proxy URL.
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    return {
+        protocol: url.protocol,
+        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port,
+        label: `${url.hostname}:${port}`,
+        variable,
+        authorization: user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
+        password: password || undefined,
+    };
+}
+/**
+ * What must be masked before anything prints: the password of every proxy variable (as written and
+ * percent-decoded) and the Proxy-Authorization credentials made from it.
+ */
+function proxySecrets(env = process.env) {
+    const secrets = new Set();
+    for (const variable of Object.values(VARIABLES).flat()) {
+        const value = env[variable];
+        if (!value)
+            continue;
+        let proxy;
+        try {
+            proxy = parseProxy(variable, value);
+        }
+        catch {
+            continue; // not a URL: then it holds no password either, and using it fails with its own message
+        }
+        // The password as written (up to the last @, as URL parsers read it), as parsed, and decoded.
+        const rest = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+        const userinfo = rest.includes('@') ? rest.slice(0, rest.lastIndexOf('@')) : '';
+        const written = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+        for (const p of [written, safeDecode(written), proxy.password])
+            if (p)
+                secrets.add(p);
+        if (proxy.authorization)
+            secrets.add(proxy.authorization.slice('Basic '.length));
+    }
+    return [...secrets];
+}
+function safeDecode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
+}
+/** Why a proxy said no, in words that name the proxy and what to check, never its password. */
+function proxyRefusal(proxy, target, status) {
+    const what = status === 407
+        ? proxy.authorization
+            ? `refused the credentials in ${proxy.variable} (407 Proxy Authentication Required): check the user and password`
+            : `asks for credentials (407 Proxy Authentication Required): set ${proxy.variable} to http://USER:PASSWORD@${proxy.label}`
+        : `refused to connect to ${target} (HTTP ${status}); if ${target.replace(/:\d+$/, '')} should be reached directly, add it to NO_PROXY`;
+    return new ProxyError(proxy.label, target, status, `proxy ${proxy.label} ${what}`);
+}
+/**
+ * An https agent whose connections are TLS tunnels through a proxy: one CONNECT per connection, then
+ * TLS end to end with the API host (certificate checked against the host's name, NODE_EXTRA_CA_CERTS
+ * honoured). The agent pools the tunnels like any connection, so keep-alive and maxSockets hold.
+ */
+class TunnelAgent extends (external_node_https_default()).Agent {
+    proxy;
+    connectTimeoutMs;
+    /** After a 407 every later request fails the same way at once: the credentials will not change mid-run. */
+    refused;
+    constructor(proxy, connectTimeoutMs, options) {
+        super(options);
+        this.proxy = proxy;
+        this.connectTimeoutMs = connectTimeoutMs;
+    }
+    createConnection(options, callback) {
+        const done = (err, stream) => callback?.(err, stream);
+        if (this.refused)
+            return void done(this.refused);
+        const target = `${options.host ?? options.hostname}:${options.port ?? 443}`;
+        const proxy = this.proxy;
+        const request = (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+            host: proxy.hostname,
+            port: proxy.port,
+            method: 'CONNECT',
+            path: target,
+            headers: {
+                host: target,
+                ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+            },
+            agent: false,
+            ...(proxy.protocol === 'https:' ? { servername: proxy.hostname } : {}),
+        });
+        const timer = setTimeout(() => {
+            const message = `no answer to CONNECT ${target} within ${this.connectTimeoutMs} ms`;
+            request.destroy(Object.assign(new Error(message), { code: 'ETIMEDOUT' }));
+        }, this.connectTimeoutMs);
+        request.once('connect', (res, socket, head) => {
+            clearTimeout(timer);
+            const status = res.statusCode ?? 0;
+            if (status !== 200)
+                socket.destroy();
+            // A gateway error is the proxy's trouble reaching the host, which may pass: retried like any network error.
+            if (GATEWAY_ERRORS.has(status)) {
+                const message = `proxy ${proxy.label} could not reach ${target} (HTTP ${status})`;
+                return done(Object.assign(new Error(message), { code: `EPROXY${status}` }));
+            }
+            if (status !== 200) {
+                const refusal = proxyRefusal(proxy, target, status);
+                if (refusal.status === 407)
+                    this.refused = refusal;
+                return done(refusal);
+            }
+            if (head.length)
+                socket.unshift(head);
+            // The agent's options (servername, ca, keep-alive) apply to the TLS session inside the tunnel.
+            done(null, external_node_tls_default().connect({ ...options, socket }));
+        });
+        // A failure on the way to the proxy keeps its code (the transport retries it as any network error)
+        // and says which proxy it was.
+        request.once('error', (e) => {
+            clearTimeout(timer);
+            e.message = `proxy ${proxy.label}: ${e.message}`;
+            done(e);
+        });
+        request.end();
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/http/transport.ts
+
 
 
 /** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
@@ -88,40 +355,123 @@ class TimeoutError extends Error {
         this.name = 'TimeoutError';
     }
 }
-/** Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections. */
-function createAgents(maxSockets) {
+/**
+ * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
+ * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
+ */
+class CertificateError extends Error {
+    code;
+    host;
+    constructor(code, host, message, options) {
+        super(message, options);
+        this.code = code;
+        this.host = host;
+        this.name = 'CertificateError';
+    }
+}
+/** Node's codes for a certificate chain it cannot trust: a private CA fixes them. */
+const UNTRUSTED = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+const CERTIFICATE = new Set([
+    ...UNTRUSTED,
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/**
+ * Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections; through a
+ * proxy (https_proxy, http_proxy, no_proxy as @actions/http-client reads them) the agent keeps tunnels alive.
+ */
+function createAgents(maxSockets, connectTimeoutMs = 30_000) {
+    const options = { keepAlive: true, maxSockets };
+    const direct = { http: new (external_node_http_default()).Agent(options), https: new (external_node_https_default()).Agent(options) };
+    const proxied = new Map();
+    const routes = new Map();
     return {
-        http: new (external_node_http_default()).Agent({ keepAlive: true, maxSockets }),
-        https: new (external_node_https_default()).Agent({ keepAlive: true, maxSockets }),
+        /** The route of a URL's origin, decided once per origin. */
+        route(url) {
+            let route = routes.get(url.origin);
+            if (route)
+                return route;
+            const secure = url.protocol === 'https:';
+            const proxy = proxyFor(url);
+            if (!proxy)
+                route = { agent: secure ? direct.https : direct.http };
+            else {
+                const key = `${url.protocol}${proxy.protocol}//${proxy.label} ${proxy.authorization ?? ''}`;
+                let agent = proxied.get(key);
+                if (!agent) {
+                    // https: TLS tunnels through CONNECT; http: requests to the proxy itself, which keeps them alive.
+                    agent = secure
+                        ? new TunnelAgent(proxy, connectTimeoutMs, options)
+                        : new (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).Agent(options);
+                    proxied.set(key, agent);
+                }
+                route = { agent, proxy };
+            }
+            routes.set(url.origin, route);
+            return route;
+        },
         destroy() {
-            this.http.destroy();
-            this.https.destroy();
+            direct.http.destroy();
+            direct.https.destroy();
+            for (const agent of proxied.values())
+                agent.destroy();
         },
     };
 }
+/** Node's URL hostname as node:http wants it: [::1] \u2192 ::1. */
+const bare = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 function exchange(req, agents) {
-    const secure = req.url.protocol === 'https:';
+    const { agent, proxy } = agents.route(req.url);
+    // Plain http through a proxy is a request to the proxy for the whole URL; https goes through a tunnel.
+    const toProxy = proxy && req.url.protocol === 'http:' ? proxy : undefined;
+    const secure = toProxy ? toProxy.protocol === 'https:' : req.url.protocol === 'https:';
     const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
     return new Promise((resolve, reject) => {
         // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
         // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
-        const r = request({
-            protocol: req.url.protocol,
-            hostname: req.url.hostname.replace(/^\[(.*)\]$/, '$1'), // [::1] \u2192 ::1, as node wants it
-            port: req.url.port,
-            path: req.url.pathname + req.url.search,
-            method: req.method,
-            headers: req.headers,
-            agent: secure ? agents.https : agents.http,
-        });
+        const r = request(toProxy
+            ? {
+                hostname: toProxy.hostname,
+                port: toProxy.port,
+                path: req.url.href,
+                method: req.method,
+                headers: {
+                    ...req.headers,
+                    host: req.url.host,
+                    ...(toProxy.authorization ? { 'proxy-authorization': toProxy.authorization } : {}),
+                },
+                agent,
+            }
+            : {
+                protocol: req.url.protocol,
+                hostname: bare(req.url.hostname),
+                port: req.url.port,
+                path: req.url.pathname + req.url.search,
+                method: req.method,
+                headers: req.headers,
+                agent,
+            });
         // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
         const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
         r.on('error', (e) => {
             clearTimeout(timer);
-            reject(ours(e, 'ENETWORK'));
+            reject(ours(e, 'ENETWORK', req.url));
         });
         r.on('response', (res) => {
+            if (toProxy && res.statusCode === 407) {
+                res.resume();
+                clearTimeout(timer);
+                return reject(proxyRefusal(toProxy, req.url.host, 407));
+            }
             const chunks = [];
             let size = 0;
             res.on('data', (c) => {
@@ -133,7 +483,7 @@ function exchange(req, agents) {
             });
             res.on('error', (e) => {
                 clearTimeout(timer);
-                reject(ours(e, 'ECONNRESET'));
+                reject(ours(e, 'ECONNRESET', req.url));
             });
             res.on('end', () => {
                 clearTimeout(timer);
@@ -148,10 +498,18 @@ function exchange(req, agents) {
     });
 }
 /** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
-function ours(e, fallback) {
-    if (e instanceof NetworkError || e instanceof TimeoutError)
+function ours(e, fallback, url) {
+    if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProxyError)
         return e;
-    return new NetworkError(e.code ?? fallback, e.message, { cause: e });
+    const code = e.code ?? fallback;
+    if (CERTIFICATE.has(code)) {
+        const hint = UNTRUSTED.has(code)
+            ? '; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS to a PEM file with its CA certificate'
+            : '';
+        const message = `the certificate of ${url.host} is not accepted (${code}: ${e.message})${hint}`;
+        return new CertificateError(code, url.host, message, { cause: e });
+    }
+    return new NetworkError(code, e.message, { cause: e });
 }
 
 ;// CONCATENATED MODULE: ./src/http/retry.ts
@@ -250,7 +608,7 @@ class client_HttpClient {
     constructor(options) {
         this.options = options;
         this.limiter = new Limiter(options.concurrency);
-        this.agents = createAgents(options.concurrency);
+        this.agents = createAgents(options.concurrency, options.timeoutMs);
         this.policy = { ...DEFAULT_RETRY, ...options.retry };
     }
     /** Sends the call, retrying transient failures; resolves with the final reply, whatever its status. */
@@ -722,6 +1080,7 @@ function basic(c) {
 
 
 
+
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
@@ -827,6 +1186,10 @@ class AcronisClient {
                 throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause);
             if (e instanceof RedirectError)
                 throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause);
+            if (e instanceof ProxyError)
+                throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause);
+            if (e instanceof CertificateError)
+                throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
             throw e;
         }
     }
@@ -4029,6 +4392,7 @@ function checks(raw, ctx) {
 
 
 
+
 /** When several reasons apply, the first of this list names the failure. */
 const PRECEDENCE = [
     'config',
@@ -4077,7 +4441,7 @@ function failureOfError(e) {
         return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
     if (e instanceof ApiError)
         return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() };
-    if (e instanceof NetworkError)
+    if (fromTransport(e))
         return { reason: 'network', message: e.message };
     return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
 }
@@ -4086,11 +4450,15 @@ function failureOfError(e) {
  * the API; errors from the API (recipient look-ups included) come before any write.
  */
 function nothingDone(e) {
-    if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof NetworkError)
+    if (e instanceof RecipientErrors || e instanceof ApiError || fromTransport(e))
         return 'nothing was written';
     if (e instanceof ConfigErrors || e instanceof InputError)
         return 'nothing was sent to the API';
     return undefined;
+}
+/** A failure below HTTP: no answer, a proxy that refused, a certificate not accepted. */
+function fromTransport(e) {
+    return e instanceof NetworkError || e instanceof ProxyError || e instanceof CertificateError;
 }
 function refusedCredentials(e) {
     return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);
@@ -4247,6 +4615,7 @@ function* redacted(parts) {
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
+
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 
 function action_inputs_boolean(name, fallback) {
@@ -4265,6 +4634,8 @@ function readSettings(env, secrets) {
     for (const secret of ['client-secret', 'token', 'github-token'])
         secrets.add(getInput(secret));
     secrets.add(passwordOf(getInput('base-url')));
+    for (const secret of proxySecrets(env))
+        secrets.add(secret);
     const names = [
         'config',
         'mode',

@@ -1,6 +1,7 @@
 import type { ValidateFunction } from 'ajv'
 import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
-import { NetworkError, TimeoutError } from '../http/transport.js'
+import { ProxyError } from '../http/proxy.js'
+import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
 import { Redactor } from '../util/redact.js'
 import { mapLimit } from '../util/map-limit.js'
 import * as answers from './answer-validators.js'
@@ -147,6 +148,9 @@ export class AcronisClient {
         throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause)
       if (e instanceof RedirectError)
         throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause)
+      if (e instanceof ProxyError)
+        throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause)
+      if (e instanceof CertificateError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
       throw e
     }
   }

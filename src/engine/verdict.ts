@@ -1,6 +1,7 @@
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
-import { NetworkError } from '../http/transport.js'
+import { ProxyError } from '../http/proxy.js'
+import { CertificateError, NetworkError } from '../http/transport.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { InputError } from '../settings/settings.js'
 import { plural } from '../util/plural.js'
@@ -78,7 +79,7 @@ export function failureOfError(e: unknown): Failure {
   if (e instanceof ConfigErrors) return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` }
   if (e instanceof ApiError)
     return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() }
-  if (e instanceof NetworkError) return { reason: 'network', message: e.message }
+  if (fromTransport(e)) return { reason: 'network', message: e.message }
   return { reason: 'config', message: e instanceof Error ? e.message : String(e) }
 }
 
@@ -87,10 +88,14 @@ export function failureOfError(e: unknown): Failure {
  * the API; errors from the API (recipient look-ups included) come before any write.
  */
 export function nothingDone(e: unknown): string | undefined {
-  if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof NetworkError)
-    return 'nothing was written'
+  if (e instanceof RecipientErrors || e instanceof ApiError || fromTransport(e)) return 'nothing was written'
   if (e instanceof ConfigErrors || e instanceof InputError) return 'nothing was sent to the API'
   return undefined
+}
+
+/** A failure below HTTP: no answer, a proxy that refused, a certificate not accepted. */
+function fromTransport(e: unknown): e is Error {
+  return e instanceof NetworkError || e instanceof ProxyError || e instanceof CertificateError
 }
 
 function refusedCredentials(e: ApiError): boolean {

@@ -78,7 +78,7 @@ export class HttpClient {
 
   constructor(private readonly options: HttpOptions) {
     this.limiter = new Limiter(options.concurrency)
-    this.agents = createAgents(options.concurrency)
+    this.agents = createAgents(options.concurrency, options.timeoutMs)
     this.policy = { ...DEFAULT_RETRY, ...options.retry }
   }
 

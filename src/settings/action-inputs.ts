@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { Redactor } from '../util/redact.js'
+import { proxySecrets } from '../http/proxy.js'
 import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
@@ -34,6 +35,7 @@ export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionS
   // Mask first: a message about a bad input below must not be able to print a secret.
   for (const secret of ['client-secret', 'token', 'github-token']) secrets.add(core.getInput(secret))
   secrets.add(passwordOf(core.getInput('base-url')))
+  for (const secret of proxySecrets(env)) secrets.add(secret)
   const names = [
     'config',
     'mode',

@@ -17,7 +17,11 @@ describe('the bundles', () => {
 
   it('dist/index.js leaves out what @actions/core imports but this action never calls', () => {
     const { code } = bundles[0]!
-    expect(code).not.toMatch(/node_modules\/(undici|tunnel|@actions\/(http-client|exec|io))\//)
+    expect(code).not.toMatch(/node_modules\/(undici|tunnel|@actions\/(exec|io))\//)
+    // Of @actions/http-client only its proxy rules (getProxyUrl, checkBypass) are in: not its client.
+    const httpClient = code.match(/node_modules\/@actions\/http-client\/[\w/.-]+/g) ?? []
+    expect([...new Set(httpClient)]).toEqual(['node_modules/@actions/http-client/lib/proxy.js'])
+    expect(code).toContain('no_proxy')
     // in their place, a module whose every export throws (scripts/build.mjs)
     const stub = /from "(data:text\/javascript,[^"]+)"/.exec(code)?.[1]
     expect(decodeURIComponent(stub ?? '')).toContain("throw new Error('HttpClient is not in this bundle")

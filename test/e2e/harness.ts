@@ -120,14 +120,11 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
     await writeFile(env.GITHUB_EVENT_PATH, JSON.stringify(o.event))
   }
   const started = performance.now()
-  const child = spawn(o.node ?? process.execPath, [DIST], { cwd: workspace, env })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(timer)
+  const { code, stdout, stderr } = await spawnNode(o.node, [DIST], {
+    cwd: workspace,
+    env,
+    timeoutMs: o.timeoutMs,
+  })
   return {
     code,
     stdout,
@@ -138,6 +135,43 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
     workspace,
     ms: performance.now() - started,
   }
+}
+
+/** Runs a script under `node` (default: this one) and collects what it printed and its exit code. */
+async function spawnNode(
+  node: string | undefined,
+  args: string[],
+  o: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(node ?? process.execPath, args, { cwd: o.cwd, env: o.env })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
+/** What a run of dist/cli.js printed and returned, and where it ran. */
+export interface CliRun {
+  code: number | null
+  stdout: string
+  stderr: string
+  cwd: string
+}
+
+/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
+export async function runCli(
+  args: string[],
+  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
+): Promise<CliRun> {
+  const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
+  for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
+  // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
+  return { ...(await spawnNode(o.node, [CLI, ...args], { cwd, env })), cwd }
 }
 
 /** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */
@@ -167,34 +201,6 @@ export function parseAnnotations(stdout: string): RunResult['annotations'] {
     out.push({ level: m[1]!, props, message: unescapeData(m[3]!) })
   }
   return out
-}
-
-/** What a run of dist/cli.js printed and returned, and where it ran. */
-export interface CliRun {
-  code: number | null
-  stdout: string
-  stderr: string
-  cwd: string
-}
-
-/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
-export async function runCli(
-  args: string[],
-  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
-): Promise<CliRun> {
-  const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
-  for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
-  // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
-  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
-  const child = spawn(o.node ?? process.execPath, [CLI, ...args], { cwd, env })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearTimeout(timer)
-  return { code, stdout, stderr, cwd }
 }
 
 /** The line that registers a secret with the runner; the runner shows it to nobody. */
