@@ -4456,9 +4456,9 @@ function nothingDone(e) {
         return 'nothing was sent to the API';
     return undefined;
 }
-/** A failure below HTTP: no answer, a proxy that refused, a certificate not accepted. */
+/** A failure below HTTP: no answer in time or at all, a proxy that refused, a certificate not accepted. */
 function fromTransport(e) {
-    return e instanceof NetworkError || e instanceof ProxyError || e instanceof CertificateError;
+    return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type);
 }
 function refusedCredentials(e) {
     return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);

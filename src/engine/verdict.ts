@@ -1,7 +1,7 @@
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
 import { ProxyError } from '../http/proxy.js'
-import { CertificateError, NetworkError } from '../http/transport.js'
+import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { InputError } from '../settings/settings.js'
 import { plural } from '../util/plural.js'
@@ -93,9 +93,9 @@ export function nothingDone(e: unknown): string | undefined {
   return undefined
 }
 
-/** A failure below HTTP: no answer, a proxy that refused, a certificate not accepted. */
+/** A failure below HTTP: no answer in time or at all, a proxy that refused, a certificate not accepted. */
 function fromTransport(e: unknown): e is Error {
-  return e instanceof NetworkError || e instanceof ProxyError || e instanceof CertificateError
+  return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type)
 }
 
 function refusedCredentials(e: ApiError): boolean {
