@@ -6,6 +6,7 @@ import { pullHeadline, pullListing } from '../report/pull.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { Progress, type Cli } from './tty.js'
+import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
 
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
@@ -27,7 +28,7 @@ export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   }).finally(() => progress.clear())
   // The diff alone on stdout, so `pull --check > change.patch` is a patch.
   cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits))
-  for (const line of pullListing(run)) cli.stderr.write(`${line}\n`)
+  for (const line of pullListing(run)) cli.stderr.write(`${logLine(line)}\n`)
   cli.stderr.write(`${pullHeadline(run)}\n`)
   if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length) return 1
   return flags.check && run.after !== run.before ? 2 : 0
