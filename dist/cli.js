@@ -4167,6 +4167,7 @@ function pullListing(run) {
 
 
 
+
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 async function runPull(flags, cli) {
     const settings = cliSettings('plan', flags, cli.env, cli.cwd);
@@ -4187,7 +4188,7 @@ async function runPull(flags, cli) {
     // The diff alone on stdout, so `pull --check > change.patch` is a patch.
     cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits));
     for (const line of pullListing(run))
-        cli.stderr.write(`${line}\n`);
+        cli.stderr.write(`${logLine(line)}\n`);
     cli.stderr.write(`${pullHeadline(run)}\n`);
     if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length)
         return 1;
