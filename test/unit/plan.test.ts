@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { LiveReport } from '../../src/acronis/types.js'
 import { mergedUpdate, planReport } from '../../src/engine/plan.js'
-import { type ResolvedReport } from '../../src/model.js'
-
-const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
-const A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
-const B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
-const at = { file: 'reports.yaml', line: 2, column: 9 }
-
-function live(over: Partial<LiveReport> = {}, params: Partial<LiveReport['parameters']> = {}): LiveReport {
-  return {
-    id: ID,
-    version: 3,
-    result_action: 'send',
-    recipients: [A],
-    parameters: {
-      tenant_id: 't',
-      kind: 'usage_summary',
-      level: 'accounts',
-      formats: ['csv'],
-      hide_zero_usage: true,
-      show_skus: false,
-      ...params,
-    },
-    schedule: { type: 'monthly', enabled: true },
-    ...over,
-  }
-}
-const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: ID, at, ...r })
+import { A, B, live, want } from './live-report.js'
 
 describe('planReport', () => {
   it('finds no change when every managed field matches, and ignores unmanaged ones', () => {

@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
-import type { ResolvedReport } from '../../src/model.js'
 import { unmanagedChanges } from '../../src/engine/returned.js'
+import { A, B, live, want } from './live-report.js'
 
-const A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
-const B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
-const at = { file: 'reports.yaml', line: 2, column: 9 }
-const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: 'r', at, ...r })
-const before = (): LiveReport => ({
-  id: 'r',
-  version: 3,
-  result_action: 'send',
-  recipients: [A, B],
-  parameters: {
-    tenant_id: 't',
-    kind: 'usage_summary',
-    level: 'accounts',
-    formats: ['csv'],
-    hide_zero_usage: true,
-  },
-  schedule: { type: 'monthly', enabled: true },
-  generation_date: '2026-11-02',
-})
+const before = (): LiveReport => {
+  const r = live({ recipients: [A, B], generation_date: '2026-11-02' })
+  delete r.parameters.show_skus
+  return r
+}
 
 describe('unmanagedChanges', () => {
   it('finds nothing when only managed fields and the version changed, or arrays were reordered', () => {
