@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6825);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5835);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6825:
+/***/ 5835:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -691,12 +691,14 @@ function showChanges(changes) {
     return changes.map(model_showChange).join('; ');
 }
 function model_countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0 };
+    const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
             c.failed++;
         else if (o.status === 'unchanged')
             c.unchanged++;
+        else if (o.status === 'held')
+            c.held++;
         else
             c.changed++;
     }
@@ -1097,6 +1099,17 @@ const RULES = {
             return undefined;
         return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
     },
+    'plan-changed': ({ review, outcomes }) => {
+        if (!review)
+            return undefined;
+        if (!review.source && review.policy === 'require') {
+            return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`;
+        }
+        const { held } = model_countOutcomes(outcomes);
+        if (!held)
+            return undefined;
+        return `${plural_plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
+    },
 };
 /**
  * Why a finished run fails, or undefined when it passes: the same rules for the action's step and the
@@ -1206,6 +1219,15 @@ const OPTIONS = {
         arg: 'N|P%',
         help: 'write nothing if more reports than this (a count, or a percentage of those declared) would change',
     },
+    json: {
+        type: 'boolean',
+        help: "print the plan as JSON, one entry per report, as the action's `plan` output (the table goes to stderr)",
+    },
+    'reviewed-plan': {
+        type: 'string',
+        arg: 'FILE',
+        help: "the reviewed plan (from plan --json, or the action's `plan` output): write only what it shows, hold what differs",
+    },
     'detailed-exitcode': {
         type: 'boolean',
         help: 'exit 2 when there are changes (0: none, 1: a failure), as terraform plan does',
@@ -1246,13 +1268,13 @@ const COMMANDS = {
     plan: {
         summary: 'show what apply would change; writes nothing',
         description: 'Reads every report reports.yaml declares and prints what differs from the file. Sends no write.',
-        options: ['config', ...ONLINE, 'detailed-exitcode', 'help'],
+        options: ['config', ...ONLINE, 'detailed-exitcode', 'json', 'help'],
         online: true,
     },
     apply: {
         summary: 'update the reports that differ from reports.yaml',
         description: 'Plans, then sends one PUT per report that differs, and prints what happened to each.',
-        options: ['config', ...ONLINE, 'max-changes', 'help'],
+        options: ['config', ...ONLINE, 'max-changes', 'reviewed-plan', 'json', 'help'],
         online: true,
     },
     export: {
@@ -2147,6 +2169,9 @@ async function reconcile(reports, client, options) {
         const plan = planReport(r, live);
         if (!plan.update || !options.write)
             return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) };
+        const held = options.review?.(r.id, plan.changes);
+        if (held)
+            return { kind: 'done', outcome: finish({ ...outcomeOf(r, plan, false), status: 'held', ...held }) };
         // With max-changes the PUT waits until every report is planned and counted.
         if (limit !== undefined)
             return { kind: 'to-put', report: r, plan, live };
@@ -3161,7 +3186,171 @@ async function undeclared(client, tenantId, declared) {
     return { tenantId, ids: ids.sort() };
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/engine/review.ts
+
+
+const BLOCK_START = '<!-- acronis-report-sync:reviewed ';
+const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*\}) -->/;
+/**
+ * A digest is 12 base64url characters (72 bits) while they fit, fewer for larger plans, never fewer
+ * than 5 (30 bits: with 10,000 digests kept, a report whose changes moved still matches one of them
+ * with a chance of 1 in 100,000).
+ */
+const DIGEST_CHARS = 12;
+const MIN_DIGEST_CHARS = 5;
+const canonical = (id, changes) => JSON.stringify([id.toLowerCase(), changes.map((c) => [c.field, c.from, c.to])]);
+/** A truncated SHA-256 of a report's id and its changes: tells whether the changes moved, in a few bytes. */
+function changeDigest(id, changes, length) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(canonical(id, changes)).digest('base64url').slice(0, length);
+}
+/**
+ * The reviewed plan as a hidden block of at most `budget` characters: every report that would be
+ * updated, with its full changes while they fit (a held report can then show what was reviewed), and
+ * a digest for each of the others. `unrecorded` counts what did not fit even as a digest.
+ */
+function recordReviewedPlan(outcomes, sha, budget) {
+    const pending = outcomes.filter((o) => o.status === 'would-update');
+    const data = { v: 1, sha, full: {}, digests: '', digestLength: DIGEST_CHARS, unrecorded: 0 };
+    const room = budget - BLOCK_START.length - 200; // the keys, the sha and the closing
+    let used = 0;
+    let i = 0;
+    for (; i < pending.length; i++) {
+        const o = pending[i];
+        const size = canonical(o.id, o.changes).length;
+        // In full only while the digests of every report after this one still fit.
+        if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room)
+            break;
+        data.full[o.id.toLowerCase()] = o.changes.map((c) => [c.field, c.from, c.to]);
+        used += size;
+    }
+    const rest = pending.slice(i);
+    if (rest.length) {
+        const length = Math.floor((room - used) / rest.length);
+        data.digestLength = Math.max(MIN_DIGEST_CHARS, Math.min(DIGEST_CHARS, length));
+        const fit = Math.min(rest.length, Math.floor((room - used) / data.digestLength));
+        data.digests = rest
+            .slice(0, fit)
+            .map((o) => changeDigest(o.id, o.changes, data.digestLength))
+            .join('');
+        data.unrecorded = rest.length - fit;
+    }
+    // JSON with < and > escaped: nothing in it can end the HTML comment that hides it.
+    const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+    return { block: `${BLOCK_START}${json} -->`, unrecorded: data.unrecorded };
+}
+/** A reviewed plan that cannot be read: the apply then counts it as not found, with this reason. */
+class ReviewedPlanError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ReviewedPlanError';
+    }
+}
+/** The reviewed plan recorded in a plan comment's body; undefined when it carries none. */
+function readReviewedPlan(body) {
+    const m = BLOCK.exec(body);
+    if (!m)
+        return undefined;
+    let d;
+    try {
+        d = JSON.parse(m[1]);
+    }
+    catch {
+        throw new ReviewedPlanError('the recorded plan is not JSON');
+    }
+    if (!isObject(d) || d.v !== 1)
+        throw new ReviewedPlanError('the recorded plan has an unknown version');
+    const { sha, full, digests, digestLength: n, unrecorded } = d;
+    const ok = (sha === undefined || (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))) &&
+        isObject(full) &&
+        typeof digests === 'string' &&
+        /^[\w-]*$/.test(digests) &&
+        Number.isInteger(n) &&
+        n >= MIN_DIGEST_CHARS &&
+        digests.length % n === 0 &&
+        Number.isInteger(unrecorded) &&
+        unrecorded >= 0;
+    if (!ok)
+        throw new ReviewedPlanError('the recorded plan is malformed');
+    const changes = new Map();
+    for (const [id, rows] of Object.entries(full)) {
+        if (!Array.isArray(rows) || !rows.every(isRow))
+            throw new ReviewedPlanError(`the changes of ${id} are malformed`);
+        changes.set(id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+    }
+    const length = n;
+    const set = new Set();
+    for (let i = 0; i < digests.length; i += length)
+        set.add(digests.slice(i, i + length));
+    return {
+        changes,
+        digests: set,
+        digestLength: length,
+        complete: set.size === 0 && unrecorded === 0,
+        sha: sha,
+    };
+}
+/**
+ * A reviewed plan from the `plan` output of the action or `plan --json`: a JSON array of entries
+ * `{id, status, changes}`; those with status `update` are what was reviewed.
+ */
+function reviewedFromEntries(value) {
+    if (!Array.isArray(value))
+        throw new ReviewedPlanError('expected a JSON array of {id, status, changes}');
+    const changes = new Map();
+    value.forEach((e, i) => {
+        const ok = isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes);
+        if (!ok)
+            throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
+        if (e.status !== 'update')
+            return;
+        const rows = e.changes.map((c) => (isObject(c) ? [c.field, c.from, c.to] : undefined));
+        if (!rows.every(isRow))
+            throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`);
+        changes.set(e.id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+    });
+    return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
+}
+/**
+ * The check an apply makes before each write: the same changes as reviewed (or the same digest) are
+ * written; anything else is held, with what was reviewed. Without a reviewed plan (reviewed-plan:
+ * require and none found) every write is held.
+ */
+const DIFFERS = 'differs from the reviewed plan';
+const NONE = 'no reviewed plan was found, and reviewed-plan is require';
+function reviewCheck(plan) {
+    return (id, changes) => {
+        if (!plan)
+            return { error: NONE };
+        const key = id.toLowerCase();
+        const reviewed = plan.changes.get(key);
+        if (reviewed) {
+            const same = canonical(key, reviewed) === canonical(key, changes);
+            return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+        }
+        if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+            return undefined;
+        return { error: DIFFERS, reviewed: plan.complete ? [] : null };
+    };
+}
+const isObject = (v) => typeof v === 'object' && v !== null;
+function isShown(v) {
+    return (v === null ||
+        typeof v === 'string' ||
+        typeof v === 'boolean' ||
+        (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+}
+function isRow(v) {
+    return (Array.isArray(v) &&
+        v.length === 3 &&
+        FIELDS.includes(v[0]) &&
+        isShown(v[1]) &&
+        isShown(v[2]));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
+
 
 
 
@@ -3181,8 +3370,12 @@ function connect(settings, io) {
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
 }
-/** desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. */
-async function execute(settings, config, io) {
+/**
+ * desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. With `reviewed`, an
+ * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
+ */
+async function execute(settings, config, io, reviewed) {
+    const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require');
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -3195,6 +3388,7 @@ async function execute(settings, config, io) {
                 write: settings.mode === 'apply',
                 concurrency: settings.concurrency,
                 maxChanges,
+                review: checked ? reviewCheck(reviewed.plan) : undefined,
                 onOutcome: io.onOutcome,
             }),
             // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
@@ -3216,6 +3410,7 @@ async function execute(settings, config, io) {
             config: settings.configName,
             ...result,
             unmanaged,
+            ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
         };
     }
     finally {
@@ -4195,16 +4390,64 @@ async function runPull(flags, cli) {
     return flags.check && run.after !== run.before ? 2 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+const STATUS = {
+    unchanged: 'unchanged',
+    'would-update': 'update',
+    updated: 'update',
+    held: 'held',
+    failed: 'failed',
+};
+const outputs_plain = (changes) => changes.map(({ field, from, to }) => ({ field, from, to }));
+/** The `plan` output's entry for one report. */
+function planEntry(o) {
+    const entry = {
+        id: o.id,
+        name: o.name ?? null,
+        status: STATUS[o.status],
+        changes: outputs_plain(o.changes),
+        error: o.error ?? null,
+    };
+    if (o.status === 'held')
+        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
+    return entry;
+}
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+function* planJsonParts(outcomes, perPart = 500) {
+    yield '[';
+    for (let i = 0; i < outcomes.length; i += perPart) {
+        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
+        yield (i ? ',' : '') + json.slice(1, -1);
+    }
+    yield ']';
+}
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
+function countOutputs(outcomes) {
+    const c = countOutcomes(outcomes);
+    return {
+        changed: String(c.changed),
+        unchanged: String(c.unchanged),
+        failed: String(c.failed),
+        held: String(c.held),
+        'has-changes': String(c.changed + c.held > 0),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/report/format.ts
 
 const STATUS_TEXT = {
     failed: '\u274c failed',
     'would-update': '\ud83d\udd04 will update',
+    held: '\u23f8\ufe0f held',
     updated: '\u2705 updated',
     unchanged: '\u2714\ufe0f unchanged',
 };
-const ORDER = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 };
-/** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+const ORDER = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 };
+/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 function format_byImportance(outcomes) {
     // Array.prototype.sort is stable: equal ranks keep file order.
     return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -4267,11 +4510,44 @@ function format_fitRows(items, render, budget, omitted) {
 /** One table row: the report (name and id), its status, and each change or the error. */
 function format_reportRow(o) {
     const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(o.id)}</sub>` : format_cell(o.id);
-    const detail = [
-        ...o.changes.map((ch) => format_cell(showChange(ch))),
-        ...(o.error ? [`**${format_cell(o.error)}**`] : []),
-    ];
+    const detail = o.status === 'held'
+        ? heldLines(o).map((line, i) => (i ? format_cell(line) : `**${format_cell(line)}**`))
+        : [...o.changes.map((ch) => format_cell(showChange(ch))), ...(o.error ? [`**${format_cell(o.error)}**`] : [])];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
+}
+/** What a held report shows everywhere: why, the plan now, and what was reviewed. */
+function heldLines(o) {
+    const reviewed = reviewedLine(o);
+    return [
+        o.error ?? 'held',
+        ...o.changes.map((c) => `now: ${showChange(c)}`),
+        ...(reviewed ? [reviewed] : []),
+    ];
+}
+/** A held report's reviewed changes in words; undefined when there was no reviewed plan. */
+function reviewedLine(o) {
+    if (o.reviewed === null)
+        return 'reviewed: only a digest was kept';
+    if (o.reviewed)
+        return o.reviewed.length ? `reviewed: ${showChanges(o.reviewed)}` : 'reviewed: unchanged';
+    return undefined;
+}
+/**
+ * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
+ * the source a link, what came from outside escaped) or as plain text.
+ */
+function format_reviewSentence(r, markdown = false) {
+    const text = (t) => (markdown ? format_cell(t) : t);
+    if (r.source) {
+        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
+        const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
+        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
+    }
+    const why = r.missing ? ` (${text(r.missing)})` : '';
+    return r.policy === 'require'
+        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+        : `No reviewed plan found${why}: applied as planned now.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -4288,9 +4564,11 @@ function renderSummary(run, failure) {
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
-        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
+    if (run.review)
+        lines.push(reviewSentence(run.review, true), '');
     if (run.overMaxChanges) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
@@ -4358,16 +4636,17 @@ const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
 function painter(color) {
     return (style, text) => (color && text ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text);
 }
-const STATUS = {
+const terminal_STATUS = {
     failed: ['failed', 'red'],
     'would-update': ['will update', 'yellow'],
+    held: ['held', 'yellow'],
     updated: ['updated', 'green'],
     unchanged: ['unchanged', 'dim'],
 };
 const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO'];
 /** Lines of one report: status and report on the first, each change on its own, the error last. */
 function reportLines(o) {
-    const [word, style] = STATUS[o.status];
+    const [word, style] = terminal_STATUS[o.status];
     // The command line runs in workflows too: a name or an API message must not start a workflow command there.
     const id = logLine(o.id);
     const report = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }];
@@ -4377,7 +4656,10 @@ function reportLines(o) {
         { text: logLine(showValue(c.to)), style: 'green' },
     ]);
     if (o.error)
-        detail.push([{ text: logLine(o.error), style: 'red', span: true }]);
+        detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }]);
+    const reviewed = o.status === 'held' ? reviewedLine(o) : undefined;
+    if (reviewed)
+        detail.push([{ text: logLine(reviewed), span: true }]);
     const lines = [];
     for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
         lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])]);
@@ -4408,8 +4690,10 @@ function renderTerminal(run, options) {
     // An apply stopped by max-changes updated nothing: its changes are still only planned.
     const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
     const out = [
-        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`) + ` (${run.outcomes.length} declared in ${run.config})`,
+        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
     ];
+    if (run.review)
+        out.push(logLine(format_reviewSentence(run.review)));
     if (run.overMaxChanges) {
         out.push(paint('red', `Nothing was written: the plan updates ${run.overMaxChanges.count} reports and max-changes allows ${run.overMaxChanges.limit}.`));
     }
@@ -4438,6 +4722,35 @@ function renderTerminal(run, options) {
 
 
 
+
+
+
+
+
+/** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
+const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
+/** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
+async function readReviewed(file, cwd) {
+    const where = external_node_path_default().resolve(cwd, file);
+    const fail = (why) => new InputError(`--reviewed-plan ${file}: ${why}`);
+    let value;
+    try {
+        if ((await (0,promises_namespaceObject.stat)(where)).size > MAX_REVIEWED_BYTES)
+            throw fail('larger than 64 MiB');
+        value = JSON.parse(await (0,promises_namespaceObject.readFile)(where, 'utf8'));
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw e;
+        throw fail(e instanceof SyntaxError ? 'not JSON' : e.message);
+    }
+    try {
+        return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) };
+    }
+    catch (e) {
+        throw fail(e.message);
+    }
+}
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
 async function runConfig(mode, flags, cli) {
     const settings = cliSettings(mode, flags, cli.env, cli.cwd);
@@ -4457,8 +4770,17 @@ async function runConfig(mode, flags, cli) {
         warning: (line) => progress.line(`warning: ${line}`),
         onOutcome: (_o, done, total) => progress.tick(done, total),
     };
-    const result = await execute(settings, config, io).finally(() => progress.clear());
-    cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }));
+    const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined;
+    const result = await execute(settings, config, io, reviewed).finally(() => progress.clear());
+    if (flags.json) {
+        // JSON for a script on stdout; the table for the person on stderr.
+        for (const part of planJsonParts(result.outcomes))
+            cli.stdout.write(part);
+        cli.stdout.write('\n');
+        cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }));
+    }
+    else
+        cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }));
     // Failures again on stderr, as file:line:col, so a script or an editor can find them.
     for (const o of result.outcomes) {
         if (o.status === 'failed')

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1057);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2087);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,13 +15,26 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1057:
+/***/ 2087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
+});
+
+// NAMESPACE OBJECT: ./src/github/log.ts
+var log_namespaceObject = {};
+__nccwpck_require__.r(log_namespaceObject);
+__nccwpck_require__.d(log_namespaceObject, {
+  error: () => (log_error),
+  fail: () => (fail),
+  info: () => (log_info),
+  notice: () => (log_notice),
+  redact: () => (redact),
+  secrets: () => (secrets),
+  warning: () => (log_warning)
 });
 
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
@@ -1257,12 +1270,14 @@ function showChanges(changes) {
     return changes.map(showChange).join('; ');
 }
 function countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0 };
+    const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
             c.failed++;
         else if (o.status === 'unchanged')
             c.unchanged++;
+        else if (o.status === 'held')
+            c.held++;
         else
             c.changed++;
     }
@@ -1479,6 +1494,9 @@ async function reconcile(reports, client, options) {
         const plan = planReport(r, live);
         if (!plan.update || !options.write)
             return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) };
+        const held = options.review?.(r.id, plan.changes);
+        if (held)
+            return { kind: 'done', outcome: finish({ ...outcomeOf(r, plan, false), status: 'held', ...held }) };
         // With max-changes the PUT waits until every report is planned and counted.
         if (limit !== undefined)
             return { kind: 'to-put', report: r, plan, live };
@@ -2668,7 +2686,171 @@ async function undeclared(client, tenantId, declared) {
     return { tenantId, ids: ids.sort() };
 }
 
+;// CONCATENATED MODULE: external "node:crypto"
+const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/engine/review.ts
+
+
+const BLOCK_START = '<!-- acronis-report-sync:reviewed ';
+const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*\}) -->/;
+/**
+ * A digest is 12 base64url characters (72 bits) while they fit, fewer for larger plans, never fewer
+ * than 5 (30 bits: with 10,000 digests kept, a report whose changes moved still matches one of them
+ * with a chance of 1 in 100,000).
+ */
+const DIGEST_CHARS = 12;
+const MIN_DIGEST_CHARS = 5;
+const canonical = (id, changes) => JSON.stringify([id.toLowerCase(), changes.map((c) => [c.field, c.from, c.to])]);
+/** A truncated SHA-256 of a report's id and its changes: tells whether the changes moved, in a few bytes. */
+function changeDigest(id, changes, length) {
+    return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(canonical(id, changes)).digest('base64url').slice(0, length);
+}
+/**
+ * The reviewed plan as a hidden block of at most `budget` characters: every report that would be
+ * updated, with its full changes while they fit (a held report can then show what was reviewed), and
+ * a digest for each of the others. `unrecorded` counts what did not fit even as a digest.
+ */
+function recordReviewedPlan(outcomes, sha, budget) {
+    const pending = outcomes.filter((o) => o.status === 'would-update');
+    const data = { v: 1, sha, full: {}, digests: '', digestLength: DIGEST_CHARS, unrecorded: 0 };
+    const room = budget - BLOCK_START.length - 200; // the keys, the sha and the closing
+    let used = 0;
+    let i = 0;
+    for (; i < pending.length; i++) {
+        const o = pending[i];
+        const size = canonical(o.id, o.changes).length;
+        // In full only while the digests of every report after this one still fit.
+        if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room)
+            break;
+        data.full[o.id.toLowerCase()] = o.changes.map((c) => [c.field, c.from, c.to]);
+        used += size;
+    }
+    const rest = pending.slice(i);
+    if (rest.length) {
+        const length = Math.floor((room - used) / rest.length);
+        data.digestLength = Math.max(MIN_DIGEST_CHARS, Math.min(DIGEST_CHARS, length));
+        const fit = Math.min(rest.length, Math.floor((room - used) / data.digestLength));
+        data.digests = rest
+            .slice(0, fit)
+            .map((o) => changeDigest(o.id, o.changes, data.digestLength))
+            .join('');
+        data.unrecorded = rest.length - fit;
+    }
+    // JSON with < and > escaped: nothing in it can end the HTML comment that hides it.
+    const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+    return { block: `${BLOCK_START}${json} -->`, unrecorded: data.unrecorded };
+}
+/** A reviewed plan that cannot be read: the apply then counts it as not found, with this reason. */
+class ReviewedPlanError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ReviewedPlanError';
+    }
+}
+/** The reviewed plan recorded in a plan comment's body; undefined when it carries none. */
+function readReviewedPlan(body) {
+    const m = BLOCK.exec(body);
+    if (!m)
+        return undefined;
+    let d;
+    try {
+        d = JSON.parse(m[1]);
+    }
+    catch {
+        throw new ReviewedPlanError('the recorded plan is not JSON');
+    }
+    if (!isObject(d) || d.v !== 1)
+        throw new ReviewedPlanError('the recorded plan has an unknown version');
+    const { sha, full, digests, digestLength: n, unrecorded } = d;
+    const ok = (sha === undefined || (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))) &&
+        isObject(full) &&
+        typeof digests === 'string' &&
+        /^[\w-]*$/.test(digests) &&
+        Number.isInteger(n) &&
+        n >= MIN_DIGEST_CHARS &&
+        digests.length % n === 0 &&
+        Number.isInteger(unrecorded) &&
+        unrecorded >= 0;
+    if (!ok)
+        throw new ReviewedPlanError('the recorded plan is malformed');
+    const changes = new Map();
+    for (const [id, rows] of Object.entries(full)) {
+        if (!Array.isArray(rows) || !rows.every(isRow))
+            throw new ReviewedPlanError(`the changes of ${id} are malformed`);
+        changes.set(id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+    }
+    const length = n;
+    const set = new Set();
+    for (let i = 0; i < digests.length; i += length)
+        set.add(digests.slice(i, i + length));
+    return {
+        changes,
+        digests: set,
+        digestLength: length,
+        complete: set.size === 0 && unrecorded === 0,
+        sha: sha,
+    };
+}
+/**
+ * A reviewed plan from the `plan` output of the action or `plan --json`: a JSON array of entries
+ * `{id, status, changes}`; those with status `update` are what was reviewed.
+ */
+function reviewedFromEntries(value) {
+    if (!Array.isArray(value))
+        throw new ReviewedPlanError('expected a JSON array of {id, status, changes}');
+    const changes = new Map();
+    value.forEach((e, i) => {
+        const ok = isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes);
+        if (!ok)
+            throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
+        if (e.status !== 'update')
+            return;
+        const rows = e.changes.map((c) => (isObject(c) ? [c.field, c.from, c.to] : undefined));
+        if (!rows.every(isRow))
+            throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`);
+        changes.set(e.id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+    });
+    return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
+}
+/**
+ * The check an apply makes before each write: the same changes as reviewed (or the same digest) are
+ * written; anything else is held, with what was reviewed. Without a reviewed plan (reviewed-plan:
+ * require and none found) every write is held.
+ */
+const DIFFERS = 'differs from the reviewed plan';
+const NONE = 'no reviewed plan was found, and reviewed-plan is require';
+function reviewCheck(plan) {
+    return (id, changes) => {
+        if (!plan)
+            return { error: NONE };
+        const key = id.toLowerCase();
+        const reviewed = plan.changes.get(key);
+        if (reviewed) {
+            const same = canonical(key, reviewed) === canonical(key, changes);
+            return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+        }
+        if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+            return undefined;
+        return { error: DIFFERS, reviewed: plan.complete ? [] : null };
+    };
+}
+const isObject = (v) => typeof v === 'object' && v !== null;
+function isShown(v) {
+    return (v === null ||
+        typeof v === 'string' ||
+        typeof v === 'boolean' ||
+        (Array.isArray(v) && v.every((x) => typeof x === 'string')));
+}
+function isRow(v) {
+    return (Array.isArray(v) &&
+        v.length === 3 &&
+        FIELDS.includes(v[0]) &&
+        isShown(v[1]) &&
+        isShown(v[2]));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
+
 
 
 
@@ -2688,8 +2870,12 @@ function connect(settings, io) {
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
 }
-/** desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. */
-async function execute(settings, config, io) {
+/**
+ * desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. With `reviewed`, an
+ * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
+ */
+async function execute(settings, config, io, reviewed) {
+    const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require');
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -2702,6 +2888,7 @@ async function execute(settings, config, io) {
                 write: settings.mode === 'apply',
                 concurrency: settings.concurrency,
                 maxChanges,
+                review: checked ? reviewCheck(reviewed.plan) : undefined,
                 onOutcome: io.onOutcome,
             }),
             // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
@@ -2723,6 +2910,7 @@ async function execute(settings, config, io) {
             config: settings.configName,
             ...result,
             unmanaged,
+            ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
         };
     }
     finally {
@@ -2760,7 +2948,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -3575,7 +3763,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -3583,7 +3771,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -3591,7 +3779,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -3705,6 +3893,9 @@ function log_info(text) {
 function annotation(props) {
     return props?.title === undefined ? props : { ...props, title: redact(props.title) };
 }
+function log_notice(text) {
+    notice(redact(text));
+}
 function log_warning(text, props) {
     warning(redact(text), annotation(props));
 }
@@ -3773,6 +3964,10 @@ function gitHubErrorFrom(method, path, status, body, redact) {
     }
     return new GitHubError(method, path, status, oneLine(redact(message), errors_MAX_MESSAGE) || errors_statusText(status));
 }
+/** A failure of a GitHub step as one line, GitHub's words when it answered. */
+function describeGitHubError(e) {
+    return e instanceof GitHubError ? e.describe() : describeError(e);
+}
 
 ;// CONCATENATED MODULE: ./src/github/api.ts
 
@@ -3805,7 +4000,7 @@ class GitHubApi {
             try {
                 const url = this.url('/user');
                 const { value } = await this.read('GET', url);
-                if (!isObject(value) || typeof value.login !== 'string')
+                if (!api_isObject(value) || typeof value.login !== 'string')
                     throw unexpected('GET', url, 'no login');
                 return { kind: 'user', login: value.login };
             }
@@ -3908,15 +4103,15 @@ class GitHubApi {
 function unexpected(method, url, what) {
     return new GitHubError(method, url.pathname, 200, `unexpected answer: ${what}`);
 }
-const isObject = (v) => typeof v === 'object' && v !== null;
+const api_isObject = (v) => typeof v === 'object' && v !== null;
 function isComment(v) {
-    if (!isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string')
+    if (!api_isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string')
         return false;
     const u = v.user;
-    return u === null || (isObject(u) && typeof u.login === 'string' && typeof u.type === 'string');
+    return u === null || (api_isObject(u) && typeof u.login === 'string' && typeof u.type === 'string');
 }
 function isPullRequest(v) {
-    return (isObject(v) &&
+    return (api_isObject(v) &&
         typeof v.number === 'number' &&
         (v.merged_at === null || typeof v.merged_at === 'string') &&
         (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string'));
@@ -3991,51 +4186,17 @@ function commentHint(e) {
     return e.describe();
 }
 
-;// CONCATENATED MODULE: external "node:crypto"
-const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/github/step-output.ts
-
-
-
-
-/**
- * Sets a step output from its value in parts, in the format `core.setOutput` writes to GITHUB_OUTPUT
- * (`name<<delimiter`, the value, the delimiter, with a random delimiter the value must not contain).
- * A value of megabytes is then written as it is made, rather than joined and copied twice more on its
- * way to the file. Without GITHUB_OUTPUT (an old runner), core.setOutput takes the joined value.
- */
-function setOutputInParts(env, name, parts) {
-    const file = env.GITHUB_OUTPUT;
-    if (!file)
-        return setOutput(name, [...parts].join(''));
-    const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
-    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a');
-    try {
-        (0,external_node_fs_namespaceObject.writeSync)(fd, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}`);
-        for (const part of parts) {
-            if (part.includes(delimiter))
-                throw new Error(`output ${name}: the value contains its delimiter`);
-            (0,external_node_fs_namespaceObject.writeSync)(fd, part);
-        }
-        (0,external_node_fs_namespaceObject.writeSync)(fd, `${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
-    }
-    finally {
-        (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/format.ts
 
 const STATUS_TEXT = {
     failed: '\u274c failed',
     'would-update': '\ud83d\udd04 will update',
+    held: '\u23f8\ufe0f held',
     updated: '\u2705 updated',
     unchanged: '\u2714\ufe0f unchanged',
 };
-const ORDER = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 };
-/** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+const ORDER = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 };
+/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 function byImportance(outcomes) {
     // Array.prototype.sort is stable: equal ranks keep file order.
     return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -4098,11 +4259,44 @@ function fitRows(items, render, budget, omitted) {
 /** One table row: the report (name and id), its status, and each change or the error. */
 function reportRow(o) {
     const title = o.name ? `${cell(o.name)}<br><sub>${cell(o.id)}</sub>` : cell(o.id);
-    const detail = [
-        ...o.changes.map((ch) => cell(showChange(ch))),
-        ...(o.error ? [`**${cell(o.error)}**`] : []),
-    ];
+    const detail = o.status === 'held'
+        ? heldLines(o).map((line, i) => (i ? cell(line) : `**${cell(line)}**`))
+        : [...o.changes.map((ch) => cell(showChange(ch))), ...(o.error ? [`**${cell(o.error)}**`] : [])];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
+}
+/** What a held report shows everywhere: why, the plan now, and what was reviewed. */
+function heldLines(o) {
+    const reviewed = reviewedLine(o);
+    return [
+        o.error ?? 'held',
+        ...o.changes.map((c) => `now: ${showChange(c)}`),
+        ...(reviewed ? [reviewed] : []),
+    ];
+}
+/** A held report's reviewed changes in words; undefined when there was no reviewed plan. */
+function reviewedLine(o) {
+    if (o.reviewed === null)
+        return 'reviewed: only a digest was kept';
+    if (o.reviewed)
+        return o.reviewed.length ? `reviewed: ${showChanges(o.reviewed)}` : 'reviewed: unchanged';
+    return undefined;
+}
+/**
+ * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
+ * the source a link, what came from outside escaped) or as plain text.
+ */
+function reviewSentence(r, markdown = false) {
+    const text = (t) => (markdown ? cell(t) : t);
+    if (r.source) {
+        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
+        const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
+        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
+    }
+    const why = r.missing ? ` (${text(r.missing)})` : '';
+    return r.policy === 'require'
+        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+        : `No reviewed plan found${why}: applied as planned now.`;
 }
 
 ;// CONCATENATED MODULE: ./src/util/plural.ts
@@ -4125,9 +4319,11 @@ function renderSummary(run, failure) {
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
-        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
+    if (run.review)
+        lines.push(reviewSentence(run.review, true), '');
     if (run.overMaxChanges) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
@@ -4189,24 +4385,46 @@ function renderStopped(failure, hint, done) {
 
 
 
+
 /** GitHub rejects a comment body over 65,536 characters (422). */
 const COMMENT_LIMIT = 65_536;
+/** Room a plan comment leaves for the outcome an apply writes above it after the merge. */
+const OUTCOME_RESERVE = 6_000;
+/**
+ * The most the hidden reviewed plan may take of a plan comment: ~10,000 changes as digests; the table
+ * gets the rest (at least ~30 rows, then "N more omitted": the job summary has them all).
+ */
+const REVIEWED_BUDGET = 52_000;
 /** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
 function commentMarker(config) {
     return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`;
 }
-/** The sticky pull-request comment: counts and every pending change or failure, within GitHub's limit. */
-function renderComment(run, from) {
+/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
+const PLAN_START = '<!-- acronis-report-sync:plan -->';
+/**
+ * The sticky pull-request comment: counts, every pending change or failure, and the hidden reviewed
+ * plan, within GitHub's limit and leaving room for the outcome an apply adds after the merge.
+ */
+function renderComment(run, from, recording) {
     const c = countOutcomes(run.outcomes);
     const head = [
         commentMarker(run.config),
+        PLAN_START,
         `### Acronis report sync: plan for \`${cell(run.config)}\``,
         '',
         `**${c.changed}** to update \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed`,
         '',
     ];
+    if (recording?.unrecorded) {
+        head.push(`> [!WARNING]`, `> ${plural(recording.unrecorded, 'change')} did not fit in this comment's record of the plan: merging will hold them. Split the change into smaller pull requests.`, '');
+    }
     const pending = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
-    const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []), provenance(from)];
+    const footer = [
+        '',
+        ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []),
+        provenance(from, recording !== undefined),
+        ...(recording ? [recording.block] : []),
+    ];
     if (pending.length) {
         head.push('| Report | Status | Changes |', '| --- | --- | --- |');
     }
@@ -4214,16 +4432,166 @@ function renderComment(run, from) {
         head.push('No changes: every declared report is in the desired state.');
     }
     const fixed = head.join('\n').length + footer.join('\n').length + 2;
-    const body = fitRows(pending, reportRow, COMMENT_LIMIT - fixed - 200, (n) => `| \u2026 | ${n} more reports omitted | see the job summary and the \`plan\` output |`);
+    const body = fitRows(pending, reportRow, COMMENT_LIMIT - OUTCOME_RESERVE - fixed - 200, (n) => `| \u2026 | ${n} more reports omitted | see the job summary and the \`plan\` output |`);
     return [...head, ...body, ...footer].join('\n');
 }
-function provenance(from) {
+function provenance(from, recorded) {
     const parts = [
         from.commit ? `commit ${from.commit.slice(0, 7)}` : '',
         from.runUrl ? `[workflow run](${from.runUrl})` : '',
     ];
     const where = parts.filter(Boolean).join(' in ');
-    return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. Merging applies this plan.</sub>`;
+    const promise = recorded
+        ? 'Merging applies this plan; a report whose changes differ by then is held, not written.'
+        : 'Merging applies this plan.';
+    return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. ${promise}</sub>`;
+}
+/**
+ * The plan comment after the merge's apply: the outcome at the top ("Applied in run N: 3 updated,
+ * 1 held, 0 failed" and each held report with what was reviewed and what the plan is now), the
+ * reviewed plan kept below as it was.
+ */
+function renderAppliedComment(run, previous, where) {
+    const marker = commentMarker(run.config);
+    const start = previous.indexOf(PLAN_START);
+    const plan = start >= 0 ? previous.slice(start) : previous.replace(marker, '').trimStart();
+    const c = countOutcomes(run.outcomes);
+    const name = `run ${where.run ?? ''}`.trim();
+    const runText = where.runUrl ? `[${name}](${where.runUrl})` : name;
+    const verb = run.overMaxChanges ? 'Nothing applied in' : 'Applied in';
+    const head = [
+        marker,
+        `### ${verb} ${runText}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
+        '',
+    ];
+    if (run.review)
+        head.push(reviewSentence(run.review, true), '');
+    const held = run.outcomes.filter((o) => o.status === 'held');
+    const failed = run.outcomes.filter((o) => o.status === 'failed');
+    const shown = [...held, ...failed];
+    if (shown.length)
+        head.push('| Report | Status | Reviewed and now |', '| --- | --- | --- |');
+    const tail = ['', '---', '', plan];
+    const budget = COMMENT_LIMIT - head.join('\n').length - tail.join('\n').length - 200;
+    const rows = fitRows(shown, reportRow, budget, (n) => `| \u2026 | ${n} more omitted | see the job summary of the run |`);
+    return [...head, ...rows, ...tail].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/github/reviewed.ts
+
+
+
+
+
+
+/**
+ * Finds the plan reviewed for this commit: the merged pull request whose merge commit is GITHUB_SHA
+ * (`GET /repos/{repo}/commits/{sha}/pulls`), then the action's own plan comment on it. A lookup that
+ * fails is a warning and counts as "no reviewed plan found"; undefined with reviewed-plan: off.
+ */
+async function findReviewedPlan(github, config, timeoutMs, env, io) {
+    if (github.reviewedPlan === 'off')
+        return undefined;
+    const policy = github.reviewedPlan;
+    const none = (missing) => ({ review: { policy, missing } });
+    if (!github.token) {
+        io.notice('github-token is empty: no reviewed plan was looked up');
+        return none('github-token is empty');
+    }
+    const repo = repositoryContext(env);
+    const sha = env.GITHUB_SHA;
+    if (!repo || !sha)
+        return none('GITHUB_REPOSITORY or GITHUB_SHA is not set');
+    const api = new GitHubApi(repo.apiUrl, github.token, timeoutMs);
+    try {
+        const pulls = await api.pullsOfCommit(repo.repository, sha);
+        const pr = pulls.find((p) => p.merged_at && p.merge_commit_sha === sha);
+        if (!pr)
+            return none(`no pull request was merged as ${sha.slice(0, 7)}`);
+        const marker = commentMarker(config);
+        const found = await api.findOwnComment(repo.repository, pr.number, (c) => c.body.includes(marker));
+        if (!found.comment) {
+            const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`;
+            return none(`pull request #${pr.number} has no plan comment of this action${where}`);
+        }
+        const plan = readReviewedPlan(found.comment.body);
+        if (!plan)
+            return none(`the plan comment of pull request #${pr.number} records no plan`);
+        io.info(`reviewed plan: pull request #${pr.number}${plan.sha ? `, reviewed at ${plan.sha}` : ''}`);
+        return {
+            review: { policy, source: `pull request #${pr.number}`, url: reviewed_link(found.comment), sha: plan.sha },
+            plan,
+            comment: { repo, id: found.comment.id, body: found.comment.body },
+        };
+    }
+    catch (e) {
+        const why = describeGitHubError(e);
+        io.warning(`reviewed plan: ${why}; counted as no reviewed plan found`);
+        return none(`the lookup failed: ${why}`);
+    }
+    finally {
+        api.close();
+    }
+}
+/**
+ * Edits the merged pull request's plan comment: the apply's outcome at the top, the reviewed plan
+ * below. A comment GitHub will not let us edit (403, 404) is a warning: the apply itself stands.
+ */
+async function reportOnPullRequest(reviewed, run, token, timeoutMs, env, io) {
+    const comment = reviewed.comment;
+    if (!comment)
+        return;
+    const api = new GitHubApi(comment.repo.apiUrl, token, timeoutMs);
+    try {
+        const body = renderAppliedComment(run, comment.body, {
+            runUrl: comment.repo.runUrl,
+            run: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID,
+        });
+        const saved = await api.editComment(comment.repo.repository, comment.id, redact(body));
+        io.info(`plan comment updated with the outcome: ${saved.html_url ?? saved.id}`);
+    }
+    catch (e) {
+        io.warning(`the plan comment was not updated with the outcome: ${describeGitHubError(e)}`);
+    }
+    finally {
+        api.close();
+    }
+}
+function reviewed_link(c) {
+    return c.html_url?.startsWith('https://') ? c.html_url : undefined;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/github/step-output.ts
+
+
+
+
+/**
+ * Sets a step output from its value in parts, in the format `core.setOutput` writes to GITHUB_OUTPUT
+ * (`name<<delimiter`, the value, the delimiter, with a random delimiter the value must not contain).
+ * A value of megabytes is then written as it is made, rather than joined and copied twice more on its
+ * way to the file. Without GITHUB_OUTPUT (an old runner), core.setOutput takes the joined value.
+ */
+function setOutputInParts(env, name, parts) {
+    const file = env.GITHUB_OUTPUT;
+    if (!file)
+        return setOutput(name, [...parts].join(''));
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_namespaceObject.randomUUID)()}`;
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file, 'a');
+    try {
+        (0,external_node_fs_namespaceObject.writeSync)(fd, `${name}<<${delimiter}${external_node_os_namespaceObject.EOL}`);
+        for (const part of parts) {
+            if (part.includes(delimiter))
+                throw new Error(`output ${name}: the value contains its delimiter`);
+            (0,external_node_fs_namespaceObject.writeSync)(fd, part);
+        }
+        (0,external_node_fs_namespaceObject.writeSync)(fd, `${external_node_os_namespaceObject.EOL}${delimiter}${external_node_os_namespaceObject.EOL}`);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/acronis/url.ts
@@ -4418,6 +4786,17 @@ const RULES = {
             return undefined;
         return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
     },
+    'plan-changed': ({ review, outcomes }) => {
+        if (!review)
+            return undefined;
+        if (!review.source && review.policy === 'require') {
+            return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`;
+        }
+        const { held } = countOutcomes(outcomes);
+        if (!held)
+            return undefined;
+        return `${plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
+    },
 };
 /**
  * Why a finished run fails, or undefined when it passes: the same rules for the action's step and the
@@ -4474,15 +4853,26 @@ function authHint(e, usesToken, names) {
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 
+const STATUS = {
+    unchanged: 'unchanged',
+    'would-update': 'update',
+    updated: 'update',
+    held: 'held',
+    failed: 'failed',
+};
+const outputs_plain = (changes) => changes.map(({ field, from, to }) => ({ field, from, to }));
 /** The `plan` output's entry for one report. */
 function planEntry(o) {
-    return {
+    const entry = {
         id: o.id,
         name: o.name ?? null,
-        status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
-        changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
+        status: STATUS[o.status],
+        changes: outputs_plain(o.changes),
         error: o.error ?? null,
     };
+    if (o.status === 'held')
+        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
+    return entry;
 }
 /**
  * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
@@ -4503,7 +4893,8 @@ function countOutputs(outcomes) {
         changed: String(c.changed),
         unchanged: String(c.unchanged),
         failed: String(c.failed),
-        'has-changes': String(c.changed > 0),
+        held: String(c.held),
+        'has-changes': String(c.changed + c.held > 0),
     };
 }
 
@@ -4521,15 +4912,21 @@ function countOutputs(outcomes) {
 
 
 
+
+
+
 /** Shows one run everywhere it is read: the log, annotations, outputs, the job summary, the PR comment. */
-async function publish(run, settings, github, env) {
+async function publish(run, settings, github, env, reviewed) {
     for (const o of run.outcomes) {
         if (o.status === 'unchanged')
             continue;
-        const what = showChanges(o.changes);
-        const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`;
+        const what = o.status === 'held' ? heldLines(o) : [showChanges(o.changes), o.error];
+        const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${what.filter(Boolean).join('; ')}`;
+        const at = { file: run.config, startLine: o.at.line, startColumn: o.at.column };
         if (o.status === 'failed')
-            log_error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column });
+            log_error(line, at);
+        else if (o.status === 'held')
+            log_warning(line, at);
         else
             log_info(line);
     }
@@ -4542,7 +4939,8 @@ async function publish(run, settings, github, env) {
     if (context && github.token) {
         const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs);
         try {
-            const body = redact(renderComment(run, { commit: context.commit, runUrl: context.runUrl }));
+            const recording = recordReviewedPlan(run.outcomes, context.commit, REVIEWED_BUDGET);
+            const body = redact(renderComment(run, { commit: context.commit, runUrl: context.runUrl }, recording));
             const saved = await upsertComment(api, context, commentMarker(run.config), body);
             if (saved.incomplete) {
                 log_warning(`plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`);
@@ -4556,10 +4954,13 @@ async function publish(run, settings, github, env) {
             api.close();
         }
     }
+    if (reviewed)
+        await reportOnPullRequest(reviewed, run, github.token, settings.timeoutMs, env, log_namespaceObject);
     const c = countOutcomes(run.outcomes);
     // An apply that max-changes stopped wrote nothing: its changes are still only planned.
     const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated';
-    log_info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`);
+    const held = c.held ? `, ${c.held} held` : '';
+    log_info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${held}`);
     if (failure)
         fail(failure.message);
 }
@@ -4618,6 +5019,13 @@ function* redacted(parts) {
 
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 
+const REVIEWED_PLAN = ['check', 'require', 'off'];
+function reviewedPlan() {
+    const value = getInput('reviewed-plan').trim() || 'check';
+    if (REVIEWED_PLAN.includes(value))
+        return value;
+    throw new InputError(`reviewed-plan: "${value}" is not allowed; expected check, require or off`);
+}
 function action_inputs_boolean(name, fallback) {
     if (!getInput(name).trim())
         return fallback;
@@ -4654,7 +5062,7 @@ function readSettings(env, secrets) {
     const eventName = env.GITHUB_EVENT_NAME ?? '';
     return {
         settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
-        github: { token: getInput('github-token'), prComment, eventName },
+        github: { token: getInput('github-token'), prComment, eventName, reviewedPlan: reviewedPlan() },
     };
 }
 /** A password written into base-url is refused, and is a secret all the same: it is never printed. */
@@ -4679,6 +5087,7 @@ function passwordOf(url) {
 
 
 
+
 /**
  * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report.
  * Reads the runner's variables from `env` only (index.ts passes process.env).
@@ -4693,12 +5102,12 @@ async function run(env) {
         log_info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
-        const result = await execute(settings, config, {
-            secrets: secrets,
-            info: (line) => log_info(line),
-            warning: (line) => log_warning(line),
-        });
-        await publish(result, settings, given.github, env);
+        const reviewed = settings.mode === 'apply'
+            ? await findReviewedPlan(given.github, settings.configName, settings.timeoutMs, env, log_namespaceObject)
+            : undefined;
+        const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };
+        const result = await execute(settings, config, io, reviewed);
+        await publish(result, settings, given.github, env, reviewed);
     }
     catch (e) {
         // Whatever stopped the run, the summary and the outputs still say why.
@@ -13376,6 +13785,17 @@ exports.visitAsync = visitAsync;
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/compat */

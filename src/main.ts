@@ -1,6 +1,7 @@
 import { execute, validate } from './engine/engine.js'
 import * as log from './github/log.js'
 import { publish, publishFailure, setOutputs } from './github/publish.js'
+import { findReviewedPlan } from './github/reviewed.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
 
 /**
@@ -16,12 +17,13 @@ export async function run(env: NodeJS.ProcessEnv): Promise<void> {
     const config = await validate(settings)
     log.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
-    const result = await execute(settings, config, {
-      secrets: log.secrets,
-      info: (line) => log.info(line),
-      warning: (line) => log.warning(line),
-    })
-    await publish(result, settings, given.github, env)
+    const reviewed =
+      settings.mode === 'apply'
+        ? await findReviewedPlan(given.github, settings.configName, settings.timeoutMs, env, log)
+        : undefined
+    const io = { secrets: log.secrets, info: log.info, warning: (line: string) => log.warning(line) }
+    const result = await execute(settings, config, io, reviewed)
+    await publish(result, settings, given.github, env, reviewed)
   } catch (e) {
     // Whatever stopped the run, the summary and the outputs still say why.
     await publishFailure(e, settings, env)

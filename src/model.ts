@@ -45,18 +45,70 @@ export interface ResolvedReport extends DesiredReport {
   recipientNames?: ReadonlyMap<string, string>
 }
 
-/** What happened to one declared report. Each report has its own; nothing collapses them into a flag. */
-export type Status = 'unchanged' | 'updated' | 'would-update' | 'failed'
+/**
+ * What happened to one declared report. Each report has its own; nothing collapses them into a flag.
+ * `held`: an apply did not write it, because its changes differ from the reviewed plan.
+ */
+export type Status = 'unchanged' | 'updated' | 'would-update' | 'held' | 'failed'
 
 export interface Outcome {
   id: string
   name?: string
   status: Status
   changes: Change[]
-  /** Why it failed: the API's error, a change the API cannot make, or a write that did not stick. */
+  /**
+   * Why it failed (the API's error, a change the API cannot make, a write that did not stick), or why
+   * it was held (its changes differ from the reviewed plan, or there was none to check against).
+   */
   error?: string
   at: SourceRef
+  /**
+   * A held report's reviewed changes: `[]` when it was reviewed as unchanged, null when only a digest
+   * of them was kept; absent when there was no reviewed plan.
+   */
+  reviewed?: Change[] | null
 }
+
+/**
+ * The plan a pull request's reviewers saw, as an apply checks its fresh plan against it: each report's
+ * changes, or only a digest of them where the full changes did not fit in the comment.
+ */
+export interface ReviewedPlan {
+  /** Report id (lower case) → the changes that were reviewed. */
+  changes: ReadonlyMap<string, readonly Change[]>
+  /** Digests (changeDigest) of the reports kept only as a digest. */
+  digests: ReadonlySet<string>
+  digestLength: number
+  /** Every report that would change was kept in full: a report not listed was reviewed as unchanged. */
+  complete: boolean
+  /** The head commit that was planned: shown, never a gate. */
+  sha?: string
+}
+
+/** Whether an apply wrote only what was reviewed: `check` finds a reviewed plan if there is one, `require` insists. */
+export type ReviewPolicy = 'check' | 'require'
+
+/** How an apply was checked against the reviewed plan, for the renderers; absent when nothing was checked. */
+export interface Review {
+  policy: ReviewPolicy
+  /** Where the reviewed plan came from ("pull request #12", a file); undefined when none was found. */
+  source?: string
+  /** A link to it (the plan comment). */
+  url?: string
+  /** The head commit that was reviewed. */
+  sha?: string
+  /** Why no reviewed plan was found. */
+  missing?: string
+}
+
+/** Why a report is held, and what was reviewed for it (see Outcome.reviewed). */
+export interface Hold {
+  error: string
+  reviewed?: Change[] | null
+}
+
+/** Decides, for a report about to be written, whether its changes are the reviewed ones; undefined: write it. */
+export type ReviewCheck = (id: string, changes: readonly Change[]) => Hold | undefined
 
 /** Which run produced a report: the renderers say it in their headings. */
 type RunMode = 'plan' | 'apply'
@@ -70,19 +122,24 @@ export interface RunResult {
   overMaxChanges?: { count: number; limit: number }
   /** Reports of the tenant that the file does not declare: listed, never changed. */
   unmanaged?: { tenantId: string; ids: string[] }
+  /** Set when an apply was checked against a reviewed plan (reviewed-plan: check or require). */
+  review?: Review
 }
 
+/** A held report counts in `held` only: neither changed nor failed. */
 export interface Counts {
   changed: number
   unchanged: number
   failed: number
+  held: number
 }
 
 export function countOutcomes(outcomes: readonly Outcome[]): Counts {
-  const c: Counts = { changed: 0, unchanged: 0, failed: 0 }
+  const c: Counts = { changed: 0, unchanged: 0, failed: 0, held: 0 }
   for (const o of outcomes) {
     if (o.status === 'failed') c.failed++
     else if (o.status === 'unchanged') c.unchanged++
+    else if (o.status === 'held') c.held++
     else c.changed++
   }
   return c

@@ -35,6 +35,15 @@ export const OPTIONS = {
     arg: 'N|P%',
     help: 'write nothing if more reports than this (a count, or a percentage of those declared) would change',
   },
+  json: {
+    type: 'boolean',
+    help: "print the plan as JSON, one entry per report, as the action's `plan` output (the table goes to stderr)",
+  },
+  'reviewed-plan': {
+    type: 'string',
+    arg: 'FILE',
+    help: "the reviewed plan (from plan --json, or the action's `plan` output): write only what it shows, hold what differs",
+  },
   'detailed-exitcode': {
     type: 'boolean',
     help: 'exit 2 when there are changes (0: none, 1: a failure), as terraform plan does',
@@ -90,13 +99,13 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     summary: 'show what apply would change; writes nothing',
     description:
       'Reads every report reports.yaml declares and prints what differs from the file. Sends no write.',
-    options: ['config', ...ONLINE, 'detailed-exitcode', 'help'],
+    options: ['config', ...ONLINE, 'detailed-exitcode', 'json', 'help'],
     online: true,
   },
   apply: {
     summary: 'update the reports that differ from reports.yaml',
     description: 'Plans, then sends one PUT per report that differs, and prints what happened to each.',
-    options: ['config', ...ONLINE, 'max-changes', 'help'],
+    options: ['config', ...ONLINE, 'max-changes', 'reviewed-plan', 'json', 'help'],
     online: true,
   },
   export: {

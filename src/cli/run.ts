@@ -1,4 +1,9 @@
-import { execute, validate, type EngineIO } from '../engine/engine.js'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { execute, validate, type EngineIO, type ReviewInput } from '../engine/engine.js'
+import { reviewedFromEntries } from '../engine/review.js'
+import { planJsonParts } from '../report/outputs.js'
+import { InputError } from '../settings/settings.js'
 import { countOutcomes } from '../model.js'
 import { failureOf } from '../engine/verdict.js'
 import { renderTerminal } from '../report/terminal.js'
@@ -8,6 +13,28 @@ import { cliSettings } from './flags.js'
 import { Progress, useColor, type Cli } from './tty.js'
 import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
+
+/** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
+const MAX_REVIEWED_BYTES = 64 * 1024 * 1024
+
+/** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
+async function readReviewed(file: string, cwd: string): Promise<ReviewInput> {
+  const where = path.resolve(cwd, file)
+  const fail = (why: string) => new InputError(`--reviewed-plan ${file}: ${why}`)
+  let value: unknown
+  try {
+    if ((await stat(where)).size > MAX_REVIEWED_BYTES) throw fail('larger than 64 MiB')
+    value = JSON.parse(await readFile(where, 'utf8'))
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw fail(e instanceof SyntaxError ? 'not JSON' : (e as Error).message)
+  }
+  try {
+    return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) }
+  } catch (e) {
+    throw fail((e as Error).message)
+  }
+}
 
 /** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
 export async function runConfig(
@@ -32,8 +59,14 @@ export async function runConfig(
     warning: (line) => progress.line(`warning: ${line}`),
     onOutcome: (_o, done, total) => progress.tick(done, total),
   }
-  const result = await execute(settings, config, io).finally(() => progress.clear())
-  cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }))
+  const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined
+  const result = await execute(settings, config, io, reviewed).finally(() => progress.clear())
+  if (flags.json) {
+    // JSON for a script on stdout; the table for the person on stderr.
+    for (const part of planJsonParts(result.outcomes)) cli.stdout.write(part)
+    cli.stdout.write('\n')
+    cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }))
+  } else cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }))
 
   // Failures again on stderr, as file:line:col, so a script or an editor can find them.
   for (const o of result.outcomes) {

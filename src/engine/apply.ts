@@ -2,7 +2,14 @@ import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
 import type { LiveReport } from '../acronis/types.js'
 import { mapLimit } from '../util/map-limit.js'
-import { showChanges, type Change, type Outcome, type ResolvedReport, type Status } from '../model.js'
+import {
+  showChanges,
+  type Change,
+  type Outcome,
+  type ResolvedReport,
+  type ReviewCheck,
+  type Status,
+} from '../model.js'
 import { planReport, type ReportPlan } from './plan.js'
 import { unmanagedChanges } from './returned.js'
 import { oneLineJson } from '../util/one-line.js'
@@ -14,6 +21,8 @@ interface ReconcileOptions {
   concurrency: number
   /** When set, a write that would update more reports than this sends nothing at all. */
   maxChanges?: number
+  /** When set, a write whose changes are not the reviewed ones is held: not sent, and not counted by max-changes. */
+  review?: ReviewCheck
   /** Called once per finished report, for progress on long runs. */
   onOutcome?: (o: Outcome, done: number, total: number) => void
 }
@@ -59,6 +68,9 @@ export async function reconcile(
     const live = await client.getReport(r.id)
     const plan = planReport(r, live)
     if (!plan.update || !options.write) return { kind: 'done', outcome: finish(outcomeOf(r, plan, false)) }
+    const held = options.review?.(r.id, plan.changes)
+    if (held)
+      return { kind: 'done', outcome: finish({ ...outcomeOf(r, plan, false), status: 'held', ...held }) }
     // With max-changes the PUT waits until every report is planned and counted.
     if (limit !== undefined) return { kind: 'to-put', report: r, plan, live }
     return { kind: 'done', outcome: finish(await put(r, plan, live, client)) }

@@ -1,13 +1,14 @@
 import { AcronisClient } from '../acronis/client.js'
 import type { RetryEvent } from '../http/client.js'
 import { reconcile } from './apply.js'
-import type { Outcome, RunResult } from '../model.js'
+import type { Outcome, Review, ReviewedPlan, RunResult } from '../model.js'
 import { loadConfig, type DesiredConfig } from '../config/load.js'
 import { resolveRecipients } from './recipients.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
 import { tenantResolver, undeclared } from './tenant.js'
 import { describeError } from '../acronis/errors.js'
 import type { Redactor } from '../util/redact.js'
+import { reviewCheck } from './review.js'
 
 /** How the engine talks to whoever runs it: the action (core.*) or the command line (a terminal). */
 export interface EngineIO {
@@ -34,12 +35,23 @@ export function connect(settings: OnlineSettings, io: EngineIO): AcronisClient {
   })
 }
 
-/** desired config → live state → plan → apply: everything but showing the result. */
+/** What an apply is checked against: how the reviewed plan was looked for, and the plan when found. */
+export interface ReviewInput {
+  review: Review
+  plan?: ReviewedPlan
+}
+
+/**
+ * desired config → live state → plan → apply: everything but showing the result. With `reviewed`, an
+ * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
+ */
 export async function execute(
   settings: OnlineSettings,
   config: DesiredConfig,
   io: EngineIO,
+  reviewed?: ReviewInput,
 ): Promise<RunResult> {
+  const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require')
   const client = connect(settings, io)
   try {
     await client.authenticate()
@@ -52,6 +64,7 @@ export async function execute(
         write: settings.mode === 'apply',
         concurrency: settings.concurrency,
         maxChanges,
+        review: checked ? reviewCheck(reviewed.plan) : undefined,
         onOutcome: io.onOutcome,
       }),
       // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
@@ -78,6 +91,7 @@ export async function execute(
       config: settings.configName,
       ...result,
       unmanaged,
+      ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
     }
   } finally {
     client.close()

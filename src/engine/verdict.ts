@@ -56,6 +56,15 @@ const RULES: Partial<Record<FailureReason, Rule>> = {
     if (!options.failOnDrift || run.mode !== 'plan' || !changed) return undefined
     return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`
   },
+  'plan-changed': ({ review, outcomes }) => {
+    if (!review) return undefined
+    if (!review.source && review.policy === 'require') {
+      return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`
+    }
+    const { held } = countOutcomes(outcomes)
+    if (!held) return undefined
+    return `${plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`
+  },
 }
 
 /**

@@ -1,4 +1,4 @@
-import { oneLine } from '../acronis/errors.js'
+import { describeError, oneLine } from '../acronis/errors.js'
 import type { Redact } from '../util/redact.js'
 
 /** A failed GitHub API call, in GitHub's words: its `message` and any validation `errors`. */
@@ -62,4 +62,9 @@ export function gitHubErrorFrom(
     // Not JSON (a proxy's page): the status speaks for it, the body is never printed.
   }
   return new GitHubError(method, path, status, oneLine(redact(message), MAX_MESSAGE) || statusText(status))
+}
+
+/** A failure of a GitHub step as one line, GitHub's words when it answered. */
+export function describeGitHubError(e: unknown): string {
+  return e instanceof GitHubError ? e.describe() : describeError(e)
 }

@@ -22,6 +22,10 @@ function annotation(props?: core.AnnotationProperties): core.AnnotationPropertie
   return props?.title === undefined ? props : { ...props, title: redact(props.title) }
 }
 
+export function notice(text: string): void {
+  core.notice(redact(text))
+}
+
 export function warning(text: string, props?: core.AnnotationProperties): void {
   core.warning(redact(text), annotation(props))
 }

@@ -3,7 +3,7 @@ import { GitHubApi } from './api.js'
 import { GitHubError } from './errors.js'
 
 /** The repository and run this job belongs to, from the runner's environment. */
-interface RepositoryContext {
+export interface RepositoryContext {
   apiUrl: string
   repository: string
   runUrl?: string
@@ -16,7 +16,7 @@ export interface PullRequestContext extends RepositoryContext {
 }
 
 /** GITHUB_API_URL, GITHUB_REPOSITORY and the run's URL; undefined outside a runner. */
-function repositoryContext(env: NodeJS.ProcessEnv): RepositoryContext | undefined {
+export function repositoryContext(env: NodeJS.ProcessEnv): RepositoryContext | undefined {
   if (!env.GITHUB_REPOSITORY) return undefined
   const server = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {

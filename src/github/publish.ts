@@ -5,11 +5,14 @@ import { ConfigErrors } from '../config/errors.js'
 import { GitHubApi, MAX_PAGES } from './api.js'
 import { GitHubError } from './errors.js'
 import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
+import { reportOnPullRequest, type Reviewed } from './reviewed.js'
 import { setOutputInParts } from './step-output.js'
-import { commentMarker, renderComment } from '../report/comment-body.js'
+import { commentMarker, renderComment, REVIEWED_BUDGET } from '../report/comment-body.js'
+import { recordReviewedPlan } from '../engine/review.js'
 import { countOutcomes, showChanges, type RunResult } from '../model.js'
 import { authHint, failureOf, failureOfError, nothingDone, type Failure } from '../engine/verdict.js'
 import { countOutputs, planJsonParts } from '../report/outputs.js'
+import { heldLines } from '../report/format.js'
 import { renderConfigErrors, renderStopped, renderSummary } from '../report/summary.js'
 import type { GitHubSettings } from '../settings/action-inputs.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
@@ -20,13 +23,15 @@ export async function publish(
   settings: OnlineSettings,
   github: GitHubSettings,
   env: NodeJS.ProcessEnv,
+  reviewed?: Reviewed,
 ): Promise<void> {
   for (const o of run.outcomes) {
     if (o.status === 'unchanged') continue
-    const what = showChanges(o.changes)
-    const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${[what, o.error].filter(Boolean).join('; ')}`
-    if (o.status === 'failed')
-      log.error(line, { file: run.config, startLine: o.at.line, startColumn: o.at.column })
+    const what = o.status === 'held' ? heldLines(o) : [showChanges(o.changes), o.error]
+    const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${what.filter(Boolean).join('; ')}`
+    const at = { file: run.config, startLine: o.at.line, startColumn: o.at.column }
+    if (o.status === 'failed') log.error(line, at)
+    else if (o.status === 'held') log.warning(line, at)
     else log.info(line)
   }
   const failure = failureOf(run, { failOnDrift: settings.failOnDrift })
@@ -38,7 +43,10 @@ export async function publish(
   if (context && github.token) {
     const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs)
     try {
-      const body = log.redact(renderComment(run, { commit: context.commit, runUrl: context.runUrl }))
+      const recording = recordReviewedPlan(run.outcomes, context.commit, REVIEWED_BUDGET)
+      const body = log.redact(
+        renderComment(run, { commit: context.commit, runUrl: context.runUrl }, recording),
+      )
       const saved = await upsertComment(api, context, commentMarker(run.config), body)
       if (saved.incomplete) {
         log.warning(
@@ -53,10 +61,13 @@ export async function publish(
     }
   }
 
+  if (reviewed) await reportOnPullRequest(reviewed, run, github.token, settings.timeoutMs, env, log)
+
   const c = countOutcomes(run.outcomes)
   // An apply that max-changes stopped wrote nothing: its changes are still only planned.
   const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated'
-  log.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`)
+  const held = c.held ? `, ${c.held} held` : ''
+  log.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${held}`)
   if (failure) log.fail(failure.message)
 }
 

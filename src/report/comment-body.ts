@@ -1,14 +1,25 @@
-import { byImportance, cell, fitRows, reportRow } from './format.js'
+import { byImportance, cell, fitRows, reportRow, reviewSentence } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
+import { plural } from '../util/plural.js'
 
 /** GitHub rejects a comment body over 65,536 characters (422). */
 export const COMMENT_LIMIT = 65_536
+/** Room a plan comment leaves for the outcome an apply writes above it after the merge. */
+export const OUTCOME_RESERVE = 6_000
+/**
+ * The most the hidden reviewed plan may take of a plan comment: ~10,000 changes as digests; the table
+ * gets the rest (at least ~30 rows, then "N more omitted": the job summary has them all).
+ */
+export const REVIEWED_BUDGET = 52_000
 
 /** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
 export function commentMarker(config: string): string {
   return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`
 }
+
+/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
+const PLAN_START = '<!-- acronis-report-sync:plan -->'
 
 /** Where the plan came from, for the comment's footer. */
 interface Provenance {
@@ -16,18 +27,41 @@ interface Provenance {
   runUrl?: string
 }
 
-/** The sticky pull-request comment: counts and every pending change or failure, within GitHub's limit. */
-export function renderComment(run: RunResult, from: Provenance): string {
+/** The reviewed plan as recorded for the apply (src/engine/review.ts): a hidden block. */
+export interface Recording {
+  block: string
+  /** Changes that did not fit even as digests: the apply will hold them. */
+  unrecorded: number
+}
+
+/**
+ * The sticky pull-request comment: counts, every pending change or failure, and the hidden reviewed
+ * plan, within GitHub's limit and leaving room for the outcome an apply adds after the merge.
+ */
+export function renderComment(run: RunResult, from: Provenance, recording?: Recording): string {
   const c = countOutcomes(run.outcomes)
   const head = [
     commentMarker(run.config),
+    PLAN_START,
     `### Acronis report sync: plan for \`${cell(run.config)}\``,
     '',
     `**${c.changed}** to update · **${c.unchanged}** unchanged · **${c.failed}** failed`,
     '',
   ]
+  if (recording?.unrecorded) {
+    head.push(
+      `> [!WARNING]`,
+      `> ${plural(recording.unrecorded, 'change')} did not fit in this comment's record of the plan: merging will hold them. Split the change into smaller pull requests.`,
+      '',
+    )
+  }
   const pending = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged')
-  const footer = ['', ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []), provenance(from)]
+  const footer = [
+    '',
+    ...(run.unmanaged ? [unmanagedLine(run.unmanaged, cell), ''] : []),
+    provenance(from, recording !== undefined),
+    ...(recording ? [recording.block] : []),
+  ]
   if (pending.length) {
     head.push('| Report | Status | Changes |', '| --- | --- | --- |')
   } else {
@@ -37,17 +71,61 @@ export function renderComment(run: RunResult, from: Provenance): string {
   const body = fitRows(
     pending,
     reportRow,
-    COMMENT_LIMIT - fixed - 200,
+    COMMENT_LIMIT - OUTCOME_RESERVE - fixed - 200,
     (n) => `| … | ${n} more reports omitted | see the job summary and the \`plan\` output |`,
   )
   return [...head, ...body, ...footer].join('\n')
 }
 
-function provenance(from: Provenance): string {
+function provenance(from: Provenance, recorded: boolean): string {
   const parts = [
     from.commit ? `commit ${from.commit.slice(0, 7)}` : '',
     from.runUrl ? `[workflow run](${from.runUrl})` : '',
   ]
   const where = parts.filter(Boolean).join(' in ')
-  return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. Merging applies this plan.</sub>`
+  const promise = recorded
+    ? 'Merging applies this plan; a report whose changes differ by then is held, not written.'
+    : 'Merging applies this plan.'
+  return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. ${promise}</sub>`
+}
+
+/** Where the apply ran, for the outcome's heading. */
+export interface AppliedIn {
+  runUrl?: string
+  /** The run's number (GITHUB_RUN_NUMBER) or id. */
+  run?: string
+}
+
+/**
+ * The plan comment after the merge's apply: the outcome at the top ("Applied in run N: 3 updated,
+ * 1 held, 0 failed" and each held report with what was reviewed and what the plan is now), the
+ * reviewed plan kept below as it was.
+ */
+export function renderAppliedComment(run: RunResult, previous: string, where: AppliedIn): string {
+  const marker = commentMarker(run.config)
+  const start = previous.indexOf(PLAN_START)
+  const plan = start >= 0 ? previous.slice(start) : previous.replace(marker, '').trimStart()
+  const c = countOutcomes(run.outcomes)
+  const name = `run ${where.run ?? ''}`.trim()
+  const runText = where.runUrl ? `[${name}](${where.runUrl})` : name
+  const verb = run.overMaxChanges ? 'Nothing applied in' : 'Applied in'
+  const head = [
+    marker,
+    `### ${verb} ${runText}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
+    '',
+  ]
+  if (run.review) head.push(reviewSentence(run.review, true), '')
+  const held = run.outcomes.filter((o) => o.status === 'held')
+  const failed = run.outcomes.filter((o) => o.status === 'failed')
+  const shown = [...held, ...failed]
+  if (shown.length) head.push('| Report | Status | Reviewed and now |', '| --- | --- | --- |')
+  const tail = ['', '---', '', plan]
+  const budget = COMMENT_LIMIT - head.join('\n').length - tail.join('\n').length - 200
+  const rows = fitRows(
+    shown,
+    reportRow,
+    budget,
+    (n) => `| … | ${n} more omitted | see the job summary of the run |`,
+  )
+  return [...head, ...rows, ...tail].join('\n')
 }

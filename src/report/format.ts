@@ -1,15 +1,16 @@
-import { showChange, type Outcome, type Status } from '../model.js'
+import { showChange, showChanges, type Outcome, type Review, type Status } from '../model.js'
 
 const STATUS_TEXT: Record<Status, string> = {
   failed: '❌ failed',
   'would-update': '🔄 will update',
+  held: '⏸️ held',
   updated: '✅ updated',
   unchanged: '✔️ unchanged',
 }
 
-const ORDER: Record<Status, number> = { failed: 0, 'would-update': 1, updated: 1, unchanged: 2 }
+const ORDER: Record<Status, number> = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 }
 
-/** Failures first, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
 export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
   // Array.prototype.sort is stable: equal ranks keep file order.
   return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status])
@@ -77,9 +78,44 @@ export function fitRows<T>(
 /** One table row: the report (name and id), its status, and each change or the error. */
 export function reportRow(o: Outcome): string {
   const title = o.name ? `${cell(o.name)}<br><sub>${cell(o.id)}</sub>` : cell(o.id)
-  const detail = [
-    ...o.changes.map((ch) => cell(showChange(ch))),
-    ...(o.error ? [`**${cell(o.error)}**`] : []),
-  ]
+  const detail =
+    o.status === 'held'
+      ? heldLines(o).map((line, i) => (i ? cell(line) : `**${cell(line)}**`))
+      : [...o.changes.map((ch) => cell(showChange(ch))), ...(o.error ? [`**${cell(o.error)}**`] : [])]
   return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`
+}
+
+/** What a held report shows everywhere: why, the plan now, and what was reviewed. */
+export function heldLines(o: Outcome): string[] {
+  const reviewed = reviewedLine(o)
+  return [
+    o.error ?? 'held',
+    ...o.changes.map((c) => `now: ${showChange(c)}`),
+    ...(reviewed ? [reviewed] : []),
+  ]
+}
+
+/** A held report's reviewed changes in words; undefined when there was no reviewed plan. */
+export function reviewedLine(o: Outcome): string | undefined {
+  if (o.reviewed === null) return 'reviewed: only a digest was kept'
+  if (o.reviewed) return o.reviewed.length ? `reviewed: ${showChanges(o.reviewed)}` : 'reviewed: unchanged'
+  return undefined
+}
+
+/**
+ * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
+ * the source a link, what came from outside escaped) or as plain text.
+ */
+export function reviewSentence(r: Review, markdown = false): string {
+  const text = (t: string) => (markdown ? cell(t) : t)
+  if (r.source) {
+    // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+    const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source
+    const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : ''
+    return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`
+  }
+  const why = r.missing ? ` (${text(r.missing)})` : ''
+  return r.policy === 'require'
+    ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+    : `No reviewed plan found${why}: applied as planned now.`
 }

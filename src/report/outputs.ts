@@ -1,24 +1,37 @@
-import { type Outcome } from '../model.js'
-import { countOutcomes } from '../model.js'
+import { countOutcomes, type Change, type Outcome } from '../model.js'
 
 /** One entry of the `plan` output: a stable, documented JSON shape for other tools. */
 export interface PlanEntry {
   id: string
   name: string | null
-  status: 'unchanged' | 'update' | 'failed'
+  status: 'unchanged' | 'update' | 'held' | 'failed'
   changes: { field: string; from: unknown; to: unknown }[]
   error: string | null
+  /** Held entries only: the reviewed changes, or null when only a digest of them was kept (or none was found). */
+  reviewed?: { field: string; from: unknown; to: unknown }[] | null
 }
+
+const STATUS: Record<Outcome['status'], PlanEntry['status']> = {
+  unchanged: 'unchanged',
+  'would-update': 'update',
+  updated: 'update',
+  held: 'held',
+  failed: 'failed',
+}
+
+const plain = (changes: readonly Change[]) => changes.map(({ field, from, to }) => ({ field, from, to }))
 
 /** The `plan` output's entry for one report. */
 export function planEntry(o: Outcome): PlanEntry {
-  return {
+  const entry: PlanEntry = {
     id: o.id,
     name: o.name ?? null,
-    status: o.status === 'failed' ? 'failed' : o.status === 'unchanged' ? 'unchanged' : 'update',
-    changes: o.changes.map(({ field, from, to }) => ({ field, from, to })),
+    status: STATUS[o.status],
+    changes: plain(o.changes),
     error: o.error ?? null,
   }
+  if (o.status === 'held') entry.reviewed = o.reviewed ? plain(o.reviewed) : null
+  return entry
 }
 
 /**
@@ -41,6 +54,7 @@ export function countOutputs(outcomes: readonly Outcome[]): Record<string, strin
     changed: String(c.changed),
     unchanged: String(c.unchanged),
     failed: String(c.failed),
-    'has-changes': String(c.changed > 0),
+    held: String(c.held),
+    'has-changes': String(c.changed + c.held > 0),
   }
 }

@@ -1,5 +1,5 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
-import { byImportance } from './format.js'
+import { byImportance, reviewedLine, reviewSentence } from './format.js'
 import { logLine } from '../util/log-safe.js'
 import { unmanagedLine } from './summary.js'
 
@@ -19,6 +19,7 @@ function painter(color: boolean) {
 const STATUS: Record<Status, [string, Style]> = {
   failed: ['failed', 'red'],
   'would-update': ['will update', 'yellow'],
+  held: ['held', 'yellow'],
   updated: ['updated', 'green'],
   unchanged: ['unchanged', 'dim'],
 }
@@ -43,7 +44,10 @@ function reportLines(o: Outcome): Cell[][] {
     { text: logLine(showValue(c.from)), style: 'red' },
     { text: logLine(showValue(c.to)), style: 'green' },
   ])
-  if (o.error) detail.push([{ text: logLine(o.error), style: 'red', span: true }])
+  if (o.error)
+    detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }])
+  const reviewed = o.status === 'held' ? reviewedLine(o) : undefined
+  if (reviewed) detail.push([{ text: logLine(reviewed), span: true }])
   const lines: Cell[][] = []
   for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
     lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])])
@@ -79,9 +83,10 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
   const out = [
     paint(
       'bold',
-      `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed`,
+      `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`,
     ) + ` (${run.outcomes.length} declared in ${run.config})`,
   ]
+  if (run.review) out.push(logLine(reviewSentence(run.review)))
   if (run.overMaxChanges) {
     out.push(
       paint(

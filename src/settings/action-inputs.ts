@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { ReviewPolicy } from '../model.js'
 import type { Redactor } from '../util/redact.js'
 import { proxySecrets } from '../http/proxy.js'
 import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
@@ -13,6 +14,16 @@ export interface GitHubSettings {
   readonly prComment: boolean
   /** The workflow's event (`pull_request`, `push`, …); empty outside a workflow. */
   readonly eventName: string
+  /** What an apply checks against the merged pull request's reviewed plan; `off`: no GitHub request. */
+  readonly reviewedPlan: ReviewPolicy | 'off'
+}
+
+const REVIEWED_PLAN = ['check', 'require', 'off'] as const
+
+function reviewedPlan(): ReviewPolicy | 'off' {
+  const value = core.getInput('reviewed-plan').trim() || 'check'
+  if ((REVIEWED_PLAN as readonly string[]).includes(value)) return value as ReviewPolicy | 'off'
+  throw new InputError(`reviewed-plan: "${value}" is not allowed; expected check, require or off`)
 }
 
 /** Everything the action was given: the run's settings and its GitHub part. */
@@ -54,7 +65,7 @@ export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionS
   const eventName = env.GITHUB_EVENT_NAME ?? ''
   return {
     settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
-    github: { token: core.getInput('github-token'), prComment, eventName },
+    github: { token: core.getInput('github-token'), prComment, eventName, reviewedPlan: reviewedPlan() },
   }
 }
 

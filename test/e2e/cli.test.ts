@@ -297,3 +297,41 @@ describe('the command line', () => {
     expect(wrong.stderr).not.toContain('wrong')
   })
 })
+
+// The reviewed-plan check does not depend on the Node version: once.
+describe('the command line applies what was reviewed', () => {
+  it('plan --json prints the plan output; apply --reviewed-plan holds what moved since', async () => {
+    const { sim, report, env } = await setup()
+    const [moved, other] = [report(), report()]
+    const files = {
+      'reports.yaml': `reports:\n  - id: ${moved.id}\n    kind: usage_daily\n  - id: ${other.id}\n    kind: usage_daily\n`,
+    }
+    const planned = await cli(['plan', '--json'], { env, files })
+    expect(planned.code, planned.stderr).toBe(0)
+    const entries = JSON.parse(planned.stdout) as { id: string; status: string }[]
+    expect(entries.map((e) => [e.id, e.status])).toEqual([
+      [moved.id, 'update'],
+      [other.id, 'update'],
+    ])
+    expect(planned.stderr).toContain('Plan: 2 to update') // the table, for the person, on stderr
+
+    sim.patchReport(moved.id, { parameters: { kind: 'usage_current' } })
+    const applied = await cli(['apply', '--reviewed-plan', 'reviewed.json'], {
+      env,
+      cwd: planned.cwd,
+      files: { 'reviewed.json': planned.stdout },
+    })
+    expect(applied.code).toBe(1)
+    expect(applied.stdout).toContain('Apply: 1 updated, 0 unchanged, 0 failed, 1 held')
+    expect(applied.stdout).toMatch(/^held +\S+ +kind +usage_current +usage_daily$/m)
+    expect(applied.stdout).toContain('reviewed: kind: usage_summary → usage_daily')
+    expect(applied.stderr).toContain(
+      '1 report held: the changes differ from the plan reviewed in reviewed.json',
+    )
+    expect(puts(sim).map((r) => r.path)).toEqual([`/api/2/reports/${other.id}`])
+
+    const bad = await cli(['apply', '--reviewed-plan', 'reports.yaml'], { env, cwd: planned.cwd })
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('--reviewed-plan reports.yaml: not JSON')
+  })
+})

@@ -142,6 +142,13 @@ describe.each(RUNNER_NODE)('the plan comment under $name', ({ bin: node }) => {
 })
 
 // Whose comment it is does not depend on the Node version: these run once.
+async function planTwice(gh: GitHubStub, inputs: Record<string, string>, config: string) {
+  for (let run = 0; run < 2; run++) {
+    const r = await prRun(process.execPath, gh, inputs, config)
+    expect(r.code, r.stdout).toBe(0)
+  }
+}
+
 describe('the plan comment is only ever the action’s own', () => {
   it("never edits someone else's comment that carries the marker", async () => {
     const { gh, report, inputs } = await setup()
@@ -149,10 +156,7 @@ describe('the plan comment is only ever the action’s own', () => {
     const [forged] = gh.seedComments(OWNER, REPO, PR, [
       { body: `${commentMarker('reports.yaml')}\nI wrote this`, user: 'mallory' },
     ])
-    for (let run = 0; run < 2; run++) {
-      const r = await prRun(process.execPath, gh, inputs({ 'github-token': WRITE }), config)
-      expect(r.code, r.stdout).toBe(0)
-    }
+    await planTwice(gh, inputs({ 'github-token': WRITE }), config)
     const comments = gh.comments(OWNER, REPO, PR)
     expect(comments.map((c) => c.user.login)).toEqual(['mallory', 'github-actions[bot]'])
     expect(comments[0]!.body).toBe(forged!.body)
@@ -169,10 +173,7 @@ describe('the plan comment is only ever the action’s own', () => {
     gh.seedComments(OWNER, REPO, PR, [
       { body: `${commentMarker('reports.yaml')}\nfrom an app`, user: 'some-app[bot]' },
     ])
-    for (let run = 0; run < 2; run++) {
-      const r = await prRun(process.execPath, gh, inputs({ 'github-token': personal }), config)
-      expect(r.code, r.stdout).toBe(0)
-    }
+    await planTwice(gh, inputs({ 'github-token': personal }), config)
     const comments = gh.comments(OWNER, REPO, PR)
     expect(comments.map((c) => c.user.login)).toEqual(['some-app[bot]', 'mona'])
     expect(comments[0]!.body).toContain('from an app')
@@ -185,10 +186,7 @@ describe('the plan comment is only ever the action’s own', () => {
     const legacy = '0123456789abcdef0123456789abcdef01234567' // no ghs_ prefix (an older GitHub Enterprise)
     gh.addToken(legacy, 'write')
     const config = yaml([{ id: report().id, show_skus: true }])
-    for (let run = 0; run < 2; run++) {
-      const r = await prRun(process.execPath, gh, inputs({ 'github-token': legacy }), config)
-      expect(r.code, r.stdout).toBe(0)
-    }
+    await planTwice(gh, inputs({ 'github-token': legacy }), config)
     expect(ours(gh)).toHaveLength(1)
     expect(gh.requests.filter((q) => q.path === '/user').map((q) => q.status)).toEqual([403])
   })

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest'
+import {
+  changeDigest,
+  readReviewedPlan,
+  recordReviewedPlan,
+  reviewCheck,
+  reviewedFromEntries,
+  ReviewedPlanError,
+} from '../../src/engine/review.js'
+import type { Change, Outcome } from '../../src/model.js'
+import {
+  COMMENT_LIMIT,
+  renderAppliedComment,
+  renderComment,
+  REVIEWED_BUDGET,
+} from '../../src/report/comment-body.js'
+import { planEntry } from '../../src/report/outputs.js'
+
+const at = { file: 'reports.yaml', line: 1, column: 1 }
+const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
+const kind = (from: string, to: string): Change[] => [{ field: 'kind', from, to }]
+const update = (i: number, changes = kind('usage_summary', 'usage_daily')): Outcome => ({
+  id: id(i),
+  name: `Customer ${i} monthly usage report`,
+  status: 'would-update',
+  changes,
+  at,
+})
+const unchanged = (i: number): Outcome => ({ id: id(i), status: 'unchanged', changes: [], at })
+
+describe('the reviewed plan', () => {
+  it('records every change in full when it fits, and reads back the same plan', () => {
+    const recipients: Change[] = [{ field: 'recipients', from: ['a@x.io'], to: ['a@x.io', 'b@x.io'] }]
+    const { block, unrecorded } = recordReviewedPlan(
+      [update(1), unchanged(2), update(3, recipients)],
+      'feedface',
+      REVIEWED_BUDGET,
+    )
+    expect(unrecorded).toBe(0)
+    expect(block).toMatch(/^<!-- acronis-report-sync:reviewed \{.*\} -->$/)
+    const plan = readReviewedPlan(`text before\n${block}\ntext after`)!
+    expect(plan.complete).toBe(true)
+    expect(plan.sha).toBe('feedface')
+    expect([...plan.changes]).toEqual([
+      [id(1), kind('usage_summary', 'usage_daily')],
+      [id(3), recipients],
+    ])
+  })
+
+  it('cannot be closed early by a value that holds -->', () => {
+    const sneaky = kind('x --> <script>', 'y')
+    const { block } = recordReviewedPlan([update(1, sneaky)], undefined, REVIEWED_BUDGET)
+    expect(block.indexOf('-->')).toBe(block.length - 3)
+    expect(block).not.toContain('<script>')
+    expect(readReviewedPlan(block)!.changes.get(id(1))).toEqual(sneaky)
+  })
+
+  it('keeps digests where the full changes of thousands of reports do not fit', () => {
+    const outcomes = Array.from({ length: 3000 }, (_, i) => update(i))
+    const { block, unrecorded } = recordReviewedPlan(outcomes, 'abcdef0', REVIEWED_BUDGET)
+    expect(unrecorded).toBe(0)
+    expect(block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
+    const plan = readReviewedPlan(block)!
+    expect(plan.complete).toBe(false)
+    expect(plan.changes.size + plan.digests.size).toBe(3000)
+    expect(plan.digestLength).toBe(12)
+    const check = reviewCheck(plan)
+    expect(outcomes.filter((o) => check(o.id, o.changes))).toEqual([])
+    // A moved `to`: its digest no longer matches, and only a digest was kept.
+    expect(check(id(2999), kind('usage_summary', 'usage_current'))).toEqual({
+      error: 'differs from the reviewed plan',
+      reviewed: null,
+    })
+  })
+
+  it('fits 10,000 changes as shorter digests, and past that says how many did not fit at all', () => {
+    const ten = Array.from({ length: 10_000 }, (_, i) => update(i))
+    const recorded = recordReviewedPlan(ten, undefined, REVIEWED_BUDGET)
+    expect(recorded.block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
+    expect(recorded.unrecorded).toBe(0)
+    expect(readReviewedPlan(recorded.block)!.digestLength).toBe(5)
+
+    const twelve = Array.from({ length: 12_000 }, (_, i) => update(i))
+    const over = recordReviewedPlan(twelve, undefined, REVIEWED_BUDGET)
+    expect(over.block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
+    expect(over.unrecorded).toBeGreaterThan(1000)
+    // What did not fit is held at the apply, and only that.
+    const plan = readReviewedPlan(over.block)!
+    const held = twelve.filter((o) => reviewCheck(plan)(o.id, o.changes)).length
+    expect(held).toBe(over.unrecorded)
+  })
+
+  it('holds what differs, passes what was reviewed, and tells a report reviewed as unchanged', () => {
+    const { block } = recordReviewedPlan([update(1), unchanged(2)], undefined, REVIEWED_BUDGET)
+    const check = reviewCheck(readReviewedPlan(block))
+    expect(check(id(1).toUpperCase(), kind('usage_summary', 'usage_daily'))).toBeUndefined()
+    expect(check(id(1), kind('usage_current', 'usage_daily'))).toEqual({
+      error: 'differs from the reviewed plan',
+      reviewed: kind('usage_summary', 'usage_daily'),
+    })
+    expect(check(id(2), kind('a', 'b'))).toEqual({ error: 'differs from the reviewed plan', reviewed: [] })
+    expect(reviewCheck(undefined)(id(1), kind('a', 'b'))).toEqual({
+      error: 'no reviewed plan was found, and reviewed-plan is require',
+    })
+  })
+
+  it('refuses a record that is not one, and finds none in a comment without it', () => {
+    expect(readReviewedPlan('<!-- acronis-report-sync: reports.yaml -->\n### plan')).toBeUndefined()
+    for (const bad of [
+      '{"v":2,"full":{},"digests":"","digestLength":16,"unrecorded":0}',
+      '{"v":1,"full":{"x":[["colour","a","b"]]},"digests":"","digestLength":16,"unrecorded":0}',
+      '{"v":1,"full":{},"digests":"abc","digestLength":16,"unrecorded":0}',
+      '{"v":1,"full":{},"digests":"","digestLength":2,"unrecorded":0}',
+      '{"v":1,"sha":"[x](https://evil)","full":{},"digests":"","digestLength":12,"unrecorded":0}',
+      'not json}',
+    ]) {
+      expect(() => readReviewedPlan(`<!-- acronis-report-sync:reviewed {${bad.slice(1)} -->`), bad).toThrow(
+        ReviewedPlanError,
+      )
+    }
+  })
+
+  it('reads the plan output of the action (or plan --json) as a reviewed plan', () => {
+    const entries = [update(1), unchanged(2), { ...update(3), status: 'failed' as const }].map(planEntry)
+    const plan = reviewedFromEntries(JSON.parse(JSON.stringify(entries)))
+    expect([...plan.changes.keys()]).toEqual([id(1)])
+    expect(plan.complete).toBe(true)
+    expect(() => reviewedFromEntries({ reports: [] })).toThrow(/JSON array/)
+    expect(() => reviewedFromEntries([{ id: 'x', status: 'update', changes: [{ field: 'nope' }] }])).toThrow(
+      /entry 0/,
+    )
+  })
+
+  it('digests the same changes to the same text, whatever the id case', () => {
+    const c = kind('a', 'b')
+    expect(changeDigest(id(1).toUpperCase(), c, 16)).toBe(changeDigest(id(1), c, 16))
+    expect(changeDigest(id(1), kind('a', 'c'), 16)).not.toBe(changeDigest(id(1), c, 16))
+  })
+})
+
+describe('the plan comment with the reviewed plan', () => {
+  const run = (outcomes: Outcome[]) => ({ mode: 'plan' as const, config: 'reports.yaml', outcomes })
+
+  it('stays within the limit with room for the outcome, at 3,000 reports', () => {
+    const outcomes = Array.from({ length: 3000 }, (_, i) => update(i))
+    const recording = recordReviewedPlan(outcomes, 'abcdef0', REVIEWED_BUDGET)
+    const body = renderComment(run(outcomes), { commit: 'abcdef0' }, recording)
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT - 6_000)
+    expect(body).toMatch(/\d+ more reports omitted/)
+    const recorded = readReviewedPlan(body)!
+    expect(recorded.changes.size + recorded.digests.size).toBe(3000)
+
+    const applied = { ...run(outcomes), mode: 'apply' as const }
+    applied.outcomes = outcomes.map((o, i) =>
+      i < 50
+        ? { ...o, status: 'held' as const, error: 'differs from the reviewed plan', reviewed: null }
+        : { ...o, status: 'updated' as const },
+    )
+    const after = renderAppliedComment(applied, body, {
+      run: '77',
+      runUrl: 'https://github.com/a/b/actions/runs/1',
+    })
+    expect(after.length).toBeLessThanOrEqual(COMMENT_LIMIT)
+    expect(after).toContain(
+      '### Applied in [run 77](https://github.com/a/b/actions/runs/1): 2950 updated, 50 held, 0 failed',
+    )
+    expect(after.endsWith(body.slice(body.indexOf('<!-- acronis-report-sync:plan -->')))).toBe(true)
+    // Applied twice (a rerun): one outcome, the plan once.
+    const again = renderAppliedComment(applied, after, { run: '78' })
+    expect(again.match(/### Applied in/g)).toHaveLength(1)
+    expect(readReviewedPlan(again)).toEqual(recorded)
+  })
+
+  it('warns the reviewer when changes did not fit the record, and stays within the limit', () => {
+    const outcomes = Array.from({ length: 12_000 }, (_, i) => update(i))
+    const recording = recordReviewedPlan(outcomes, undefined, REVIEWED_BUDGET)
+    const body = renderComment(run(outcomes), {}, recording)
+    expect(body).toContain(`${recording.unrecorded} changes did not fit`)
+    expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT - 6_000)
+  })
+})
