@@ -2253,13 +2253,13 @@ const HASH = 35;
 const count = (n) => n.toLocaleString('en');
 const isBlank = (c) => c === SPACE || c === TAB;
 /**
- * The longest run of block indicators on one line (`- - - x`, `key: ? ? ? x`): each opens a collection
- * inside the last, and yaml's parser pays the square of their number, recursing once per level.
- * Quoted text and comments hold none; anchors and tags between indicators do not end a run.
+ * Block indicators on one line outside flow collections (`- - - x`, `? ? x`, `a: b: c: d`): each
+ * opens a collection inside the last (or would, were it valid), and yaml's parser recurses once for
+ * each and pays the square of their number. Quoted text, flow collections and comments hold none.
  */
-function indicatorRun(text, from, to) {
-    let run = 0;
-    let longest = 0;
+function blockIndicators(text, from, to) {
+    let count = 0;
+    let flow = 0;
     for (let at = from; at < to; at++) {
         const c = text.charCodeAt(at);
         if (isBlank(c))
@@ -2268,19 +2268,16 @@ function indicatorRun(text, from, to) {
         if (c === HASH && starts)
             break;
         const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE;
-        if ((c === 45 || c === 63 || c === 58) && isBlank(next)) {
-            longest = Math.max(longest, ++run);
-            continue;
-        }
-        if ((c === 34 || c === 39) && starts)
+        if ((c === 91 || c === 123) && (starts || flow > 0))
+            flow++;
+        else if ((c === 93 || c === 125) && flow > 0)
+            flow--;
+        else if ((c === 34 || c === 39) && starts)
             at = quoteEnd(text, at, to);
-        else if (!(starts && (c === 38 || c === 33)))
-            run = 0;
-        // The rest of the token: an anchor or tag, or a scalar that ended the run.
-        while (at + 1 < to && !isBlank(text.charCodeAt(at + 1)))
-            at++;
+        else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow)
+            count++;
     }
-    return longest;
+    return count;
 }
 /** Where the quoted scalar that opens at text[at] ends on its line (its last character). */
 function quoteEnd(text, at, to) {
@@ -2334,7 +2331,7 @@ function lineLimit(text, from, to) {
             message: `this line is indented ${count(at - from)} columns; the limit is ${MAX_INDENT}`,
         };
     }
-    if (indicatorRun(text, at, to) > MAX_DEPTH)
+    if (blockIndicators(text, at, to) > MAX_DEPTH)
         return { offset: at, message: tooDeep };
     return undefined;
 }

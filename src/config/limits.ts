@@ -26,29 +26,25 @@ const count = (n: number) => n.toLocaleString('en')
 const isBlank = (c: number) => c === SPACE || c === TAB
 
 /**
- * The longest run of block indicators on one line (`- - - x`, `key: ? ? ? x`): each opens a collection
- * inside the last, and yaml's parser pays the square of their number, recursing once per level.
- * Quoted text and comments hold none; anchors and tags between indicators do not end a run.
+ * Block indicators on one line outside flow collections (`- - - x`, `? ? x`, `a: b: c: d`): each
+ * opens a collection inside the last (or would, were it valid), and yaml's parser recurses once for
+ * each and pays the square of their number. Quoted text, flow collections and comments hold none.
  */
-function indicatorRun(text: string, from: number, to: number): number {
-  let run = 0
-  let longest = 0
+function blockIndicators(text: string, from: number, to: number): number {
+  let count = 0
+  let flow = 0
   for (let at = from; at < to; at++) {
     const c = text.charCodeAt(at)
     if (isBlank(c)) continue
     const starts = at === from || isBlank(text.charCodeAt(at - 1))
     if (c === HASH && starts) break
     const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE
-    if ((c === 45 || c === 63 || c === 58) && isBlank(next)) {
-      longest = Math.max(longest, ++run)
-      continue
-    }
-    if ((c === 34 || c === 39) && starts) at = quoteEnd(text, at, to)
-    else if (!(starts && (c === 38 || c === 33))) run = 0
-    // The rest of the token: an anchor or tag, or a scalar that ended the run.
-    while (at + 1 < to && !isBlank(text.charCodeAt(at + 1))) at++
+    if ((c === 91 || c === 123) && (starts || flow > 0)) flow++
+    else if ((c === 93 || c === 125) && flow > 0) flow--
+    else if ((c === 34 || c === 39) && starts) at = quoteEnd(text, at, to)
+    else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow) count++
   }
-  return longest
+  return count
 }
 
 /** Where the quoted scalar that opens at text[at] ends on its line (its last character). */
@@ -98,7 +94,7 @@ function lineLimit(text: string, from: number, to: number): Limit | undefined {
       message: `this line is indented ${count(at - from)} columns; the limit is ${MAX_INDENT}`,
     }
   }
-  if (indicatorRun(text, at, to) > MAX_DEPTH) return { offset: at, message: tooDeep }
+  if (blockIndicators(text, at, to) > MAX_DEPTH) return { offset: at, message: tooDeep }
   return undefined
 }
 

@@ -53,6 +53,7 @@ describe('YAML limits, checked before the document is composed', () => {
     ['[ closed', `${'['.repeat(800)}${']'.repeat(800)}`, [1, MAX_DEPTH + 1]],
     ['{a: ', 'reports: [' + '{a: '.repeat(800), [1, 10 + (MAX_DEPTH - 2) * 4 + 1]],
     ['- ', `reports:\n  - ${'- '.repeat(800)}x`, [2, 3]],
+    ['k: 1, ', `reports:\n  - id: ${ID}\n    recipients: ${'k: 1, '.repeat(800)}`, [3, 5]],
     ['indented keys', Array.from({ length: 90 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n'), [65, 65]],
   ])('refuses nesting deeper than the limit with a located error: %s', (_, text, [line, column]) => {
     const { errors, ms } = timed(text)
