@@ -2272,26 +2272,33 @@ function blockIndicators(text, from, to) {
             flow++;
         else if ((c === 93 || c === 125) && flow > 0)
             flow--;
-        else if ((c === 34 || c === 39) && starts)
-            at = quoteEnd(text, at, to);
+        else if ((c === 34 || c === 39) && starts) {
+            const end = quoteEnd(text, at, to);
+            if (end < 0)
+                break;
+            at = end;
+        }
         else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow)
             count++;
     }
     return count;
 }
-/** Where the quoted scalar that opens at text[at] ends on its line (its last character). */
+/**
+ * Where the quoted scalar that opens at text[at] closes on its line (the offset of its closing quote),
+ * or -1 when it runs past `to`. `''` escapes a quote in single quotes, a backslash one in double quotes.
+ */
 function quoteEnd(text, at, to) {
     const q = text.charCodeAt(at);
     for (let j = at + 1; j < to; j++) {
         const d = text.charCodeAt(j);
         if (q === 34 && d === 92)
             j++;
-        else if (d === q && !(q === 39 && text.charCodeAt(j + 1) === 39))
+        else if (d === q && !(q === 39 && j + 1 < to && text.charCodeAt(j + 1) === 39))
             return j;
         else if (q === 39 && d === 39)
             j++;
     }
-    return to - 1;
+    return -1;
 }
 /**
  * Walks the lines once, before any parsing: records where each starts in a LineCounter (the one yaml
@@ -2513,20 +2520,9 @@ function closedOnItsLine(text, from = 0, to = text.length) {
         if (c === source_HASH && (i === from || text.charCodeAt(i - 1) === source_SPACE))
             break;
         if ((c === 34 || c === 39) && starts) {
-            // '' escapes a quote in single quotes, a backslash does in double quotes
-            let j = i + 1;
-            for (; j < to; j++) {
-                const d = text.charCodeAt(j);
-                if (c === 34 && d === 92)
-                    j++;
-                else if (d === c && !(c === 39 && text.charCodeAt(j + 1) === 39 && j + 1 < to))
-                    break;
-                else if (c === 39 && d === 39)
-                    j++;
-            }
-            if (j >= to)
+            i = quoteEnd(text, i, to);
+            if (i < 0)
                 return false;
-            i = j;
         }
         else if ((c === 91 || c === 123) && (starts || depth > 0))
             depth++;

@@ -41,22 +41,28 @@ function blockIndicators(text: string, from: number, to: number): number {
     const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE
     if ((c === 91 || c === 123) && (starts || flow > 0)) flow++
     else if ((c === 93 || c === 125) && flow > 0) flow--
-    else if ((c === 34 || c === 39) && starts) at = quoteEnd(text, at, to)
-    else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow) count++
+    else if ((c === 34 || c === 39) && starts) {
+      const end = quoteEnd(text, at, to)
+      if (end < 0) break
+      at = end
+    } else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow) count++
   }
   return count
 }
 
-/** Where the quoted scalar that opens at text[at] ends on its line (its last character). */
-function quoteEnd(text: string, at: number, to: number): number {
+/**
+ * Where the quoted scalar that opens at text[at] closes on its line (the offset of its closing quote),
+ * or -1 when it runs past `to`. `''` escapes a quote in single quotes, a backslash one in double quotes.
+ */
+export function quoteEnd(text: string, at: number, to: number): number {
   const q = text.charCodeAt(at)
   for (let j = at + 1; j < to; j++) {
     const d = text.charCodeAt(j)
     if (q === 34 && d === 92) j++
-    else if (d === q && !(q === 39 && text.charCodeAt(j + 1) === 39)) return j
+    else if (d === q && !(q === 39 && j + 1 < to && text.charCodeAt(j + 1) === 39)) return j
     else if (q === 39 && d === 39) j++
   }
-  return to - 1
+  return -1
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   type Node,
 } from 'yaml'
 import { setFlagsFromString } from 'node:v8'
-import { inspect, type Limit } from './limits.js'
+import { inspect, quoteEnd, type Limit } from './limits.js'
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
 const MAX_ALIAS_COUNT = 1000
@@ -190,16 +190,8 @@ export function closedOnItsLine(text: string, from = 0, to = text.length): boole
     const starts = i === from || startsToken(text.charCodeAt(i - 1))
     if (c === HASH && (i === from || text.charCodeAt(i - 1) === SPACE)) break
     if ((c === 34 || c === 39) && starts) {
-      // '' escapes a quote in single quotes, a backslash does in double quotes
-      let j = i + 1
-      for (; j < to; j++) {
-        const d = text.charCodeAt(j)
-        if (c === 34 && d === 92) j++
-        else if (d === c && !(c === 39 && text.charCodeAt(j + 1) === 39 && j + 1 < to)) break
-        else if (c === 39 && d === 39) j++
-      }
-      if (j >= to) return false
-      i = j
+      i = quoteEnd(text, i, to)
+      if (i < 0) return false
     } else if ((c === 91 || c === 123) && (starts || depth > 0)) depth++
     else if ((c === 93 || c === 125) && depth > 0) depth--
   }

@@ -5,6 +5,7 @@
 import { ConfigErrors } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/load.js'
 import { decode } from '../../src/config/read.js'
+import { mulberry32 as random } from '../simulator/faults.js'
 
 const ID = (n: number) => `${n.toString(16).padStart(8, '0')}-d77b-45c6-b2fa-39276e98d5fc`
 
@@ -70,18 +71,6 @@ const PIECES = [
   'usage_daily',
   ID(10),
 ]
-
-/** A small, fast, seeded generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Mutation = (text: string, rnd: () => number) => string
 

@@ -133,7 +133,7 @@ function pathMatches(pattern: string | RegExp, path: string): boolean {
 }
 
 /** A tiny, well-distributed seeded PRNG (public domain); Math.random cannot be seeded. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

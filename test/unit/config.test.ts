@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigErrors, type ConfigError } from '../../src/config/errors.js'
+import { ConfigErrors } from '../../src/config/errors.js'
+import { brief, errorsOf } from './config-errors.js'
 import { didYouMean } from '../../src/util/did-you-mean.js'
 import { loadConfig, parseConfig } from '../../src/config/load.js'
 
 const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
 const ID2 = '5b6f1c1e-3c1a-4d8e-9a43-0f2b9d7c8e11'
 const USER = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
-
-function errorsOf(text: string): ConfigError[] {
-  try {
-    parseConfig(text, 'reports.yaml')
-  } catch (e) {
-    if (e instanceof ConfigErrors) return e.errors
-    throw e
-  }
-  throw new Error('expected configuration errors')
-}
-
-const brief = (errors: ConfigError[]) => errors.map((e) => [e.code, e.line, e.column])
 
 describe('parseConfig', () => {
   it('reads a valid file into the desired state, managing only the fields it names', () => {

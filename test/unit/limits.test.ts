@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigErrors, type ConfigError } from '../../src/config/errors.js'
+import { brief, errorsOf } from './config-errors.js'
 import { parseConfig } from '../../src/config/load.js'
 import { MAX_DEPTH, MAX_INDENT, MAX_KEYS, MAX_LINE_LENGTH } from '../../src/config/limits.js'
 
 const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
-
-function errorsOf(text: string): ConfigError[] {
-  try {
-    parseConfig(text, 'reports.yaml')
-  } catch (e) {
-    if (e instanceof ConfigErrors) return e.errors
-    throw e
-  }
-  throw new Error('expected configuration errors')
-}
-const brief = (errors: ConfigError[]) => errors.map((e) => [e.code, e.line, e.column])
 
 /** Errors and how long they took; a slow answer is as bad as a wrong one. */
 function timed(text: string) {
