@@ -2052,9 +2052,10 @@ function plain(p) {
 
 ;// CONCATENATED MODULE: ./src/config/indentation.ts
 
+
 const KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]}:,][^#]*?)[ \t]*:(?:[ \t]|$)/;
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
-const shown = (name) => `\`${name.length > 40 ? `${name.slice(0, 40)}\u2026` : name}\``;
+const shown = (name) => `\`${clip(name, 40)}\``;
 /** Reads a line's block structure; undefined for what this reading does not know (it then stays silent). */
 function readLine(text, from, to, indent) {
     const entries = [];
@@ -2138,12 +2139,13 @@ function indentationProblem(text) {
             offset: start + indent,
             message: `check the indentation of line ${number}: ${shown(head.name)} ${message}`,
         });
+        const notLinedUp = (o) => misplaced(`does not line up with ${shown(o.name)} above it (column ${indent + 1}, not ${o.column + 1})`);
         if (top()?.column === indent && top().item && !head.item) {
             // A key where a list's items are: the list has ended, and a mapping further out must take it.
             above ??= top();
             open.pop();
             if (top()?.column !== indent)
-                return misplaced(`does not line up with ${shown(above.name)} above it (column ${indent + 1}, not ${above.column + 1})`);
+                return notLinedUp(above);
         }
         const beside = top()?.column === indent;
         if (beside && !top().item && head.item) {
@@ -2153,9 +2155,7 @@ function indentationProblem(text) {
         }
         else if (!beside && previous && !previous.opens) {
             const last = previous.entries[previous.entries.length - 1];
-            return above
-                ? misplaced(`does not line up with ${shown(above.name)} above it (column ${indent + 1}, not ${above.column + 1})`)
-                : misplaced(`is indented deeper than ${shown(last.name)} above it`);
+            return above ? notLinedUp(above) : misplaced(`is indented deeper than ${shown(last.name)} above it`);
         }
         else if (beside)
             open.pop();
@@ -2322,8 +2322,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 const CHUNK = 64 * 1024;
 /**
  * The text of reports.yaml, read only when it is a regular file (inside `root` when given), never more
- * than `maxBytes` of it, and only when it is UTF-8. Everything refused is refused before a byte of it
- * is read, so nothing of a file that is not configuration can reach a message.
+ * than `maxBytes` of it, and only when it is UTF-8. A file in the wrong place or of the wrong kind is
+ * refused before it is opened, so nothing of what is not configuration can reach a message.
  */
 async function readConfigText(file, displayName, limits) {
     const top = { file: displayName, line: 1, column: 1 };
@@ -2341,9 +2341,9 @@ async function readConfigText(file, displayName, limits) {
         return fail('file-unreadable', `cannot read ${file} (${code ?? 'error'})`);
     }
     if (limits.root !== undefined) {
-        const root = await (0,promises_namespaceObject.realpath)(limits.root);
+        const root = await (0,promises_namespaceObject.realpath)(limits.root).catch(() => external_node_path_default().resolve(limits.root));
         const inside = external_node_path_default().relative(root, real);
-        if (inside === '' || inside.startsWith('..') || external_node_path_default().isAbsolute(inside))
+        if (inside === '..' || inside.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(inside))
             fail('file-outside', `${displayName} resolves to a file outside ${root}; only a file inside it is read (a symbolic link must point inside it too)`);
     }
     const before = await (0,promises_namespaceObject.stat)(real);

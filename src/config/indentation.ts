@@ -1,3 +1,4 @@
+import { clip } from './errors.js'
 import { closedOnItsLine } from './source.js'
 
 /** A mistake in how a line is indented, in plain words, at the line that has it. */
@@ -27,7 +28,7 @@ interface Line {
 const KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]}:,][^#]*?)[ \t]*:(?:[ \t]|$)/
 const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/
 
-const shown = (name: string) => `\`${name.length > 40 ? `${name.slice(0, 40)}…` : name}\``
+const shown = (name: string) => `\`${clip(name, 40)}\``
 
 /** Reads a line's block structure; undefined for what this reading does not know (it then stays silent). */
 function readLine(text: string, from: number, to: number, indent: number): Line | 'continuation' | undefined {
@@ -101,14 +102,13 @@ export function indentationProblem(text: string): IndentationProblem | undefined
       offset: start + indent,
       message: `check the indentation of line ${number}: ${shown(head.name)} ${message}`,
     })
+    const notLinedUp = (o: Open) =>
+      misplaced(`does not line up with ${shown(o.name)} above it (column ${indent + 1}, not ${o.column + 1})`)
     if (top()?.column === indent && top()!.item && !head.item) {
       // A key where a list's items are: the list has ended, and a mapping further out must take it.
       above ??= top()
       open.pop()
-      if (top()?.column !== indent)
-        return misplaced(
-          `does not line up with ${shown(above!.name)} above it (column ${indent + 1}, not ${above!.column + 1})`,
-        )
+      if (top()?.column !== indent) return notLinedUp(above!)
     }
     const beside = top()?.column === indent
     if (beside && !top()!.item && head.item) {
@@ -116,11 +116,7 @@ export function indentationProblem(text: string): IndentationProblem | undefined
       if (!previous?.opens) return undefined
     } else if (!beside && previous && !previous.opens) {
       const last = previous.entries[previous.entries.length - 1]!
-      return above
-        ? misplaced(
-            `does not line up with ${shown(above.name)} above it (column ${indent + 1}, not ${above.column + 1})`,
-          )
-        : misplaced(`is indented deeper than ${shown(last.name)} above it`)
+      return above ? notLinedUp(above) : misplaced(`is indented deeper than ${shown(last.name)} above it`)
     } else if (beside) open.pop()
     open.push(...line.entries)
     if (line.blockScalar) scalarColumn = line.entries[line.entries.length - 1]!.column

@@ -1,5 +1,5 @@
-import { constants } from 'node:fs'
-import { open, realpath, stat } from 'node:fs/promises'
+import { constants, type Stats } from 'node:fs'
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError, ConfigErrors, type ConfigErrorCode, type SourceRef } from './errors.js'
 
@@ -15,8 +15,8 @@ const CHUNK = 64 * 1024
 
 /**
  * The text of reports.yaml, read only when it is a regular file (inside `root` when given), never more
- * than `maxBytes` of it, and only when it is UTF-8. Everything refused is refused before a byte of it
- * is read, so nothing of a file that is not configuration can reach a message.
+ * than `maxBytes` of it, and only when it is UTF-8. A file in the wrong place or of the wrong kind is
+ * refused before it is opened, so nothing of what is not configuration can reach a message.
  */
 export async function readConfigText(file: string, displayName: string, limits: ReadLimits): Promise<string> {
   const top: SourceRef = { file: displayName, line: 1, column: 1 }
@@ -32,9 +32,9 @@ export async function readConfigText(file: string, displayName: string, limits: 
     return fail('file-unreadable', `cannot read ${file} (${code ?? 'error'})`)
   }
   if (limits.root !== undefined) {
-    const root = await realpath(limits.root)
+    const root = await realpath(limits.root).catch(() => path.resolve(limits.root!))
     const inside = path.relative(root, real)
-    if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside))
+    if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside))
       fail(
         'file-outside',
         `${displayName} resolves to a file outside ${root}; only a file inside it is read (a symbolic link must point inside it too)`,
@@ -62,7 +62,7 @@ export async function readConfigText(file: string, displayName: string, limits: 
   }
 }
 
-async function readAtMost(handle: import('node:fs/promises').FileHandle, max: number): Promise<Buffer> {
+async function readAtMost(handle: FileHandle, max: number): Promise<Buffer> {
   const chunks: Buffer[] = []
   let total = 0
   while (total < max) {
@@ -75,7 +75,7 @@ async function readAtMost(handle: import('node:fs/promises').FileHandle, max: nu
   return Buffer.concat(chunks, total)
 }
 
-function kindOf(s: import('node:fs').Stats): string {
+function kindOf(s: Stats): string {
   if (s.isDirectory()) return 'a directory'
   if (s.isFIFO()) return 'a named pipe (FIFO)'
   if (s.isCharacterDevice()) return 'a character device'
