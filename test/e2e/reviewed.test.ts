@@ -53,6 +53,8 @@ describe('what you review is what is applied', () => {
     ])
     expect((await plan(config)).code).toBe(0)
     expect(comments(gh)).toHaveLength(1)
+    // GitHub also lists an open pull request that contains the commit: not the one merged as it.
+    gh.addPull(OWNER, REPO, { number: 99, head: MERGE })
 
     gh.clearLog()
     const r = await apply(config)
@@ -244,5 +246,20 @@ describe('what you review is what is applied', () => {
     const body = comments(gh)[0]!.body
     expect([...body].length).toBeLessThanOrEqual(65_536)
     expect(body).toContain('2999 updated, 1 held, 0 failed')
+  })
+
+  it('warns when the outcome cannot be added to the comment (403), and the apply stands', async () => {
+    const { sim, gh, report, plan, apply } = await setup()
+    const config = yaml([{ id: report().id, kind: 'usage_daily' }])
+    await plan(config)
+    gh.inject({ method: 'PATCH', status: 403, body: { message: 'Resource not accessible by integration' } })
+    const r = await apply(config)
+    expect(r.code, r.stdout).toBe(0)
+    expect(puts(sim)).toHaveLength(1)
+    const warning = r.annotations.find((a) => a.level === 'warning')
+    expect(warning?.message).toMatch(
+      /^the plan comment was not updated with the outcome: GitHub PATCH .* → 403: Resource not accessible by integration$/,
+    )
+    expect(comments(gh)[0]!.body).not.toContain('Applied in')
   })
 })
