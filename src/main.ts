@@ -1,11 +1,14 @@
-import { execute, validate } from './engine/engine.js'
+import { execute, validate, type EngineIO } from './engine/engine.js'
 import * as log from './github/log.js'
 import { publish, publishFailure, setOutputs } from './github/publish.js'
 import { findReviewedPlan } from './github/reviewed.js'
+import { publishPull } from './github/publish-pull.js'
+import { pullConfig } from './engine/pull-file.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
 
 /**
- * The action: inputs → settings → desired config → live state → plan → apply → report.
+ * The action: inputs → settings → desired config → live state → plan → apply → report (or, in
+ * pull mode, live state → reports.yaml).
  * Reads the runner's variables from `env` only (index.ts passes process.env).
  */
 export async function run(env: NodeJS.ProcessEnv): Promise<void> {
@@ -17,11 +20,19 @@ export async function run(env: NodeJS.ProcessEnv): Promise<void> {
     const config = await validate(settings)
     log.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
+    const io: EngineIO = { secrets: log.secrets, info: log.info, warning: (line) => log.warning(line) }
+    if (settings.mode === 'pull') {
+      const pulled = await pullConfig(settings, config, io, {
+        byLogin: false,
+        addUndeclared: false,
+        write: true,
+      })
+      return await publishPull(pulled, env)
+    }
     const reviewed =
       settings.mode === 'apply'
         ? await findReviewedPlan(given.github, settings.configName, settings.timeoutMs, env, log)
         : undefined
-    const io = { secrets: log.secrets, info: log.info, warning: (line: string) => log.warning(line) }
     const result = await execute(settings, config, io, reviewed)
     await publish(result, settings, given.github, env, reviewed)
   } catch (e) {

@@ -111,7 +111,7 @@ export interface Hold {
 export type ReviewCheck = (id: string, changes: readonly Change[]) => Hold | undefined
 
 /** Which run produced a report: the renderers say it in their headings. */
-type RunMode = 'plan' | 'apply'
+type RunMode = 'plan' | 'apply' | 'pull'
 
 /** Everything the renderers need; they read only this, so every view shows the same plan. */
 export interface RunResult {
@@ -167,16 +167,17 @@ export interface Undeclared {
   refused?: string
 }
 
-/** What a pull found, and the file before and after. */
-export interface PullResult {
-  /** The file as summaries name it. */
-  config: string
+/**
+ * What a pull found, and the file before and after. Its outcomes are the entries': `updated` (pulled;
+ * `would-update` when not written), `unchanged`, or `failed` (unreadable); each change goes from the
+ * file's value to the live one.
+ */
+export interface PullResult extends RunResult {
+  mode: 'pull'
   before: string
   after: string
   /** The edits that turn `before` into `after` (for the diff). */
   edits: TextEdit[]
-  /** One per declared entry: updated (would-update when not written), unchanged, or failed (unreadable). */
-  outcomes: Outcome[]
   /** Live values left out of the file, and names replaced: listed for a person to look at. */
   notes: Note[]
   undeclared?: Undeclared

@@ -1,27 +1,20 @@
-import { readConfig } from '../config/load.js'
-import { validate, type EngineIO } from '../engine/engine.js'
+import { validate } from '../engine/engine.js'
 import { pullConfig } from '../engine/pull-file.js'
+import { failureOf } from '../engine/verdict.js'
 import { unifiedDiff } from '../report/diff.js'
 import { pullHeadline, pullListing } from '../report/pull.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
+import { terminalIO } from './run.js'
 import { Progress, type Cli } from './tty.js'
 import { logLine } from '../util/log-safe.js'
-import { Redactor } from '../util/redact.js'
 
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 export async function runPull(flags: Flags, cli: Cli): Promise<number> {
-  const settings = cliSettings('plan', flags, cli.env, cli.cwd)
+  const settings = cliSettings('pull', flags, cli.env, cli.cwd)
   const config = await validate(settings)
-  const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
   const progress = new Progress(cli.stderr, 'reading reports')
-  const io: EngineIO = {
-    secrets: new Redactor(),
-    info: (line) => progress.line(line),
-    warning: (line) => progress.line(`warning: ${line}`),
-    onOutcome: (_o, done, total) => progress.tick(done, total),
-  }
-  const run = await pullConfig(settings, config, text, io, {
+  const run = await pullConfig(settings, config, terminalIO(progress), {
     byLogin: flags['by-login'] === true,
     addUndeclared: flags['add-undeclared'] === true,
     write: flags.check !== true,
@@ -30,6 +23,7 @@ export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits))
   for (const line of pullListing(run)) cli.stderr.write(`${logLine(line)}\n`)
   cli.stderr.write(`${pullHeadline(run)}\n`)
-  if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length) return 1
+  // The same rule as the action's step (failed-reports); undeclared reports only the command line adds.
+  if (failureOf(run) || run.undeclared?.unread.length) return 1
   return flags.check && run.after !== run.before ? 2 : 0
 }

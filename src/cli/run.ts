@@ -52,15 +52,10 @@ export async function runConfig(
     return 0
   }
   const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying')
-  const io: EngineIO = {
-    // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
-    secrets: new Redactor(),
-    info: (line) => progress.line(line),
-    warning: (line) => progress.line(`warning: ${line}`),
-    onOutcome: (_o, done, total) => progress.tick(done, total),
-  }
   const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined
-  const result = await execute(settings, config, io, reviewed).finally(() => progress.clear())
+  const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() =>
+    progress.clear(),
+  )
   if (flags.json) {
     // JSON for a script on stdout; the table for the person on stderr.
     for (const part of planJsonParts(result.outcomes)) cli.stdout.write(part)
@@ -79,4 +74,15 @@ export async function runConfig(
     return 1
   }
   return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0
+}
+
+/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
+export function terminalIO(progress: Progress): EngineIO {
+  return {
+    // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
+    secrets: new Redactor(),
+    info: (line) => progress.line(line),
+    warning: (line) => progress.line(`warning: ${line}`),
+    onOutcome: (_o, done, total) => progress.tick(done, total),
+  }
 }

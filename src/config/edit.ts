@@ -1,3 +1,4 @@
+import { plainEntryOffsets } from './source.js'
 import {
   isAlias,
   isMap,
@@ -68,16 +69,58 @@ export function editReports(
   appended: readonly (readonly string[])[] = [],
 ): Edited {
   if (!entries.length && !appended.length) return { text, edits: [], problems: [] }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false })
+  const editor = new Editor(text)
+  const list = entriesOf(text)
+  for (const e of entries) {
+    const { node, base } = list.entry(e.index)
+    editor.entry(node, base, e)
+  }
+  if (appended.length) editor.appendEntries(list, appended)
+  const edits = sortEdits(editor.edits)
+  return { text: applyEdits(text, edits), edits, problems: editor.problems }
+}
+
+/** The entries of `reports`, each as a node and the file offset its ranges count from. */
+interface Entries {
+  count: number
+  /** `reports: [...]`: entries cannot be appended as block lines. */
+  flow: boolean
+  entry(i: number): { node: unknown; base: number }
+  /** For appending to `reports: []`: the key and its empty flow list (whole-document parse only). */
+  emptyFlow?: { key: Node; list: YAMLSeq }
+}
+
+const OPTIONS = { uniqueKeys: true, prettyErrors: false } as const
+
+/**
+ * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
+ * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
+ * 10,000 reports); any other file is parsed whole.
+ */
+function entriesOf(text: string): Entries {
+  const offsets = plainEntryOffsets(text)
+  if (offsets?.length) {
+    return {
+      count: offsets.length,
+      flow: false,
+      entry(i) {
+        const base = offsets[i]!
+        const seq = parseDocument(text.slice(base, offsets[i + 1] ?? text.length), OPTIONS).contents
+        return { node: isSeq(seq) ? seq.items[0] : undefined, base }
+      },
+    }
+  }
+  const doc = parseDocument(text, OPTIONS)
   const reports = isMap(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined
   const list = reports?.value
   if (doc.errors.length || !isSeq(list) || !isNode(reports?.key))
     throw new Error('editReports needs a valid reports.yaml with a `reports` list')
-  const editor = new Editor(text)
-  for (const e of entries) editor.entry(list.items[e.index], e)
-  if (appended.length) editor.appendEntries(reports.key, list, appended)
-  const edits = sortEdits(editor.edits)
-  return { text: applyEdits(text, edits), edits, problems: editor.problems }
+  return {
+    count: list.items.length,
+    flow: !!list.flow,
+    entry: (i) => ({ node: list.items[i], base: 0 }),
+    emptyFlow: list.flow && !list.items.length ? { key: reports.key, list } : undefined,
+  }
 }
 
 /** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
@@ -110,13 +153,21 @@ class Editor {
   readonly problems: EditProblem[] = []
   /** The file's line ending, for the lines it gains. */
   private readonly eol: string
+  /** Where the text of the entry at hand starts: its nodes' ranges count from there. */
+  private base = 0
 
   constructor(private readonly text: string) {
     const nl = text.indexOf('\n')
     this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n'
   }
 
-  entry(node: unknown, edit: EntryEdit): void {
+  /** A node's [start, end) in the file. */
+  private at(node: Node): [number, number] {
+    return [this.base + node.range![0], this.base + node.range![1]]
+  }
+
+  entry(node: unknown, base: number, edit: EntryEdit): void {
+    this.base = base
     const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])]
     if (!isMap(node)) {
       for (const field of fields) this.problem(edit.index, field as ScalarField, 'the entry is not a mapping')
@@ -138,7 +189,7 @@ class Editor {
     }
     // Another entry may use the anchor through an alias: changing it here would change that one too.
     if (node.anchor) return this.problem(index, field, `the value carries the anchor &${node.anchor}`)
-    const [start, end] = node.range
+    const [start, end] = this.at(node)
     const old = this.text.slice(start, end)
     let text =
       typeof value === 'boolean'
@@ -164,43 +215,43 @@ class Editor {
 
     let left = 0
     items.forEach((item, k) => {
-      const [start, end] = item.range!
+      const [start, end] = this.at(item)
       const next = edit.items[k]
       if (next === undefined) return void left++
       if (!next.length)
         return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' })
       left += next.length
       this.edits.push({ start, end, text: quoted(next[0]!, style, false) })
-      const more = next.slice(1).map((v) => this.itemPrefix(item) + quoted(v, style, false))
+      const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false))
       this.insertLines(this.lineEnd(end), more)
     })
     if (edit.append.length) {
-      const tail = items[items.length - 1]!
-      const lines = edit.append.map((v) => this.itemPrefix(tail) + quoted(v, style, false))
-      this.insertLines(this.lineEnd(tail.range![1]), lines)
+      const [start, end] = this.at(items[items.length - 1]!)
+      const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false))
+      this.insertLines(this.lineEnd(end), lines)
       left += lines.length
     }
     // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
     if (!left) {
-      const colon = this.text.indexOf(':', pair.key.range[1])
+      const colon = this.text.indexOf(':', this.at(pair.key)[1])
       this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' })
     }
   }
 
   /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
   private flowList(index: number, seq: YAMLSeq, items: Node[], edit: RecipientsEdit, style: Style): void {
-    const [start, end] = seq.range!
+    const [start, end] = this.at(seq)
     const source = this.text.slice(start, end)
     if (source.includes('\n') && source.includes('#'))
       return this.problem(index, 'recipients', 'the list spans lines with comments in it')
     const values: string[] = []
     items.forEach((item, k) => {
       const next = edit.items[k]
-      if (next === undefined) values.push(this.text.slice(item.range![0], item.range![1]))
+      if (next === undefined) values.push(this.text.slice(...this.at(item)))
       else values.push(...next.map((v) => quoted(v, style, true)))
     })
     values.push(...edit.append.map((v) => quoted(v, style, true)))
-    const between = items.length > 1 ? this.text.slice(items[0]!.range![1], items[1]!.range![0]) : ', '
+    const between = items.length > 1 ? this.text.slice(this.at(items[0]!)[1], this.at(items[1]!)[0]) : ', '
     const sep = between.trim() === ',' && !between.includes('\n') ? between : ', '
     const pad = items.length && source[1] === ' ' ? ' ' : ''
     const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]'
@@ -208,34 +259,34 @@ class Editor {
   }
 
   /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
-  appendEntries(key: Node, seq: YAMLSeq, entries: readonly (readonly string[])[]): void {
-    const items = seq.items as Node[]
+  appendEntries(list: Entries, entries: readonly (readonly string[])[]): void {
     let dash = 2
     let keys = 4
     let blank = true
     let at: number
-    if (seq.flow) {
-      if (items.length)
+    if (list.emptyFlow) {
+      // `reports: []` becomes `reports:` with the entries below it.
+      const { key, list: seq } = list.emptyFlow
+      this.base = 0
+      const colon = this.text.indexOf(':', this.at(key)[1])
+      this.edits.push({ start: colon + 1, end: this.at(seq)[1], text: '' })
+      at = this.lineEnd(this.at(seq)[1])
+    } else {
+      const { node: last, base } = list.count ? list.entry(list.count - 1) : { node: undefined, base: 0 }
+      if (list.flow || !isMap(last) || !last.range)
         return this.problem(
           -1,
           'reports',
           'entries cannot be appended to a flow list ([...]): add them by hand',
         )
-      // `reports: []` becomes `reports:` with the entries below it.
-      const colon = this.text.indexOf(':', key.range![1])
-      this.edits.push({ start: colon + 1, end: seq.range![1], text: '' })
-      at = this.lineEnd(seq.range![1])
-    } else {
-      const last = items[items.length - 1]!
-      const lineStart = this.lineStart(last.range![0])
+      this.base = base
+      const [start, end] = this.at(last)
+      const lineStart = this.lineStart(start)
       dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart)
-      keys = last.range![0] - lineStart
-      const prev = items[items.length - 2]
-      if (prev) {
-        const gap = this.text.slice(this.lineEnd(prev.range![1]), lineStart).split('\n').slice(0, -1)
-        blank = gap.some((line) => !line.trim())
-      }
-      at = this.lineEnd(last.range![1])
+      keys = start - lineStart
+      // Blank lines between entries (export's layout) if the lines above the last entry have one.
+      if (list.count > 1) blank = this.blankAbove(lineStart)
+      at = this.lineEnd(end)
     }
     const indent = (line: string) => {
       const n = line.length - line.trimStart().length
@@ -245,6 +296,19 @@ class Editor {
       at,
       entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]),
     )
+  }
+
+  /** Whether a blank line comes before the first line of content above `lineStart` (comments skipped). */
+  private blankAbove(lineStart: number): boolean {
+    let end = lineStart - 1
+    while (end > 0) {
+      const start = this.text.lastIndexOf('\n', end - 1) + 1
+      const line = this.text.slice(start, end).trim()
+      if (!line) return true
+      if (!line.startsWith('#')) return false
+      end = start - 1
+    }
+    return false
   }
 
   private insertLines(at: number, lines: readonly string[]): void {
@@ -258,15 +322,15 @@ class Editor {
     this.edits.push({ start: at, end: at, text })
   }
 
-  /** `      - ` of a block list item: what a new item's line starts with. */
-  private itemPrefix(item: Node): string {
-    const start = this.lineStart(item.range![0])
-    const dash = this.text.indexOf('-', start)
-    if (dash < 0 || dash >= item.range![0] || this.text.slice(start, dash).trim())
-      return ' '.repeat(item.range![0] - start - 2) + '- '
+  /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
+  private itemPrefix(start: number): string {
+    const line = this.lineStart(start)
+    const dash = this.text.indexOf('-', line)
+    if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
+      return ' '.repeat(Math.max(0, start - line - 2)) + '- '
     let after = dash + 1
     while (this.text[after] === ' ') after++
-    return this.text.slice(start, after)
+    return this.text.slice(line, after)
   }
 
   private lineStart(at: number): number {

@@ -242,10 +242,18 @@ function entryOffsets(text: string): number[] | undefined {
   return inBlock ? entries : undefined
 }
 
-export function byEntry(text: string): YamlSource | undefined {
+/**
+ * Where each entry of `reports` starts, when the file has the plain shape whose entries can be read
+ * one at a time (entryOffsets, and none of what NOT_PLAIN looks for); otherwise undefined.
+ */
+export function plainEntryOffsets(text: string): number[] | undefined {
   // __proto__ keys are for the whole-document parse to report as unknown keys, with their place.
   if (NOT_PLAIN.test(text) || text.includes('__proto__')) return undefined
-  const entries = entryOffsets(text)
+  return entryOffsets(text)
+}
+
+export function byEntry(text: string): YamlSource | undefined {
+  const entries = plainEntryOffsets(text)
   if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
 
   const head = parse(text.slice(0, entries[0]))

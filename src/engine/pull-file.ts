@@ -1,8 +1,9 @@
-import { writeFile } from 'node:fs/promises'
+import { open, writeFile } from 'node:fs/promises'
 import type { LiveReport } from '../acronis/types.js'
 import { editReports, type EditProblem } from '../config/edit.js'
 import { ConfigErrors } from '../config/errors.js'
-import { parseConfig, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import { plainEntryOffsets } from '../config/source.js'
+import { parseConfig, readConfig, type DesiredConfig, type DesiredReport } from '../config/load.js'
 import type { Outcome, PullResult, Undeclared } from '../model.js'
 import type { OnlineSettings } from '../settings/settings.js'
 import { connect, type EngineIO } from './engine.js'
@@ -27,10 +28,11 @@ interface PullOptions {
 export async function pullConfig(
   settings: OnlineSettings,
   config: DesiredConfig,
-  text: string,
   io: EngineIO,
   options: PullOptions,
 ): Promise<PullResult> {
+  // The text `config` was read from, by the same rules (a regular file inside the workspace).
+  const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
   const client = connect(settings, io)
   try {
     await client.authenticate()
@@ -92,8 +94,9 @@ export async function pullConfig(
     if (found?.refused) found.appended = []
     if (edited.text !== text) check(edited.text, config, pulls, found?.appended.length ?? 0)
     const written = options.write && edited.text !== text
-    if (written) await writeFile(settings.configPath, edited.text)
+    if (written) await writeConfig(settings.configPath, edited.text)
     return {
+      mode: 'pull',
       config: config.file,
       before: text,
       after: edited.text,
@@ -106,6 +109,19 @@ export async function pullConfig(
   } finally {
     client.close()
   }
+}
+
+/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
+async function writeConfig(file: string, text: string): Promise<void> {
+  const head = Buffer.alloc(3)
+  const handle = await open(file, 'r')
+  try {
+    await handle.read(head, 0, 3, 0)
+  } finally {
+    await handle.close()
+  }
+  const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : ''
+  await writeFile(file, bom + text)
 }
 
 function outcome(
@@ -148,7 +164,9 @@ function refuse(
 
 /**
  * The edited text must read back as a valid file holding exactly the pulled values: anything else is
- * a bug in the editor, and then nothing is written.
+ * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
+ * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
+ * twice), as one list.
  */
 function check(
   after: string,
@@ -156,21 +174,40 @@ function check(
   pulls: readonly (EntryPull | undefined)[],
   appended: number,
 ): void {
-  let parsed: DesiredConfig
-  try {
-    parsed = parseConfig(after, config.file)
-  } catch (e) {
-    const first = e instanceof ConfigErrors ? e.errors[0]?.toString() : String(e)
-    throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`)
-  }
+  const expected = config.reports.length + appended
   const wrong = (why: string) =>
     new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`)
-  if (parsed.reports.length !== config.reports.length + appended)
-    throw wrong(`${parsed.reports.length} entries instead of ${config.reports.length + appended}`)
-  pulls.forEach((p, i) => {
-    for (const c of p?.changes ?? []) {
-      const now = parsed.reports[i]![c.field]
-      if (JSON.stringify(now) !== JSON.stringify(c.to)) throw wrong(`entry ${i + 1}, ${c.field}`)
+  const read = (text: string) => {
+    try {
+      return parseConfig(text, config.file).reports
+    } catch (e) {
+      const first = e instanceof ConfigErrors ? e.errors[0]?.message : String(e)
+      throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`)
     }
+  }
+  let entries: number
+  let entry: (i: number) => DesiredReport | undefined
+  const offsets = plainEntryOffsets(after)
+  if (offsets) {
+    // The changed and appended entries, and only they, read as one list: one parse, however many.
+    const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []))
+    for (let i = config.reports.length; i < expected; i++) indices.push(i)
+    const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length))
+    const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`)
+    const byIndex = new Map(indices.map((i, k) => [i, reread[k]]))
+    entries = offsets.length
+    entry = (i) => byIndex.get(i)
+  } else {
+    const all = read(after)
+    entries = all.length
+    entry = (i) => all[i]
+  }
+  if (entries !== expected) throw wrong(`${entries} entries instead of ${expected}`)
+  pulls.forEach((p, i) => {
+    if (!p?.changes.length) return
+    const now = entry(i)
+    for (const c of p.changes)
+      if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to)) throw wrong(`entry ${i + 1}, ${c.field}`)
   })
+  for (let i = config.reports.length; i < expected; i++) if (!entry(i)) throw wrong(`entry ${i + 1} missing`)
 }

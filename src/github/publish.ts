@@ -71,13 +71,14 @@ export async function publish(
   if (failure) log.fail(failure.message)
 }
 
-/** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
+/** Every output, on success and failure alike (zeros and `[]` where nothing was planned); `pulled` in pull mode. */
 export function setOutputs(
-  run: Pick<RunResult, 'outcomes'>,
+  run: Pick<RunResult, 'outcomes'> & { mode?: RunResult['mode'] },
   failure: Failure | undefined,
   env: NodeJS.ProcessEnv,
 ) {
   for (const [name, value] of Object.entries(countOutputs(run.outcomes))) core.setOutput(name, value)
+  if (run.mode === 'pull') core.setOutput('pulled', String(countOutcomes(run.outcomes).changed))
   setOutputInParts(env, 'plan', redacted(planJsonParts(run.outcomes)))
   core.setOutput('failure-reason', failure?.reason ?? '')
 }
@@ -114,7 +115,7 @@ export async function publishFailure(
       })
     }
   }
-  setOutputs({ outcomes: [] }, failure, env)
+  setOutputs({ outcomes: [], mode: settings?.mode === 'pull' ? 'pull' : undefined }, failure, env)
   if (env.GITHUB_STEP_SUMMARY) {
     const md =
       e instanceof ConfigErrors

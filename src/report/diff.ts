@@ -1,3 +1,4 @@
+import { LineCounter } from 'yaml'
 import type { TextEdit } from '../config/edit.js'
 
 /** A run of changed lines: old lines [from, from + old.length) became `now`. */
@@ -17,17 +18,12 @@ interface Block {
  */
 export function unifiedDiff(file: string, before: string, edits: readonly TextEdit[], context = 3): string {
   if (!edits.length) return ''
-  const starts = lineStarts(before)
-  const lineOf = (offset: number) => {
-    let lo = 0
-    let hi = starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo
-  }
+  // yaml's LineCounter, as config/limits.ts uses it: line starts, and the line of an offset.
+  const lines = new LineCounter()
+  lines.addNewLine(0)
+  for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1)
+  const starts = lines.lineStarts
+  const lineOf = (offset: number) => lines.linePos(offset).line - 1
   const lineText = (n: number) => before.slice(starts[n]!, (starts[n + 1] ?? before.length + 1) - 1)
   const total = before.endsWith('\n') || !before.length ? starts.length - 1 : starts.length
   const blocks = toBlocks(before, edits, lineOf, starts)
@@ -79,20 +75,12 @@ export function unifiedDiff(file: string, before: string, edits: readonly TextEd
   return out.join('\n') + '\n'
 }
 
-function lineStarts(text: string): Uint32Array {
-  let n = 1
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++
-  const starts = new Uint32Array(n)
-  for (let k = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1
-  return starts
-}
-
 /** Each edit widened to whole lines; edits that share a line become one block. */
 function toBlocks(
   before: string,
   edits: readonly TextEdit[],
   lineOf: (offset: number) => number,
-  starts: Uint32Array,
+  starts: readonly number[],
 ): Block[] {
   const lineEnd = (at: number) => {
     const nl = before.indexOf('\n', at)

@@ -4,7 +4,7 @@ import { countOutcomes, type RunResult } from '../model.js'
 import { plural } from '../util/plural.js'
 
 /** Why the step failed, as the verdict states it (src/engine/verdict.ts). */
-interface Verdict {
+export interface Verdict {
   reason: string
   message: string
 }
@@ -62,7 +62,8 @@ export function unmanagedLine(
   return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
 }
 
-function verdictLine(failure: Verdict): string {
+/** Why the step failed, with the `failure-reason` a workflow can branch on. */
+export function verdictLine(failure: Verdict): string {
   return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`
 }
 

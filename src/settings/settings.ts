@@ -3,9 +3,12 @@ import path from 'node:path'
 import type { Credentials } from '../acronis/auth.js'
 import { apiRoot } from '../acronis/url.js'
 
-/** What the run does: `validate` needs no credentials and makes no request. */
-export type Mode = 'validate' | 'plan' | 'apply'
-/** The modes that read (and for apply, write) the API. */
+/**
+ * What the run does: `validate` needs no credentials and makes no request; `pull` writes the live
+ * values into reports.yaml and never writes to the API.
+ */
+export type Mode = 'validate' | 'plan' | 'apply' | 'pull'
+/** The modes that read the API (and for apply, write it). */
 export type OnlineMode = Exclude<Mode, 'validate'>
 
 /** max-changes as given: a count, or a percentage of the declared reports. */
@@ -168,12 +171,13 @@ function checks(raw: RawInputs, ctx: InputContext) {
 
     mode: (): { mode: Mode; reason: string } => {
       const value = text('mode') || 'auto'
-      if (value === 'plan' || value === 'apply' || value === 'validate')
+      if (value === 'plan' || value === 'apply' || value === 'validate' || value === 'pull')
         return { mode: value, reason: `mode: ${value}` }
       if (value !== 'auto')
         throw new InputError(
-          `${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`,
+          `${label('mode')}: "${value}" is not allowed; expected auto, plan, apply, pull or validate`,
         )
+      // auto never pulls: changing the file is a person's decision, asked for by name.
       const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target'
       return {
         mode: pr ? 'plan' : 'apply',

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { USER_A, USER_B, worlds, puts } from './fixture.js'
-import { runCli as cli } from './harness.js'
+import { USER_A, USER_B, planOf, worlds, puts } from './fixture.js'
+import { runAction, runCli as cli } from './harness.js'
 
 const servers = worlds()
 
@@ -122,10 +122,10 @@ describe('pull', () => {
     expect(puts(sim)).toHaveLength(0)
   })
 
-  it('keeps CRLF line endings', async () => {
+  it('keeps CRLF line endings, and a byte order mark', async () => {
     const { report, sim, env } = await servers.world()
     const r = [report({ recipients: [USER_A, USER_B] }), report({ recipients: [USER_B] }), report(), report()]
-    const text = handWritten(r.map((x) => x.id)).replace(/\n/g, '\r\n')
+    const text = '\ufeff' + handWritten(r.map((x) => x.id)).replace(/\n/g, '\r\n')
     sim.patchReport(r[0]!.id, { recipients: [USER_A], parameters: { level: 'itself' } })
     sim.patchReport(r[1]!.id, { recipients: [USER_B, USER_A] })
     const pulled = await cli(['pull'], { env, files: { 'reports.yaml': text } })
@@ -234,5 +234,103 @@ describe('pull', () => {
     for (const w of ['--check', '--by-login', '--add-undeclared', '--config FILE', 'Exit codes: 0'])
       expect(help.stdout).toContain(w)
     expect((await cli(['--help'])).stdout).toMatch(/^ {2}pull /m)
+  })
+})
+
+describe('the action in mode: pull', () => {
+  it('writes the live values into the workspace file, with pulled, the plan of each field and the diff', async () => {
+    const { sim, report, inputs } = await servers.world()
+    const r = [report({ recipients: [USER_A, USER_B] }), report({ recipients: [USER_B] }), report(), report()]
+    const config = handWritten(r.map((x) => x.id))
+    sim.patchReport(r[0]!.id, { recipients: [USER_A], parameters: { kind: 'usage_current' } })
+    sim.patchReport(r[2]!.id, { schedule: { type: 'monthly', enabled: false } })
+    sim.clearLog()
+
+    const pulled = await runAction({ config, inputs: inputs({ mode: 'pull' }) })
+    expect(pulled.code, pulled.stdout).toBe(0)
+    expect(pulled.outputs).toMatchObject({
+      pulled: '2',
+      changed: '2',
+      unchanged: '2',
+      failed: '0',
+      'has-changes': 'true',
+      'failure-reason': '',
+    })
+    expect(planOf(pulled.outputs)).toEqual([
+      {
+        id: r[0]!.id,
+        name: 'Partner usage',
+        status: 'update',
+        changes: [
+          { field: 'kind', from: 'usage_summary', to: 'usage_current' },
+          { field: 'recipients', from: ['alice', 'bob'], to: ['alice'] },
+        ],
+        error: null,
+      },
+      { id: r[1]!.id, name: null, status: 'unchanged', changes: [], error: null },
+      {
+        id: r[2]!.id,
+        name: null,
+        status: 'update',
+        changes: [{ field: 'enabled', from: true, to: false }],
+        error: null,
+      },
+      { id: r[3]!.id, name: null, status: 'unchanged', changes: [], error: null },
+    ])
+    const after = await read(pulled.workspace)
+    expect(after).toBe(
+      config
+        .replace("kind: 'usage_summary'", "kind: 'usage_current'")
+        .replace('      - bob     # leaves in May\n', '')
+        .replace(`"enabled": true}`, `"enabled": false}`),
+    )
+    expect(pulled.summary).toContain('## Acronis report sync: pull')
+    expect(pulled.summary).toContain('**2** pulled · **2** unchanged · **0** failed')
+    expect(pulled.summary).toContain(
+      '```diff\n--- a/reports.yaml\n+++ b/reports.yaml\n@@ -5,11 +5,10 @@\n   # Partner billing\n',
+    )
+    expect(pulled.summary).toContain("-    kind: 'usage_summary'    # what the partner sees\n")
+    expect(puts(sim)).toHaveLength(0)
+
+    const plan = await runAction({ config: after, inputs: inputs({ mode: 'plan' }) })
+    expect(plan.outputs).toMatchObject({ changed: '0', unchanged: '4', failed: '0' })
+    expect(puts(sim)).toHaveLength(0)
+  })
+
+  it('leaves a file without drift as it was, with pulled 0', async () => {
+    const { sim, report, inputs } = await servers.world()
+    const config = `reports:\n  - id: ${report().id}\n    kind: usage_summary # c\n`
+    const r = await runAction({ config, inputs: inputs({ mode: 'pull' }) })
+    expect(r.code, r.stdout).toBe(0)
+    expect(r.outputs).toMatchObject({ pulled: '0', changed: '0', unchanged: '1', 'has-changes': 'false' })
+    expect(await read(r.workspace)).toBe(config)
+    expect(r.summary).not.toContain('```')
+    expect(puts(sim)).toHaveLength(0)
+  })
+
+  it('fails the step on an unreadable report, at its line, and still writes the others', async () => {
+    const { sim, report, inputs } = await servers.world()
+    const good = report()
+    const missing = '11111111-2222-4333-8444-555555555555'
+    const config = `reports:\n  - id: ${good.id}\n    show_skus: false\n  - id: ${missing}\n    show_skus: false\n`
+    sim.patchReport(good.id, { parameters: { show_skus: true } })
+    const r = await runAction({ config, inputs: inputs({ mode: 'pull' }) })
+    expect(r.code).toBe(1)
+    expect(r.outputs).toMatchObject({
+      pulled: '1',
+      changed: '1',
+      failed: '1',
+      'failure-reason': 'failed-reports',
+    })
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      props: { file: 'reports.yaml', line: '4', col: '9' },
+      message: expect.stringContaining(
+        `could not read ${missing}, left as it is: GET /reports/${missing} → 404`,
+      ),
+    })
+    expect(await read(r.workspace)).toBe(config.replace('show_skus: false', 'show_skus: true'))
+    expect(r.summary).toContain('`failure-reason: failed-reports`')
+    expect(puts(sim)).toHaveLength(0)
   })
 })

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { editReports } from '../../src/config/edit.js'
 import { parseConfig } from '../../src/config/load.js'
+import { plainEntryOffsets } from '../../src/config/source.js'
 import { unifiedDiff } from '../../src/report/diff.js'
 
 const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
@@ -139,6 +140,22 @@ describe('editReports', () => {
     expect(editReports(flow, [], [entry]).problems).toEqual([
       { index: -1, field: 'reports', message: expect.stringContaining('flow list') },
     ])
+  })
+
+  it('edits a plain file an entry at a time, and any other whole, to the same text', () => {
+    expect(plainEntryOffsets(FILE)).toHaveLength(4)
+    const directive = '%YAML 1.2\n---\n'
+    expect(plainEntryOffsets(directive + FILE)).toBeUndefined()
+    const edits = [
+      { index: 0, scalars: { kind: 'usage_current' }, recipients: { items: [[], undefined], append: ['x'] } },
+      { index: 1, scalars: { kind: 'usage_summary' }, recipients: { items: [undefined, []], append: [] } },
+      { index: 3, recipients: { items: [['y', 'z']], append: [] } },
+    ]
+    const entry = [[`- id: ${id(8)}`, '  enabled: true']]
+    const byEntry = editReports(FILE, edits, entry)
+    const whole = editReports(directive + FILE, edits, entry)
+    expect(whole.text).toBe(directive + byEntry.text)
+    expect(byEntry.problems).toEqual([])
   })
 
   it('keeps a file without a final line break without one', () => {

@@ -33,6 +33,18 @@ describe('settings', () => {
     })
   })
 
+  it('pulls only when asked by name: auto never chooses pull', () => {
+    expect(settingsFrom({ ...online, mode: 'pull' }, ctx)).toMatchObject({
+      mode: 'pull',
+      modeReason: 'mode: pull',
+    })
+    for (const eventName of ['push', 'schedule', 'workflow_dispatch', 'pull_request', ''])
+      expect(settingsFrom({ ...online, mode: 'auto' }, { ...ctx, eventName }).mode).not.toBe('pull')
+    expect(() => settingsFrom({ ...online, mode: 'pul' }, ctx)).toThrow(
+      'mode: "pul" is not allowed; expected auto, plan, apply, pull or validate',
+    )
+  })
+
   it('names the input as the caller labels it', () => {
     const label = (name: string) => `--${name}`
     expect(() => onlineSettingsFrom('plan', {}, { ...ctx, label })).toThrow(/^--base-url is required to plan/)
