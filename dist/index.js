@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2087);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1043);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2087:
+/***/ 1043:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1269,7 +1269,7 @@ function showChange(c) {
 function showChanges(changes) {
     return changes.map(showChange).join('; ');
 }
-function countOutcomes(outcomes) {
+function model_countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
@@ -1962,11 +1962,18 @@ function entryOffsets(text) {
     }
     return inBlock ? entries : undefined;
 }
-function byEntry(text) {
+/**
+ * Where each entry of `reports` starts, when the file has the plain shape whose entries can be read
+ * one at a time (entryOffsets, and none of what NOT_PLAIN looks for); otherwise undefined.
+ */
+function plainEntryOffsets(text) {
     // __proto__ keys are for the whole-document parse to report as unknown keys, with their place.
     if (NOT_PLAIN.test(text) || text.includes('__proto__'))
         return undefined;
-    const entries = entryOffsets(text);
+    return entryOffsets(text);
+}
+function byEntry(text) {
+    const entries = plainEntryOffsets(text);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
     const head = parse(text.slice(0, entries[0]));
@@ -3789,13 +3796,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -4307,7 +4314,7 @@ const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024
 const ROW_BUDGET_CHARS = 900 * 1024; // rows may hold multi-byte characters: stay well inside the byte limit
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 function renderSummary(run, failure) {
-    const c = countOutcomes(run.outcomes);
+    const c = model_countOutcomes(run.outcomes);
     const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
     const lines = [
         `## Acronis report sync: ${run.mode}`,
@@ -4342,6 +4349,7 @@ function unmanagedLine(u, show) {
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
     return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
+/** Why the step failed, with the `failure-reason` a workflow can branch on. */
 function verdictLine(failure) {
     return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
 }
@@ -4399,7 +4407,7 @@ const PLAN_START = '<!-- acronis-report-sync:plan -->';
  * plan, within GitHub's limit and leaving room for the outcome an apply adds after the merge.
  */
 function renderComment(run, from, recording) {
-    const c = countOutcomes(run.outcomes);
+    const c = model_countOutcomes(run.outcomes);
     const head = [
         commentMarker(run.config),
         PLAN_START,
@@ -4448,7 +4456,7 @@ function renderAppliedComment(run, previous, where) {
     const marker = commentMarker(run.config);
     const start = previous.indexOf(PLAN_START);
     const plan = start >= 0 ? previous.slice(start) : previous.replace(marker, '').trimStart();
-    const c = countOutcomes(run.outcomes);
+    const c = model_countOutcomes(run.outcomes);
     const name = `run ${where.run ?? ''}`.trim();
     const runText = where.runUrl ? `[${name}](${where.runUrl})` : name;
     const verb = run.overMaxChanges ? 'Nothing applied in' : 'Applied in';
@@ -4705,10 +4713,11 @@ function checks(raw, ctx) {
         },
         mode: () => {
             const value = text('mode') || 'auto';
-            if (value === 'plan' || value === 'apply' || value === 'validate')
+            if (value === 'plan' || value === 'apply' || value === 'validate' || value === 'pull')
                 return { mode: value, reason: `mode: ${value}` };
             if (value !== 'auto')
-                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
+                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply, pull or validate`);
+            // auto never pulls: changing the file is a person's decision, asked for by name.
             const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
             return {
                 mode: pr ? 'plan' : 'apply',
@@ -4768,13 +4777,13 @@ const PRECEDENCE = [
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES = {
     'failed-reports': (run) => {
-        const { failed } = countOutcomes(run.outcomes);
+        const { failed } = model_countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined;
     },
     'max-changes': ({ overMaxChanges: over }) => over &&
         `max-changes: the plan updates ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
-        const { changed } = countOutcomes(run.outcomes);
+        const { changed } = model_countOutcomes(run.outcomes);
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
             return undefined;
         return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
@@ -4785,7 +4794,7 @@ const RULES = {
         if (!review.source && review.policy === 'require') {
             return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`;
         }
-        const { held } = countOutcomes(outcomes);
+        const { held } = model_countOutcomes(outcomes);
         if (!held)
             return undefined;
         return `${plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
@@ -4881,7 +4890,7 @@ function* planJsonParts(outcomes, perPart = 500) {
 }
 /** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
 function countOutputs(outcomes) {
-    const c = countOutcomes(outcomes);
+    const c = model_countOutcomes(outcomes);
     return {
         changed: String(c.changed),
         unchanged: String(c.unchanged),
@@ -4949,7 +4958,7 @@ async function publish(run, settings, github, env, reviewed) {
     }
     if (reviewed)
         await reportOnPullRequest(reviewed, run, github.token, settings.timeoutMs, env, log_namespaceObject);
-    const c = countOutcomes(run.outcomes);
+    const c = model_countOutcomes(run.outcomes);
     // An apply that max-changes stopped wrote nothing: its changes are still only planned.
     const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated';
     const held = c.held ? `, ${c.held} held` : '';
@@ -4957,10 +4966,12 @@ async function publish(run, settings, github, env, reviewed) {
     if (failure)
         fail(failure.message);
 }
-/** Every output, on success and failure alike (zeros and `[]` where nothing was planned). */
+/** Every output, on success and failure alike (zeros and `[]` where nothing was planned); `pulled` in pull mode. */
 function setOutputs(run, failure, env) {
     for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
         setOutput(name, value);
+    if (run.mode === 'pull')
+        setOutput('pulled', String(model_countOutcomes(run.outcomes).changed));
     setOutputInParts(env, 'plan', redacted(planJsonParts(run.outcomes)));
     setOutput('failure-reason', failure?.reason ?? '');
 }
@@ -4991,7 +5002,7 @@ async function publishFailure(e, settings, env) {
             });
         }
     }
-    setOutputs({ outcomes: [] }, failure, env);
+    setOutputs({ outcomes: [], mode: settings?.mode === 'pull' ? 'pull' : undefined }, failure, env);
     if (env.GITHUB_STEP_SUMMARY) {
         const md = e instanceof ConfigErrors
             ? renderConfigErrors(e.errors, done ?? 'nothing was written')
@@ -5004,6 +5015,950 @@ async function publishFailure(e, settings, env) {
 function* redacted(parts) {
     for (const part of parts)
         yield redact(part);
+}
+
+;// CONCATENATED MODULE: ./src/report/diff.ts
+
+/**
+ * A unified diff (`diff -u` with `context` lines) of a text and the same text after `edits` (sorted,
+ * non-overlapping, as editReports returns them). Built from the edits, not by comparing the texts, so
+ * it costs one pass at any size; the lines are shown as they are, line endings but the `\n` kept.
+ */
+function unifiedDiff(file, before, edits, context = 3) {
+    if (!edits.length)
+        return '';
+    // yaml's LineCounter, as config/limits.ts uses it: line starts, and the line of an offset.
+    const lines = new dist/* LineCounter */.HN();
+    lines.addNewLine(0);
+    for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1))
+        lines.addNewLine(nl + 1);
+    const starts = lines.lineStarts;
+    const lineOf = (offset) => lines.linePos(offset).line - 1;
+    const lineText = (n) => before.slice(starts[n], (starts[n + 1] ?? before.length + 1) - 1);
+    const total = before.endsWith('\n') || !before.length ? starts.length - 1 : starts.length;
+    const blocks = toBlocks(before, edits, lineOf, starts);
+    const out = [`--- a/${file}`, `+++ b/${file}`];
+    let shift = 0;
+    for (let i = 0; i < blocks.length;) {
+        // One hunk: blocks whose context would touch or overlap.
+        let j = i;
+        while (j + 1 < blocks.length &&
+            blocks[j + 1].from - (blocks[j].from + blocks[j].old.length) <= 2 * context)
+            j++;
+        const first = blocks[i];
+        const lastBlock = blocks[j];
+        const head = Math.max(0, first.from - context);
+        const tail = Math.min(total, lastBlock.from + lastBlock.old.length + context);
+        const lines = [];
+        let oldCount = 0;
+        let newCount = 0;
+        const keep = (from, to) => {
+            for (let n = from; n < to; n++) {
+                lines.push(` ${lineText(n)}`);
+                if (n === total - 1 && !before.endsWith('\n'))
+                    lines.push('\\ No newline at end of file');
+            }
+            oldCount += to - from;
+            newCount += to - from;
+        };
+        let at = head;
+        for (let k = i; k <= j; k++) {
+            const b = blocks[k];
+            keep(at, b.from);
+            for (const l of b.old)
+                lines.push(`-${l}`);
+            if (b.oldOpen)
+                lines.push('\\ No newline at end of file');
+            for (const l of b.now)
+                lines.push(`+${l}`);
+            if (b.nowOpen)
+                lines.push('\\ No newline at end of file');
+            oldCount += b.old.length;
+            newCount += b.now.length;
+            at = b.from + b.old.length;
+        }
+        keep(at, tail);
+        const oldStart = oldCount ? head + 1 : head;
+        const newStart = newCount ? head + shift + 1 : head + shift;
+        out.push(`@@ -${oldStart},${oldCount} +${newStart},${newCount} @@`, ...lines);
+        for (let k = i; k <= j; k++)
+            shift += blocks[k].now.length - blocks[k].old.length;
+        i = j + 1;
+    }
+    return out.join('\n') + '\n';
+}
+/** Each edit widened to whole lines; edits that share a line become one block. */
+function toBlocks(before, edits, lineOf, starts) {
+    const lineEnd = (at) => {
+        const nl = before.indexOf('\n', at);
+        return nl < 0 ? before.length : nl + 1;
+    };
+    const spans = [];
+    for (const e of edits) {
+        const s = starts[lineOf(e.start)];
+        // Up to a line break the edit ends on, or through the line it ends in.
+        const t = e.end > e.start && before[e.end - 1] === '\n'
+            ? e.end
+            : e.start === s && e.end === s
+                ? s
+                : lineEnd(e.end);
+        const open = spans[spans.length - 1];
+        if (open && s <= open.t) {
+            open.t = Math.max(open.t, t);
+            open.edits.push(e);
+        }
+        else
+            spans.push({ s, t, edits: [e] });
+    }
+    return spans.map(({ s, t, edits: group }) => {
+        let now = '';
+        let at = s;
+        for (const e of group) {
+            now += before.slice(at, e.start) + e.text;
+            at = e.end;
+        }
+        now += before.slice(at, t);
+        const old = split(before.slice(s, t));
+        const next = split(now);
+        return { from: lineOf(s), old: old.lines, now: next.lines, oldOpen: old.open, nowOpen: next.open };
+    });
+}
+function split(text) {
+    if (!text)
+        return { lines: [], open: false };
+    const lines = text.split('\n');
+    const open = lines[lines.length - 1] !== '';
+    if (!open)
+        lines.pop();
+    return { lines, open };
+}
+
+;// CONCATENATED MODULE: ./src/report/pull.ts
+
+
+
+
+/** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
+function pullHeadline(run) {
+    const c = countOutcomes(run.outcomes);
+    const added = run.undeclared?.appended.length;
+    const parts = [
+        `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
+    ];
+    if (added)
+        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
+    if (run.notes.length)
+        parts.push(`${run.notes.length} listed`);
+    const file = run.after === run.before
+        ? `${run.config} left as it was`
+        : run.written
+            ? `${run.config} written`
+            : `nothing written`;
+    return `${parts.join('; ')}: ${file}`;
+}
+/** Everything a person should look at, one line each, `file:line:col:` first where there is a place. */
+function pullListing(run) {
+    const where = (at) => `${at.file}:${at.line}:${at.column}`;
+    const lines = [
+        ...run.outcomes
+            .filter((o) => o.status === 'failed')
+            .map((o) => `${where(o.at)}: ${o.id}: could not be read, left as it is: ${o.error}`),
+        ...run.notes.map((n) => `${where(n.at)}: ${n.id}: ${n.field}: ${n.message}`),
+    ];
+    const u = run.undeclared;
+    if (u) {
+        for (const f of u.unread)
+            lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
+        for (const id of u.oneTime)
+            lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
+        if (u.refused)
+            lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
+    }
+    return lines;
+}
+/** GitHub refuses a step summary over 1 MiB: the listing and the diff share what is left of it. */
+const LISTING_BUDGET_CHARS = 200 * 1024;
+const DIFF_BUDGET_CHARS = 600 * 1024;
+/** The job summary of a pull: counts, why the step failed if it did, what was listed, and the diff. */
+function renderPullSummary(run, diff, failure) {
+    const c = model_countOutcomes(run.outcomes);
+    const file = run.after === run.before ? 'left as it was' : run.written ? 'written' : 'not written';
+    const added = run.undeclared?.appended.length;
+    const lines = [
+        '## Acronis report sync: pull',
+        '',
+        `**${c.changed}** pulled \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\`, ${file}` +
+            (added ? ` (${plural(added, 'undeclared report')} added)` : ''),
+        '',
+    ];
+    if (failure)
+        lines.push(verdictLine(failure), '');
+    const listed = pullListing(run);
+    if (listed.length) {
+        lines.push('Left as they are, or replaced, for a person to look at:', '', '| Where | What |', '| --- | --- |');
+        const row = (line) => {
+            const [where, ...what] = line.split(': ');
+            return `| ${cell(where)} | ${cell(what.join(': '))} |`;
+        };
+        lines.push(...fitRows(listed, row, LISTING_BUDGET_CHARS, (n) => `| \u2026 | ${n} more omitted: see the log |`), '');
+    }
+    if (diff)
+        lines.push(...fenced(diff, DIFF_BUDGET_CHARS));
+    return lines.join('\n') + '\n';
+}
+/** The diff in a code block whose fence no line of it can close, cut at whole lines to the budget. */
+function fenced(diff, budget) {
+    let text = diff;
+    let cut = '';
+    if (text.length > budget) {
+        text = text.slice(0, text.lastIndexOf('\n', budget) + 1);
+        const omitted = diff.slice(text.length).split('\n').length - 1;
+        cut = `(${plural(omitted, 'more line')} of the diff omitted: see the log)`;
+    }
+    const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return [`${fence}diff`, text.trimEnd(), fence, ...(cut ? ['', cut] : [])];
+}
+
+;// CONCATENATED MODULE: ./src/github/publish-pull.ts
+
+
+
+
+
+
+
+/**
+ * Shows a pull: each pulled or unreadable entry in the log, what was listed as warnings at its line,
+ * the diff in the log and the job summary, the outputs (`pulled` among them). The file is already written.
+ */
+async function publishPull(run, env) {
+    for (const o of run.outcomes) {
+        if (o.status === 'unchanged')
+            continue;
+        const where = { file: run.config, startLine: o.at.line, startColumn: o.at.column };
+        const report = o.name ? `${o.name} (${o.id})` : o.id;
+        if (o.status === 'failed')
+            log_error(`could not read ${report}, left as it is: ${o.error}`, where);
+        else
+            log_info(`pulled ${report}: ${showChanges(o.changes)}`);
+    }
+    for (const n of run.notes)
+        log_warning(`${n.id}: ${n.field}: ${n.message}`, {
+            file: n.at.file,
+            startLine: n.at.line,
+            startColumn: n.at.column,
+        });
+    const diff = unifiedDiff(run.config, run.before, run.edits);
+    if (diff) {
+        startGroup(`diff of ${run.config}`);
+        // Line by line, each made safe as every log line is; a CRLF file's \r is not worth showing.
+        for (const line of diff.trimEnd().split('\n'))
+            log_info(line.replace(/\r$/, ''));
+        endGroup();
+    }
+    const failure = failureOf(run);
+    setOutputs(run, failure, env);
+    if (env.GITHUB_STEP_SUMMARY)
+        await summary.addRaw(redact(renderPullSummary(run, diff, failure))).write();
+    const c = model_countOutcomes(run.outcomes);
+    const file = run.written ? `${run.config} written` : `${run.config} left as it was`;
+    log_info(`pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed; ${file}`);
+    if (failure)
+        fail(failure.message);
+}
+
+;// CONCATENATED MODULE: ./src/config/edit.ts
+
+
+/**
+ * Writes new values into the text of a valid reports.yaml, and appends entries (`appended`: each
+ * entry's lines as export lays them out, `- id:` at column 0 and its keys at column 2; they take the
+ * file's indentation). Every line no edit touches stays byte for byte, line endings included.
+ */
+function editReports(text, entries, appended = []) {
+    if (!entries.length && !appended.length)
+        return { text, edits: [], problems: [] };
+    const editor = new Editor(text);
+    const list = entriesOf(text);
+    for (const e of entries) {
+        const { node, base } = list.entry(e.index);
+        editor.entry(node, base, e);
+    }
+    if (appended.length)
+        editor.appendEntries(list, appended);
+    const edits = sortEdits(editor.edits);
+    return { text: applyEdits(text, edits), edits, problems: editor.problems };
+}
+const edit_OPTIONS = { uniqueKeys: true, prettyErrors: false };
+/**
+ * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
+ * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
+ * 10,000 reports); any other file is parsed whole.
+ */
+function entriesOf(text) {
+    const offsets = plainEntryOffsets(text);
+    if (offsets?.length) {
+        return {
+            count: offsets.length,
+            flow: false,
+            entry(i) {
+                const base = offsets[i];
+                const seq = (0,dist/* parseDocument */.Tp)(text.slice(base, offsets[i + 1] ?? text.length), edit_OPTIONS).contents;
+                return { node: (0,dist/* isSeq */.oP)(seq) ? seq.items[0] : undefined, base };
+            },
+        };
+    }
+    const doc = (0,dist/* parseDocument */.Tp)(text, edit_OPTIONS);
+    const reports = (0,dist/* isMap */.jh)(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
+    const list = reports?.value;
+    if (doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
+        throw new Error('editReports needs a valid reports.yaml with a `reports` list');
+    return {
+        count: list.items.length,
+        flow: !!list.flow,
+        entry: (i) => ({ node: list.items[i], base: 0 }),
+        emptyFlow: list.flow && !list.items.length ? { key: reports.key, list } : undefined,
+    };
+}
+/** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
+function sortEdits(edits) {
+    return edits
+        .map((e, i) => ({ e, i }))
+        .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
+        .map(({ e }) => e);
+}
+/** Applies sorted, non-overlapping edits in one pass. */
+function applyEdits(text, sorted) {
+    const parts = [];
+    let at = 0;
+    for (const e of sorted) {
+        if (e.start < at)
+            throw new Error(`overlapping edits at offset ${e.start}`);
+        parts.push(text.slice(at, e.start), e.text);
+        at = e.end;
+    }
+    parts.push(text.slice(at));
+    return parts.join('');
+}
+const keyIs = (p, key) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === key;
+class Editor {
+    text;
+    edits = [];
+    problems = [];
+    /** The file's line ending, for the lines it gains. */
+    eol;
+    /** Where the text of the entry at hand starts: its nodes' ranges count from there. */
+    base = 0;
+    constructor(text) {
+        this.text = text;
+        const nl = text.indexOf('\n');
+        this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
+    }
+    /** A node's [start, end) in the file. */
+    at(node) {
+        return [this.base + node.range[0], this.base + node.range[1]];
+    }
+    entry(node, base, edit) {
+        this.base = base;
+        const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])];
+        if (!(0,dist/* isMap */.jh)(node)) {
+            for (const field of fields)
+                this.problem(edit.index, field, 'the entry is not a mapping');
+            return;
+        }
+        for (const [field, value] of Object.entries(edit.scalars ?? {})) {
+            this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value);
+        }
+        if (edit.recipients)
+            this.recipients(edit.index, node, edit.recipients);
+    }
+    problem(index, field, message) {
+        this.problems.push({ index, field, message });
+    }
+    scalar(index, field, node, value) {
+        if (!((0,dist/* isScalar */.jn)(node) || (0,dist/* isAlias */.Vj)(node)) || !node.range) {
+            return this.problem(index, field, 'the value is not a single scalar');
+        }
+        // Another entry may use the anchor through an alias: changing it here would change that one too.
+        if (node.anchor)
+            return this.problem(index, field, `the value carries the anchor &${node.anchor}`);
+        const [start, end] = this.at(node);
+        const old = this.text.slice(start, end);
+        let text = typeof value === 'boolean'
+            ? sameCase(String(value), old)
+            : quoted(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
+        // A block scalar's range takes its line break with it.
+        if (old.endsWith('\n'))
+            text += this.eol;
+        this.edits.push({ start, end, text });
+    }
+    recipients(index, entry, edit) {
+        const pair = entry.items.find((p) => keyIs(p, 'recipients'));
+        const seq = pair?.value;
+        if (!(0,dist/* isSeq */.oP)(seq) || !seq.range || !(0,dist/* isNode */.Ll)(pair?.key) || !pair.key.range)
+            return this.problem(index, 'recipients', 'the value is not a list');
+        if (seq.anchor)
+            return this.problem(index, 'recipients', `the list carries the anchor &${seq.anchor}`);
+        const items = seq.items;
+        if (items.some((item) => !((0,dist/* isScalar */.jn)(item) || (0,dist/* isAlias */.Vj)(item)) || !item.range))
+            return this.problem(index, 'recipients', 'an item is not a single scalar');
+        const last = [...items].reverse().find(dist/* isScalar */.jn);
+        const style = last?.type;
+        if (seq.flow)
+            return this.flowList(index, seq, items, edit, style);
+        let left = 0;
+        items.forEach((item, k) => {
+            const [start, end] = this.at(item);
+            const next = edit.items[k];
+            if (next === undefined)
+                return void left++;
+            if (!next.length)
+                return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
+            left += next.length;
+            this.edits.push({ start, end, text: quoted(next[0], style, false) });
+            const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            this.insertLines(this.lineEnd(end), more);
+        });
+        if (edit.append.length) {
+            const [start, end] = this.at(items[items.length - 1]);
+            const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            this.insertLines(this.lineEnd(end), lines);
+            left += lines.length;
+        }
+        // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
+        if (!left) {
+            const colon = this.text.indexOf(':', this.at(pair.key)[1]);
+            this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' });
+        }
+    }
+    /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
+    flowList(index, seq, items, edit, style) {
+        const [start, end] = this.at(seq);
+        const source = this.text.slice(start, end);
+        if (source.includes('\n') && source.includes('#'))
+            return this.problem(index, 'recipients', 'the list spans lines with comments in it');
+        const values = [];
+        items.forEach((item, k) => {
+            const next = edit.items[k];
+            if (next === undefined)
+                values.push(this.text.slice(...this.at(item)));
+            else
+                values.push(...next.map((v) => quoted(v, style, true)));
+        });
+        values.push(...edit.append.map((v) => quoted(v, style, true)));
+        const between = items.length > 1 ? this.text.slice(this.at(items[0])[1], this.at(items[1])[0]) : ', ';
+        const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
+        const pad = items.length && source[1] === ' ' ? ' ' : '';
+        const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
+        this.edits.push({ start, end, text });
+    }
+    /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
+    appendEntries(list, entries) {
+        let dash = 2;
+        let keys = 4;
+        let blank = true;
+        let at;
+        if (list.emptyFlow) {
+            // `reports: []` becomes `reports:` with the entries below it.
+            const { key, list: seq } = list.emptyFlow;
+            this.base = 0;
+            const colon = this.text.indexOf(':', this.at(key)[1]);
+            this.edits.push({ start: colon + 1, end: this.at(seq)[1], text: '' });
+            at = this.lineEnd(this.at(seq)[1]);
+        }
+        else {
+            const { node: last, base } = list.count ? list.entry(list.count - 1) : { node: undefined, base: 0 };
+            if (list.flow || !(0,dist/* isMap */.jh)(last) || !last.range)
+                return this.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
+            this.base = base;
+            const [start, end] = this.at(last);
+            const lineStart = this.lineStart(start);
+            dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart);
+            keys = start - lineStart;
+            // Blank lines between entries (export's layout) if the lines above the last entry have one.
+            if (list.count > 1)
+                blank = this.blankAbove(lineStart);
+            at = this.lineEnd(end);
+        }
+        const indent = (line) => {
+            const n = line.length - line.trimStart().length;
+            return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart();
+        };
+        this.insertLines(at, entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]));
+    }
+    /** Whether a blank line comes before the first line of content above `lineStart` (comments skipped). */
+    blankAbove(lineStart) {
+        let end = lineStart - 1;
+        while (end > 0) {
+            const start = this.text.lastIndexOf('\n', end - 1) + 1;
+            const line = this.text.slice(start, end).trim();
+            if (!line)
+                return true;
+            if (!line.startsWith('#'))
+                return false;
+            end = start - 1;
+        }
+        return false;
+    }
+    insertLines(at, lines) {
+        if (!lines.length)
+            return;
+        const eol = this.eol;
+        // A file that does not end with a line break keeps not ending with one.
+        const text = at === this.text.length && at > 0 && !this.text.endsWith('\n')
+            ? eol + lines.join(eol)
+            : lines.map((l) => l + eol).join('');
+        this.edits.push({ start: at, end: at, text });
+    }
+    /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
+    itemPrefix(start) {
+        const line = this.lineStart(start);
+        const dash = this.text.indexOf('-', line);
+        if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
+            return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
+        let after = dash + 1;
+        while (this.text[after] === ' ')
+            after++;
+        return this.text.slice(line, after);
+    }
+    lineStart(at) {
+        return this.text.lastIndexOf('\n', at - 1) + 1;
+    }
+    /** The offset after the line break of the line that `at` is on (or ends, when right after one). */
+    lineEnd(at) {
+        if (at > 0 && this.text[at - 1] === '\n')
+            return at;
+        const nl = this.text.indexOf('\n', at);
+        return nl < 0 ? this.text.length : nl + 1;
+    }
+}
+/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
+function sameCase(value, old) {
+    if (/^[A-Z]+$/.test(old))
+        return value.toUpperCase();
+    if (/^[A-Z]/.test(old))
+        return value[0].toUpperCase() + value.slice(1);
+    return value;
+}
+/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
+function quoted(value, style, flow) {
+    if (style === 'QUOTE_DOUBLE')
+        return JSON.stringify(value);
+    if (style === 'QUOTE_SINGLE')
+        return `'${value.replace(/'/g, "''")}'`;
+    const plain = (0,dist/* stringify */.As)(value).trimEnd();
+    if (plain !== value)
+        return plain;
+    // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
+    return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value;
+}
+
+;// CONCATENATED MODULE: ./src/engine/pull.ts
+
+
+
+const KNOWN = { kind: REPORT_KINDS, level: REPORT_LEVELS };
+function liveValue(live, field) {
+    switch (field) {
+        case 'kind':
+        case 'level':
+        case 'hide_zero_usage':
+        case 'show_skus':
+            return live.parameters[field];
+        case 'enabled':
+            return live.schedule.enabled;
+    }
+}
+/**
+ * Compares one entry with its live report the other way round from planReport: the file follows the
+ * tenant, for the fields the entry manages and only those. Pure.
+ */
+function pullEntry(index, desired, live, names, label = (id) => id) {
+    const changes = [];
+    const notes = [];
+    const scalars = {};
+    let recipients;
+    let appended = [];
+    const note = (field, message, written = false, at = desired.at) => notes.push({ id: desired.id, field, message, written, at });
+    for (const field of FIELDS) {
+        if (field === 'recipients') {
+            const pulled = pullRecipients(desired, live, names, label, note);
+            if (pulled) {
+                changes.push(pulled.change);
+                recipients = pulled.edit;
+                appended = pulled.appended;
+            }
+            continue;
+        }
+        const have = desired[field];
+        if (have === undefined)
+            continue;
+        const value = liveValue(live, field);
+        if (value === have)
+            continue;
+        if (value === undefined) {
+            // Dropping the key would make the field unmanaged without anyone deciding it.
+            note(field, `the live report does not carry ${field}; left as ${have}`);
+        }
+        else if (KNOWN[field] && !KNOWN[field].includes(value)) {
+            note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`);
+        }
+        else {
+            changes.push({ field, from: have, to: value });
+            scalars[field] = value;
+        }
+    }
+    if (!changes.length)
+        return { changes, notes, appended };
+    return { changes, notes, appended, edit: { index, scalars, recipients } };
+}
+function pullRecipients(desired, live, names, label, note) {
+    const written = desired.recipients;
+    if (!written)
+        return undefined;
+    const matches = (x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []));
+    const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))];
+    if (live.result_action !== 'send') {
+        const ids = written.map(matches);
+        const same = ids.every((m) => m.length === 1) &&
+            ids.every((m) => liveIds.includes(m[0])) &&
+            liveIds.every((id) => ids.some((m) => m[0] === id));
+        if (!same)
+            note('recipients', `the live report's result action is ${live.result_action}, and the API takes recipients only on send reports; left as written`);
+        return undefined;
+    }
+    const covered = new Set();
+    let drift = false;
+    const items = written.map((x, k) => {
+        const m = matches(x);
+        if (m.length === 1) {
+            if (liveIds.includes(m[0])) {
+                covered.add(m[0]);
+                return undefined;
+            }
+            drift = true;
+            return [];
+        }
+        // Gone, or now ambiguous: the UUIDs it stood for are what the live report still has of its matches.
+        drift = true;
+        const stood = m.filter((id) => liveIds.includes(id) && !covered.has(id));
+        for (const id of stood)
+            covered.add(id);
+        const at = desired.recipientAt?.(k) ?? desired.at;
+        note('recipients', m.length
+            ? `"${x}" now matches ${m.length} users; replaced by ${stood.length ? `the live recipient${stood.length === 1 ? '' : 's'} it stood for: ${stood.join(', ')}` : 'nothing (none of them is a live recipient)'}`
+            : `"${x}" matches no user any more; removed (live recipients the file does not name are added as UUIDs)`, true, at);
+        return stood;
+    });
+    const appended = liveIds.filter((id) => !covered.has(id));
+    if (!drift && !appended.length)
+        return undefined;
+    const append = appended.map(label);
+    const to = [...written.flatMap((x, k) => items[k] ?? [x]), ...append];
+    return { change: { field: 'recipients', from: [...written], to }, edit: { items, append }, appended };
+}
+
+;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
+
+
+
+
+
+/** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
+async function readTenant(client, tenantId, options) {
+    const ids = await client.tenantReportIds(tenantId);
+    const read = await readReports(client, ids, options.concurrency, options.onProgress);
+    const reports = read.filter((r) => !('error' in r));
+    const failures = read.filter((r) => 'error' in r);
+    if (!options.byLogin)
+        return { tenantId, reports, failures };
+    const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
+    return { tenantId, reports, failures, logins: await loginsOf(client, [...recipients]) };
+}
+/** GETs each report, twice the client's concurrency in the pipeline; one that fails is returned as Unread. */
+function readReports(client, ids, concurrency, onProgress) {
+    let done = 0;
+    return mapLimit(ids, concurrency * 2, async (id) => {
+        try {
+            return await client.getReport(id);
+        }
+        catch (e) {
+            return { id, error: describeError(e) };
+        }
+        finally {
+            onProgress?.(++done, ids.length);
+        }
+    });
+}
+/**
+ * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
+ * name, is left out: it stays a UUID.
+ */
+async function loginsOf(client, ids) {
+    const users = await client.users(ids);
+    return new Map(users
+        .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+        .map((u) => [u.id.toLowerCase(), u.login]));
+}
+/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
+function writable(r) {
+    return r.result_action === 'send' ? r.recipients : undefined;
+}
+const scalar = (value) => (0,dist/* stringify */.As)(value).trimEnd();
+function readOnly(r) {
+    const parts = [
+        `schedule ${r.schedule.type}`,
+        `result action ${r.result_action}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
+        `formats ${r.parameters.formats.join(', ') || 'none'}`,
+    ];
+    return `read-only: ${parts.join(' \u00b7 ')}`;
+}
+/**
+ * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
+ * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
+ */
+function entryLines(r, logins) {
+    const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`];
+    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
+    for (const [key, known] of [
+        ['kind', REPORT_KINDS],
+        ['level', REPORT_LEVELS],
+    ]) {
+        const value = r.parameters[key];
+        const supported = known.includes(value);
+        lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
+    }
+    const recipients = writable(r);
+    if (recipients && !recipients.length)
+        lines.push('  recipients: []');
+    else if (recipients) {
+        lines.push('  recipients:');
+        for (const id of recipients)
+            lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`);
+    }
+    lines.push(`  enabled: ${r.schedule.enabled}`);
+    // Absent from the live report means absent here: declaring a value would plan a change.
+    for (const key of ['hide_zero_usage', 'show_skus']) {
+        const value = r.parameters[key];
+        if (value !== undefined)
+            lines.push(`  ${key}: ${value}`);
+    }
+    return lines;
+}
+function oneTime(r) {
+    const p = r.parameters;
+    const period = p.period ? `, period ${p.period.start} to ${p.period.end}` : '';
+    return `#   ${r.id}: ${p.kind}, level ${p.level}, result action ${r.result_action}, formats ${p.formats.join(', ')}${period}`;
+}
+/**
+ * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
+ * plan of the file shows no changes. One-time reports cannot be updated and appear only as comments.
+ */
+function renderExport(t, options) {
+    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const scheduled = t.reports.filter((r) => r.schedule.type !== 'once').sort(byId);
+    const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId);
+    const out = [
+        `# yaml-language-server: $schema=${options.schema}`,
+        `# Exported by ${options.generator} from tenant ${t.tenantId}: ${scheduled.length} scheduled report${scheduled.length === 1 ? '' : 's'}.`,
+        '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
+        'version: 1',
+        scheduled.length ? 'reports:' : 'reports: []',
+    ];
+    for (const r of scheduled)
+        out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '');
+    if (once.length) {
+        out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
+        out.push(...once.map(oneTime), '');
+    }
+    if (t.failures.length) {
+        out.push('# Reports that could not be read, not exported:');
+        out.push(...t.failures.map((f) => `#   ${f.id}: ${f.error.replace(/\s+/g, ' ')}`), '');
+    }
+    while (out[out.length - 1] === '')
+        out.pop();
+    return out.join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/engine/pull-file.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads every declared report and writes the live values of the fields the file manages into the
+ * file's text, in place. Nothing is ever sent to the API but reads.
+ */
+async function pullConfig(settings, config, io, options) {
+    // The text `config` was read from, by the same rules (a regular file inside the workspace).
+    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+    const client = connect(settings, io);
+    try {
+        await client.authenticate();
+        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
+        const names = await lookupNames(recipientNames(config), client, tenant, settings.concurrency);
+        const total = config.reports.length;
+        const lives = await readReports(client, config.reports.map((r) => r.id), settings.concurrency);
+        const pull = (i, label) => pullEntry(i, config.reports[i], lives[i], names, label);
+        const pulls = lives.map((live, i) => {
+            const p = 'error' in live ? undefined : pull(i);
+            io.onOutcome?.(outcome(config.reports[i], p, live, false), i + 1, total);
+            return p;
+        });
+        let extra = [];
+        let found;
+        if (options.addUndeclared) {
+            const tenantId = await tenant();
+            if (!tenantId)
+                throw new Error('--add-undeclared needs the tenant: set --tenant-id when using ACRONIS_TOKEN');
+            const { ids } = await undeclared(client, tenantId, config.reports.map((r) => r.id));
+            const read = await readReports(client, ids, settings.concurrency);
+            const live = read.filter((r) => !('error' in r));
+            extra = live.filter((r) => r.schedule.type !== 'once');
+            found = {
+                appended: extra.map((r) => r.id),
+                oneTime: live.filter((r) => r.schedule.type === 'once').map((r) => r.id),
+                unread: read.filter((r) => 'error' in r),
+            };
+        }
+        let logins;
+        if (options.byLogin) {
+            const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => writable(r) ?? [])];
+            if (ids.length) {
+                logins = await loginsOf(client, [...new Set(ids.map((id) => id.toLowerCase()))]);
+                const label = (id) => logins.get(id) ?? id;
+                pulls.forEach((p, i) => {
+                    if (p?.appended.length)
+                        pulls[i] = pull(i, label);
+                });
+            }
+        }
+        const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), extra.map((r) => entryLines(r, logins)));
+        for (const problem of edited.problems)
+            refuse(problem, pulls, config.reports, found);
+        if (found?.refused)
+            found.appended = [];
+        if (edited.text !== text)
+            check(edited.text, config, pulls, found?.appended.length ?? 0);
+        const written = options.write && edited.text !== text;
+        if (written)
+            await writeConfig(settings.configPath, edited.text);
+        return {
+            mode: 'pull',
+            config: config.file,
+            before: text,
+            after: edited.text,
+            edits: edited.edits,
+            outcomes: config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
+            notes: pulls.flatMap((p) => p?.notes ?? []),
+            undeclared: found,
+            written,
+        };
+    }
+    finally {
+        client.close();
+    }
+}
+/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
+async function writeConfig(file, text) {
+    const head = Buffer.alloc(3);
+    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    try {
+        await handle.read(head, 0, 3, 0);
+    }
+    finally {
+        await handle.close();
+    }
+    const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : '';
+    await (0,promises_namespaceObject.writeFile)(file, bom + text);
+}
+function outcome(r, p, live, written) {
+    const base = { id: r.id, name: r.name, at: r.at };
+    if ('error' in live)
+        return { ...base, status: 'failed', changes: [], error: live.error };
+    const changes = p?.changes ?? [];
+    return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
+}
+/** A value the editor could not change in place stays as it is, and is listed instead. */
+function refuse(problem, pulls, reports, found) {
+    if (problem.field === 'reports') {
+        if (found)
+            found.refused = problem.message;
+        return;
+    }
+    const p = pulls[problem.index];
+    const r = reports[problem.index];
+    if (!p || !r)
+        return;
+    const change = p.changes.find((c) => c.field === problem.field);
+    p.changes = p.changes.filter((c) => c !== change);
+    const live = change ? ` (live: ${JSON.stringify(change.to)})` : '';
+    p.notes.push({
+        id: r.id,
+        field: problem.field,
+        message: `cannot be changed in place: ${problem.message}; left as it is${live}`,
+        written: false,
+        at: r.at,
+    });
+}
+/**
+ * The edited text must read back as a valid file holding exactly the pulled values: anything else is
+ * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
+ * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
+ * twice), as one list.
+ */
+function check(after, config, pulls, appended) {
+    const expected = config.reports.length + appended;
+    const wrong = (why) => new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`);
+    const read = (text) => {
+        try {
+            return parseConfig(text, config.file).reports;
+        }
+        catch (e) {
+            const first = e instanceof ConfigErrors ? e.errors[0]?.message : String(e);
+            throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
+        }
+    };
+    let entries;
+    let entry;
+    const offsets = plainEntryOffsets(after);
+    if (offsets) {
+        // The changed and appended entries, and only they, read as one list: one parse, however many.
+        const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []));
+        for (let i = config.reports.length; i < expected; i++)
+            indices.push(i);
+        const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length));
+        const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`);
+        const byIndex = new Map(indices.map((i, k) => [i, reread[k]]));
+        entries = offsets.length;
+        entry = (i) => byIndex.get(i);
+    }
+    else {
+        const all = read(after);
+        entries = all.length;
+        entry = (i) => all[i];
+    }
+    if (entries !== expected)
+        throw wrong(`${entries} entries instead of ${expected}`);
+    pulls.forEach((p, i) => {
+        if (!p?.changes.length)
+            return;
+        const now = entry(i);
+        for (const c of p.changes)
+            if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to))
+                throw wrong(`entry ${i + 1}, ${c.field}`);
+    });
+    for (let i = config.reports.length; i < expected; i++)
+        if (!entry(i))
+            throw wrong(`entry ${i + 1} missing`);
 }
 
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
@@ -5081,8 +6036,11 @@ function passwordOf(url) {
 
 
 
+
+
 /**
- * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report.
+ * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report (or, in
+ * pull mode, live state \u2192 reports.yaml).
  * Reads the runner's variables from `env` only (index.ts passes process.env).
  */
 async function run(env) {
@@ -5095,10 +6053,18 @@ async function run(env) {
         log_info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
+        const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };
+        if (settings.mode === 'pull') {
+            const pulled = await pullConfig(settings, config, io, {
+                byLogin: false,
+                addUndeclared: false,
+                write: true,
+            });
+            return await publishPull(pulled, env);
+        }
         const reviewed = settings.mode === 'apply'
             ? await findReviewedPlan(given.github, settings.configName, settings.timeoutMs, env, log_namespaceObject)
             : undefined;
-        const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };
         const result = await execute(settings, config, io, reviewed);
         await publish(result, settings, given.github, env, reviewed);
     }
@@ -7746,7 +8712,7 @@ __webpack_unused_export__ = errors.YAMLError;
 exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
+exports.Vj = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
@@ -7764,8 +8730,8 @@ exports.HN = lineCounter.LineCounter;
 exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.Tp = publicApi.parseDocument;
+exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
