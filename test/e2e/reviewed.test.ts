@@ -262,4 +262,15 @@ describe('what you review is what is applied', () => {
     )
     expect(comments(gh)[0]!.body).not.toContain('Applied in')
   })
+
+  it('refuses a reviewed-plan value it does not know, before any request', async () => {
+    const { sim, gh, report, apply } = await setup()
+    const r = await apply(yaml([{ id: report().id }]), { 'reviewed-plan': 'sometimes' })
+    expect(r.code).toBe(1)
+    expect(r.outputs['failure-reason']).toBe('config')
+    expect(r.annotations.find((a) => a.level === 'error')?.message).toBe(
+      'reviewed-plan: "sometimes" is not allowed; expected check, require or off',
+    )
+    expect([sim.requests, gh.requests]).toEqual([[], []])
+  })
 })
