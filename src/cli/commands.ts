@@ -64,7 +64,7 @@ export const OPTIONS = {
   schema: {
     type: 'string',
     arg: 'URL',
-    help: 'the $schema line for editors (default: the schema published with this tool)',
+    help: 'the $schema line for editors (default: ./reports.schema.json, a copy written beside the file)',
   },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, OptionSpec>

@@ -15,10 +15,11 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('plan', flags, cli.env, cli.cwd)
   const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'))
   const text = renderExport(tenant, {
-    schema: flags.schema ?? schema.$id,
+    schema: flags.schema ?? `./${SCHEMA_FILE}`,
     generator: `${cli.program} ${cli.version}`,
   })
   for (const f of tenant.failures) cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`)
+  if (!flags.schema) await writeSchemaCopy(flags.output ? path.dirname(flags.output) : '.', cli)
   if (flags.output) {
     await writeFile(path.resolve(cli.cwd, flags.output), text)
     const once = tenant.reports.filter((r) => r.schedule.type === 'once').length
@@ -31,6 +32,15 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   if (failed)
     cli.stderr.write(`${failed} report${failed === 1 ? '' : 's'} could not be read; the file lists them\n`)
   return failed ? 1 : 0
+}
+
+/** The schema copy an exported file names in its `$schema` line: beside it, so editors need no network. */
+const SCHEMA_FILE = 'reports.schema.json'
+
+async function writeSchemaCopy(dir: string, cli: Cli): Promise<void> {
+  const file = path.join(dir, SCHEMA_FILE)
+  await writeFile(path.resolve(cli.cwd, file), JSON.stringify(schema, null, 2) + '\n')
+  cli.stderr.write(`${file}: the schema, for completion and checks in editors (no network needed)\n`)
 }
 
 async function read(settings: OnlineSettings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
