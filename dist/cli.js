@@ -3672,6 +3672,8 @@ async function runExport(flags, cli) {
     });
     for (const f of tenant.failures)
         cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`);
+    if (flags.output)
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(cli.cwd, flags.output)), { recursive: true });
     if (!flags.schema)
         await writeSchemaCopy(flags.output ? external_node_path_default().dirname(flags.output) : '.', cli);
     if (flags.output) {

@@ -125,3 +125,18 @@ try {
 } finally {
   await Promise.all([sim.close(), gh.close()])
 }
+
+console.log(`
+${rule}
+NEXT: the command line against the simulator, on your own (README: "Try the CLI against the simulator")
+${rule}
+
+  npm run simulator -- --state .tmp/simulator.json   # keeps its reports across restarts
+
+It prints an "export ACRONIS_BASE_URL=… ACRONIS_CLIENT_ID=… ACRONIS_CLIENT_SECRET=…" line: paste it in
+another shell, then:
+
+  npx acronis-report-sync export -o .tmp/reports.yaml   # the simulated tenant as a file
+  npx acronis-report-sync plan -c .tmp/reports.yaml     # change a kind or a recipient first
+  npx acronis-report-sync apply -c .tmp/reports.yaml
+`)

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
 import { connect } from '../engine/engine.js'
@@ -19,6 +19,7 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
     generator: `${cli.program} ${cli.version}`,
   })
   for (const f of tenant.failures) cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`)
+  if (flags.output) await mkdir(path.dirname(path.resolve(cli.cwd, flags.output)), { recursive: true })
   if (!flags.schema) await writeSchemaCopy(flags.output ? path.dirname(flags.output) : '.', cli)
   if (flags.output) {
     await writeFile(path.resolve(cli.cwd, flags.output), text)

@@ -1,10 +1,14 @@
 /**
- * Standalone simulator for manual exploration:
- *   npx tsx test/simulator/main.ts --port 8080 [--host 127.0.0.1] [--latency 50] [--reports 5]
- * Seeds a partner with one customer, a few users and reports, and prints the client credentials.
+ * `npm run simulator -- [--port 8080] [--host 127.0.0.1] [--latency 50] [--reports 4] [--state FILE]`:
+ * the Acronis API simulator on a port, to try the command line without an Acronis account. Seeds a
+ * partner with one customer, a few users and reports, and prints the lines that point the command
+ * line at it. With --state FILE the world is read from FILE when it exists (else seeded and written
+ * there), and written again after every update, so reports keep their changes across restarts.
  */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { startSimulator } from './index.js'
+import { startSimulator, type SimState, type Simulator } from './index.js'
 
 const { values } = parseArgs({
   options: {
@@ -12,48 +16,79 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     latency: { type: 'string', default: '0' },
     reports: { type: 'string', default: '4' },
+    state: { type: 'string' },
   },
 })
 
-const sim = await startSimulator({
+const stateFile = values.state
+function save(sim: Simulator): void {
+  if (!stateFile) return
+  // Written whole and renamed, so a stop mid-write never leaves half a file.
+  mkdirSync(path.dirname(stateFile), { recursive: true })
+  writeFileSync(`${stateFile}.tmp`, JSON.stringify(sim.snapshot(), null, 2) + '\n')
+  renameSync(`${stateFile}.tmp`, stateFile)
+}
+
+let sim: Simulator | undefined
+sim = await startSimulator({
   host: values.host,
   port: Number(values.port),
   latencyMs: Number(values.latency),
+  onWrite: () => sim && save(sim),
 })
 
-const partner = sim.addTenant({ name: 'Demo Partner' })
-const customer = sim.addTenant({ name: 'Demo Customer', parentId: partner.id })
-const client = sim.addClient({ tenantId: partner.id })
-const readonly = sim.addClient({ tenantId: partner.id, role: 'readonly_admin' })
-const alice = sim.addUser({ login: 'alice', firstname: 'Alice', lastname: 'Admin', tenantId: partner.id })
-const bob = sim.addUser({ login: 'bob', email: 'bob@customer.example', tenantId: customer.id })
-
-const kinds = ['usage_summary', 'usage_daily', 'usage_current', 'usage_breakdown'] as const
-for (let i = 0; i < Number(values.reports); i++) {
-  sim.addReport({
-    recipients: i % 2 === 0 ? [alice.id] : [alice.id, bob.id],
-    parameters: { tenant_id: partner.id, kind: kinds[i % kinds.length] },
-  })
+const restored = stateFile !== undefined && existsSync(stateFile)
+if (restored) sim.restore(JSON.parse(readFileSync(stateFile, 'utf8')) as SimState)
+else {
+  seed(sim, Number(values.reports))
+  save(sim)
 }
-// One of each kind the reconciler must refuse to update.
-sim.addReport({ parameters: { tenant_id: partner.id }, schedule: { type: 'once', enabled: true } })
-sim.addReport({ parameters: { tenant_id: customer.id }, result_action: 'save' })
 
-const token = sim.issueToken(client.clientId)
-console.log(`Acronis API simulator listening on ${sim.url} (API root ${sim.apiUrl})
-  partner tenant:  ${partner.id}
-  customer tenant: ${customer.id}
-  admin client:    ${client.clientId}  secret ${client.secret}
-  readonly client: ${readonly.clientId}  secret ${readonly.secret}
-  reports:         ${sim.reportIds().length}
+/** A partner with a customer, an admin and a read-only client, two users, and reports of every kind. */
+function seed(sim: Simulator, reports: number): void {
+  const partner = sim.addTenant({ name: 'Demo Partner' })
+  const customer = sim.addTenant({ name: 'Demo Customer', parentId: partner.id })
+  sim.addClient({ tenantId: partner.id })
+  sim.addClient({ tenantId: partner.id, role: 'readonly_admin' })
+  const alice = sim.addUser({ login: 'alice', firstname: 'Alice', lastname: 'Admin', tenantId: partner.id })
+  const bob = sim.addUser({ login: 'bob', email: 'bob@customer.example', tenantId: customer.id })
+  const kinds = ['usage_summary', 'usage_daily', 'usage_current', 'usage_breakdown'] as const
+  for (let i = 0; i < reports; i++) {
+    sim.addReport({
+      recipients: i % 2 === 0 ? [alice.id] : [alice.id, bob.id],
+      parameters: { tenant_id: partner.id, kind: kinds[i % kinds.length] },
+    })
+  }
+  // One of each kind the reconciler must refuse to update.
+  sim.addReport({ parameters: { tenant_id: partner.id }, schedule: { type: 'once', enabled: true } })
+  sim.addReport({ parameters: { tenant_id: customer.id }, result_action: 'save' })
+}
 
-Try:
-  curl -s ${sim.apiUrl}/idp/token -u ${client.clientId}:${client.secret} -d grant_type=client_credentials
-  curl -s -H 'Authorization: Bearer ${token}' ${sim.apiUrl}/tenants/${partner.id}/reports
+const world = sim.snapshot()
+const admin = world.clients.find((c) => c.role === 'admin')!
+const readonly = world.clients.find((c) => c.role === 'readonly_admin')
+const state = stateFile
+  ? `${restored ? 'read from' : 'written to'} ${stateFile}`
+  : 'not kept (add --state FILE)'
+console.log(`Acronis API simulator on ${sim.url}: ${world.reports.length} reports, ${world.users.length} users; state ${state}
+
+Paste into a shell to point the command line at it:
+
+  export ACRONIS_BASE_URL=${sim.url} ACRONIS_CLIENT_ID=${admin.clientId} ACRONIS_CLIENT_SECRET=${admin.secret}
+
+Then, from this checkout (.tmp/ is a scratch directory git ignores):
+
+  npx acronis-report-sync export -o .tmp/reports.yaml     # the tenant's reports as a file
+  npx acronis-report-sync plan -c .tmp/reports.yaml       # edit the file first: what apply would change
+  npx acronis-report-sync apply -c .tmp/reports.yaml
+
+Users to name as recipients: ${world.users.map((u) => `${u.login} (${u.email})`).join(', ')}.${
+  readonly ? `\nA read-only client, to see a refused update: ${readonly.clientId} / ${readonly.secret}` : ''
+}
 Ctrl-C stops it.`)
 
 const stop = () => {
-  void sim.close().then(() => process.exit(0))
+  void sim!.close().then(() => process.exit(0))
 }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)

@@ -5,7 +5,14 @@ import { FaultPlan, type Fault, type RandomFaultOptions } from './faults.js'
 import { errorBody, errorReply, send, type Reply } from './http.js'
 import { RequestLog, type LoggedRequest } from './log.js'
 import { dispatch } from './routes.js'
-import { Store, type DeepPartial, type SimClient, type SimTenant, type SimUser } from './store.js'
+import {
+  Store,
+  type DeepPartial,
+  type SimClient,
+  type SimState,
+  type SimTenant,
+  type SimUser,
+} from './store.js'
 
 /** How to start the simulator; every field is optional. */
 export interface SimulatorOptions {
@@ -17,6 +24,8 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number
   /** Delay before every request is handled; default 0. */
   latencyMs?: number
+  /** Called after every update the API accepted (a PUT answered 2xx): `npm run simulator --state` saves then. */
+  onWrite?: () => void
 }
 
 const API_ROOT = '/api/2'
@@ -30,12 +39,14 @@ export class Simulator {
   private closing: Promise<void> | undefined
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly faults = new FaultPlan()
+  private readonly onWrite?: () => void
 
   private constructor(
     private readonly server: Server,
     private readonly store: Store,
     options: SimulatorOptions,
   ) {
+    this.onWrite = options.onWrite
     const { address, family, port } = server.address() as AddressInfo
     this.url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`
     this.latencyMs = options.latencyMs ?? 0
@@ -83,6 +94,14 @@ export class Simulator {
   }
   reportIds(): string[] {
     return [...this.store.reports.keys()]
+  }
+  /** Everything seeded and written so far, as JSON-ready data (tokens and faults aside). */
+  snapshot(): SimState {
+    return this.store.snapshot()
+  }
+  /** Seeds the world a snapshot holds. */
+  restore(state: SimState): void {
+    this.store.restore(state)
   }
 
   // ---- tokens ----
@@ -159,6 +178,7 @@ export class Simulator {
     const answer = (reply: Reply) => {
       finish(reply.status)
       entry.response = send(res, reply)
+      if (method === 'PUT' && reply.status < 300) this.onWrite?.()
     }
     this.handle(req, entry, url, fault, answer).catch((error: unknown) => {
       // A client that went away mid-body lands here too; there is nobody left to answer.

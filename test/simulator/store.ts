@@ -49,6 +49,16 @@ export type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K]
 }
 
+/** The simulated world as data: what `--state FILE` keeps across restarts. */
+export interface SimState {
+  version: 1
+  /** Parents before their children, as they must be added. */
+  tenants: SimTenant[]
+  clients: SimClient[]
+  users: SimUser[]
+  reports: LiveReport[]
+}
+
 /** Creation time of seeded objects: fixed, so answers stay deterministic. */
 export const FIXED_TIME = '2026-01-05T09:00:00Z'
 
@@ -209,6 +219,29 @@ export class Store {
 
   userIdsOf(tenantId: string): string[] {
     return [...(this.usersByTenant.get(tenantId) ?? [])]
+  }
+
+  snapshot(): SimState {
+    return structuredClone({
+      version: 1,
+      tenants: [...this.tenants.values()],
+      clients: [...this.clients.values()],
+      users: [...this.users.values()],
+      reports: [...this.reports.values()],
+    })
+  }
+
+  restore(state: SimState): void {
+    if (state.version !== 1) throw new Error(`simulator: unknown state version ${String(state.version)}`)
+    for (const t of state.tenants) this.addTenant(t)
+    for (const c of state.clients) this.clients.set(c.clientId, { ...c })
+    for (const u of state.users) this.addUser(u)
+    // As stored, not merged into addReport's defaults: a field the report lacks stays absent.
+    for (const r of state.reports) {
+      this.requireTenant(r.parameters.tenant_id)
+      this.reports.set(r.id, structuredClone(r))
+      indexAdd(this.reportsByTenant, r.parameters.tenant_id, r.id)
+    }
   }
 
   private requireTenant(id: string): void {

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runCli } from './harness.js'
+
+const root = path.resolve(import.meta.dirname, '../..')
+const running: ChildProcessWithoutNullStreams[] = []
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill('SIGKILL')
+})
+
+/** `npm run simulator -- …` as a newcomer starts it; resolves with what it printed once it is ready. */
+async function simulator(
+  ...args: string[]
+): Promise<{ child: ChildProcessWithoutNullStreams; printed: string }> {
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/tsx'),
+    ['test/simulator/main.ts', '--port', '0', ...args],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    },
+  )
+  running.push(child)
+  let printed = ''
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (c: Buffer) => {
+      printed += c.toString()
+      if (printed.includes('Ctrl-C stops it.')) resolve()
+    })
+    child.stderr.on('data', (c: Buffer) => (printed += c.toString()))
+    child.on('exit', (code) => reject(new Error(`the simulator exited (${code}): ${printed}`)))
+  })
+  return { child, printed }
+}
+
+/** The `export A=1 B=2` line, as a shell would read it. */
+function exported(printed: string): Record<string, string> {
+  const line = printed.split('\n').find((l) => l.trim().startsWith('export ACRONIS_BASE_URL='))!
+  return Object.fromEntries(
+    line
+      .trim()
+      .slice('export '.length)
+      .split(' ')
+      .map((kv) => kv.split('=') as [string, string]),
+  )
+}
+
+const stopped = (child: ChildProcessWithoutNullStreams) =>
+  new Promise<number | null>((resolve) => {
+    child.on('exit', resolve)
+    child.kill('SIGTERM')
+  })
+
+describe('npm run simulator', () => {
+  it('prints the lines to paste, and with --state keeps what apply wrote across a restart', async () => {
+    const state = path.join(await mkdtemp(path.join(tmpdir(), 'ars-sim-')), 'state.json')
+    const first = await simulator('--state', state)
+    expect(first.printed).toContain(`state written to ${state}`)
+    expect(first.printed).toContain('npx acronis-report-sync export -o .tmp/reports.yaml')
+    const env = exported(first.printed)
+    expect(Object.keys(env)).toEqual(['ACRONIS_BASE_URL', 'ACRONIS_CLIENT_ID', 'ACRONIS_CLIENT_SECRET'])
+
+    // As the printed next steps say: export, edit, apply.
+    const exportRun = await runCli(['export', '-o', 'reports.yaml'], { env })
+    expect(exportRun.code, exportRun.stderr).toBe(0)
+    const file = path.join(exportRun.cwd, 'reports.yaml')
+    const text = await readFile(file, 'utf8')
+    const edited = text.replace(/kind: usage_summary/, 'kind: usage_breakdown')
+    expect(edited).not.toBe(text)
+    await writeFile(file, edited)
+    const applied = await runCli(['apply'], { env, cwd: exportRun.cwd })
+    expect(applied.code, applied.stderr).toBe(0)
+    expect(applied.stdout).toContain('Apply: 1 updated')
+    expect(await stopped(first.child)).toBe(0)
+
+    // Restarted on the same state: the same credentials work, and the update is still there.
+    const second = await simulator('--state', state)
+    expect(second.printed).toContain(`state read from ${state}`)
+    const again = exported(second.printed)
+    expect(again.ACRONIS_CLIENT_ID).toBe(env.ACRONIS_CLIENT_ID)
+    const plan = await runCli(['plan', '--detailed-exitcode'], { env: again, cwd: exportRun.cwd })
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0)
+    expect(plan.stdout).toContain('Plan: 0 to update')
+  })
+})
