@@ -2,6 +2,8 @@
  * Renders the job summary's Markdown for a terminal, so `npm run demo` shows what GitHub would show:
  * headings, bold, and tables with aligned columns (a `<br>` inside a cell becomes a line of its own).
  */
+import { displayWidth, padToWidth } from '../src/util/text-width.js'
+
 const color = process.stdout.isTTY && !process.env.NO_COLOR
 const bold = (s: string) => (color ? `\x1b[1m${s}\x1b[22m` : s)
 const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s)
@@ -17,22 +19,17 @@ function inline(s: string): string {
     .replace(/&amp;/g, '&')
 }
 
-// eslint-disable-next-line no-control-regex
-const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length
-
 function table(rows: string[][]): string[] {
   const cells = rows.map((r) => r.map((c) => c.split('<br>').map(inline)))
   const widths = cells[0]!.map((_, i) =>
-    Math.max(...cells.map((r) => Math.max(...(r[i] ?? ['']).map(visible)))),
+    Math.max(...cells.map((r) => Math.max(...(r[i] ?? ['']).map(displayWidth)))),
   )
   const rule = widths.map((w) => '─'.repeat(w)).join('─┼─')
   const out: string[] = []
   cells.forEach((row, n) => {
     const height = Math.max(...row.map((c) => c.length))
     for (let line = 0; line < height; line++) {
-      out.push(
-        row.map((c, i) => (c[line] ?? '') + ' '.repeat(widths[i]! - visible(c[line] ?? ''))).join(' │ '),
-      )
+      out.push(row.map((c, i) => padToWidth(c[line] ?? '', widths[i]!)).join(' │ '))
     }
     out.push(n === 0 ? rule : dim(rule.replace(/[─┼]/g, '·')))
   })

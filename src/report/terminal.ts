@@ -2,6 +2,7 @@ import { countOutcomes, showValue, type Outcome, type RunResult, type Status } f
 import { byImportance, reviewedLine, reviewSentence } from './format.js'
 import { logLine } from '../util/log-safe.js'
 import { unmanagedLine } from './summary.js'
+import { displayWidth, padToWidth } from '../util/text-width.js'
 
 /** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
 interface TerminalOptions {
@@ -55,19 +56,18 @@ function reportLines(o: Outcome): Cell[][] {
   return lines
 }
 
-/** Aligns cells in columns; widths come from unspanned cells, trailing blanks are trimmed. */
+/** Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing blanks trimmed. */
 function table(lines: Cell[][], paint: ReturnType<typeof painter>): string[] {
   const widths: number[] = []
   for (const line of lines)
     line.forEach((c, i) => {
-      if (!c.span) widths[i] = Math.max(widths[i] ?? 0, c.text.length)
+      if (!c.span) widths[i] = Math.max(widths[i] ?? 0, displayWidth(c.text))
     })
   return lines.map((line) =>
     line
       .map((c, i) => {
-        const last = i === line.length - 1 || c.span
-        const pad = last ? '' : ' '.repeat((widths[i] ?? 0) - c.text.length)
-        return (c.style ? paint(c.style, c.text) : c.text) + pad
+        const text = c.style ? paint(c.style, c.text) : c.text
+        return i === line.length - 1 || c.span ? text : padToWidth(text, widths[i] ?? 0)
       })
       .join('  ')
       .trimEnd(),

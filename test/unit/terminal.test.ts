@@ -4,6 +4,7 @@ import { type Outcome } from '../../src/model.js'
 import { Progress, useColor } from '../../src/cli/tty.js'
 import { type RunResult } from '../../src/model.js'
 import { renderTerminal } from '../../src/report/terminal.js'
+import { displayWidth } from '../../src/util/text-width.js'
 
 const at = { file: 'reports.yaml', line: 3, column: 5 }
 const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`
@@ -32,6 +33,25 @@ const run = (extra: Partial<RunResult> = {}): RunResult => ({
 })
 
 describe('renderTerminal', () => {
+  it('lines columns up by terminal cells when names hold emoji or wide characters', () => {
+    const named = (name: string, i: number): Outcome => ({
+      id: id(10 + i),
+      name,
+      status: 'would-update',
+      changes: [{ field: 'kind', from: 'usage_summary', to: 'usage_current' }],
+      at,
+    })
+    const names = ['📊 Partner usage', '✔️ Billing 請求', 'Plain']
+    const text = renderTerminal(run({ outcomes: names.map(named) }), { color: true })
+    const rows = stripVTControlCharacters(text)
+      .split('\n')
+      .filter((l) => l.includes('usage_summary'))
+    expect(rows).toHaveLength(3)
+    // FIELD starts at the same cell on every row: the text before it is equally wide on screen.
+    const field = rows.map((r) => displayWidth(r.slice(0, r.indexOf('kind'))))
+    expect(new Set(field).size).toBe(1)
+  })
+
   it('counts, then lists failures first and each change in aligned columns, unchanged reports only counted', () => {
     const text = renderTerminal(run(), { color: false })
     const lines = text.split('\n')
