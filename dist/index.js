@@ -2632,16 +2632,24 @@ async function lookupNames(names, client, tenant, concurrency) {
 }
 /**
  * Turns logins and emails into user UUIDs (lookupNames). A name must match exactly one user; an
- * unknown or ambiguous one is a config error at its line.
+ * unknown or ambiguous one is a config error at its line. Plans then show a user by the name the file
+ * uses for them, on both sides of the arrow and in every report: the report's own spelling, else the
+ * first the file uses; a user the file never names stays a UUID.
  */
 async function resolveRecipients(config, client, tenant, concurrency) {
     const ids = await lookupNames(recipientNames(config), client, tenant, concurrency);
+    // One map for the whole file, shared by every report that spells its users the same way.
+    const known = new Map();
+    for (const [name, match] of ids)
+        if (match.length === 1 && !known.has(match[0]))
+            known.set(match[0], name);
     const errors = [];
     const reports = config.reports.map((r) => {
-        // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
+        // UUIDs only: nothing to resolve. Without names in the file, no copy either (10,000 reports
+        // would mean 10,000 copies); with them, the report borrows the file's map for its plan.
         if (!r.recipients || r.recipients.every((x) => isUuid(x)))
-            return r;
-        const recipientNames = new Map();
+            return r.recipients && known.size ? { ...r, recipientNames: known } : r;
+        let own;
         const recipientIds = r.recipients.map((x, i) => {
             if (isUuid(x))
                 return x.toLowerCase();
@@ -2653,10 +2661,12 @@ async function resolveRecipients(config, client, tenant, concurrency) {
                     : new ConfigError('recipient-unknown', `recipient "${x}" matches no user by login or email`, at));
                 return x;
             }
-            recipientNames.set(match[0], x);
+            // This report names the user another way than the file does first: its own spelling wins here.
+            if (known.get(match[0]) !== x)
+                (own ??= new Map(known)).set(match[0], x);
             return match[0];
         });
-        return { ...r, recipientIds, recipientNames };
+        return { ...r, recipientIds, recipientNames: own ?? known };
     });
     if (errors.length)
         throw new RecipientErrors(errors);

@@ -56,7 +56,9 @@ export async function lookupNames(
 
 /**
  * Turns logins and emails into user UUIDs (lookupNames). A name must match exactly one user; an
- * unknown or ambiguous one is a config error at its line.
+ * unknown or ambiguous one is a config error at its line. Plans then show a user by the name the file
+ * uses for them, on both sides of the arrow and in every report: the report's own spelling, else the
+ * first the file uses; a user the file never names stays a UUID.
  */
 export async function resolveRecipients(
   config: DesiredConfig,
@@ -65,12 +67,17 @@ export async function resolveRecipients(
   concurrency: number,
 ): Promise<ResolvedReport[]> {
   const ids = await lookupNames(recipientNames(config), client, tenant, concurrency)
+  // One map for the whole file, shared by every report that spells its users the same way.
+  const known = new Map<string, string>()
+  for (const [name, match] of ids) if (match.length === 1 && !known.has(match[0]!)) known.set(match[0]!, name)
 
   const errors: ConfigError[] = []
   const reports = config.reports.map((r): ResolvedReport => {
-    // UUIDs only: nothing to resolve, and no copy (10,000 reports would mean 10,000 copies and maps).
-    if (!r.recipients || r.recipients.every((x) => isUuid(x))) return r
-    const recipientNames = new Map<string, string>()
+    // UUIDs only: nothing to resolve. Without names in the file, no copy either (10,000 reports
+    // would mean 10,000 copies); with them, the report borrows the file's map for its plan.
+    if (!r.recipients || r.recipients.every((x) => isUuid(x)))
+      return r.recipients && known.size ? { ...r, recipientNames: known } : r
+    let own: Map<string, string> | undefined
     const recipientIds = r.recipients.map((x, i) => {
       if (isUuid(x)) return x.toLowerCase()
       const at = r.recipientAt?.(i) ?? r.at
@@ -87,10 +94,11 @@ export async function resolveRecipients(
         )
         return x
       }
-      recipientNames.set(match[0]!, x)
+      // This report names the user another way than the file does first: its own spelling wins here.
+      if (known.get(match[0]!) !== x) (own ??= new Map(known)).set(match[0]!, x)
       return match[0]!
     })
-    return { ...r, recipientIds, recipientNames }
+    return { ...r, recipientIds, recipientNames: own ?? known }
   })
   if (errors.length) throw new RecipientErrors(errors)
   return reports

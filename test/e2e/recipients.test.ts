@@ -52,6 +52,35 @@ describe('recipients by login or email in the bundled action', () => {
     expect(sim.getReport(a.id)!.recipients).toEqual([USER_A, USER_B])
   })
 
+  it('shows each user by the name the file uses, on both sides of the arrow and in every report', async () => {
+    const { report, inputs } = await setup()
+    const a = report({ recipients: [USER_B] })
+    const c = report({ recipients: [USER_A] })
+    const d = report({ recipients: [USER_A] })
+    const e = report({ recipients: [USER_B] })
+    const config = [
+      'reports:',
+      `  - id: ${a.id}`,
+      '    recipients: [alice]',
+      `  - id: ${c.id}`,
+      '    recipients: [BOB@EXAMPLE.COM]',
+      `  - id: ${d.id}`,
+      `    recipients: [${USER_B}]`, // a UUID here, but the file names this user above
+      `  - id: ${e.id}`,
+      '    recipients: [alice@example.com]', // its own spelling of alice
+      '',
+    ].join('\n')
+    const r = await runAction({ config, inputs: inputs({ mode: 'plan' }) })
+    expect(r.code, r.stdout).toBe(0)
+    expect(plan(r.outputs).map((p) => p.changes)).toEqual([
+      [{ field: 'recipients', from: ['BOB@EXAMPLE.COM'], to: ['alice'] }],
+      [{ field: 'recipients', from: ['alice'], to: ['BOB@EXAMPLE.COM'] }],
+      [{ field: 'recipients', from: ['alice'], to: ['BOB@EXAMPLE.COM'] }],
+      [{ field: 'recipients', from: ['BOB@EXAMPLE.COM'], to: ['alice@example.com'] }],
+    ])
+    for (const uuid of [USER_A, USER_B]) expect(r.summary).not.toContain(uuid)
+  })
+
   it('annotates an unknown and an ambiguous name on their lines, and sends no PUT', async () => {
     const { sim, tenant, report, inputs } = await setup()
     sim.addUser({ login: 'carol1', email: 'carol@example.com', tenantId: tenant.id })
