@@ -916,10 +916,11 @@ function checks(raw, ctx) {
         },
         mode: () => {
             const value = text('mode') || 'auto';
-            if (value === 'plan' || value === 'apply' || value === 'validate')
+            if (value === 'plan' || value === 'apply' || value === 'validate' || value === 'pull')
                 return { mode: value, reason: `mode: ${value}` };
             if (value !== 'auto')
-                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply or validate`);
+                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply, pull or validate`);
+            // auto never pulls: changing the file is a person's decision, asked for by name.
             const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
             return {
                 mode: pr ? 'plan' : 'apply',
@@ -2590,11 +2591,18 @@ function entryOffsets(text) {
     }
     return inBlock ? entries : undefined;
 }
-function byEntry(text) {
+/**
+ * Where each entry of `reports` starts, when the file has the plain shape whose entries can be read
+ * one at a time (entryOffsets, and none of what NOT_PLAIN looks for); otherwise undefined.
+ */
+function plainEntryOffsets(text) {
     // __proto__ keys are for the whole-document parse to report as unknown keys, with their place.
     if (NOT_PLAIN.test(text) || text.includes('__proto__'))
         return undefined;
-    const entries = entryOffsets(text);
+    return entryOffsets(text);
+}
+function byEntry(text) {
+    const entries = plainEntryOffsets(text);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
     const head = parse(text.slice(0, entries[0]));
@@ -3724,6 +3732,7 @@ async function read(settings, byLogin, progress) {
 
 ;// CONCATENATED MODULE: ./src/config/edit.ts
 
+
 /**
  * Writes new values into the text of a valid reports.yaml, and appends entries (`appended`: each
  * entry's lines as export lays them out, `- id:` at column 0 and its keys at column 2; they take the
@@ -3732,18 +3741,47 @@ async function read(settings, byLogin, progress) {
 function editReports(text, entries, appended = []) {
     if (!entries.length && !appended.length)
         return { text, edits: [], problems: [] };
-    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: true, prettyErrors: false });
+    const editor = new Editor(text);
+    const list = entriesOf(text);
+    for (const e of entries) {
+        const { node, base } = list.entry(e.index);
+        editor.entry(node, base, e);
+    }
+    if (appended.length)
+        editor.appendEntries(list, appended);
+    const edits = sortEdits(editor.edits);
+    return { text: applyEdits(text, edits), edits, problems: editor.problems };
+}
+const edit_OPTIONS = { uniqueKeys: true, prettyErrors: false };
+/**
+ * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
+ * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
+ * 10,000 reports); any other file is parsed whole.
+ */
+function entriesOf(text) {
+    const offsets = plainEntryOffsets(text);
+    if (offsets?.length) {
+        return {
+            count: offsets.length,
+            flow: false,
+            entry(i) {
+                const base = offsets[i];
+                const seq = (0,dist/* parseDocument */.Tp)(text.slice(base, offsets[i + 1] ?? text.length), edit_OPTIONS).contents;
+                return { node: (0,dist/* isSeq */.oP)(seq) ? seq.items[0] : undefined, base };
+            },
+        };
+    }
+    const doc = (0,dist/* parseDocument */.Tp)(text, edit_OPTIONS);
     const reports = (0,dist/* isMap */.jh)(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
     const list = reports?.value;
     if (doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
         throw new Error('editReports needs a valid reports.yaml with a `reports` list');
-    const editor = new Editor(text);
-    for (const e of entries)
-        editor.entry(list.items[e.index], e);
-    if (appended.length)
-        editor.appendEntries(reports.key, list, appended);
-    const edits = sortEdits(editor.edits);
-    return { text: applyEdits(text, edits), edits, problems: editor.problems };
+    return {
+        count: list.items.length,
+        flow: !!list.flow,
+        entry: (i) => ({ node: list.items[i], base: 0 }),
+        emptyFlow: list.flow && !list.items.length ? { key: reports.key, list } : undefined,
+    };
 }
 /** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
 function sortEdits(edits) {
@@ -3772,12 +3810,19 @@ class Editor {
     problems = [];
     /** The file's line ending, for the lines it gains. */
     eol;
+    /** Where the text of the entry at hand starts: its nodes' ranges count from there. */
+    base = 0;
     constructor(text) {
         this.text = text;
         const nl = text.indexOf('\n');
         this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
     }
-    entry(node, edit) {
+    /** A node's [start, end) in the file. */
+    at(node) {
+        return [this.base + node.range[0], this.base + node.range[1]];
+    }
+    entry(node, base, edit) {
+        this.base = base;
         const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])];
         if (!(0,dist/* isMap */.jh)(node)) {
             for (const field of fields)
@@ -3800,7 +3845,7 @@ class Editor {
         // Another entry may use the anchor through an alias: changing it here would change that one too.
         if (node.anchor)
             return this.problem(index, field, `the value carries the anchor &${node.anchor}`);
-        const [start, end] = node.range;
+        const [start, end] = this.at(node);
         const old = this.text.slice(start, end);
         let text = typeof value === 'boolean'
             ? sameCase(String(value), old)
@@ -3826,7 +3871,7 @@ class Editor {
             return this.flowList(index, seq, items, edit, style);
         let left = 0;
         items.forEach((item, k) => {
-            const [start, end] = item.range;
+            const [start, end] = this.at(item);
             const next = edit.items[k];
             if (next === undefined)
                 return void left++;
@@ -3834,24 +3879,24 @@ class Editor {
                 return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
             left += next.length;
             this.edits.push({ start, end, text: quoted(next[0], style, false) });
-            const more = next.slice(1).map((v) => this.itemPrefix(item) + quoted(v, style, false));
+            const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false));
             this.insertLines(this.lineEnd(end), more);
         });
         if (edit.append.length) {
-            const tail = items[items.length - 1];
-            const lines = edit.append.map((v) => this.itemPrefix(tail) + quoted(v, style, false));
-            this.insertLines(this.lineEnd(tail.range[1]), lines);
+            const [start, end] = this.at(items[items.length - 1]);
+            const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            this.insertLines(this.lineEnd(end), lines);
             left += lines.length;
         }
         // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
         if (!left) {
-            const colon = this.text.indexOf(':', pair.key.range[1]);
+            const colon = this.text.indexOf(':', this.at(pair.key)[1]);
             this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' });
         }
     }
     /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
     flowList(index, seq, items, edit, style) {
-        const [start, end] = seq.range;
+        const [start, end] = this.at(seq);
         const source = this.text.slice(start, end);
         if (source.includes('\n') && source.includes('#'))
             return this.problem(index, 'recipients', 'the list spans lines with comments in it');
@@ -3859,49 +3904,64 @@ class Editor {
         items.forEach((item, k) => {
             const next = edit.items[k];
             if (next === undefined)
-                values.push(this.text.slice(item.range[0], item.range[1]));
+                values.push(this.text.slice(...this.at(item)));
             else
                 values.push(...next.map((v) => quoted(v, style, true)));
         });
         values.push(...edit.append.map((v) => quoted(v, style, true)));
-        const between = items.length > 1 ? this.text.slice(items[0].range[1], items[1].range[0]) : ', ';
+        const between = items.length > 1 ? this.text.slice(this.at(items[0])[1], this.at(items[1])[0]) : ', ';
         const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
         const pad = items.length && source[1] === ' ' ? ' ' : '';
         const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
         this.edits.push({ start, end, text });
     }
     /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
-    appendEntries(key, seq, entries) {
-        const items = seq.items;
+    appendEntries(list, entries) {
         let dash = 2;
         let keys = 4;
         let blank = true;
         let at;
-        if (seq.flow) {
-            if (items.length)
-                return this.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
+        if (list.emptyFlow) {
             // `reports: []` becomes `reports:` with the entries below it.
-            const colon = this.text.indexOf(':', key.range[1]);
-            this.edits.push({ start: colon + 1, end: seq.range[1], text: '' });
-            at = this.lineEnd(seq.range[1]);
+            const { key, list: seq } = list.emptyFlow;
+            this.base = 0;
+            const colon = this.text.indexOf(':', this.at(key)[1]);
+            this.edits.push({ start: colon + 1, end: this.at(seq)[1], text: '' });
+            at = this.lineEnd(this.at(seq)[1]);
         }
         else {
-            const last = items[items.length - 1];
-            const lineStart = this.lineStart(last.range[0]);
+            const { node: last, base } = list.count ? list.entry(list.count - 1) : { node: undefined, base: 0 };
+            if (list.flow || !(0,dist/* isMap */.jh)(last) || !last.range)
+                return this.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
+            this.base = base;
+            const [start, end] = this.at(last);
+            const lineStart = this.lineStart(start);
             dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart);
-            keys = last.range[0] - lineStart;
-            const prev = items[items.length - 2];
-            if (prev) {
-                const gap = this.text.slice(this.lineEnd(prev.range[1]), lineStart).split('\n').slice(0, -1);
-                blank = gap.some((line) => !line.trim());
-            }
-            at = this.lineEnd(last.range[1]);
+            keys = start - lineStart;
+            // Blank lines between entries (export's layout) if the lines above the last entry have one.
+            if (list.count > 1)
+                blank = this.blankAbove(lineStart);
+            at = this.lineEnd(end);
         }
         const indent = (line) => {
             const n = line.length - line.trimStart().length;
             return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart();
         };
         this.insertLines(at, entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]));
+    }
+    /** Whether a blank line comes before the first line of content above `lineStart` (comments skipped). */
+    blankAbove(lineStart) {
+        let end = lineStart - 1;
+        while (end > 0) {
+            const start = this.text.lastIndexOf('\n', end - 1) + 1;
+            const line = this.text.slice(start, end).trim();
+            if (!line)
+                return true;
+            if (!line.startsWith('#'))
+                return false;
+            end = start - 1;
+        }
+        return false;
     }
     insertLines(at, lines) {
         if (!lines.length)
@@ -3913,16 +3973,16 @@ class Editor {
             : lines.map((l) => l + eol).join('');
         this.edits.push({ start: at, end: at, text });
     }
-    /** `      - ` of a block list item: what a new item's line starts with. */
-    itemPrefix(item) {
-        const start = this.lineStart(item.range[0]);
-        const dash = this.text.indexOf('-', start);
-        if (dash < 0 || dash >= item.range[0] || this.text.slice(start, dash).trim())
-            return ' '.repeat(item.range[0] - start - 2) + '- ';
+    /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
+    itemPrefix(start) {
+        const line = this.lineStart(start);
+        const dash = this.text.indexOf('-', line);
+        if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
+            return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
         let after = dash + 1;
         while (this.text[after] === ' ')
             after++;
-        return this.text.slice(start, after);
+        return this.text.slice(line, after);
     }
     lineStart(at) {
         return this.text.lastIndexOf('\n', at - 1) + 1;
@@ -4071,11 +4131,14 @@ function pullRecipients(desired, live, names, label, note) {
 
 
 
+
 /**
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
  */
-async function pullConfig(settings, config, text, io, options) {
+async function pullConfig(settings, config, io, options) {
+    // The text `config` was read from, by the same rules (a regular file inside the workspace).
+    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -4126,8 +4189,9 @@ async function pullConfig(settings, config, text, io, options) {
             pull_file_check(edited.text, config, pulls, found?.appended.length ?? 0);
         const written = options.write && edited.text !== text;
         if (written)
-            await (0,promises_namespaceObject.writeFile)(settings.configPath, edited.text);
+            await writeConfig(settings.configPath, edited.text);
         return {
+            mode: 'pull',
             config: config.file,
             before: text,
             after: edited.text,
@@ -4141,6 +4205,19 @@ async function pullConfig(settings, config, text, io, options) {
     finally {
         client.close();
     }
+}
+/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
+async function writeConfig(file, text) {
+    const head = Buffer.alloc(3);
+    const handle = await (0,promises_namespaceObject.open)(file, 'r');
+    try {
+        await handle.read(head, 0, 3, 0);
+    }
+    finally {
+        await handle.close();
+    }
+    const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : '';
+    await (0,promises_namespaceObject.writeFile)(file, bom + text);
 }
 function outcome(r, p, live, written) {
     const base = { id: r.id, name: r.name, at: r.at };
@@ -4173,30 +4250,58 @@ function refuse(problem, pulls, reports, found) {
 }
 /**
  * The edited text must read back as a valid file holding exactly the pulled values: anything else is
- * a bug in the editor, and then nothing is written.
+ * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
+ * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
+ * twice), as one list.
  */
 function pull_file_check(after, config, pulls, appended) {
-    let parsed;
-    try {
-        parsed = parseConfig(after, config.file);
-    }
-    catch (e) {
-        const first = e instanceof errors_ConfigErrors ? e.errors[0]?.toString() : String(e);
-        throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
-    }
+    const expected = config.reports.length + appended;
     const wrong = (why) => new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`);
-    if (parsed.reports.length !== config.reports.length + appended)
-        throw wrong(`${parsed.reports.length} entries instead of ${config.reports.length + appended}`);
-    pulls.forEach((p, i) => {
-        for (const c of p?.changes ?? []) {
-            const now = parsed.reports[i][c.field];
-            if (JSON.stringify(now) !== JSON.stringify(c.to))
-                throw wrong(`entry ${i + 1}, ${c.field}`);
+    const read = (text) => {
+        try {
+            return parseConfig(text, config.file).reports;
         }
+        catch (e) {
+            const first = e instanceof errors_ConfigErrors ? e.errors[0]?.message : String(e);
+            throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
+        }
+    };
+    let entries;
+    let entry;
+    const offsets = plainEntryOffsets(after);
+    if (offsets) {
+        // The changed and appended entries, and only they, read as one list: one parse, however many.
+        const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []));
+        for (let i = config.reports.length; i < expected; i++)
+            indices.push(i);
+        const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length));
+        const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`);
+        const byIndex = new Map(indices.map((i, k) => [i, reread[k]]));
+        entries = offsets.length;
+        entry = (i) => byIndex.get(i);
+    }
+    else {
+        const all = read(after);
+        entries = all.length;
+        entry = (i) => all[i];
+    }
+    if (entries !== expected)
+        throw wrong(`${entries} entries instead of ${expected}`);
+    pulls.forEach((p, i) => {
+        if (!p?.changes.length)
+            return;
+        const now = entry(i);
+        for (const c of p.changes)
+            if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to))
+                throw wrong(`entry ${i + 1}, ${c.field}`);
     });
+    for (let i = config.reports.length; i < expected; i++)
+        if (!entry(i))
+            throw wrong(`entry ${i + 1} missing`);
 }
 
 ;// CONCATENATED MODULE: ./src/report/diff.ts
+
 /**
  * A unified diff (`diff -u` with `context` lines) of a text and the same text after `edits` (sorted,
  * non-overlapping, as editReports returns them). Built from the edits, not by comparing the texts, so
@@ -4205,19 +4310,13 @@ function pull_file_check(after, config, pulls, appended) {
 function unifiedDiff(file, before, edits, context = 3) {
     if (!edits.length)
         return '';
-    const starts = lineStarts(before);
-    const lineOf = (offset) => {
-        let lo = 0;
-        let hi = starts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (starts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo;
-    };
+    // yaml's LineCounter, as config/limits.ts uses it: line starts, and the line of an offset.
+    const lines = new dist/* LineCounter */.HN();
+    lines.addNewLine(0);
+    for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1))
+        lines.addNewLine(nl + 1);
+    const starts = lines.lineStarts;
+    const lineOf = (offset) => lines.linePos(offset).line - 1;
     const lineText = (n) => before.slice(starts[n], (starts[n + 1] ?? before.length + 1) - 1);
     const total = before.endsWith('\n') || !before.length ? starts.length - 1 : starts.length;
     const blocks = toBlocks(before, edits, lineOf, starts);
@@ -4271,15 +4370,6 @@ function unifiedDiff(file, before, edits, context = 3) {
     }
     return out.join('\n') + '\n';
 }
-function lineStarts(text) {
-    let n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-        n++;
-    const starts = new Uint32Array(n);
-    for (let k = 1, i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-        starts[k++] = i + 1;
-    return starts;
-}
 /** Each edit widened to whole lines; edits that share a line become one block. */
 function toBlocks(before, edits, lineOf, starts) {
     const lineEnd = (at) => {
@@ -4324,131 +4414,6 @@ function split(text) {
     if (!open)
         lines.pop();
     return { lines, open };
-}
-
-;// CONCATENATED MODULE: ./src/report/pull.ts
-
-/** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
-function pullHeadline(run) {
-    const c = model_countOutcomes(run.outcomes);
-    const added = run.undeclared?.appended.length;
-    const parts = [
-        `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
-    ];
-    if (added)
-        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
-    if (run.notes.length)
-        parts.push(`${run.notes.length} listed`);
-    const file = run.after === run.before
-        ? `${run.config} left as it was`
-        : run.written
-            ? `${run.config} written`
-            : `nothing written`;
-    return `${parts.join('; ')}: ${file}`;
-}
-/** Everything a person should look at, one line each, `file:line:col:` first where there is a place. */
-function pullListing(run) {
-    const where = (at) => `${at.file}:${at.line}:${at.column}`;
-    const lines = [
-        ...run.outcomes
-            .filter((o) => o.status === 'failed')
-            .map((o) => `${where(o.at)}: ${o.id}: could not be read, left as it is: ${o.error}`),
-        ...run.notes.map((n) => `${where(n.at)}: ${n.id}: ${n.field}: ${n.message}`),
-    ];
-    const u = run.undeclared;
-    if (u) {
-        for (const f of u.unread)
-            lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
-        for (const id of u.oneTime)
-            lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
-        if (u.refused)
-            lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
-    }
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/cli/pull-command.ts
-
-
-
-
-
-
-
-
-
-/** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
-async function runPull(flags, cli) {
-    const settings = cliSettings('plan', flags, cli.env, cli.cwd);
-    const config = await engine_validate(settings);
-    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
-    const progress = new Progress(cli.stderr, 'reading reports');
-    const io = {
-        secrets: new Redactor(),
-        info: (line) => progress.line(line),
-        warning: (line) => progress.line(`warning: ${line}`),
-        onOutcome: (_o, done, total) => progress.tick(done, total),
-    };
-    const run = await pullConfig(settings, config, text, io, {
-        byLogin: flags['by-login'] === true,
-        addUndeclared: flags['add-undeclared'] === true,
-        write: flags.check !== true,
-    }).finally(() => progress.clear());
-    // The diff alone on stdout, so `pull --check > change.patch` is a patch.
-    cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits));
-    for (const line of pullListing(run))
-        cli.stderr.write(`${logLine(line)}\n`);
-    cli.stderr.write(`${pullHeadline(run)}\n`);
-    if (run.outcomes.some((o) => o.status === 'failed') || run.undeclared?.unread.length)
-        return 1;
-    return flags.check && run.after !== run.before ? 2 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-const STATUS = {
-    unchanged: 'unchanged',
-    'would-update': 'update',
-    updated: 'update',
-    held: 'held',
-    failed: 'failed',
-};
-const outputs_plain = (changes) => changes.map(({ field, from, to }) => ({ field, from, to }));
-/** The `plan` output's entry for one report. */
-function planEntry(o) {
-    const entry = {
-        id: o.id,
-        name: o.name ?? null,
-        status: STATUS[o.status],
-        changes: outputs_plain(o.changes),
-        error: o.error ?? null,
-    };
-    if (o.status === 'held')
-        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
-    return entry;
-}
-/**
- * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
- * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
- */
-function* planJsonParts(outcomes, perPart = 500) {
-    yield '[';
-    for (let i = 0; i < outcomes.length; i += perPart) {
-        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
-        yield (i ? ',' : '') + json.slice(1, -1);
-    }
-    yield ']';
-}
-/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
-function countOutputs(outcomes) {
-    const c = countOutcomes(outcomes);
-    return {
-        changed: String(c.changed),
-        unchanged: String(c.unchanged),
-        failed: String(c.failed),
-        held: String(c.held),
-        'has-changes': String(c.changed + c.held > 0),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/format.ts
@@ -4587,7 +4552,7 @@ function renderSummary(run, failure) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
     if (failure)
-        lines.push(verdictLine(failure), '');
+        lines.push(summary_verdictLine(failure), '');
     if (run.outcomes.length) {
         lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
         lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
@@ -4608,7 +4573,8 @@ function unmanagedLine(u, show) {
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
     return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
-function verdictLine(failure) {
+/** Why the step failed, with the `failure-reason` a workflow can branch on. */
+function summary_verdictLine(failure) {
     return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
 }
 /**
@@ -4633,11 +4599,145 @@ function renderStopped(failure, hint, done) {
     return [
         `## Acronis report sync: failed`,
         '',
-        verdictLine(failure),
+        summary_verdictLine(failure),
         '',
         ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
         ...(done ? [`${done[0].toUpperCase()}${done.slice(1)}.`, ''] : []),
     ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/pull.ts
+
+
+
+
+/** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
+function pullHeadline(run) {
+    const c = model_countOutcomes(run.outcomes);
+    const added = run.undeclared?.appended.length;
+    const parts = [
+        `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
+    ];
+    if (added)
+        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
+    if (run.notes.length)
+        parts.push(`${run.notes.length} listed`);
+    const file = run.after === run.before
+        ? `${run.config} left as it was`
+        : run.written
+            ? `${run.config} written`
+            : `nothing written`;
+    return `${parts.join('; ')}: ${file}`;
+}
+/** Everything a person should look at, one line each, `file:line:col:` first where there is a place. */
+function pullListing(run) {
+    const where = (at) => `${at.file}:${at.line}:${at.column}`;
+    const lines = [
+        ...run.outcomes
+            .filter((o) => o.status === 'failed')
+            .map((o) => `${where(o.at)}: ${o.id}: could not be read, left as it is: ${o.error}`),
+        ...run.notes.map((n) => `${where(n.at)}: ${n.id}: ${n.field}: ${n.message}`),
+    ];
+    const u = run.undeclared;
+    if (u) {
+        for (const f of u.unread)
+            lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
+        for (const id of u.oneTime)
+            lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
+        if (u.refused)
+            lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
+    }
+    return lines;
+}
+/** GitHub refuses a step summary over 1 MiB: the listing and the diff share what is left of it. */
+const LISTING_BUDGET_CHARS = (/* unused pure expression or super */ null && (200 * 1024));
+const DIFF_BUDGET_CHARS = (/* unused pure expression or super */ null && (600 * 1024));
+/** The job summary of a pull: counts, why the step failed if it did, what was listed, and the diff. */
+function renderPullSummary(run, diff, failure) {
+    const c = countOutcomes(run.outcomes);
+    const file = run.after === run.before ? 'left as it was' : run.written ? 'written' : 'not written';
+    const added = run.undeclared?.appended.length;
+    const lines = [
+        '## Acronis report sync: pull',
+        '',
+        `**${c.changed}** pulled \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\`, ${file}` +
+            (added ? ` (${plural(added, 'undeclared report')} added)` : ''),
+        '',
+    ];
+    if (failure)
+        lines.push(verdictLine(failure), '');
+    const listed = pullListing(run);
+    if (listed.length) {
+        lines.push('Left as they are, or replaced, for a person to look at:', '', '| Where | What |', '| --- | --- |');
+        const row = (line) => {
+            const [where, ...what] = line.split(': ');
+            return `| ${cell(where)} | ${cell(what.join(': '))} |`;
+        };
+        lines.push(...fitRows(listed, row, LISTING_BUDGET_CHARS, (n) => `| \u2026 | ${n} more omitted: see the log |`), '');
+    }
+    if (diff)
+        lines.push(...fenced(diff, DIFF_BUDGET_CHARS));
+    return lines.join('\n') + '\n';
+}
+/** The diff in a code block whose fence no line of it can close, cut at whole lines to the budget. */
+function fenced(diff, budget) {
+    let text = diff;
+    let cut = '';
+    if (text.length > budget) {
+        text = text.slice(0, text.lastIndexOf('\n', budget) + 1);
+        const omitted = diff.slice(text.length).split('\n').length - 1;
+        cut = `(${plural(omitted, 'more line')} of the diff omitted: see the log)`;
+    }
+    const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return [`${fence}diff`, text.trimEnd(), fence, ...(cut ? ['', cut] : [])];
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+const STATUS = {
+    unchanged: 'unchanged',
+    'would-update': 'update',
+    updated: 'update',
+    held: 'held',
+    failed: 'failed',
+};
+const outputs_plain = (changes) => changes.map(({ field, from, to }) => ({ field, from, to }));
+/** The `plan` output's entry for one report. */
+function planEntry(o) {
+    const entry = {
+        id: o.id,
+        name: o.name ?? null,
+        status: STATUS[o.status],
+        changes: outputs_plain(o.changes),
+        error: o.error ?? null,
+    };
+    if (o.status === 'held')
+        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
+    return entry;
+}
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+function* planJsonParts(outcomes, perPart = 500) {
+    yield '[';
+    for (let i = 0; i < outcomes.length; i += perPart) {
+        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
+        yield (i ? ',' : '') + json.slice(1, -1);
+    }
+    yield ']';
+}
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
+function countOutputs(outcomes) {
+    const c = countOutcomes(outcomes);
+    return {
+        changed: String(c.changed),
+        unchanged: String(c.unchanged),
+        failed: String(c.failed),
+        held: String(c.held),
+        'has-changes': String(c.changed + c.held > 0),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/util/text-width.ts
@@ -4831,15 +4931,8 @@ async function runConfig(mode, flags, cli) {
         return 0;
     }
     const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
-    const io = {
-        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
-        secrets: new Redactor(),
-        info: (line) => progress.line(line),
-        warning: (line) => progress.line(`warning: ${line}`),
-        onOutcome: (_o, done, total) => progress.tick(done, total),
-    };
     const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined;
-    const result = await execute(settings, config, io, reviewed).finally(() => progress.clear());
+    const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() => progress.clear());
     if (flags.json) {
         // JSON for a script on stdout; the table for the person on stderr.
         for (const part of planJsonParts(result.outcomes))
@@ -4860,6 +4953,47 @@ async function runConfig(mode, flags, cli) {
         return 1;
     }
     return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
+}
+/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
+function terminalIO(progress) {
+    return {
+        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
+        secrets: new Redactor(),
+        info: (line) => progress.line(line),
+        warning: (line) => progress.line(`warning: ${line}`),
+        onOutcome: (_o, done, total) => progress.tick(done, total),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cli/pull-command.ts
+
+
+
+
+
+
+
+
+
+/** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
+async function runPull(flags, cli) {
+    const settings = cliSettings('pull', flags, cli.env, cli.cwd);
+    const config = await engine_validate(settings);
+    const progress = new Progress(cli.stderr, 'reading reports');
+    const run = await pullConfig(settings, config, terminalIO(progress), {
+        byLogin: flags['by-login'] === true,
+        addUndeclared: flags['add-undeclared'] === true,
+        write: flags.check !== true,
+    }).finally(() => progress.clear());
+    // The diff alone on stdout, so `pull --check > change.patch` is a patch.
+    cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits));
+    for (const line of pullListing(run))
+        cli.stderr.write(`${logLine(line)}\n`);
+    cli.stderr.write(`${pullHeadline(run)}\n`);
+    // The same rule as the action's step (failed-reports); undeclared reports only the command line adds.
+    if (failureOf(run) || run.undeclared?.unread.length)
+        return 1;
+    return flags.check && run.after !== run.before ? 2 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/cli/program.ts

@@ -29,12 +29,11 @@ function save(sim: Simulator): void {
   renameSync(`${stateFile}.tmp`, stateFile)
 }
 
-let sim: Simulator | undefined
-sim = await startSimulator({
+const sim: Simulator = await startSimulator({
   host: values.host,
   port: Number(values.port),
   latencyMs: Number(values.latency),
-  onWrite: () => sim && save(sim),
+  onWrite: () => save(sim),
 })
 
 const restored = stateFile !== undefined && existsSync(stateFile)
@@ -88,7 +87,7 @@ Users to name as recipients: ${world.users.map((u) => `${u.login} (${u.email})`)
 Ctrl-C stops it.`)
 
 const stop = () => {
-  void sim!.close().then(() => process.exit(0))
+  void sim.close().then(() => process.exit(0))
 }
 process.once('SIGINT', stop)
 process.once('SIGTERM', stop)
