@@ -1,36 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import type { LiveReport } from '../../src/acronis/types.js'
 import type { DesiredReport } from '../../src/config/load.js'
 import { pullEntry } from '../../src/engine/pull.js'
+import { A, B, ID, live } from './live-report.js'
 
-const ID = '00000000-0000-4000-8000-000000000001'
-const A = 'ca451758-b48a-45d9-9ae6-8f1059f67619'
-const B = '0e4bf6a4-3a5e-4f0e-8b5e-1f2d3c4b5a69'
 const C = '11111111-2222-4333-8444-555555555555'
 const at = { file: 'reports.yaml', line: 2, column: 9 }
 
-function live(
-  patch: Partial<LiveReport> = {},
-  parameters: Partial<LiveReport['parameters']> = {},
-): LiveReport {
-  return {
-    id: ID,
-    version: 1,
-    result_action: 'send',
-    recipients: [A],
-    parameters: {
-      tenant_id: ID,
-      kind: 'usage_summary',
-      level: 'accounts',
-      formats: ['csv'],
-      hide_zero_usage: true,
-      show_skus: false,
-      ...parameters,
-    },
-    schedule: { type: 'monthly', enabled: true },
-    ...patch,
-  }
-}
 const desired = (r: Partial<DesiredReport>): DesiredReport => ({
   id: ID,
   at,
