@@ -53,7 +53,7 @@ function check(step: Step, values: Record<string, string>) {
 const envOf = (step: Step, value: string, values: Record<string, string> = {}) =>
   Object.fromEntries(Object.keys(step.env ?? {}).map((k) => [k, values[k] ?? value]))
 
-describe.each(all)('%s', (file, workflow) => {
+describe.each(all)('%s', (_file, workflow) => {
   it('uses the action by its one name, and checks the settings before any job that needs them', () => {
     const uses = Object.values(workflow.jobs).flatMap((j) => j.steps.map((s) => s.uses ?? ''))
     for (const u of uses.filter((u) => u.includes('acronis-report-sync'))) expect(u).toBe(ACTION)
@@ -77,26 +77,23 @@ describe.each(all)('%s', (file, workflow) => {
     }
   })
 
-  it.skipIf(file === 'reports-pull.yml')(
-    'names each missing one, variable or secret, and the page to set it on',
-    () => {
-      for (const [, job] of online(workflow)) {
-        const step = job.steps[0]!
-        const none = check(step, envOf(step, ''))
-        expect(none.errors).toHaveLength(3)
-        expect(none.errors[0]).toMatch(
-          /^::error title=ACRONIS_BASE_URL is empty in this job::Set the variable ACRONIS_BASE_URL in Settings > Secrets and variables > Actions > Variables \(https:\/\/github\.com\/acme\/billing\/settings\/variables\/actions\)/,
-        )
-        expect(none.errors[2]).toContain(
-          'Set the secret ACRONIS_CLIENT_SECRET in Settings > Secrets and variables > Actions > Secrets (https://github.com/acme/billing/settings/secrets/actions)',
-        )
-        expect(none.errors[2]).toContain('environment')
-        const one = check(step, envOf(step, 'set', { ACRONIS_CLIENT_SECRET: '' }))
-        expect(one.code).toBe(1)
-        expect(one.errors.map((e) => /title=(\w+)/.exec(e)![1])).toEqual(['ACRONIS_CLIENT_SECRET'])
-      }
-    },
-  )
+  it('names each missing one, variable or secret, and the page to set it on', () => {
+    for (const [, job] of online(workflow)) {
+      const step = job.steps[0]!
+      const none = check(step, envOf(step, ''))
+      expect(none.errors).toHaveLength(3)
+      expect(none.errors[0]).toMatch(
+        /^::error title=ACRONIS_BASE_URL is empty in this job::Set the variable ACRONIS_BASE_URL in Settings > Secrets and variables > Actions > Variables \(https:\/\/github\.com\/acme\/billing\/settings\/variables\/actions\)/,
+      )
+      expect(none.errors[2]).toContain(
+        'Set the secret ACRONIS_CLIENT_SECRET in Settings > Secrets and variables > Actions > Secrets (https://github.com/acme/billing/settings/secrets/actions)',
+      )
+      expect(none.errors[2]).toContain('environment')
+      const one = check(step, envOf(step, 'set', { ACRONIS_CLIENT_SECRET: '' }))
+      expect(one.code).toBe(1)
+      expect(one.errors.map((e) => /title=(\w+)/.exec(e)![1])).toEqual(['ACRONIS_CLIENT_SECRET'])
+    }
+  })
 })
 
 describe('fork pull requests', () => {
@@ -111,5 +108,18 @@ describe('fork pull requests', () => {
     )!
     expect(validate.if).toContain('github.event.pull_request.head.repo.full_name != github.repository')
     expect(JSON.stringify(validate)).not.toContain('secrets.')
+  })
+})
+
+describe('reports-pull.yml', () => {
+  it("fails when the pull request would have no token but the workflow's own, naming both ways", () => {
+    const step = examples.find(([f]) => f === 'reports-pull.yml')![1].jobs.pull!.steps[1]!
+    expect(step.name).toBe('Check the token for the pull request')
+    const none = check(step, envOf(step, ''))
+    expect(none.code).toBe(1)
+    expect(none.errors).toEqual([expect.stringMatching(/REPORTS_APP_PRIVATE_KEY.*REPORTS_PULL_TOKEN/)])
+    expect(check(step, envOf(step, '', { REPORTS_APP_CLIENT_ID: 'id' })).code).toBe(1)
+    expect(check(step, envOf(step, '', { REPORTS_PULL_TOKEN: 'token' })).code).toBe(0)
+    expect(check(step, envOf(step, 'set', { REPORTS_PULL_TOKEN: '' })).code).toBe(0)
   })
 })
