@@ -1337,11 +1337,11 @@ function planReport(desired, live) {
         const have = current(live, field);
         if (Array.isArray(want) && Array.isArray(have)) {
             if (!sameSet(want, have)) {
-                changes.push({
-                    field,
-                    from: label(have, desired.recipientNames),
-                    to: label(want, desired.recipientNames),
-                });
+                const names = desired.recipientNames;
+                const change = { field, from: label(have, names), to: label(want, names) };
+                if (names && [...have, ...want].some((id) => names.has(id)))
+                    change.ids = { from: [...new Set(have)].sort(), to: [...new Set(want)].sort() };
+                changes.push(change);
             }
         }
         else if (want !== have)
@@ -2701,6 +2701,8 @@ const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 ;// CONCATENATED MODULE: ./src/engine/review.ts
 
 
+const rowOf = (c) => c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to];
+const changeOf = ([field, from, to, idsFrom, idsTo]) => idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to };
 const BLOCK_START = '<!-- acronis-report-sync:reviewed ';
 const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*\}) -->/;
 /**
@@ -2710,7 +2712,7 @@ const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*\}) -->/;
  */
 const DIGEST_CHARS = 12;
 const MIN_DIGEST_CHARS = 5;
-const canonical = (id, changes) => JSON.stringify([id.toLowerCase(), changes.map((c) => [c.field, c.from, c.to])]);
+const canonical = (id, changes) => JSON.stringify([id.toLowerCase(), changes.map(rowOf)]);
 /** A truncated SHA-256 of a report's id and its changes: tells whether the changes moved, in a few bytes. */
 function changeDigest(id, changes, length) {
     return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(canonical(id, changes)).digest('base64url').slice(0, length);
@@ -2732,7 +2734,7 @@ function recordReviewedPlan(outcomes, sha, budget) {
         // In full only while the digests of every report after this one still fit.
         if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room)
             break;
-        data.full[o.id.toLowerCase()] = o.changes.map((c) => [c.field, c.from, c.to]);
+        data.full[o.id.toLowerCase()] = o.changes.map(rowOf);
         used += size;
     }
     const rest = pending.slice(i);
@@ -2787,7 +2789,7 @@ function readReviewedPlan(body) {
     for (const [id, rows] of Object.entries(full)) {
         if (!Array.isArray(rows) || !rows.every(isRow))
             throw new ReviewedPlanError(`the changes of ${id} are malformed`);
-        changes.set(id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+        changes.set(id.toLowerCase(), rows.map(changeOf));
     }
     const length = n;
     const set = new Set();
@@ -2815,10 +2817,14 @@ function reviewedFromEntries(value) {
             throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
         if (e.status !== 'update')
             return;
-        const rows = e.changes.map((c) => (isObject(c) ? [c.field, c.from, c.to] : undefined));
+        const rows = e.changes.map((c) => !isObject(c)
+            ? undefined
+            : isObject(c.ids)
+                ? [c.field, c.from, c.to, c.ids.from, c.ids.to]
+                : [c.field, c.from, c.to]);
         if (!rows.every(isRow))
             throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`);
-        changes.set(e.id.toLowerCase(), rows.map(([field, from, to]) => ({ field, from, to })));
+        changes.set(e.id.toLowerCase(), rows.map(changeOf));
     });
     return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
 }
@@ -2851,9 +2857,10 @@ function isShown(v) {
         typeof v === 'boolean' ||
         (Array.isArray(v) && v.every((x) => typeof x === 'string')));
 }
+const isIds = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 function isRow(v) {
     return (Array.isArray(v) &&
-        v.length === 3 &&
+        (v.length === 3 || (v.length === 5 && v[0] === 'recipients' && isIds(v[3]) && isIds(v[4]))) &&
         FIELDS.includes(v[0]) &&
         isShown(v[1]) &&
         isShown(v[2]));
@@ -4872,7 +4879,7 @@ const STATUS = {
     held: 'held',
     failed: 'failed',
 };
-const outputs_plain = (changes) => changes.map(({ field, from, to }) => ({ field, from, to }));
+const outputs_plain = (changes) => changes.map(({ field, from, to, ids }) => (ids ? { field, from, to, ids } : { field, from, to }));
 /** The `plan` output's entry for one report. */
 function planEntry(o) {
     const entry = {
@@ -6048,6 +6055,7 @@ function passwordOf(url) {
 
 
 
+
 /**
  * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report (or, in
  * pull mode, live state \u2192 reports.yaml).
@@ -6060,7 +6068,7 @@ async function run(env) {
         settings = given.settings;
         log_info(`${settings.configName}: ${settings.modeReason}`);
         const config = await engine_validate(settings);
-        log_info(`${settings.configName}: ${config.reports.length} reports declared, no errors`);
+        log_info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
         const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };

@@ -5,6 +5,7 @@ import { findReviewedPlan } from './github/reviewed.js'
 import { publishPull } from './github/publish-pull.js'
 import { pullConfig } from './engine/pull-file.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
+import { plural } from './util/plural.js'
 
 /**
  * The action: inputs → settings → desired config → live state → plan → apply → report (or, in
@@ -18,7 +19,7 @@ export async function run(env: NodeJS.ProcessEnv): Promise<void> {
     settings = given.settings
     log.info(`${settings.configName}: ${settings.modeReason}`)
     const config = await validate(settings)
-    log.info(`${settings.configName}: ${config.reports.length} reports declared, no errors`)
+    log.info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
     const io: EngineIO = { secrets: log.secrets, info: log.info, warning: (line) => log.warning(line) }
     if (settings.mode === 'pull') {

@@ -18,6 +18,11 @@ export interface Change {
   field: Field
   from: Shown
   to: Shown
+  /**
+   * Recipients shown by the names the file uses: the user UUIDs behind both sides, so that a name which
+   * now stands for another user is another change (a reviewed plan compares these, not the names).
+   */
+  ids?: { from: string[]; to: string[] }
 }
 
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */

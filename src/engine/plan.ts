@@ -52,11 +52,11 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
     const have = current(live, field)
     if (Array.isArray(want) && Array.isArray(have)) {
       if (!sameSet(want, have)) {
-        changes.push({
-          field,
-          from: label(have, desired.recipientNames),
-          to: label(want, desired.recipientNames),
-        })
+        const names = desired.recipientNames
+        const change: Change = { field, from: label(have, names), to: label(want, names) }
+        if (names && [...have, ...want].some((id) => names.has(id)))
+          change.ids = { from: [...new Set(have)].sort(), to: [...new Set(want)].sort() }
+        changes.push(change)
       }
     } else if (want !== have) changes.push({ field, from: have, to: want })
   }

@@ -12,7 +12,13 @@ import {
 // What you review is what is applied: the plan a pull request showed is recorded in its comment, and
 // the apply after the merge checks its fresh plan against it, report by report, field by field.
 
-type Row = [Field, Shown, Shown]
+/** A change as recorded: [field, from, to], and for recipients shown by name the UUIDs behind both sides. */
+type Row = [Field, Shown, Shown] | [Field, Shown, Shown, string[], string[]]
+
+const rowOf = (c: Change): Row =>
+  c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to]
+const changeOf = ([field, from, to, idsFrom, idsTo]: Row): Change =>
+  idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to }
 
 /** The record hidden in the plan comment (an HTML comment, invisible to readers). */
 interface Recorded {
@@ -39,7 +45,7 @@ const DIGEST_CHARS = 12
 const MIN_DIGEST_CHARS = 5
 
 const canonical = (id: string, changes: readonly Change[]) =>
-  JSON.stringify([id.toLowerCase(), changes.map((c): Row => [c.field, c.from, c.to])])
+  JSON.stringify([id.toLowerCase(), changes.map(rowOf)])
 
 /** A truncated SHA-256 of a report's id and its changes: tells whether the changes moved, in a few bytes. */
 export function changeDigest(id: string, changes: readonly Change[], length: number): string {
@@ -66,7 +72,7 @@ export function recordReviewedPlan(
     const size = canonical(o.id, o.changes).length
     // In full only while the digests of every report after this one still fit.
     if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room) break
-    data.full[o.id.toLowerCase()] = o.changes.map((c): Row => [c.field, c.from, c.to])
+    data.full[o.id.toLowerCase()] = o.changes.map(rowOf)
     used += size
   }
   const rest = pending.slice(i)
@@ -120,10 +126,7 @@ export function readReviewedPlan(body: string): ReviewedPlan | undefined {
   for (const [id, rows] of Object.entries(full as Record<string, unknown>)) {
     if (!Array.isArray(rows) || !rows.every(isRow))
       throw new ReviewedPlanError(`the changes of ${id} are malformed`)
-    changes.set(
-      id.toLowerCase(),
-      rows.map(([field, from, to]) => ({ field, from, to })),
-    )
+    changes.set(id.toLowerCase(), rows.map(changeOf))
   }
   const length = n as number
   const set = new Set<string>()
@@ -149,12 +152,15 @@ export function reviewedFromEntries(value: unknown): ReviewedPlan {
       isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes)
     if (!ok) throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`)
     if (e.status !== 'update') return
-    const rows = (e.changes as unknown[]).map((c) => (isObject(c) ? [c.field, c.from, c.to] : undefined))
-    if (!rows.every(isRow)) throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`)
-    changes.set(
-      (e.id as string).toLowerCase(),
-      rows.map(([field, from, to]) => ({ field, from, to })),
+    const rows = (e.changes as unknown[]).map((c) =>
+      !isObject(c)
+        ? undefined
+        : isObject(c.ids)
+          ? [c.field, c.from, c.to, c.ids.from, c.ids.to]
+          : [c.field, c.from, c.to],
     )
+    if (!rows.every(isRow)) throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`)
+    changes.set((e.id as string).toLowerCase(), rows.map(changeOf))
   })
   return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true }
 }
@@ -192,10 +198,12 @@ function isShown(v: unknown): v is Shown {
   )
 }
 
+const isIds = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
+
 function isRow(v: unknown): v is Row {
   return (
     Array.isArray(v) &&
-    v.length === 3 &&
+    (v.length === 3 || (v.length === 5 && v[0] === 'recipients' && isIds(v[3]) && isIds(v[4]))) &&
     (FIELDS as readonly unknown[]).includes(v[0]) &&
     isShown(v[1]) &&
     isShown(v[2])

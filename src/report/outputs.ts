@@ -5,10 +5,18 @@ export interface PlanEntry {
   id: string
   name: string | null
   status: 'unchanged' | 'update' | 'held' | 'failed'
-  changes: { field: string; from: unknown; to: unknown }[]
+  changes: PlanChange[]
   error: string | null
   /** Held entries only: the reviewed changes, or null when only a digest of them was kept (or none was found). */
-  reviewed?: { field: string; from: unknown; to: unknown }[] | null
+  reviewed?: PlanChange[] | null
+}
+
+/** A change in the `plan` output; `ids` only for recipients shown by name: the user UUIDs behind them. */
+interface PlanChange {
+  field: string
+  from: unknown
+  to: unknown
+  ids?: { from: string[]; to: string[] }
 }
 
 const STATUS: Record<Outcome['status'], PlanEntry['status']> = {
@@ -19,7 +27,10 @@ const STATUS: Record<Outcome['status'], PlanEntry['status']> = {
   failed: 'failed',
 }
 
-const plain = (changes: readonly Change[]) => changes.map(({ field, from, to }) => ({ field, from, to }))
+const plain = (changes: readonly Change[]) =>
+  changes.map(
+    ({ field, from, to, ids }): PlanChange => (ids ? { field, from, to, ids } : { field, from, to }),
+  )
 
 /** The `plan` output's entry for one report. */
 export function planEntry(o: Outcome): PlanEntry {

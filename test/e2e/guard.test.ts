@@ -55,7 +55,7 @@ describe.each(RUNNER_NODE)('guard rails under $name', ({ bin: node }) => {
       inputs: { mode: 'validate' },
     })
     expect(good.code, good.stdout).toBe(0)
-    expect(good.stdout).toContain('1 reports declared, no errors')
+    expect(good.stdout).toContain('1 report declared, no errors')
     const bad = await runAction({
       node,
       config: yaml([{ id: 'x', kind: 'daily' }]),

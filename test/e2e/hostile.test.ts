@@ -96,7 +96,7 @@ describe('hostile data in the log, the summary and the comment', () => {
     })
     expect(r.code, r.stdout).toBe(0)
     expect(commandLines(r)).toEqual([])
-    expect(r.stdout).toContain('stop-commands::pwned.yaml: 1 reports declared')
+    expect(r.stdout).toContain('stop-commands::pwned.yaml: 1 report declared')
   })
 
   it('shows names, API messages and API ids in the summary and the comment as text: no mention, link or image', async () => {

@@ -38,8 +38,9 @@ describe('planReport', () => {
       recipientIds: [B],
       recipientNames: new Map([[B, 'bob@example.com']]),
     })
+    // The UUIDs behind the names ride along: a reviewed plan compares those, not the names.
     expect(planReport(r, live()).changes).toEqual([
-      { field: 'recipients', from: [A], to: ['bob@example.com'] },
+      { field: 'recipients', from: [A], to: ['bob@example.com'], ids: { from: [A], to: [B] } },
     ])
   })
 

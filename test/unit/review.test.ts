@@ -47,6 +47,25 @@ describe('the reviewed plan', () => {
     ])
   })
 
+  it('holds a recipient name that now stands for another user, in the comment and in the plan output', () => {
+    const [alice, mallory] = ['a1111111-1111-4111-8111-111111111111', 'b2222222-2222-4222-8222-222222222222']
+    const named = (to: string): Change[] => [
+      { field: 'recipients', from: [], to: ['alice'], ids: { from: [], to: [to] } },
+    ]
+    const { block } = recordReviewedPlan([update(1, named(alice))], undefined, REVIEWED_BUDGET)
+    const fromComment = reviewCheck(readReviewedPlan(block))
+    expect(fromComment(id(1), named(alice))).toBeUndefined()
+    // The same name on both sides, another user behind it: not what was reviewed.
+    expect(fromComment(id(1), named(mallory))).toEqual({
+      error: 'differs from the reviewed plan',
+      reviewed: named(alice),
+    })
+    const output = JSON.parse(JSON.stringify([planEntry(update(1, named(alice)))])) as unknown
+    const fromOutput = reviewCheck(reviewedFromEntries(output))
+    expect(fromOutput(id(1), named(alice))).toBeUndefined()
+    expect(fromOutput(id(1), named(mallory))?.error).toBe('differs from the reviewed plan')
+  })
+
   it('cannot be closed early by a value that holds -->', () => {
     const sneaky = kind('x --> <script>', 'y')
     const { block } = recordReviewedPlan([update(1, sneaky)], undefined, REVIEWED_BUDGET)
