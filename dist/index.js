@@ -652,6 +652,12 @@ class client_HttpClient {
                 reason: reasonOf(outcome),
             });
             await sleep(delayMs);
+            // A timer fires late on a busy machine: no attempt starts once the budget is spent.
+            if (Date.now() - started > this.policy.maxElapsedMs) {
+                if (outcome instanceof Error)
+                    throw outcome;
+                return outcome;
+            }
         }
     }
     /** The wait before attempt `next`: what the server asked, else the backoff; undefined past the budget. */

@@ -107,6 +107,11 @@ export class HttpClient {
         reason: reasonOf(outcome),
       })
       await sleep(delayMs)
+      // A timer fires late on a busy machine: no attempt starts once the budget is spent.
+      if (Date.now() - started > this.policy.maxElapsedMs) {
+        if (outcome instanceof Error) throw outcome
+        return outcome
+      }
     }
   }
 
