@@ -31,7 +31,18 @@ describe('recipients by login or email in the bundled action', () => {
     const planned = await runAction({ config, inputs: inputs({ mode: 'plan' }) })
     expect(planned.code, planned.stdout).toBe(0)
     expect(plan(planned.outputs).map((e) => [e.status, e.changes])).toEqual([
-      ['update', [{ field: 'recipients', from: ['alice'], to: ['BOB@EXAMPLE.COM', 'alice'] }]],
+      [
+        'update',
+        [
+          {
+            field: 'recipients',
+            from: ['alice'],
+            to: ['BOB@EXAMPLE.COM', 'alice'],
+            // The UUIDs behind the names, sorted: what a reviewed plan compares.
+            ids: { from: [USER_A], to: [USER_B, USER_A] },
+          },
+        ],
+      ],
       ['unchanged', []],
       ['unchanged', []],
     ])
@@ -73,10 +84,38 @@ describe('recipients by login or email in the bundled action', () => {
     const r = await runAction({ config, inputs: inputs({ mode: 'plan' }) })
     expect(r.code, r.stdout).toBe(0)
     expect(plan(r.outputs).map((p) => p.changes)).toEqual([
-      [{ field: 'recipients', from: ['BOB@EXAMPLE.COM'], to: ['alice'] }],
-      [{ field: 'recipients', from: ['alice'], to: ['BOB@EXAMPLE.COM'] }],
-      [{ field: 'recipients', from: ['alice'], to: ['BOB@EXAMPLE.COM'] }],
-      [{ field: 'recipients', from: ['BOB@EXAMPLE.COM'], to: ['alice@example.com'] }],
+      [
+        {
+          field: 'recipients',
+          from: ['BOB@EXAMPLE.COM'],
+          to: ['alice'],
+          ids: { from: [USER_B], to: [USER_A] },
+        },
+      ],
+      [
+        {
+          field: 'recipients',
+          from: ['alice'],
+          to: ['BOB@EXAMPLE.COM'],
+          ids: { from: [USER_A], to: [USER_B] },
+        },
+      ],
+      [
+        {
+          field: 'recipients',
+          from: ['alice'],
+          to: ['BOB@EXAMPLE.COM'],
+          ids: { from: [USER_A], to: [USER_B] },
+        },
+      ],
+      [
+        {
+          field: 'recipients',
+          from: ['BOB@EXAMPLE.COM'],
+          to: ['alice@example.com'],
+          ids: { from: [USER_B], to: [USER_A] },
+        },
+      ],
     ])
     for (const uuid of [USER_A, USER_B]) expect(r.summary).not.toContain(uuid)
   })
