@@ -2423,6 +2423,11 @@ function inspect(tokens, depth = 0) {
 const MAX_ALIAS_COUNT = 1000;
 // logLevel 'error': yaml's warnings go to process.emitWarning, and quote the file (a key that is a collection).
 const source_OPTIONS = { uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
+/**
+ * An entry read on its own gets the schema a whole document gets (YAML 1.2, core), made once rather
+ * than once per entry. Only there: an entry has no directive that could ask for another version.
+ */
+const ENTRY_OPTIONS = { ...source_OPTIONS, schema: new dist/* Document */.yo(undefined, source_OPTIONS).schema };
 function marksOf(entry, base) {
     if (!(0,dist/* isMap */.jh)(entry))
         return {};
@@ -2450,13 +2455,13 @@ function parseYaml(text) {
  * yaml's parseDocument in its two steps, with the syntax tree checked between them: composing recurses
  * once per level of nesting, so a document nested too deep is refused before it could overflow the stack.
  */
-function parse(text, depth = 0) {
+function parse(text, depth = 0, options = source_OPTIONS) {
     const tokens = Array.from(new dist/* Parser */.iX().parse(text));
     const shape = inspect(tokens, depth);
     if (shape.limit)
         return shape;
     let doc;
-    for (const next of new dist/* Composer */.Dk(source_OPTIONS).compose(tokens, true, text.length)) {
+    for (const next of new dist/* Composer */.Dk(options).compose(tokens, true, text.length)) {
         if (!doc)
             doc = next;
         else {
@@ -2621,7 +2626,7 @@ function byEntry(text) {
         const all = [];
         for (let i = 0; i < entries.length; i++) {
             // Inside the list, an entry sits at depth 1 of the whole document.
-            const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1);
+            const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS);
             const list = entry.doc?.contents;
             if (!plain(entry) || !(0,dist/* isSeq */.oP)(list) || list.items.length !== 1)
                 return undefined;
@@ -2639,7 +2644,7 @@ function byEntry(text) {
         const span = spanOf(i);
         if (!span)
             return undefined;
-        const seq = parse(text.slice(span.from, span.to), 1).doc?.contents;
+        const seq = parse(text.slice(span.from, span.to), 1, ENTRY_OPTIONS).doc?.contents;
         return { node: (0,dist/* isSeq */.oP)(seq) && (0,dist/* isNode */.Ll)(seq.items[0]) ? seq.items[0] : undefined, base: span.from };
     };
     return {
@@ -6407,7 +6412,7 @@ function singleQuotedValue(source, onError) {
         onError(source.length, 'MISSING_CHAR', "Missing closing 'quote");
     return foldLines(source.slice(1, -1)).replace(/''/g, "'");
 }
-function foldLines(source) {
+function foldLines(source) { if (source.indexOf('\n') < 0) return source;
     /**
      * The negative lookbehind here and in the `re` RegExp is to
      * prevent causing a polynomial search time in certain cases.
@@ -7708,7 +7713,7 @@ var visit = __nccwpck_require__(204);
 
 
 exports.Dk = composer.Composer;
-__webpack_unused_export__ = Document.Document;
+exports.yo = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
 exports.XT = errors.YAMLParseError;

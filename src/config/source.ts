@@ -1,5 +1,6 @@
 import {
   Composer,
+  Document,
   isMap,
   isNode,
   isPair,
@@ -7,7 +8,6 @@ import {
   isSeq,
   Parser,
   YAMLParseError,
-  type Document,
   type Node,
 } from 'yaml'
 import { setFlagsFromString } from 'node:v8'
@@ -17,6 +17,11 @@ import { inspect, quoteEnd, type Limit } from './limits.js'
 const MAX_ALIAS_COUNT = 1000
 // logLevel 'error': yaml's warnings go to process.emitWarning, and quote the file (a key that is a collection).
 const OPTIONS = { uniqueKeys: true, prettyErrors: false, logLevel: 'error' } as const
+/**
+ * An entry read on its own gets the schema a whole document gets (YAML 1.2, core), made once rather
+ * than once per entry. Only there: an entry has no directive that could ask for another version.
+ */
+const ENTRY_OPTIONS = { ...OPTIONS, schema: new Document(undefined, OPTIONS).schema }
 
 /** A YAML node and the offset in the file where the text it was parsed from starts. */
 interface Located {
@@ -88,12 +93,12 @@ interface Parsed {
  * yaml's parseDocument in its two steps, with the syntax tree checked between them: composing recurses
  * once per level of nesting, so a document nested too deep is refused before it could overflow the stack.
  */
-function parse(text: string, depth = 0): Parsed {
+function parse(text: string, depth = 0, options: typeof OPTIONS | typeof ENTRY_OPTIONS = OPTIONS): Parsed {
   const tokens = Array.from(new Parser().parse(text))
   const shape = inspect(tokens, depth)
   if (shape.limit) return shape
   let doc: Document.Parsed | undefined
-  for (const next of new Composer(OPTIONS).compose(tokens, true, text.length)) {
+  for (const next of new Composer(options).compose(tokens, true, text.length)) {
     if (!doc) doc = next
     else {
       const [from, to] = next.range
@@ -264,7 +269,7 @@ export function byEntry(text: string): YamlSource | undefined {
     const all: unknown[] = []
     for (let i = 0; i < entries.length; i++) {
       // Inside the list, an entry sits at depth 1 of the whole document.
-      const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1)
+      const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS)
       const list = entry.doc?.contents
       if (!plain(entry) || !isSeq(list) || list.items.length !== 1) return undefined
       all.push((entry.doc.toJS() as unknown[])[0])
@@ -281,7 +286,7 @@ export function byEntry(text: string): YamlSource | undefined {
   const entry = (i: number) => {
     const span = spanOf(i)
     if (!span) return undefined
-    const seq = parse(text.slice(span.from, span.to), 1).doc?.contents
+    const seq = parse(text.slice(span.from, span.to), 1, ENTRY_OPTIONS).doc?.contents
     return { node: isSeq(seq) && isNode(seq.items[0]) ? seq.items[0] : undefined, base: span.from }
   }
   return {
