@@ -11,6 +11,14 @@ export const MAX_LINE_LENGTH = 10_000
 export const MAX_INDENT = 100
 export const MAX_DEPTH = 64
 export const MAX_KEYS = 64
+/**
+ * Items of one list: composing costs ~100 bytes of memory per byte of a dense list (`- a` lines), so a
+ * 16 MiB file of one report's recipients took 1.9 GB and 10 s, near the heap of a 7 GB runner. The
+ * reports list may hold 100,000 reports (ten times the largest file measured); any other list is a
+ * report's recipients, a few people.
+ */
+export const MAX_REPORTS = 100_000
+export const MAX_ITEMS = 1_000
 
 /** A bound exceeded, at a file offset. */
 export interface Limit {
@@ -153,6 +161,14 @@ export function inspect(tokens: readonly CST.Token[], depth = 0): TreeShape {
           token.type === 'block-map' || (token.type === 'flow-collection' && token.start.source === '{')
         if (map && token.items.length > MAX_KEYS) {
           const message = `a mapping with ${count(token.items.length)} keys; the limit is ${MAX_KEYS} (a report has 8)`
+          found({ offset: token.offset, message })
+          break
+        }
+        // The reports list sits at depth 1 of the document; an entry read on its own starts deeper.
+        const most = d <= 1 ? MAX_REPORTS : MAX_ITEMS
+        if (!map && token.items.length > most) {
+          const what = d <= 1 ? 'reports' : 'recipients of one report'
+          const message = `a list of ${count(token.items.length)} items; the limit is ${count(most)} (${what})`
           found({ offset: token.offset, message })
           break
         }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { brief, errorsOf } from './config-errors.js'
 import { parseConfig } from '../../src/config/load.js'
-import { MAX_DEPTH, MAX_INDENT, MAX_KEYS, MAX_LINE_LENGTH } from '../../src/config/limits.js'
+import { MAX_DEPTH, MAX_INDENT, MAX_ITEMS, MAX_KEYS, MAX_LINE_LENGTH } from '../../src/config/limits.js'
 
 const ID = '20dffb36-d77b-45c6-b2fa-39276e98d5fc'
 
@@ -58,6 +58,17 @@ describe('YAML limits, checked before the document is composed', () => {
     expect(errors[0]!.message).toBe('a mapping with 5,001 keys; the limit is 64 (a report has 8)')
     expect(ms).toBeLessThan(1000)
     expect(errorsOf(`reports:\n  - id: ${ID}\n${keys(MAX_KEYS - 1)}\n`)[0]!.code).toBe('unknown-key')
+  })
+
+  it('refuses a list too long to compose (a dense 16 MiB list took 1.9 GB), at its line, before composing', () => {
+    const list = (n: number) => Array.from({ length: n }, () => '      - a').join('\n')
+    const { errors, ms } = timed(`reports:\n  - id: ${ID}\n    recipients:\n${list(200_000)}\n`)
+    expect(brief(errors)).toEqual([['yaml-limit', 4, 7]])
+    expect(errors[0]!.message).toBe('a list of 200,000 items; the limit is 1,000 (recipients of one report)')
+    expect(ms).toBeLessThan(2000)
+    // At the limit the list is read as usual.
+    const at = parseConfig(`reports:\n  - id: ${ID}\n    recipients:\n${list(MAX_ITEMS)}\n`, 'reports.yaml')
+    expect(at.reports[0]!.recipients).toHaveLength(MAX_ITEMS)
   })
 })
 
