@@ -3402,9 +3402,14 @@ function isRow(v) {
 
 
 
+/** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
+async function readSource(settings) {
+    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+    return { text, config: parseConfig(text, settings.configName) };
+}
 /** Reads and validates the config; nothing else. Throws ConfigErrors. */
-function engine_validate(settings) {
-    return loadConfig(settings.configPath, settings.configName, settings.configRoot);
+async function engine_validate(settings) {
+    return (await readSource(settings)).config;
 }
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */
 function connect(settings, io) {
@@ -4170,9 +4175,8 @@ function pullRecipients(desired, live, names, label, note) {
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
  */
-async function pullConfig(settings, config, io, options) {
-    // The text `config` was read from, by the same rules (a regular file inside the workspace).
-    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+async function pullConfig(settings, { text, config }, io, options) {
+    // The edits land in the very text `config` was parsed from: the file is read once.
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -5012,9 +5016,9 @@ function terminalIO(progress) {
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 async function runPull(flags, cli) {
     const settings = cliSettings('pull', flags, cli.env, cli.cwd);
-    const config = await engine_validate(settings);
+    const source = await readSource(settings);
     const progress = new Progress(cli.stderr, 'reading reports');
-    const run = await pullConfig(settings, config, terminalIO(progress), {
+    const run = await pullConfig(settings, source, terminalIO(progress), {
         byLogin: flags['by-login'] === true,
         addUndeclared: flags['add-undeclared'] === true,
         write: flags.check !== true,

@@ -2901,9 +2901,14 @@ function isRow(v) {
 
 
 
+/** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
+async function readSource(settings) {
+    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+    return { text, config: parseConfig(text, settings.configName) };
+}
 /** Reads and validates the config; nothing else. Throws ConfigErrors. */
-function engine_validate(settings) {
-    return loadConfig(settings.configPath, settings.configName, settings.configRoot);
+async function engine_validate(settings) {
+    return (await readSource(settings)).config;
 }
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */
 function connect(settings, io) {
@@ -5841,9 +5846,8 @@ function renderExport(t, options) {
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
  */
-async function pullConfig(settings, config, io, options) {
-    // The text `config` was read from, by the same rules (a regular file inside the workspace).
-    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+async function pullConfig(settings, { text, config }, io, options) {
+    // The edits land in the very text `config` was parsed from: the file is read once.
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -6094,13 +6098,14 @@ async function run(env) {
         const given = readSettings(env, secrets);
         settings = given.settings;
         log_info(`${settings.configName}: ${settings.modeReason}`);
-        const config = await engine_validate(settings);
+        const source = await readSource(settings);
+        const { config } = source;
         log_info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
         const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };
         if (settings.mode === 'pull') {
-            const pulled = await pullConfig(settings, config, io, {
+            const pulled = await pullConfig(settings, source, io, {
                 byLogin: false,
                 addUndeclared: false,
                 write: true,

@@ -1,4 +1,4 @@
-import { execute, validate, type EngineIO } from './engine/engine.js'
+import { execute, readSource, type EngineIO } from './engine/engine.js'
 import * as log from './github/log.js'
 import { publish, publishFailure, setOutputs } from './github/publish.js'
 import { findReviewedPlan } from './github/reviewed.js'
@@ -18,12 +18,13 @@ export async function run(env: NodeJS.ProcessEnv): Promise<void> {
     const given = readSettings(env, log.secrets)
     settings = given.settings
     log.info(`${settings.configName}: ${settings.modeReason}`)
-    const config = await validate(settings)
+    const source = await readSource(settings)
+    const { config } = source
     log.info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
     const io: EngineIO = { secrets: log.secrets, info: log.info, warning: (line) => log.warning(line) }
     if (settings.mode === 'pull') {
-      const pulled = await pullConfig(settings, config, io, {
+      const pulled = await pullConfig(settings, source, io, {
         byLogin: false,
         addUndeclared: false,
         write: true,

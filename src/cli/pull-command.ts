@@ -1,4 +1,4 @@
-import { validate } from '../engine/engine.js'
+import { readSource } from '../engine/engine.js'
 import { pullConfig } from '../engine/pull-file.js'
 import { failureOf } from '../engine/verdict.js'
 import { unifiedDiff } from '../report/diff.js'
@@ -12,9 +12,9 @@ import { logLine } from '../util/log-safe.js'
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('pull', flags, cli.env, cli.cwd)
-  const config = await validate(settings)
+  const source = await readSource(settings)
   const progress = new Progress(cli.stderr, 'reading reports')
-  const run = await pullConfig(settings, config, terminalIO(progress), {
+  const run = await pullConfig(settings, source, terminalIO(progress), {
     byLogin: flags['by-login'] === true,
     addUndeclared: flags['add-undeclared'] === true,
     write: flags.check !== true,

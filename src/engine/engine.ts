@@ -2,7 +2,7 @@ import { AcronisClient } from '../acronis/client.js'
 import type { RetryEvent } from '../http/client.js'
 import { reconcile } from './apply.js'
 import type { Outcome, Review, ReviewedPlan, RunResult } from '../model.js'
-import { loadConfig, type DesiredConfig } from '../config/load.js'
+import { parseConfig, readConfig, type DesiredConfig } from '../config/load.js'
 import { resolveRecipients } from './recipients.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
 import { tenantResolver, undeclared } from './tenant.js'
@@ -19,9 +19,21 @@ export interface EngineIO {
   onOutcome?(o: Outcome, done: number, total: number): void
 }
 
+/** reports.yaml as read once: its text and what it declares. */
+export interface ConfigSource {
+  text: string
+  config: DesiredConfig
+}
+
+/** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
+export async function readSource(settings: Settings): Promise<ConfigSource> {
+  const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
+  return { text, config: parseConfig(text, settings.configName) }
+}
+
 /** Reads and validates the config; nothing else. Throws ConfigErrors. */
-export function validate(settings: Settings): Promise<DesiredConfig> {
-  return loadConfig(settings.configPath, settings.configName, settings.configRoot)
+export async function validate(settings: Settings): Promise<DesiredConfig> {
+  return (await readSource(settings)).config
 }
 
 /** The client for a run, built once from the settings: the one HTTP seam to the API. */

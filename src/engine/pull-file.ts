@@ -3,10 +3,10 @@ import type { LiveReport } from '../acronis/types.js'
 import { editReports, type EditProblem } from '../config/edit.js'
 import { ConfigErrors } from '../config/errors.js'
 import { plainEntryOffsets } from '../config/source.js'
-import { parseConfig, readConfig, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import { parseConfig, type DesiredConfig, type DesiredReport } from '../config/load.js'
 import type { Outcome, PullResult, Undeclared } from '../model.js'
 import type { OnlineSettings } from '../settings/settings.js'
-import { connect, type EngineIO } from './engine.js'
+import { connect, type ConfigSource, type EngineIO } from './engine.js'
 import { pullEntry, type EntryPull } from './pull.js'
 import { lookupNames, recipientNames } from './recipients.js'
 import { entryLines, loginsOf, readReports, writable, type Unread } from './tenant-export.js'
@@ -27,12 +27,11 @@ interface PullOptions {
  */
 export async function pullConfig(
   settings: OnlineSettings,
-  config: DesiredConfig,
+  { text, config }: ConfigSource,
   io: EngineIO,
   options: PullOptions,
 ): Promise<PullResult> {
-  // The text `config` was read from, by the same rules (a regular file inside the workspace).
-  const text = await readConfig(settings.configPath, settings.configName, settings.configRoot)
+  // The edits land in the very text `config` was parsed from: the file is read once.
   const client = connect(settings, io)
   try {
     await client.authenticate()
