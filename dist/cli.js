@@ -3042,11 +3042,9 @@ function decode(data, file) {
         const lineStart = data.lastIndexOf(10, at - 1) + 1;
         const line = countNewlines(data, lineStart) + 1;
         const column = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', lineStart, at).length + 1;
-        const utf16 = data[0] === 0xff && data[1] === 0xfe
-            ? ' (it looks like UTF-16)'
-            : data[0] === 0xfe && data[1] === 0xff
-                ? ' (it looks like UTF-16)'
-                : '';
+        // A byte-order mark of UTF-16, little or big endian.
+        const bom = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+        const utf16 = bom ? ' (it looks like UTF-16)' : '';
         const hex = `0x${data[at].toString(16).toUpperCase().padStart(2, '0')}`;
         throw new errors_ConfigErrors([
             new ConfigError('encoding', `not UTF-8${utf16}: byte ${hex} here does not belong to a UTF-8 character; save the file as UTF-8`, { file, line, column }),
@@ -3649,6 +3647,384 @@ function inputs(flags, env, cwd) {
     return [raw, { workspace: cwd, eventName: '', label, confine: flags.config === undefined }];
 }
 
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+const STATUS = {
+    unchanged: 'unchanged',
+    'would-update': 'update',
+    updated: 'update',
+    held: 'held',
+    failed: 'failed',
+};
+const outputs_plain = (changes) => changes.map(({ field, from, to, ids }) => (ids ? { field, from, to, ids } : { field, from, to }));
+/** The `plan` output's entry for one report. */
+function planEntry(o) {
+    const entry = {
+        id: o.id,
+        name: o.name ?? null,
+        status: STATUS[o.status],
+        changes: outputs_plain(o.changes),
+        error: o.error ?? null,
+    };
+    if (o.status === 'held')
+        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
+    return entry;
+}
+/**
+ * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
+ * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
+ */
+function* planJsonParts(outcomes, perPart = 500) {
+    yield '[';
+    for (let i = 0; i < outcomes.length; i += perPart) {
+        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
+        yield (i ? ',' : '') + json.slice(1, -1);
+    }
+    yield ']';
+}
+/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
+function countOutputs(outcomes) {
+    const c = countOutcomes(outcomes);
+    return {
+        changed: String(c.changed),
+        unchanged: String(c.unchanged),
+        failed: String(c.failed),
+        held: String(c.held),
+        'has-changes': String(c.changed + c.held > 0),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+
+const STATUS_TEXT = {
+    failed: '\u274c failed',
+    'would-update': '\ud83d\udd04 will update',
+    held: '\u23f8\ufe0f held',
+    updated: '\u2705 updated',
+    unchanged: '\u2714\ufe0f unchanged',
+};
+const ORDER = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 };
+/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+function format_byImportance(outcomes) {
+    // Array.prototype.sort is stable: equal ranks keep file order.
+    return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+}
+// What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
+// so does the `]` of `](`, so no link or image (`[alice]` alone stays as it is: nothing defines a
+// reference); a zero-width joiner (invisible) breaks a mention (`@name` where GitHub would see one,
+// not inside an email address), an issue reference (`#12`) and an autolink (`https://`, `www.`).
+const format_ZWJ = '\u200d';
+const MARKUP = /[&<>|]|\](?=\()|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi;
+const HAS_MARKUP = new RegExp(MARKUP.source, 'i');
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '|': '&#124;',
+    ']': '&#93;',
+};
+function neutralise(m) {
+    if (ENTITY[m])
+        return ENTITY[m];
+    if (m === '@' || m === '#')
+        return m + format_ZWJ;
+    if (m === '://')
+        return `:${format_ZWJ}//`;
+    if (m.length === 4)
+        return `${m.slice(0, 3)}${format_ZWJ}.`; // www.
+    return ' '; // a line break would end the table row
+}
+/**
+ * Text from outside (names, ids, the API's words) inside Markdown, a table cell or a line: shown as
+ * written, never as markup, a mention, a link or an image. core.summary does not escape.
+ */
+function format_cell(text) {
+    // Most cells need nothing: they are returned as they are, without a copy, for every row of a large run.
+    if (!HAS_MARKUP.test(text))
+        return text;
+    return text.replace(MARKUP, neutralise);
+}
+/**
+ * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
+ * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
+ * Rows are rendered one at a time and only while they fit: 10,000 reports never exist as 10,000 rows.
+ */
+function format_fitRows(items, render, budget, omitted) {
+    const out = [];
+    let used = 0;
+    const reserve = omitted(items.length).length + 1;
+    for (let i = 0; i < items.length; i++) {
+        const row = render(items[i]);
+        if (used + row.length + 1 + (i < items.length - 1 ? reserve : 0) > budget) {
+            out.push(omitted(items.length - i));
+            return out;
+        }
+        out.push(row);
+        used += row.length + 1;
+    }
+    return out;
+}
+/** One table row: the report (name and id), its status, and each change or the error. */
+function format_reportRow(o) {
+    const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(o.id)}</sub>` : format_cell(o.id);
+    const detail = o.status === 'held'
+        ? heldLines(o).map((line, i) => (i ? format_cell(line) : `**${format_cell(line)}**`))
+        : [...o.changes.map((ch) => format_cell(showChange(ch))), ...(o.error ? [`**${format_cell(o.error)}**`] : [])];
+    return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
+}
+/** What a held report shows everywhere: why, the plan now, and what was reviewed. */
+function heldLines(o) {
+    const reviewed = reviewedLine(o);
+    return [
+        o.error ?? 'held',
+        ...o.changes.map((c) => `now: ${showChange(c)}`),
+        ...(reviewed ? [reviewed] : []),
+    ];
+}
+/** A held report's reviewed changes in words; undefined when there was no reviewed plan. */
+function reviewedLine(o) {
+    if (o.reviewed === null)
+        return 'reviewed: only a digest was kept';
+    if (o.reviewed)
+        return o.reviewed.length ? `reviewed: ${showChanges(o.reviewed)}` : 'reviewed: unchanged';
+    return undefined;
+}
+/**
+ * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
+ * the source a link, what came from outside escaped) or as plain text.
+ */
+function format_reviewSentence(r, markdown = false) {
+    const text = (t) => (markdown ? format_cell(t) : t);
+    if (r.source) {
+        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
+        const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
+        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
+    }
+    const why = r.missing ? ` (${text(r.missing)})` : '';
+    return r.policy === 'require'
+        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+        : `No reviewed plan found${why}: applied as planned now.`;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
+
+/** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
+const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const ROW_BUDGET_CHARS = (/* unused pure expression or super */ null && (900 * 1024)); // rows may hold multi-byte characters: stay well inside the byte limit
+/** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
+function renderSummary(run, failure) {
+    const c = countOutcomes(run.outcomes);
+    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
+    const lines = [
+        `## Acronis report sync: ${run.mode}`,
+        '',
+        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+        '',
+    ];
+    if (run.review)
+        lines.push(reviewSentence(run.review, true), '');
+    if (run.overMaxChanges) {
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
+    }
+    if (failure)
+        lines.push(summary_verdictLine(failure), '');
+    if (run.outcomes.length) {
+        lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
+        lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
+    }
+    if (run.unmanaged)
+        lines.push('', unmanagedLine(run.unmanaged, cell));
+    return lines.join('\n') + '\n';
+}
+/**
+ * Drift by omission: reports of the tenant that the file does not declare. The tenant and the ids
+ * come from the API: `show` escapes each for where the line goes (Markdown, a log, a terminal).
+ */
+function unmanagedLine(u, show) {
+    const tenant = show(u.tenantId);
+    if (!u.ids.length)
+        return `Every report of tenant ${tenant} is declared.`;
+    const shown = u.ids.slice(0, 20).map(show).join(', ');
+    const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
+    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+}
+/** Why the step failed, with the `failure-reason` a workflow can branch on. */
+function summary_verdictLine(failure) {
+    return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
+}
+/**
+ * The summary of a run stopped by configuration errors: every error, since annotations show only ten.
+ * `done` says what did not happen: nothing sent (found offline) or nothing written (found by look-ups).
+ */
+function renderConfigErrors(errors, done) {
+    const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
+    return [
+        `## Acronis report sync: configuration errors`,
+        '',
+        `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
+        '',
+        '| Where | Code | Problem |',
+        '| --- | --- | --- |',
+        ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
+        '',
+    ].join('\n');
+}
+/** The summary of a run that stopped before it had a plan: why, and what to check. */
+function renderStopped(failure, hint, done) {
+    return [
+        `## Acronis report sync: failed`,
+        '',
+        summary_verdictLine(failure),
+        '',
+        ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
+        ...(done ? [`${done[0].toUpperCase()}${done.slice(1)}.`, ''] : []),
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/util/text-width.ts
+/**
+ * How many terminal cells a text takes, so columns line up: an emoji or a CJK character takes two, a
+ * combining mark or a colour code none. Counted per grapheme (what a person sees as one character),
+ * after Unicode's East Asian Width and emoji presentation rules, as terminals apply them.
+ */
+function displayWidth(text) {
+    // eslint-disable-next-line no-control-regex
+    const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
+    if (/^[\x20-\x7e]*$/.test(plain))
+        return plain.length;
+    let width = 0;
+    for (const { segment } of graphemes.segment(plain))
+        width += clusterWidth(segment);
+    return width;
+}
+/** `text` and the spaces that make it `width` cells wide (none when it is already wider). */
+function padToWidth(text, width) {
+    return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+function clusterWidth(cluster) {
+    const first = cluster.codePointAt(0);
+    if (first < 0x20 || (first >= 0x7f && first < 0xa0))
+        return 0;
+    // An emoji shown as an emoji: by default (\ud83d\udd04, \u2705), or asked for with U+FE0F (\u2714\ufe0f); a flag is two indicators.
+    if (/\p{Extended_Pictographic}/u.test(cluster) &&
+        (/\p{Emoji_Presentation}/u.test(cluster) || cluster.includes('\ufe0f')))
+        return 2;
+    if (/\p{Regional_Indicator}/u.test(cluster))
+        return 2;
+    if (WIDE.some(([from, to]) => first >= from && first <= to))
+        return 2;
+    // A cluster of marks alone (a combining accent, a zero-width space or joiner) takes no cell.
+    if (/^[\p{Mn}\p{Me}\p{Cf}]+$/u.test(cluster))
+        return 0;
+    return 1;
+}
+/** East Asian Wide and Fullwidth ranges (UAX #11): Hangul, CJK, kana, fullwidth forms. */
+const WIDE = [
+    [0x1100, 0x115f],
+    [0x2e80, 0x303e],
+    [0x3041, 0x33ff],
+    [0x3400, 0x4dbf],
+    [0x4e00, 0x9fff],
+    [0xa000, 0xa4cf],
+    [0xac00, 0xd7a3],
+    [0xf900, 0xfaff],
+    [0xfe30, 0xfe4f],
+    [0xff00, 0xff60],
+    [0xffe0, 0xffe6],
+    [0x20000, 0x3fffd],
+];
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+
+
+
+
+
+
+const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
+/** Wraps text in ANSI colour codes, or returns it as it is. */
+function painter(color) {
+    return (style, text) => (color && text ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text);
+}
+const terminal_STATUS = {
+    failed: ['failed', 'red'],
+    'would-update': ['will update', 'yellow'],
+    held: ['held', 'yellow'],
+    updated: ['updated', 'green'],
+    unchanged: ['unchanged', 'dim'],
+};
+const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO'];
+/** Lines of one report: status and report on the first, each change on its own, the error last. */
+function reportLines(o) {
+    const [word, style] = terminal_STATUS[o.status];
+    // The command line runs in workflows too: a name or an API message must not start a workflow command there.
+    const id = logLine(o.id);
+    const report = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }];
+    const detail = o.changes.map((c) => [
+        { text: c.field },
+        { text: logLine(showValue(c.from)), style: 'red' },
+        { text: logLine(showValue(c.to)), style: 'green' },
+    ]);
+    if (o.error)
+        detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }]);
+    const reviewed = o.status === 'held' ? reviewedLine(o) : undefined;
+    if (reviewed)
+        detail.push([{ text: logLine(reviewed), span: true }]);
+    const lines = [];
+    for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
+        lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])]);
+    }
+    return lines;
+}
+/** Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing blanks trimmed. */
+function table(lines, paint) {
+    const widths = [];
+    for (const line of lines)
+        line.forEach((c, i) => {
+            if (!c.span)
+                widths[i] = Math.max(widths[i] ?? 0, displayWidth(c.text));
+        });
+    return lines.map((line) => line
+        .map((c, i) => {
+        const text = c.style ? paint(c.style, c.text) : c.text;
+        return i === line.length - 1 || c.span ? text : padToWidth(text, widths[i] ?? 0);
+    })
+        .join('  ')
+        .trimEnd());
+}
+/** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
+function renderTerminal(run, options) {
+    const paint = painter(options.color);
+    const c = model_countOutcomes(run.outcomes);
+    // An apply stopped by max-changes updated nothing: its changes are still only planned.
+    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
+    const out = [
+        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
+    ];
+    if (run.review)
+        out.push(logLine(format_reviewSentence(run.review)));
+    if (run.overMaxChanges) {
+        out.push(paint('red', `Nothing was written: the plan updates ${plural_plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`));
+    }
+    const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
+    if (shown.length) {
+        const head = HEADERS.map((text) => ({ text, style: 'bold' }));
+        out.push('', ...table([head, ...shown.flatMap(reportLines)], paint));
+        if (c.unchanged)
+            out.push(paint('dim', `(${c.unchanged} unchanged not listed)`));
+    }
+    else if (run.outcomes.length) {
+        out.push('', 'No changes: every declared report is in the desired state.');
+    }
+    if (run.unmanaged)
+        out.push('', unmanagedLine(run.unmanaged, logLine));
+    return out.join('\n') + '\n';
+}
+
 ;// CONCATENATED MODULE: ./src/cli/tty.ts
 /**
  * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set
@@ -3700,6 +4076,91 @@ class Progress {
     }
 }
 
+;// CONCATENATED MODULE: ./src/cli/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
+const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
+/** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
+async function readReviewed(file, cwd) {
+    const where = external_node_path_default().resolve(cwd, file);
+    const fail = (why) => new InputError(`--reviewed-plan ${file}: ${why}`);
+    let value;
+    try {
+        if ((await (0,promises_namespaceObject.stat)(where)).size > MAX_REVIEWED_BYTES)
+            throw fail('larger than 64 MiB');
+        value = JSON.parse(await (0,promises_namespaceObject.readFile)(where, 'utf8'));
+    }
+    catch (e) {
+        if (e instanceof InputError)
+            throw e;
+        throw fail(e instanceof SyntaxError ? 'not JSON' : e.message);
+    }
+    try {
+        return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) };
+    }
+    catch (e) {
+        throw fail(e.message);
+    }
+}
+/** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
+async function runConfig(mode, flags, cli) {
+    const settings = cliSettings(mode, flags, cli.env, cli.cwd);
+    const config = await engine_validate(settings);
+    if (settings.mode === 'validate') {
+        const n = config.reports.length;
+        const names = recipientNames(config).length;
+        const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : '';
+        cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`);
+        return 0;
+    }
+    const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
+    const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined;
+    const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() => progress.clear());
+    if (flags.json) {
+        // JSON for a script on stdout; the table for the person on stderr.
+        for (const part of planJsonParts(result.outcomes))
+            cli.stdout.write(part);
+        cli.stdout.write('\n');
+        cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }));
+    }
+    else
+        cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }));
+    // Failures again on stderr, as file:line:col, so a script or an editor can find them.
+    for (const o of result.outcomes) {
+        if (o.status === 'failed')
+            cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`);
+    }
+    const failure = failureOf(result);
+    if (failure) {
+        cli.stderr.write(`${failure.message}\n`);
+        return 1;
+    }
+    return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
+}
+/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
+function terminalIO(progress) {
+    return {
+        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
+        secrets: new Redactor(),
+        info: (line) => progress.line(line),
+        warning: (line) => progress.line(`warning: ${line}`),
+        onOutcome: (_o, done, total) => progress.tick(done, total),
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/cli/export-command.ts
 
 
@@ -3746,11 +4207,7 @@ async function writeSchemaCopy(dir, cli) {
     cli.stderr.write(`${file}: the schema, for completion and checks in editors (no network needed)\n`);
 }
 async function read(settings, byLogin, progress) {
-    const client = connect(settings, {
-        secrets: new Redactor(),
-        info: (line) => progress.line(line),
-        warning: (line) => progress.line(`warning: ${line}`),
-    });
+    const client = connect(settings, terminalIO(progress));
     try {
         await client.authenticate();
         const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)();
@@ -4454,196 +4911,6 @@ function split(text) {
     return { lines, open };
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
-
-const STATUS_TEXT = {
-    failed: '\u274c failed',
-    'would-update': '\ud83d\udd04 will update',
-    held: '\u23f8\ufe0f held',
-    updated: '\u2705 updated',
-    unchanged: '\u2714\ufe0f unchanged',
-};
-const ORDER = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 };
-/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
-function format_byImportance(outcomes) {
-    // Array.prototype.sort is stable: equal ranks keep file order.
-    return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
-}
-// What data may not do in Markdown, and how each is undone: HTML and the table's `|` become entities;
-// so does the `]` of `](`, so no link or image (`[alice]` alone stays as it is: nothing defines a
-// reference); a zero-width joiner (invisible) breaks a mention (`@name` where GitHub would see one,
-// not inside an email address), an issue reference (`#12`) and an autolink (`https://`, `www.`).
-const format_ZWJ = '\u200d';
-const MARKUP = /[&<>|]|\](?=\()|\r\n?|\n|(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])|#(?=\d)|:\/\/|\bwww\./gi;
-const HAS_MARKUP = new RegExp(MARKUP.source, 'i');
-const ENTITY = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '|': '&#124;',
-    ']': '&#93;',
-};
-function neutralise(m) {
-    if (ENTITY[m])
-        return ENTITY[m];
-    if (m === '@' || m === '#')
-        return m + format_ZWJ;
-    if (m === '://')
-        return `:${format_ZWJ}//`;
-    if (m.length === 4)
-        return `${m.slice(0, 3)}${format_ZWJ}.`; // www.
-    return ' '; // a line break would end the table row
-}
-/**
- * Text from outside (names, ids, the API's words) inside Markdown, a table cell or a line: shown as
- * written, never as markup, a mention, a link or an image. core.summary does not escape.
- */
-function format_cell(text) {
-    // Most cells need nothing: they are returned as they are, without a copy, for every row of a large run.
-    if (!HAS_MARKUP.test(text))
-        return text;
-    return text.replace(MARKUP, neutralise);
-}
-/**
- * Renders rows while they fit in `budget` characters, keeping room for the "N more omitted" line,
- * so output stays under GitHub's limits (1 MiB summary, 65,536-character comment) at any size.
- * Rows are rendered one at a time and only while they fit: 10,000 reports never exist as 10,000 rows.
- */
-function format_fitRows(items, render, budget, omitted) {
-    const out = [];
-    let used = 0;
-    const reserve = omitted(items.length).length + 1;
-    for (let i = 0; i < items.length; i++) {
-        const row = render(items[i]);
-        if (used + row.length + 1 + (i < items.length - 1 ? reserve : 0) > budget) {
-            out.push(omitted(items.length - i));
-            return out;
-        }
-        out.push(row);
-        used += row.length + 1;
-    }
-    return out;
-}
-/** One table row: the report (name and id), its status, and each change or the error. */
-function format_reportRow(o) {
-    const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(o.id)}</sub>` : format_cell(o.id);
-    const detail = o.status === 'held'
-        ? heldLines(o).map((line, i) => (i ? format_cell(line) : `**${format_cell(line)}**`))
-        : [...o.changes.map((ch) => format_cell(showChange(ch))), ...(o.error ? [`**${format_cell(o.error)}**`] : [])];
-    return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
-}
-/** What a held report shows everywhere: why, the plan now, and what was reviewed. */
-function heldLines(o) {
-    const reviewed = reviewedLine(o);
-    return [
-        o.error ?? 'held',
-        ...o.changes.map((c) => `now: ${showChange(c)}`),
-        ...(reviewed ? [reviewed] : []),
-    ];
-}
-/** A held report's reviewed changes in words; undefined when there was no reviewed plan. */
-function reviewedLine(o) {
-    if (o.reviewed === null)
-        return 'reviewed: only a digest was kept';
-    if (o.reviewed)
-        return o.reviewed.length ? `reviewed: ${showChanges(o.reviewed)}` : 'reviewed: unchanged';
-    return undefined;
-}
-/**
- * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
- * the source a link, what came from outside escaped) or as plain text.
- */
-function format_reviewSentence(r, markdown = false) {
-    const text = (t) => (markdown ? format_cell(t) : t);
-    if (r.source) {
-        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
-        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
-        const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
-        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
-    }
-    const why = r.missing ? ` (${text(r.missing)})` : '';
-    return r.policy === 'require'
-        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
-        : `No reviewed plan found${why}: applied as planned now.`;
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-
-
-
-/** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
-const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
-const ROW_BUDGET_CHARS = (/* unused pure expression or super */ null && (900 * 1024)); // rows may hold multi-byte characters: stay well inside the byte limit
-/** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
-function renderSummary(run, failure) {
-    const c = countOutcomes(run.outcomes);
-    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
-    const lines = [
-        `## Acronis report sync: ${run.mode}`,
-        '',
-        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
-        '',
-    ];
-    if (run.review)
-        lines.push(reviewSentence(run.review, true), '');
-    if (run.overMaxChanges) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
-    }
-    if (failure)
-        lines.push(summary_verdictLine(failure), '');
-    if (run.outcomes.length) {
-        lines.push('| Report | Status | Changes |', '| --- | --- | --- |');
-        lines.push(...fitRows(byImportance(run.outcomes), reportRow, ROW_BUDGET_CHARS, (n) => `| \u2026 | ${n} more reports omitted | see the \`plan\` output |`));
-    }
-    if (run.unmanaged)
-        lines.push('', unmanagedLine(run.unmanaged, cell));
-    return lines.join('\n') + '\n';
-}
-/**
- * Drift by omission: reports of the tenant that the file does not declare. The tenant and the ids
- * come from the API: `show` escapes each for where the line goes (Markdown, a log, a terminal).
- */
-function unmanagedLine(u, show) {
-    const tenant = show(u.tenantId);
-    if (!u.ids.length)
-        return `Every report of tenant ${tenant} is declared.`;
-    const shown = u.ids.slice(0, 20).map(show).join(', ');
-    const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
-}
-/** Why the step failed, with the `failure-reason` a workflow can branch on. */
-function summary_verdictLine(failure) {
-    return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`;
-}
-/**
- * The summary of a run stopped by configuration errors: every error, since annotations show only ten.
- * `done` says what did not happen: nothing sent (found offline) or nothing written (found by look-ups).
- */
-function renderConfigErrors(errors, done) {
-    const row = (e) => `| ${cell(e.file)}:${e.line}:${e.column} | ${e.code} | ${cell(e.message)} |`;
-    return [
-        `## Acronis report sync: configuration errors`,
-        '',
-        `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
-        '',
-        '| Where | Code | Problem |',
-        '| --- | --- | --- |',
-        ...fitRows(errors, row, ROW_BUDGET_CHARS, (n) => `| \u2026 | | ${n} more errors omitted |`),
-        '',
-    ].join('\n');
-}
-/** The summary of a run that stopped before it had a plan: why, and what to check. */
-function renderStopped(failure, hint, done) {
-    return [
-        `## Acronis report sync: failed`,
-        '',
-        summary_verdictLine(failure),
-        '',
-        ...(hint ? [`> [!TIP]`, `> ${cell(hint)}`, ''] : []),
-        ...(done ? [`${done[0].toUpperCase()}${done.slice(1)}.`, ''] : []),
-    ].join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/pull.ts
 
 
@@ -4729,278 +4996,6 @@ function fenced(diff, budget) {
     const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
     const fence = '`'.repeat(Math.max(3, longest + 1));
     return [`${fence}diff`, text.trimEnd(), fence, ...(cut ? ['', cut] : [])];
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-const STATUS = {
-    unchanged: 'unchanged',
-    'would-update': 'update',
-    updated: 'update',
-    held: 'held',
-    failed: 'failed',
-};
-const outputs_plain = (changes) => changes.map(({ field, from, to, ids }) => (ids ? { field, from, to, ids } : { field, from, to }));
-/** The `plan` output's entry for one report. */
-function planEntry(o) {
-    const entry = {
-        id: o.id,
-        name: o.name ?? null,
-        status: STATUS[o.status],
-        changes: outputs_plain(o.changes),
-        error: o.error ?? null,
-    };
-    if (o.status === 'held')
-        entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
-    return entry;
-}
-/**
- * The `plan` output, a JSON array of every report's entry, in parts of a few hundred entries: 10,000
- * reports make ~1.5 MB of JSON, which then never has to exist as one string (nor as 10,000 entries).
- */
-function* planJsonParts(outcomes, perPart = 500) {
-    yield '[';
-    for (let i = 0; i < outcomes.length; i += perPart) {
-        const json = JSON.stringify(outcomes.slice(i, i + perPart).map(planEntry));
-        yield (i ? ',' : '') + json.slice(1, -1);
-    }
-    yield ']';
-}
-/** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
-function countOutputs(outcomes) {
-    const c = countOutcomes(outcomes);
-    return {
-        changed: String(c.changed),
-        unchanged: String(c.unchanged),
-        failed: String(c.failed),
-        held: String(c.held),
-        'has-changes': String(c.changed + c.held > 0),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/util/text-width.ts
-/**
- * How many terminal cells a text takes, so columns line up: an emoji or a CJK character takes two, a
- * combining mark or a colour code none. Counted per grapheme (what a person sees as one character),
- * after Unicode's East Asian Width and emoji presentation rules, as terminals apply them.
- */
-function displayWidth(text) {
-    // eslint-disable-next-line no-control-regex
-    const plain = text.replace(/\x1b\[[0-9;]*m/g, '');
-    if (/^[\x20-\x7e]*$/.test(plain))
-        return plain.length;
-    let width = 0;
-    for (const { segment } of graphemes.segment(plain))
-        width += clusterWidth(segment);
-    return width;
-}
-/** `text` and the spaces that make it `width` cells wide (none when it is already wider). */
-function padToWidth(text, width) {
-    return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
-}
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
-function clusterWidth(cluster) {
-    const first = cluster.codePointAt(0);
-    if (first < 0x20 || (first >= 0x7f && first < 0xa0))
-        return 0;
-    // An emoji shown as an emoji: by default (\ud83d\udd04, \u2705), or asked for with U+FE0F (\u2714\ufe0f); a flag is two indicators.
-    if (/\p{Extended_Pictographic}/u.test(cluster) &&
-        (/\p{Emoji_Presentation}/u.test(cluster) || cluster.includes('\ufe0f')))
-        return 2;
-    if (/\p{Regional_Indicator}/u.test(cluster))
-        return 2;
-    if (WIDE.some(([from, to]) => first >= from && first <= to))
-        return 2;
-    // A cluster of marks alone (a combining accent, a zero-width space or joiner) takes no cell.
-    if (/^[\p{Mn}\p{Me}\p{Cf}]+$/u.test(cluster))
-        return 0;
-    return 1;
-}
-/** East Asian Wide and Fullwidth ranges (UAX #11): Hangul, CJK, kana, fullwidth forms. */
-const WIDE = [
-    [0x1100, 0x115f],
-    [0x2e80, 0x303e],
-    [0x3041, 0x33ff],
-    [0x3400, 0x4dbf],
-    [0x4e00, 0x9fff],
-    [0xa000, 0xa4cf],
-    [0xac00, 0xd7a3],
-    [0xf900, 0xfaff],
-    [0xfe30, 0xfe4f],
-    [0xff00, 0xff60],
-    [0xffe0, 0xffe6],
-    [0x20000, 0x3fffd],
-];
-
-;// CONCATENATED MODULE: ./src/report/terminal.ts
-
-
-
-
-
-const SGR = { bold: '1', dim: '2', red: '31', green: '32', yellow: '33' };
-/** Wraps text in ANSI colour codes, or returns it as it is. */
-function painter(color) {
-    return (style, text) => (color && text ? `\x1b[${SGR[style]}m${text}\x1b[0m` : text);
-}
-const terminal_STATUS = {
-    failed: ['failed', 'red'],
-    'would-update': ['will update', 'yellow'],
-    held: ['held', 'yellow'],
-    updated: ['updated', 'green'],
-    unchanged: ['unchanged', 'dim'],
-};
-const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO'];
-/** Lines of one report: status and report on the first, each change on its own, the error last. */
-function reportLines(o) {
-    const [word, style] = terminal_STATUS[o.status];
-    // The command line runs in workflows too: a name or an API message must not start a workflow command there.
-    const id = logLine(o.id);
-    const report = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }];
-    const detail = o.changes.map((c) => [
-        { text: c.field },
-        { text: logLine(showValue(c.from)), style: 'red' },
-        { text: logLine(showValue(c.to)), style: 'green' },
-    ]);
-    if (o.error)
-        detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }]);
-    const reviewed = o.status === 'held' ? reviewedLine(o) : undefined;
-    if (reviewed)
-        detail.push([{ text: logLine(reviewed), span: true }]);
-    const lines = [];
-    for (let i = 0; i < Math.max(report.length, detail.length, 1); i++) {
-        lines.push([i ? { text: '' } : { text: word, style }, report[i] ?? { text: '' }, ...(detail[i] ?? [])]);
-    }
-    return lines;
-}
-/** Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing blanks trimmed. */
-function table(lines, paint) {
-    const widths = [];
-    for (const line of lines)
-        line.forEach((c, i) => {
-            if (!c.span)
-                widths[i] = Math.max(widths[i] ?? 0, displayWidth(c.text));
-        });
-    return lines.map((line) => line
-        .map((c, i) => {
-        const text = c.style ? paint(c.style, c.text) : c.text;
-        return i === line.length - 1 || c.span ? text : padToWidth(text, widths[i] ?? 0);
-    })
-        .join('  ')
-        .trimEnd());
-}
-/** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
-function renderTerminal(run, options) {
-    const paint = painter(options.color);
-    const c = model_countOutcomes(run.outcomes);
-    // An apply stopped by max-changes updated nothing: its changes are still only planned.
-    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
-    const out = [
-        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
-    ];
-    if (run.review)
-        out.push(logLine(format_reviewSentence(run.review)));
-    if (run.overMaxChanges) {
-        out.push(paint('red', `Nothing was written: the plan updates ${run.overMaxChanges.count} reports and max-changes allows ${run.overMaxChanges.limit}.`));
-    }
-    const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
-    if (shown.length) {
-        const head = HEADERS.map((text) => ({ text, style: 'bold' }));
-        out.push('', ...table([head, ...shown.flatMap(reportLines)], paint));
-        if (c.unchanged)
-            out.push(paint('dim', `(${c.unchanged} unchanged not listed)`));
-    }
-    else if (run.outcomes.length) {
-        out.push('', 'No changes: every declared report is in the desired state.');
-    }
-    if (run.unmanaged)
-        out.push('', unmanagedLine(run.unmanaged, logLine));
-    return out.join('\n') + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/cli/run.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
-const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
-/** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
-async function readReviewed(file, cwd) {
-    const where = external_node_path_default().resolve(cwd, file);
-    const fail = (why) => new InputError(`--reviewed-plan ${file}: ${why}`);
-    let value;
-    try {
-        if ((await (0,promises_namespaceObject.stat)(where)).size > MAX_REVIEWED_BYTES)
-            throw fail('larger than 64 MiB');
-        value = JSON.parse(await (0,promises_namespaceObject.readFile)(where, 'utf8'));
-    }
-    catch (e) {
-        if (e instanceof InputError)
-            throw e;
-        throw fail(e instanceof SyntaxError ? 'not JSON' : e.message);
-    }
-    try {
-        return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) };
-    }
-    catch (e) {
-        throw fail(e.message);
-    }
-}
-/** validate, plan or apply: the action's engine, shown for a terminal. Returns the exit code. */
-async function runConfig(mode, flags, cli) {
-    const settings = cliSettings(mode, flags, cli.env, cli.cwd);
-    const config = await engine_validate(settings);
-    if (settings.mode === 'validate') {
-        const n = config.reports.length;
-        const names = recipientNames(config).length;
-        const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : '';
-        cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`);
-        return 0;
-    }
-    const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
-    const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined;
-    const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() => progress.clear());
-    if (flags.json) {
-        // JSON for a script on stdout; the table for the person on stderr.
-        for (const part of planJsonParts(result.outcomes))
-            cli.stdout.write(part);
-        cli.stdout.write('\n');
-        cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }));
-    }
-    else
-        cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }));
-    // Failures again on stderr, as file:line:col, so a script or an editor can find them.
-    for (const o of result.outcomes) {
-        if (o.status === 'failed')
-            cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`);
-    }
-    const failure = failureOf(result);
-    if (failure) {
-        cli.stderr.write(`${failure.message}\n`);
-        return 1;
-    }
-    return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
-}
-/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
-function terminalIO(progress) {
-    return {
-        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
-        secrets: new Redactor(),
-        info: (line) => progress.line(line),
-        warning: (line) => progress.line(`warning: ${line}`),
-        onOutcome: (_o, done, total) => progress.tick(done, total),
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/pull-command.ts

@@ -2445,11 +2445,9 @@ function decode(data, file) {
         const lineStart = data.lastIndexOf(10, at - 1) + 1;
         const line = countNewlines(data, lineStart) + 1;
         const column = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', lineStart, at).length + 1;
-        const utf16 = data[0] === 0xff && data[1] === 0xfe
-            ? ' (it looks like UTF-16)'
-            : data[0] === 0xfe && data[1] === 0xff
-                ? ' (it looks like UTF-16)'
-                : '';
+        // A byte-order mark of UTF-16, little or big endian.
+        const bom = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+        const utf16 = bom ? ' (it looks like UTF-16)' : '';
         const hex = `0x${data[at].toString(16).toUpperCase().padStart(2, '0')}`;
         throw new ConfigErrors([
             new ConfigError('encoding', `not UTF-8${utf16}: byte ${hex} here does not belong to a UTF-8 character; save the file as UTF-8`, { file, line, column }),
@@ -6012,8 +6010,6 @@ function check(after, config, pulls, appended) {
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
-
-// The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 
 const REVIEWED_PLAN = ['check', 'require', 'off'];
 function reviewedPlan() {

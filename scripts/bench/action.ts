@@ -23,8 +23,6 @@ export async function actionEnv(
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GITHUB_ACTIONS: 'true',
-    ...(process.env.NOCHECK ? { NOCHECK: '1' } : {}),
-    ...(process.env.NODIFF ? { NODIFF: '1' } : {}),
     GITHUB_WORKSPACE: workspace,
     GITHUB_STEP_SUMMARY: path.join(workspace, 'summary.md'),
     GITHUB_OUTPUT: path.join(workspace, 'output.txt'),

@@ -7,8 +7,8 @@ import { InputError, type OnlineSettings } from '../settings/settings.js'
 import { tenantResolver } from '../engine/tenant.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
+import { terminalIO } from './run.js'
 import { Progress, type Cli } from './tty.js'
-import { Redactor } from '../util/redact.js'
 
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 export async function runExport(flags: Flags, cli: Cli): Promise<number> {
@@ -45,11 +45,7 @@ async function writeSchemaCopy(dir: string, cli: Cli): Promise<void> {
 }
 
 async function read(settings: OnlineSettings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
-  const client = connect(settings, {
-    secrets: new Redactor(),
-    info: (line) => progress.line(line),
-    warning: (line) => progress.line(`warning: ${line}`),
-  })
+  const client = connect(settings, terminalIO(progress))
   try {
     await client.authenticate()
     const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)()

@@ -104,12 +104,9 @@ export function decode(data: Uint8Array, file: string): string {
     const line = countNewlines(data, lineStart) + 1
     const column =
       Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8', lineStart, at).length + 1
-    const utf16 =
-      data[0] === 0xff && data[1] === 0xfe
-        ? ' (it looks like UTF-16)'
-        : data[0] === 0xfe && data[1] === 0xff
-          ? ' (it looks like UTF-16)'
-          : ''
+    // A byte-order mark of UTF-16, little or big endian.
+    const bom = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)
+    const utf16 = bom ? ' (it looks like UTF-16)' : ''
     const hex = `0x${data[at]!.toString(16).toUpperCase().padStart(2, '0')}`
     throw new ConfigErrors([
       new ConfigError(

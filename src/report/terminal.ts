@@ -1,6 +1,7 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
 import { byImportance, reviewedLine, reviewSentence } from './format.js'
 import { logLine } from '../util/log-safe.js'
+import { plural } from '../util/plural.js'
 import { unmanagedLine } from './summary.js'
 import { displayWidth, padToWidth } from '../util/text-width.js'
 
@@ -91,7 +92,7 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
     out.push(
       paint(
         'red',
-        `Nothing was written: the plan updates ${run.overMaxChanges.count} reports and max-changes allows ${run.overMaxChanges.limit}.`,
+        `Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`,
       ),
     )
   }

@@ -5,7 +5,7 @@ import { proxySecrets } from '../http/proxy.js'
 import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
-export { InputError, type Mode, type Settings } from './settings.js'
+export { type Settings } from './settings.js'
 
 /** The action's own inputs, about GitHub rather than the API: the command line has none of them. */
 export interface GitHubSettings {
