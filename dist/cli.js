@@ -2628,6 +2628,18 @@ function plainEntryOffsets(text) {
         return undefined;
     return entryOffsets(text);
 }
+/**
+ * The node of the one entry of the reports list that text[from, to) holds, read on its own as byEntry
+ * reads it (offsets in the node are relative to `from`).
+ */
+function entryNode(text, from, to) {
+    const seq = parse(text.slice(from, to), 1, ENTRY_OPTIONS).doc?.contents;
+    return (0,dist/* isSeq */.oP)(seq) && (0,dist/* isNode */.Ll)(seq.items[0]) ? seq.items[0] : undefined;
+}
+/** The whole document as reading composes it (same options, same limits); undefined past a limit. */
+function wholeDocument(text) {
+    return parse(text).doc;
+}
 function byEntry(text) {
     const entries = plainEntryOffsets(text);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
@@ -2658,10 +2670,7 @@ function byEntry(text) {
     // report that fails.
     const entry = (i) => {
         const span = spanOf(i);
-        if (!span)
-            return undefined;
-        const seq = parse(text.slice(span.from, span.to), 1, ENTRY_OPTIONS).doc?.contents;
-        return { node: (0,dist/* isSeq */.oP)(seq) && (0,dist/* isNode */.Ll)(seq.items[0]) ? seq.items[0] : undefined, base: span.from };
+        return span && { node: entryNode(text, span.from, span.to), base: span.from };
     };
     return {
         data,
@@ -4248,7 +4257,6 @@ function editReports(text, entries, appended = []) {
     const edits = sortEdits(editor.edits);
     return { text: applyEdits(text, edits), edits, problems: editor.problems };
 }
-const edit_OPTIONS = { uniqueKeys: true, prettyErrors: false };
 /**
  * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
  * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
@@ -4262,15 +4270,14 @@ function entriesOf(text) {
             flow: false,
             entry(i) {
                 const base = offsets[i];
-                const seq = (0,dist/* parseDocument */.Tp)(text.slice(base, offsets[i + 1] ?? text.length), edit_OPTIONS).contents;
-                return { node: (0,dist/* isSeq */.oP)(seq) ? seq.items[0] : undefined, base };
+                return { node: entryNode(text, base, offsets[i + 1] ?? text.length), base };
             },
         };
     }
-    const doc = (0,dist/* parseDocument */.Tp)(text, edit_OPTIONS);
-    const reports = (0,dist/* isMap */.jh)(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
+    const doc = wholeDocument(text);
+    const reports = (0,dist/* isMap */.jh)(doc?.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
     const list = reports?.value;
-    if (doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
+    if (!doc || doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
         throw new Error('editReports needs a valid reports.yaml with a `reports` list');
     return {
         count: list.items.length,
@@ -7752,7 +7759,7 @@ exports.HN = lineCounter.LineCounter;
 exports.iX = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-exports.Tp = publicApi.parseDocument;
+__webpack_unused_export__ = publicApi.parseDocument;
 exports.As = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;

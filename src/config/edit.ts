@@ -1,11 +1,10 @@
-import { plainEntryOffsets } from './source.js'
+import { entryNode, plainEntryOffsets, wholeDocument } from './source.js'
 import {
   isAlias,
   isMap,
   isNode,
   isScalar,
   isSeq,
-  parseDocument,
   stringify,
   type Node,
   type Pair,
@@ -90,8 +89,6 @@ interface Entries {
   emptyFlow?: { key: Node; list: YAMLSeq }
 }
 
-const OPTIONS = { uniqueKeys: true, prettyErrors: false } as const
-
 /**
  * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
  * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
@@ -105,15 +102,14 @@ function entriesOf(text: string): Entries {
       flow: false,
       entry(i) {
         const base = offsets[i]!
-        const seq = parseDocument(text.slice(base, offsets[i + 1] ?? text.length), OPTIONS).contents
-        return { node: isSeq(seq) ? seq.items[0] : undefined, base }
+        return { node: entryNode(text, base, offsets[i + 1] ?? text.length), base }
       },
     }
   }
-  const doc = parseDocument(text, OPTIONS)
-  const reports = isMap(doc.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined
+  const doc = wholeDocument(text)
+  const reports = isMap(doc?.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined
   const list = reports?.value
-  if (doc.errors.length || !isSeq(list) || !isNode(reports?.key))
+  if (!doc || doc.errors.length || !isSeq(list) || !isNode(reports?.key))
     throw new Error('editReports needs a valid reports.yaml with a `reports` list')
   return {
     count: list.items.length,

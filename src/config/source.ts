@@ -257,6 +257,20 @@ export function plainEntryOffsets(text: string): number[] | undefined {
   return entryOffsets(text)
 }
 
+/**
+ * The node of the one entry of the reports list that text[from, to) holds, read on its own as byEntry
+ * reads it (offsets in the node are relative to `from`).
+ */
+export function entryNode(text: string, from: number, to: number): Node | undefined {
+  const seq = parse(text.slice(from, to), 1, ENTRY_OPTIONS).doc?.contents
+  return isSeq(seq) && isNode(seq.items[0]) ? seq.items[0] : undefined
+}
+
+/** The whole document as reading composes it (same options, same limits); undefined past a limit. */
+export function wholeDocument(text: string): Document.Parsed | undefined {
+  return parse(text).doc
+}
+
 export function byEntry(text: string): YamlSource | undefined {
   const entries = plainEntryOffsets(text)
   if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
@@ -285,9 +299,7 @@ export function byEntry(text: string): YamlSource | undefined {
   // report that fails.
   const entry = (i: number) => {
     const span = spanOf(i)
-    if (!span) return undefined
-    const seq = parse(text.slice(span.from, span.to), 1, ENTRY_OPTIONS).doc?.contents
-    return { node: isSeq(seq) && isNode(seq.items[0]) ? seq.items[0] : undefined, base: span.from }
+    return span && { node: entryNode(text, span.from, span.to), base: span.from }
   }
   return {
     data,
