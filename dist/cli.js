@@ -291,6 +291,8 @@ class DecodedURL extends URL {
 // variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
 // never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
 
+/** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
+const unbracketed = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
 /** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
 class ProxyError extends Error {
     proxy;
@@ -331,7 +333,7 @@ function parseProxy(variable, value) {
     const password = safeDecode(url.password);
     return {
         protocol: url.protocol,
-        hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        hostname: unbracketed(url.hostname),
         port,
         label: `${url.hostname}:${port}`,
         variable,
@@ -548,8 +550,6 @@ function createAgents(maxSockets, connectTimeoutMs = 30_000) {
         },
     };
 }
-/** Node's URL hostname as node:http wants it: [::1] \u2192 ::1. */
-const bare = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 function exchange(req, agents) {
     const { agent, proxy } = agents.route(req.url);
@@ -575,7 +575,7 @@ function exchange(req, agents) {
             }
             : {
                 protocol: req.url.protocol,
-                hostname: bare(req.url.hostname),
+                hostname: unbracketed(req.url.hostname),
                 port: req.url.port,
                 path: req.url.pathname + req.url.search,
                 method: req.method,
@@ -800,9 +800,10 @@ class Redactor {
 
 ;// CONCATENATED MODULE: ./src/acronis/url.ts
 
+
 /** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
 function isLoopback(hostname) {
-    const h = hostname.replace(/^\[|\]$/g, '');
+    const h = unbracketed(hostname);
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 /**
@@ -3549,7 +3550,7 @@ function entryLines(r, logins) {
         ['level', REPORT_LEVELS],
     ]) {
         const value = r.parameters[key];
-        const supported = known.includes(value);
+        const supported = documented(known, value);
         lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
     }
     const recipients = writable(r);
@@ -4566,7 +4567,7 @@ function pullEntry(index, desired, live, names, label = (id) => id) {
             // Dropping the key would make the field unmanaged without anyone deciding it.
             note(field, `the live report does not carry ${field}; left as ${have}`);
         }
-        else if (KNOWN[field] && !KNOWN[field].includes(value)) {
+        else if (KNOWN[field] && !documented(KNOWN[field], String(value))) {
             note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`);
         }
         else {

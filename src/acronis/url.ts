@@ -1,8 +1,9 @@
+import { unbracketed } from '../http/proxy.js'
 import { withoutUserinfo } from '../util/redact.js'
 
 /** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
 function isLoopback(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '')
+  const h = unbracketed(hostname)
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h)
 }
 

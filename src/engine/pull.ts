@@ -1,4 +1,4 @@
-import { REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
+import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import type { EntryEdit, RecipientsEdit, ScalarField } from '../config/edit.js'
 import type { SourceRef } from '../config/errors.js'
 import type { DesiredReport } from '../config/load.js'
@@ -68,7 +68,7 @@ export function pullEntry(
     if (value === undefined) {
       // Dropping the key would make the field unmanaged without anyone deciding it.
       note(field, `the live report does not carry ${field}; left as ${have}`)
-    } else if (KNOWN[field] && !KNOWN[field].includes(value as string)) {
+    } else if (KNOWN[field] && !documented(KNOWN[field], String(value))) {
       note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`)
     } else {
       changes.push({ field, from: have, to: value })

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml'
 import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
-import { REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
+import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import { isRecipientName, isUuid } from '../config/patterns.js'
 import { mapLimit } from '../util/map-limit.js'
 
@@ -112,7 +112,7 @@ export function entryLines(r: LiveReport, logins?: ReadonlyMap<string, string>):
     ['level', REPORT_LEVELS],
   ] as const) {
     const value = r.parameters[key]
-    const supported = (known as readonly string[]).includes(value)
+    const supported = documented<string>(known, value)
     lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`)
   }
   const recipients = writable(r)

@@ -7,6 +7,9 @@ import type { Duplex } from 'node:stream'
 // never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
+/** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
+export const unbracketed = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1')
+
 /** A proxy as the transport uses it. Messages show `label` (host:port), never the credentials. */
 export interface Proxy {
   protocol: 'http:' | 'https:'
@@ -62,7 +65,7 @@ function parseProxy(variable: string, value: string): Proxy {
   const password = safeDecode(url.password)
   return {
     protocol: url.protocol,
-    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    hostname: unbracketed(url.hostname),
     port,
     label: `${url.hostname}:${port}`,
     variable,

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import { proxyFor, proxyRefusal, ProxyError, TunnelAgent, type Proxy } from './proxy.js'
+import { proxyFor, proxyRefusal, ProxyError, TunnelAgent, unbracketed, type Proxy } from './proxy.js'
 
 /** One HTTP exchange, without retries: the client above decides what to do with failures. */
 interface Exchange {
@@ -116,9 +116,6 @@ export function createAgents(maxSockets: number, connectTimeoutMs = 30_000) {
 }
 type Agents = ReturnType<typeof createAgents>
 
-/** Node's URL hostname as node:http wants it: [::1] → ::1. */
-const bare = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1')
-
 const MAX_BODY_BYTES = 8 * 1024 * 1024
 
 export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
@@ -146,7 +143,7 @@ export function exchange(req: Exchange, agents: Agents): Promise<Reply> {
           }
         : {
             protocol: req.url.protocol,
-            hostname: bare(req.url.hostname),
+            hostname: unbracketed(req.url.hostname),
             port: req.url.port,
             path: req.url.pathname + req.url.search,
             method: req.method,
