@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module'
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { saveBuildStamp } from './build-stamp.mjs'
 
 const require = createRequire(import.meta.url)
 const ncc = require('@vercel/ncc')
@@ -195,3 +196,4 @@ for (const { out, input, license } of entries) {
   }
   console.log(`${out}: ${(Buffer.byteLength(code) / 1024).toFixed(0)} kB`)
 }
+await saveBuildStamp()

@@ -127,7 +127,6 @@ describe.each(NODES)('behind a proxy, $name', ({ bin: node }) => {
     expect(error).toContain('407')
     expect(r.summary).toContain('407 Proxy Authentication Required')
     expect(printed(r).join('\n')).not.toContain('wrong-')
-    expect(r.ms).toBeLessThan(5_000)
   })
 
   it('refuses a certificate it cannot trust once, and names NODE_EXTRA_CA_CERTS', async () => {

@@ -207,8 +207,7 @@ describe.each(RUNNER_NODE)('the bundled action under faults, $name', ({ bin: nod
     expect(r.outputs).toMatchObject({ changed: '40', failed: '0' })
     const [first, second] = tokens(sim)
     expect(second).toBeDefined()
-    // Renewed within the first token's life, and before any call was refused with it.
-    expect(second!.startedAt - first!.endedAt!).toBeLessThan(2000)
+    // Renewed ahead of time, not because a call was refused: any 401 came after the renewal began.
     const refused = sim.requests.find((q) => q.status === 401)
     if (refused) expect(refused.startedAt).toBeGreaterThan(second!.startedAt)
     const last = sim.requests.at(-1)!

@@ -204,7 +204,7 @@ describe.each(RUNNER_NODE)('secrets and bad input, $name', ({ bin: node }) => {
     expect(r.code).toBe(1)
     const errors = r.annotations.filter((a) => a.props.file === 'reports.yaml')
     expect(errors.map((a) => codeOf(a.message))).toEqual(['alias-limit'])
-    expect(r.ms).toBeLessThan(5000) // a billion laughs expanded would not finish at all
+    // A billion laughs expanded would not finish at all: the hang guard above would kill it (code null).
     expect(sim.requests).toHaveLength(0)
   })
 

@@ -7,8 +7,16 @@ import { runCli } from './harness.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const running: ChildProcessWithoutNullStreams[] = []
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill('SIGKILL')
+// SIGTERM, not SIGKILL: tsx passes it on to the node process it started, which SIGKILL would orphan.
+afterEach(async () => {
+  await Promise.all(
+    running.splice(0).map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }),
+  )
 })
 
 /** `npm run simulator -- …` as a newcomer starts it; resolves with what it printed once it is ready. */

@@ -70,8 +70,8 @@ describe('the workspace: only a regular file inside it is read', () => {
       timeoutMs: 15_000,
     })
     expect(r.code).toBe(1)
+    // Waiting for a writer would last until the hang guard above kills the run (code null).
     expect(configErrors(r)).toEqual([['file-not-regular', '1', '1']])
-    expect(r.ms).toBeLessThan(10_000)
   })
 
   it('refuses a file that is not UTF-8 at the first bad byte', async () => {
@@ -105,10 +105,10 @@ describe('YAML limits and indentation, in the action and on the command line', (
 
   it('answers a 40,000-column continuation line at once, at its line', async () => {
     const config = `reports:\n  - id: ${ID}\n    name: x\n${' '.repeat(40_000)}y\n`
-    const r = await runAction({ inputs: { mode: 'validate' }, config })
+    // That it is linear in the line's length, not quadratic, is checked in test/unit/limits.test.ts.
+    const r = await runAction({ inputs: { mode: 'validate' }, config, timeoutMs: 30_000 })
     expect(r.code).toBe(1)
     expect(configErrors(r)).toEqual([['yaml-limit', '4', '1']])
-    expect(r.ms).toBeLessThan(5000)
   })
 
   it('names a wrongly indented key once, at its line, and a tab once', async () => {
