@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4090);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6009);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4090:
+/***/ 6009:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2369,6 +2369,17 @@ function lineLimit(text, from, to) {
     return undefined;
 }
 const tooDeep = `collections nested more than ${MAX_DEPTH} levels deep; reports.yaml needs 4`;
+/**
+ * A list of `items` at `depth` of the document, starting at `offset`, past its bound: the reports list
+ * sits at depth 1; any deeper list is a report's recipients. The one wording, whichever path counted.
+ */
+function listLimit(offset, items, depth) {
+    const most = depth <= 1 ? MAX_REPORTS : MAX_ITEMS;
+    if (items <= most)
+        return undefined;
+    const what = depth <= 1 ? 'reports' : 'recipients of one report';
+    return { offset, message: `a list of ${count(items)} items; the limit is ${count(most)} (${what})` };
+}
 const referring = (tokens) => !!tokens?.some((t) => t.type === 'anchor' || t.type === 'tag' || t.type === 'alias');
 /**
  * Checks yaml's syntax tree (its CST) before it is composed: composing recurses once per level, and
@@ -2411,12 +2422,9 @@ function inspect(tokens, depth = 0) {
                     found({ offset: token.offset, message });
                     break;
                 }
-                // The reports list sits at depth 1 of the document; an entry read on its own starts deeper.
-                const most = d <= 1 ? MAX_REPORTS : MAX_ITEMS;
-                if (!map && token.items.length > most) {
-                    const what = d <= 1 ? 'reports' : 'recipients of one report';
-                    const message = `a list of ${count(token.items.length)} items; the limit is ${count(most)} (${what})`;
-                    found({ offset: token.offset, message });
+                const tooMany = map ? undefined : listLimit(token.offset, token.items.length, d);
+                if (tooMany) {
+                    found(tooMany);
                     break;
                 }
                 for (const item of token.items) {
@@ -2645,6 +2653,20 @@ function byEntry(text) {
     const entries = plainEntryOffsets(text);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
+    // Counted here as the whole-document parse counts the list (at its first `-`), before any entry is read.
+    let dash = entries[0];
+    while (text.charCodeAt(dash) === source_SPACE)
+        dash++;
+    const limit = listLimit(dash, entries.length, 1);
+    if (limit)
+        return {
+            data: undefined,
+            syntax: [],
+            limit,
+            locate: () => ({ base: 0 }),
+            mark: () => ({}),
+            idOffset: () => 0,
+        };
     const head = parse(text.slice(0, entries[0]));
     if (!plain(head))
         return undefined;
@@ -2967,10 +2989,31 @@ const CHUNK = 64 * 1024;
  * refused before it is opened, so nothing of what is not configuration can reach a message.
  */
 async function readConfigText(file, displayName, limits) {
+    const fail = failWith(displayName);
+    const real = await resolveInside(file, displayName, limits.root);
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`);
+    if (before.size > limits.maxBytes)
+        fail('file-too-large', tooLarge(before.size, limits.maxBytes));
+    const bytes = await readBytes(real, before, displayName, limits.maxBytes);
+    // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
+    if (bytes.length > limits.maxBytes)
+        fail('file-too-large', tooLarge(undefined, limits.maxBytes));
+    return decode(bytes, displayName);
+}
+function failWith(displayName) {
     const top = { file: displayName, line: 1, column: 1 };
-    const fail = (code, message, at = top) => {
-        throw new errors_ConfigErrors([new ConfigError(code, message, at)]);
+    return (code, message) => {
+        throw new errors_ConfigErrors([new ConfigError(code, message, top)]);
     };
+}
+/**
+ * The real path of `file`, symbolic links resolved, when it is inside `root` (undefined: anywhere).
+ * Reading and writing both go through it, so neither follows a link out of the workspace.
+ */
+async function resolveInside(file, displayName, root) {
+    const fail = failWith(displayName);
     let real;
     try {
         real = await (0,promises_namespaceObject.realpath)(file);
@@ -2981,29 +3024,27 @@ async function readConfigText(file, displayName, limits) {
             fail('file-missing', `configuration file not found: ${file}`);
         return fail('file-unreadable', `cannot read ${file} (${code ?? 'error'})`);
     }
-    if (limits.root !== undefined) {
-        const root = await (0,promises_namespaceObject.realpath)(limits.root).catch(() => external_node_path_default().resolve(limits.root));
-        const inside = external_node_path_default().relative(root, real);
+    if (root !== undefined) {
+        const top = await (0,promises_namespaceObject.realpath)(root).catch(() => external_node_path_default().resolve(root));
+        const inside = external_node_path_default().relative(top, real);
         if (inside === '..' || inside.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(inside))
-            fail('file-outside', `${displayName} resolves to a file outside ${root}; only a file inside it is read (a symbolic link must point inside it too)`);
+            fail('file-outside', `${displayName} resolves to a file outside ${top}; only a file inside it is read or written (a symbolic link must point inside it too)`);
     }
-    const before = await (0,promises_namespaceObject.stat)(real);
-    if (!before.isFile())
-        fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`);
-    if (before.size > limits.maxBytes)
-        fail('file-too-large', tooLarge(before.size, limits.maxBytes));
-    // O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
-    // O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
-    const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW).catch((e) => fail('file-unreadable', `cannot read ${file} (${e.code ?? 'error'})`));
+    return real;
+}
+/**
+ * At most `max` bytes of the regular file at `real`, which must still be the file `before` describes.
+ * O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
+ * O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
+ */
+async function readBytes(real, before, displayName, max) {
+    const fail = failWith(displayName);
+    const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW).catch((e) => fail('file-unreadable', `cannot read ${displayName} (${e.code ?? 'error'})`));
     try {
         const opened = await handle.stat();
         if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev)
             fail('file-unreadable', `${displayName} changed while it was being opened; run again`);
-        const bytes = await readAtMost(handle, limits.maxBytes + 1);
-        // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
-        if (bytes.length > limits.maxBytes)
-            fail('file-too-large', tooLarge(undefined, limits.maxBytes));
-        return decode(bytes, displayName);
+        return await readAtMost(handle, max + 1);
     }
     finally {
         await handle.close();
@@ -3482,7 +3523,164 @@ function maxChangesFor(settings, declared) {
     return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
 
+;// CONCATENATED MODULE: ./src/config/scalar.ts
+
+/**
+ * What may not stand raw in a written scalar: C0 and C1 controls (tab included), DEL, the Unicode line
+ * and paragraph separators, the byte order mark, and a surrogate without its pair. yaml's stringifier
+ * escapes some of them (`\e`, `\a`, `\n`), not all (DEL, U+0085, U+2028 stay raw).
+ */
+const scalar_UNSAFE = 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_ALL = new RegExp(scalar_UNSAFE.source, 'g');
+/** A flow list ends a plain scalar at `,` `[` `]` `{` `}` and `: `: plain only for the simplest values. */
+const FLOW_PLAIN = /^\w[\w.@+-]*$/;
+// Never over several lines: lineWidth 0 folds nothing, double quotes never break a line (yaml would
+// write a line break in one as two raw ones), blockQuote false never writes `|-` or `>`.
+const ONE_LINE = { lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Infinity };
+const written = (value, type) => (0,dist/* stringify */.As)(value, { ...ONE_LINE, defaultStringType: type }).replace(/\n$/, '');
+/**
+ * A string as one YAML scalar on one line: in `style` (the quoting its neighbours use) where that style
+ * can hold it as written, otherwise double-quoted with every unsafe character escaped. `flow`: the
+ * scalar stands inside `[...]`. Reads back as exactly `value` wherever a scalar can stand.
+ */
+function yamlScalar(value, style, flow = false) {
+    let text;
+    if (scalar_UNSAFE.test(value) || style === 'QUOTE_DOUBLE')
+        text = doubleQuoted(value);
+    else if (style === 'QUOTE_SINGLE')
+        text = written(value, 'QUOTE_SINGLE');
+    else {
+        text = written(value, 'PLAIN');
+        if (flow && text === value && !FLOW_PLAIN.test(value))
+            text = doubleQuoted(value);
+    }
+    // The stringifier falls back to another style when the asked one cannot hold the value: whatever
+    // it chose must still be one line of safe characters.
+    if (/[\n\r]/.test(text) || scalar_UNSAFE.test(text))
+        text = doubleQuoted(value);
+    return text;
+}
+function doubleQuoted(value) {
+    // Inside double quotes any character may be written as \uXXXX; those yaml left raw are.
+    return written(value, 'QUOTE_DOUBLE').replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Longest value a comment line shows: comments only describe, and a line has a length limit. */
+const COMMENT_VALUE_CHARS = 200;
+/**
+ * A value for a comment line (`# read-only: formats csv`): the scalar yamlScalar writes, so nothing in
+ * it can end the comment, cut to COMMENT_VALUE_CHARS.
+ */
+function commentValue(value) {
+    const text = yamlScalar(value, undefined, true);
+    return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}\u2026` : text;
+}
+
+;// CONCATENATED MODULE: ./src/config/entry-text.ts
+
+
+
+/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
+function writable(r) {
+    return r.result_action === 'send' ? r.recipients : undefined;
+}
+function readOnly(r) {
+    const formats = r.parameters.formats.map(commentValue).join(', ');
+    const parts = [
+        `schedule ${commentValue(r.schedule.type)}`,
+        `result action ${commentValue(r.result_action)}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
+        `formats ${formats || 'none'}`,
+    ];
+    return `read-only: ${parts.join(' \u00b7 ')}`;
+}
+/**
+ * One scheduled report as a reports.yaml entry holding its live values (recipients by login where
+ * `logins` names one), so a plan of it shows no changes. Every value is written by yamlScalar. A report
+ * with more recipients than a list may hold cannot be written: it is returned as Unwritable.
+ */
+function entryText(r, logins) {
+    const id = r.id.toLowerCase();
+    const recipients = writable(r);
+    if (recipients && recipients.length > MAX_ITEMS) {
+        const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`;
+        return { id, reason };
+    }
+    const values = { id };
+    const lines = [`# ${readOnly(r)}`, `- id: ${yamlScalar(r.id)}`];
+    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
+    for (const [key, known] of [
+        ['kind', REPORT_KINDS],
+        ['level', REPORT_LEVELS],
+    ]) {
+        const value = r.parameters[key];
+        if (documented(known, value)) {
+            lines.push(`  ${key}: ${yamlScalar(value)}`);
+            Object.assign(values, { [key]: value });
+        }
+        else
+            lines.push(`  # not supported by this version, so not managed: ${key}: ${commentValue(value)}`);
+    }
+    if (recipients) {
+        values.recipients = recipients.map((u) => logins?.get(u.toLowerCase()) ?? u);
+        if (!recipients.length)
+            lines.push('  recipients: []');
+        else
+            lines.push('  recipients:', ...values.recipients.map((v) => `    - ${yamlScalar(v)}`));
+    }
+    values.enabled = r.schedule.enabled;
+    lines.push(`  enabled: ${r.schedule.enabled}`);
+    // Absent from the live report means absent here: declaring a value would plan a change.
+    for (const key of ['hide_zero_usage', 'show_skus']) {
+        const value = r.parameters[key];
+        if (value === undefined)
+            continue;
+        values[key] = value;
+        lines.push(`  ${key}: ${value}`);
+    }
+    return { values, lines };
+}
+
+;// CONCATENATED MODULE: ./src/config/verify.ts
+
+
+const KEYS = ['id', 'name', 'kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** An entry's values in one comparable string (a fixed key order; absent keys left out). */
+function valuesOf(r) {
+    return JSON.stringify(KEYS.map((k) => r[k]));
+}
+/**
+ * Why `text`, about to be written, is not exactly `intended`, or undefined when it is: the whole text
+ * is read as loading reads it, every entry is compared with the one meant, in order, and nothing else
+ * may be there. What the action writes is checked this way before it replaces anything, so a value
+ * that became YAML structure, or an edit that reached an entry it did not mean to, writes nothing.
+ */
+function unlikeIntended(text, file, intended) {
+    let read;
+    try {
+        read = parseConfig(text, file).reports;
+    }
+    catch (e) {
+        if (!(e instanceof errors_ConfigErrors))
+            throw e;
+        const first = e.errors[0];
+        return `it would not be valid: ${first ? `${first.toString()}` : e.message}`;
+    }
+    if (read.length !== intended.length)
+        return `it would hold ${read.length} entries instead of ${intended.length}`;
+    for (let i = 0; i < read.length; i++) {
+        const [got, meant] = [read[i], intended[i]];
+        if (valuesOf(got) === valuesOf(meant))
+            continue;
+        const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]));
+        return `entry ${i + 1} (${meant.id}) would read back with other values for ${fields.join(', ')}`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
+
+
 
 
 
@@ -3517,63 +3715,21 @@ function readReports(client, ids, concurrency, onProgress) {
 /**
  * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
  * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name, is left out: it stays a UUID.
+ * name or is longer than any honest one, is left out: it stays a UUID.
  */
+/** An email address has at most 254 characters; a login written in a list must leave the line short. */
+const MAX_LOGIN_CHARS = 254;
 async function loginsOf(client, ids) {
     const users = await client.users(ids);
     return new Map(users
-        .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+        .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
         .map((u) => [u.id.toLowerCase(), u.login]));
-}
-/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
-function writable(r) {
-    return r.result_action === 'send' ? r.recipients : undefined;
-}
-const scalar = (value) => (0,dist/* stringify */.As)(value).trimEnd();
-function readOnly(r) {
-    const parts = [
-        `schedule ${r.schedule.type}`,
-        `result action ${r.result_action}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
-        `formats ${r.parameters.formats.join(', ') || 'none'}`,
-    ];
-    return `read-only: ${parts.join(' \u00b7 ')}`;
-}
-/**
- * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
- * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
- */
-function entryLines(r, logins) {
-    const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`];
-    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
-    for (const [key, known] of [
-        ['kind', REPORT_KINDS],
-        ['level', REPORT_LEVELS],
-    ]) {
-        const value = r.parameters[key];
-        const supported = documented(known, value);
-        lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
-    }
-    const recipients = writable(r);
-    if (recipients && !recipients.length)
-        lines.push('  recipients: []');
-    else if (recipients) {
-        lines.push('  recipients:');
-        for (const id of recipients)
-            lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`);
-    }
-    lines.push(`  enabled: ${r.schedule.enabled}`);
-    // Absent from the live report means absent here: declaring a value would plan a change.
-    for (const key of ['hide_zero_usage', 'show_skus']) {
-        const value = r.parameters[key];
-        if (value !== undefined)
-            lines.push(`  ${key}: ${value}`);
-    }
-    return lines;
 }
 function oneTime(r) {
     const p = r.parameters;
-    const period = p.period ? `, period ${p.period.start} to ${p.period.end}` : '';
-    return `#   ${r.id}: ${p.kind}, level ${p.level}, result action ${r.result_action}, formats ${p.formats.join(', ')}${period}`;
+    const period = p.period ? `, period ${commentValue(p.period.start)} to ${commentValue(p.period.end)}` : '';
+    const formats = p.formats.map(commentValue).join(', ');
+    return `#   ${commentValue(r.id)}: ${commentValue(p.kind)}, level ${commentValue(p.level)}, result action ${commentValue(r.result_action)}, formats ${formats}${period}`;
 }
 /**
  * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
@@ -3581,28 +3737,42 @@ function oneTime(r) {
  */
 function renderExport(t, options) {
     const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    const scheduled = t.reports.filter((r) => r.schedule.type !== 'once').sort(byId);
     const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId);
+    const made = t.reports
+        .filter((r) => r.schedule.type !== 'once')
+        .sort(byId)
+        .map((r) => entryText(r, t.logins));
+    const entries = made.filter((e) => 'lines' in e);
+    const unwritable = made.filter((e) => !('lines' in e));
     const out = [
         `# yaml-language-server: $schema=${options.schema}`,
-        `# Exported by ${options.generator} from tenant ${t.tenantId}: ${scheduled.length} scheduled report${scheduled.length === 1 ? '' : 's'}.`,
+        `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural_plural(entries.length, 'scheduled report')}.`,
         '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
         'version: 1',
-        scheduled.length ? 'reports:' : 'reports: []',
+        entries.length ? 'reports:' : 'reports: []',
     ];
-    for (const r of scheduled)
-        out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '');
+    for (const e of entries)
+        out.push(...e.lines.map((l) => `  ${l}`), '');
     if (once.length) {
         out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
         out.push(...once.map(oneTime), '');
     }
     if (t.failures.length) {
         out.push('# Reports that could not be read, not exported:');
-        out.push(...t.failures.map((f) => `#   ${f.id}: ${f.error.replace(/\s+/g, ' ')}`), '');
+        out.push(...t.failures.map((f) => `#   ${commentValue(f.id)}: ${commentValue(f.error)}`), '');
+    }
+    if (unwritable.length) {
+        out.push('# Reports no entry can hold as they are, not exported:');
+        out.push(...unwritable.map((u) => `#   ${u.id}: ${u.reason}`), '');
     }
     while (out[out.length - 1] === '')
         out.pop();
-    return out.join('\n') + '\n';
+    const text = out.join('\n') + '\n';
+    // The file is read back whole before anyone sees it: it must declare exactly the entries meant.
+    const wrong = unlikeIntended(text, 'reports.yaml', entries.map((e) => e.values));
+    if (wrong)
+        throw new Error(`export could not write the tenant's reports as they are (${wrong}); nothing was written`);
+    return { text, unwritable };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
@@ -4182,16 +4352,19 @@ function terminalIO(progress) {
 
 
 
+
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 async function runExport(flags, cli) {
     const settings = cliSettings('plan', flags, cli.env, cli.cwd);
     const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'));
-    const text = renderExport(tenant, {
+    const { text, unwritable } = renderExport(tenant, {
         schema: flags.schema ?? `./${SCHEMA_FILE}`,
         generator: `${cli.program} ${cli.version}`,
     });
     for (const f of tenant.failures)
         cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`);
+    for (const u of unwritable)
+        cli.stderr.write(`could not write report ${u.id}: ${u.reason}\n`);
     if (flags.output)
         await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(cli.cwd, flags.output)), { recursive: true });
     if (!flags.schema)
@@ -4204,9 +4377,9 @@ async function runExport(flags, cli) {
     }
     else
         cli.stdout.write(text);
-    const failed = tenant.failures.length;
+    const failed = tenant.failures.length + unwritable.length;
     if (failed)
-        cli.stderr.write(`${failed} report${failed === 1 ? '' : 's'} could not be read; the file lists them\n`);
+        cli.stderr.write(`${plural_plural(failed, 'report')} could not be ${unwritable.length ? (tenant.failures.length ? 'read or written' : 'written') : 'read'}; the file lists them\n`);
     return failed ? 1 : 0;
 }
 /** The schema copy an exported file names in its `$schema` line: beside it, so editors need no network. */
@@ -4237,6 +4410,8 @@ async function read(settings, byLogin, progress) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/edit.ts
+
+
 
 
 /**
@@ -4334,10 +4509,35 @@ class Editor {
             return;
         }
         for (const [field, value] of Object.entries(edit.scalars ?? {})) {
-            this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value);
+            this.field(edit.index, field, () => this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value));
         }
-        if (edit.recipients)
-            this.recipients(edit.index, node, edit.recipients);
+        const recipients = edit.recipients;
+        if (recipients)
+            this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients));
+    }
+    /**
+     * Makes one field's edits, and takes them back when a line they make would be longer than reading
+     * allows (a list of a thousand UUIDs in `[...]`): that field is listed, the others still change.
+     */
+    field(index, field, make) {
+        const mark = this.edits.length;
+        make();
+        const longest = Math.max(0, ...this.edits.slice(mark).map((e) => this.longestLine(e)));
+        if (longest <= MAX_LINE_LENGTH)
+            return;
+        this.edits.length = mark;
+        this.problem(index, field, `the live value would make a line ${edit_count(longest)} characters long; the limit is ${edit_count(MAX_LINE_LENGTH)}`);
+    }
+    /** The longest line an edit leaves, with what stays of the lines it starts and ends on. */
+    longestLine(e) {
+        const head = e.start - this.lineStart(e.start);
+        const nl = this.text.indexOf('\n', e.end);
+        const tail = (nl < 0 ? this.text.length : nl) - e.end;
+        const parts = e.text.split('\n');
+        if (parts.length === 1)
+            return head + e.text.length + tail;
+        const inner = parts.slice(1, -1).map((p) => p.length);
+        return Math.max(head + parts[0].length, ...inner, parts[parts.length - 1].length + tail);
     }
     problem(index, field, message) {
         this.problems.push({ index, field, message });
@@ -4353,7 +4553,7 @@ class Editor {
         const old = this.text.slice(start, end);
         let text = typeof value === 'boolean'
             ? sameCase(String(value), old)
-            : quoted(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
+            : yamlScalar(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
         // A block scalar's range takes its line break with it.
         if (old.endsWith('\n'))
             text += this.eol;
@@ -4369,6 +4569,13 @@ class Editor {
         const items = seq.items;
         if (items.some((item) => !((0,dist/* isScalar */.jn)(item) || (0,dist/* isAlias */.Vj)(item)) || !item.range))
             return this.problem(index, 'recipients', 'an item is not a single scalar');
+        // An alias elsewhere may stand for an item: changing the list here would change that entry too.
+        const anchored = items.find((item) => item.anchor);
+        if (anchored)
+            return this.problem(index, 'recipients', `an item carries the anchor &${anchored.anchor}`);
+        const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
+        if (total > MAX_ITEMS)
+            return this.problem(index, 'recipients', `the live report has ${edit_count(total)} recipients; a list holds at most ${edit_count(MAX_ITEMS)}`);
         const last = [...items].reverse().find(dist/* isScalar */.jn);
         const style = last?.type;
         if (seq.flow)
@@ -4382,13 +4589,13 @@ class Editor {
             if (!next.length)
                 return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
             left += next.length;
-            this.edits.push({ start, end, text: quoted(next[0], style, false) });
-            const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            this.edits.push({ start, end, text: yamlScalar(next[0], style, false) });
+            const more = next.slice(1).map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
             this.insertLines(this.lineEnd(end), more);
         });
         if (edit.append.length) {
             const [start, end] = this.at(items[items.length - 1]);
-            const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            const lines = edit.append.map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
             this.insertLines(this.lineEnd(end), lines);
             left += lines.length;
         }
@@ -4410,9 +4617,9 @@ class Editor {
             if (next === undefined)
                 values.push(this.text.slice(...this.at(item)));
             else
-                values.push(...next.map((v) => quoted(v, style, true)));
+                values.push(...next.map((v) => yamlScalar(v, style, true)));
         });
-        values.push(...edit.append.map((v) => quoted(v, style, true)));
+        values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
         const between = items.length > 1 ? this.text.slice(this.at(items[0])[1], this.at(items[1])[0]) : ', ';
         const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
         const pad = items.length && source[1] === ' ' ? ' ' : '';
@@ -4499,6 +4706,7 @@ class Editor {
         return nl < 0 ? this.text.length : nl + 1;
     }
 }
+const edit_count = (n) => n.toLocaleString('en');
 /** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
 function sameCase(value, old) {
     if (/^[A-Z]+$/.test(old))
@@ -4507,17 +4715,74 @@ function sameCase(value, old) {
         return value[0].toUpperCase() + value.slice(1);
     return value;
 }
-/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
-function quoted(value, style, flow) {
-    if (style === 'QUOTE_DOUBLE')
-        return JSON.stringify(value);
-    if (style === 'QUOTE_SINGLE')
-        return `'${value.replace(/'/g, "''")}'`;
-    const plain = (0,dist/* stringify */.As)(value).trimEnd();
-    if (plain !== value)
-        return plain;
-    // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
-    return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value;
+
+;// CONCATENATED MODULE: ./src/config/write.ts
+
+
+
+
+
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
+ * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
+ * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
+ * rename, after a last look: the path still resolves there, and the file still holds the bytes read.
+ * Otherwise nothing is written and a ConfigErrors says why. A byte order mark the file had is kept.
+ */
+async function writeConfigText(file, displayName, limits, read, text) {
+    const changed = (why) => {
+        const message = `${displayName} ${why} while pull ran; nothing was written (run pull again)`;
+        throw new errors_ConfigErrors([
+            new ConfigError('file-changed', message, { file: displayName, line: 1, column: 1 }),
+        ]);
+    };
+    const real = await resolveInside(file, displayName, limits.root);
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        changed('is no longer a regular file');
+    const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed');
+    const temp = external_node_path_default().join(external_node_path_default().dirname(real), `.${external_node_path_default().basename(real)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
+    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
+    const handle = await (0,promises_namespaceObject.open)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW, before.mode & 0o777);
+    let renamed = false;
+    try {
+        try {
+            await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        // The last look, right before the rename: the same place, the same file, the same bytes.
+        if ((await resolveInside(file, displayName, limits.root)) !== real)
+            changed('was moved or re-linked');
+        const now = await (0,promises_namespaceObject.lstat)(real);
+        if (!now.isFile() || now.ino !== before.ino || now.dev !== before.dev)
+            changed('was replaced');
+        if ((await holds(real, now, displayName, limits, read)) !== bom)
+            changed('changed');
+        // rename replaces the directory entry itself: it never follows a link put there meanwhile.
+        await (0,promises_namespaceObject.rename)(temp, real);
+        renamed = true;
+    }
+    finally {
+        if (!renamed)
+            await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+    }
+}
+/** Whether the file holds exactly `read` as bytes: false without a byte order mark, true with one, undefined if not. */
+async function holds(real, stats, displayName, limits, read) {
+    const bytes = await readBytes(real, stats, displayName, limits.maxBytes);
+    const expected = Buffer.from(read);
+    if (bytes.equals(expected))
+        return false;
+    if (bytes.length === expected.length + 3 &&
+        bytes.subarray(0, 3).equals(BOM) &&
+        bytes.subarray(3).equals(expected))
+        return true;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/pull.ts
@@ -4636,6 +4901,7 @@ function pullRecipients(desired, live, names, label, note) {
 
 
 
+
 /**
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
@@ -4683,16 +4949,13 @@ async function pullConfig(settings, { text, config }, io, options) {
                 });
             }
         }
-        const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), extra.map((r) => entryLines(r, logins)));
-        for (const problem of edited.problems)
-            refuse(problem, pulls, config.reports, found);
-        if (found?.refused)
-            found.appended = [];
-        if (edited.text !== text)
-            pull_file_check(edited.text, config, pulls, found?.appended.length ?? 0);
+        const appended = extra.map((r) => entryText(r, logins));
+        if (found)
+            found.unwritable = appended.filter((e) => !('lines' in e));
+        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), found);
         const written = options.write && edited.text !== text;
         if (written)
-            await writeConfig(settings.configPath, edited.text);
+            await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
         return {
             mode: 'pull',
             config: config.file,
@@ -4708,19 +4971,6 @@ async function pullConfig(settings, { text, config }, io, options) {
     finally {
         client.close();
     }
-}
-/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
-async function writeConfig(file, text) {
-    const head = Buffer.alloc(3);
-    const handle = await (0,promises_namespaceObject.open)(file, 'r');
-    try {
-        await handle.read(head, 0, 3, 0);
-    }
-    finally {
-        await handle.close();
-    }
-    const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : '';
-    await (0,promises_namespaceObject.writeFile)(file, bom + text);
 }
 function outcome(r, p, live, written) {
     const base = { id: r.id, name: r.name, at: r.at };
@@ -4742,7 +4992,7 @@ function refuse(problem, pulls, reports, found) {
         return;
     const change = p.changes.find((c) => c.field === problem.field);
     p.changes = p.changes.filter((c) => c !== change);
-    const live = change ? ` (live: ${JSON.stringify(change.to)})` : '';
+    const live = change ? ` (live: ${oneLineJson(change.to)})` : '';
     p.notes.push({
         id: r.id,
         field: problem.field,
@@ -4752,55 +5002,29 @@ function refuse(problem, pulls, reports, found) {
     });
 }
 /**
- * The edited text must read back as a valid file holding exactly the pulled values: anything else is
- * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
- * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
- * twice), as one list.
+ * The pulled values written into `text` (and the undeclared reports appended), what could not be
+ * changed in place listed instead (refused by the editor: the change is dropped, a note says why).
+ * The new text is then read back whole: every entry must hold exactly what was meant, the untouched
+ * ones what they held before; anything else is a bug, and then nothing is written. Pure.
  */
-function pull_file_check(after, config, pulls, appended) {
-    const expected = config.reports.length + appended;
-    const wrong = (why) => new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`);
-    const read = (text) => {
-        try {
-            return parseConfig(text, config.file).reports;
-        }
-        catch (e) {
-            const first = e instanceof errors_ConfigErrors ? e.errors[0]?.message : String(e);
-            throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
-        }
-    };
-    let entries;
-    let entry;
-    const offsets = plainEntryOffsets(after);
-    if (offsets) {
-        // The changed and appended entries, and only they, read as one list: one parse, however many.
-        const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []));
-        for (let i = config.reports.length; i < expected; i++)
-            indices.push(i);
-        const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length));
-        const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`);
-        const byIndex = new Map(indices.map((i, k) => [i, reread[k]]));
-        entries = offsets.length;
-        entry = (i) => byIndex.get(i);
-    }
-    else {
-        const all = read(after);
-        entries = all.length;
-        entry = (i) => all[i];
-    }
-    if (entries !== expected)
-        throw wrong(`${entries} entries instead of ${expected}`);
-    pulls.forEach((p, i) => {
-        if (!p?.changes.length)
-            return;
-        const now = entry(i);
-        for (const c of p.changes)
-            if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to))
-                throw wrong(`entry ${i + 1}, ${c.field}`);
+function pulledText(text, config, pulls, appended, found) {
+    const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), appended.map((e) => e.lines));
+    for (const problem of edited.problems)
+        refuse(problem, pulls, config.reports, found);
+    if (found)
+        found.appended = found.refused ? [] : appended.map((e) => e.values.id);
+    if (edited.text === text)
+        return edited;
+    const intended = config.reports.map((r, i) => {
+        const changes = pulls[i]?.changes ?? [];
+        return changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r;
     });
-    for (let i = config.reports.length; i < expected; i++)
-        if (!entry(i))
-            throw wrong(`entry ${i + 1} missing`);
+    if (!found?.refused)
+        intended.push(...appended.map((e) => e.values));
+    const wrong = unlikeIntended(edited.text, config.file, intended);
+    if (wrong)
+        throw new Error(`pull could not edit ${config.file} as intended: ${wrong}; nothing was written`);
+    return edited;
 }
 
 ;// CONCATENATED MODULE: ./src/report/diff.ts
@@ -4957,6 +5181,8 @@ function pullListing(run) {
             lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
         for (const id of u.oneTime)
             lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
+        for (const w of u.unwritable ?? [])
+            lines.push(`${run.config}: undeclared report ${w.id} cannot be written as an entry, not added: ${w.reason}`);
         if (u.refused)
             lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
     }

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1043);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3279);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1043:
+/***/ 3279:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1739,6 +1739,17 @@ function lineLimit(text, from, to) {
     return undefined;
 }
 const tooDeep = `collections nested more than ${MAX_DEPTH} levels deep; reports.yaml needs 4`;
+/**
+ * A list of `items` at `depth` of the document, starting at `offset`, past its bound: the reports list
+ * sits at depth 1; any deeper list is a report's recipients. The one wording, whichever path counted.
+ */
+function listLimit(offset, items, depth) {
+    const most = depth <= 1 ? MAX_REPORTS : MAX_ITEMS;
+    if (items <= most)
+        return undefined;
+    const what = depth <= 1 ? 'reports' : 'recipients of one report';
+    return { offset, message: `a list of ${count(items)} items; the limit is ${count(most)} (${what})` };
+}
 const referring = (tokens) => !!tokens?.some((t) => t.type === 'anchor' || t.type === 'tag' || t.type === 'alias');
 /**
  * Checks yaml's syntax tree (its CST) before it is composed: composing recurses once per level, and
@@ -1781,12 +1792,9 @@ function inspect(tokens, depth = 0) {
                     found({ offset: token.offset, message });
                     break;
                 }
-                // The reports list sits at depth 1 of the document; an entry read on its own starts deeper.
-                const most = d <= 1 ? MAX_REPORTS : MAX_ITEMS;
-                if (!map && token.items.length > most) {
-                    const what = d <= 1 ? 'reports' : 'recipients of one report';
-                    const message = `a list of ${count(token.items.length)} items; the limit is ${count(most)} (${what})`;
-                    found({ offset: token.offset, message });
+                const tooMany = map ? undefined : listLimit(token.offset, token.items.length, d);
+                if (tooMany) {
+                    found(tooMany);
                     break;
                 }
                 for (const item of token.items) {
@@ -2015,6 +2023,20 @@ function byEntry(text) {
     const entries = plainEntryOffsets(text);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
+    // Counted here as the whole-document parse counts the list (at its first `-`), before any entry is read.
+    let dash = entries[0];
+    while (text.charCodeAt(dash) === source_SPACE)
+        dash++;
+    const limit = listLimit(dash, entries.length, 1);
+    if (limit)
+        return {
+            data: undefined,
+            syntax: [],
+            limit,
+            locate: () => ({ base: 0 }),
+            mark: () => ({}),
+            idOffset: () => 0,
+        };
     const head = parse(text.slice(0, entries[0]));
     if (!plain(head))
         return undefined;
@@ -2369,10 +2391,31 @@ const CHUNK = 64 * 1024;
  * refused before it is opened, so nothing of what is not configuration can reach a message.
  */
 async function readConfigText(file, displayName, limits) {
+    const fail = failWith(displayName);
+    const real = await resolveInside(file, displayName, limits.root);
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`);
+    if (before.size > limits.maxBytes)
+        fail('file-too-large', tooLarge(before.size, limits.maxBytes));
+    const bytes = await readBytes(real, before, displayName, limits.maxBytes);
+    // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
+    if (bytes.length > limits.maxBytes)
+        fail('file-too-large', tooLarge(undefined, limits.maxBytes));
+    return decode(bytes, displayName);
+}
+function failWith(displayName) {
     const top = { file: displayName, line: 1, column: 1 };
-    const fail = (code, message, at = top) => {
-        throw new ConfigErrors([new ConfigError(code, message, at)]);
+    return (code, message) => {
+        throw new ConfigErrors([new ConfigError(code, message, top)]);
     };
+}
+/**
+ * The real path of `file`, symbolic links resolved, when it is inside `root` (undefined: anywhere).
+ * Reading and writing both go through it, so neither follows a link out of the workspace.
+ */
+async function resolveInside(file, displayName, root) {
+    const fail = failWith(displayName);
     let real;
     try {
         real = await (0,promises_namespaceObject.realpath)(file);
@@ -2383,29 +2426,27 @@ async function readConfigText(file, displayName, limits) {
             fail('file-missing', `configuration file not found: ${file}`);
         return fail('file-unreadable', `cannot read ${file} (${code ?? 'error'})`);
     }
-    if (limits.root !== undefined) {
-        const root = await (0,promises_namespaceObject.realpath)(limits.root).catch(() => external_node_path_default().resolve(limits.root));
-        const inside = external_node_path_default().relative(root, real);
+    if (root !== undefined) {
+        const top = await (0,promises_namespaceObject.realpath)(root).catch(() => external_node_path_default().resolve(root));
+        const inside = external_node_path_default().relative(top, real);
         if (inside === '..' || inside.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(inside))
-            fail('file-outside', `${displayName} resolves to a file outside ${root}; only a file inside it is read (a symbolic link must point inside it too)`);
+            fail('file-outside', `${displayName} resolves to a file outside ${top}; only a file inside it is read or written (a symbolic link must point inside it too)`);
     }
-    const before = await (0,promises_namespaceObject.stat)(real);
-    if (!before.isFile())
-        fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`);
-    if (before.size > limits.maxBytes)
-        fail('file-too-large', tooLarge(before.size, limits.maxBytes));
-    // O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
-    // O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
-    const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW).catch((e) => fail('file-unreadable', `cannot read ${file} (${e.code ?? 'error'})`));
+    return real;
+}
+/**
+ * At most `max` bytes of the regular file at `real`, which must still be the file `before` describes.
+ * O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
+ * O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
+ */
+async function readBytes(real, before, displayName, max) {
+    const fail = failWith(displayName);
+    const handle = await (0,promises_namespaceObject.open)(real, external_node_fs_namespaceObject.constants.O_RDONLY | external_node_fs_namespaceObject.constants.O_NONBLOCK | external_node_fs_namespaceObject.constants.O_NOFOLLOW).catch((e) => fail('file-unreadable', `cannot read ${displayName} (${e.code ?? 'error'})`));
     try {
         const opened = await handle.stat();
         if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev)
             fail('file-unreadable', `${displayName} changed while it was being opened; run again`);
-        const bytes = await readAtMost(handle, limits.maxBytes + 1);
-        // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
-        if (bytes.length > limits.maxBytes)
-            fail('file-too-large', tooLarge(undefined, limits.maxBytes));
-        return decode(bytes, displayName);
+        return await readAtMost(handle, max + 1);
     }
     finally {
         await handle.close();
@@ -4357,7 +4398,7 @@ function reviewSentence(r, markdown = false) {
 
 ;// CONCATENATED MODULE: ./src/util/plural.ts
 /** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
-function plural(n, noun, nouns = `${noun}s`) {
+function plural_plural(n, noun, nouns = `${noun}s`) {
     return `${n} ${n === 1 ? noun : nouns}`;
 }
 
@@ -4381,7 +4422,7 @@ function renderSummary(run, failure) {
     if (run.review)
         lines.push(reviewSentence(run.review, true), '');
     if (run.overMaxChanges) {
-        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural_plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
     if (failure)
         lines.push(verdictLine(failure), '');
@@ -4418,7 +4459,7 @@ function renderConfigErrors(errors, done) {
     return [
         `## Acronis report sync: configuration errors`,
         '',
-        `**${plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
+        `**${plural_plural(errors.length, 'problem')}** found; ${done}. \`failure-reason: config\``,
         '',
         '| Where | Code | Problem |',
         '| --- | --- | --- |',
@@ -4473,7 +4514,7 @@ function renderComment(run, from, recording) {
         '',
     ];
     if (recording?.unrecorded) {
-        head.push(`> [!WARNING]`, `> ${plural(recording.unrecorded, 'change')} did not fit in this comment's record of the plan: merging will hold them. Split the change into smaller pull requests.`, '');
+        head.push(`> [!WARNING]`, `> ${plural_plural(recording.unrecorded, 'change')} did not fit in this comment's record of the plan: merging will hold them. Split the change into smaller pull requests.`, '');
     }
     const pending = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
     const footer = [
@@ -4835,10 +4876,10 @@ const PRECEDENCE = [
 const RULES = {
     'failed-reports': (run) => {
         const { failed } = model_countOutcomes(run.outcomes);
-        return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined;
+        return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
     },
     'max-changes': ({ overMaxChanges: over }) => over &&
-        `max-changes: the plan updates ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
+        `max-changes: the plan updates ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
         const { changed } = model_countOutcomes(run.outcomes);
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
@@ -4854,7 +4895,7 @@ const RULES = {
         const { held } = model_countOutcomes(outcomes);
         if (!held)
             return undefined;
-        return `${plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
+        return `${plural_plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
     },
 };
 /**
@@ -5228,6 +5269,8 @@ function pullListing(run) {
             lines.push(`${run.config}: undeclared report ${f.id} could not be read, not added: ${f.error}`);
         for (const id of u.oneTime)
             lines.push(`${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`);
+        for (const w of u.unwritable ?? [])
+            lines.push(`${run.config}: undeclared report ${w.id} cannot be written as an entry, not added: ${w.reason}`);
         if (u.refused)
             lines.push(`${run.config}: undeclared reports not added: ${u.refused}`);
     }
@@ -5245,7 +5288,7 @@ function renderPullSummary(run, diff, failure) {
         '## Acronis report sync: pull',
         '',
         `**${c.changed}** pulled \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\`, ${file}` +
-            (added ? ` (${plural(added, 'undeclared report')} added)` : ''),
+            (added ? ` (${plural_plural(added, 'undeclared report')} added)` : ''),
         '',
     ];
     if (failure)
@@ -5270,7 +5313,7 @@ function fenced(diff, budget) {
     if (text.length > budget) {
         text = text.slice(0, text.lastIndexOf('\n', budget) + 1);
         const omitted = diff.slice(text.length).split('\n').length - 1;
-        cut = `(${plural(omitted, 'more line')} of the diff omitted: see the log)`;
+        cut = `(${plural_plural(omitted, 'more line')} of the diff omitted: see the log)`;
     }
     const longest = (text.match(/`+/g) ?? []).reduce((n, run) => Math.max(n, run.length), 0);
     const fence = '`'.repeat(Math.max(3, longest + 1));
@@ -5325,7 +5368,63 @@ async function publishPull(run, env) {
         fail(failure.message);
 }
 
+;// CONCATENATED MODULE: ./src/config/scalar.ts
+
+/**
+ * What may not stand raw in a written scalar: C0 and C1 controls (tab included), DEL, the Unicode line
+ * and paragraph separators, the byte order mark, and a surrogate without its pair. yaml's stringifier
+ * escapes some of them (`\e`, `\a`, `\n`), not all (DEL, U+0085, U+2028 stay raw).
+ */
+const scalar_UNSAFE = 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_ALL = new RegExp(scalar_UNSAFE.source, 'g');
+/** A flow list ends a plain scalar at `,` `[` `]` `{` `}` and `: `: plain only for the simplest values. */
+const FLOW_PLAIN = /^\w[\w.@+-]*$/;
+// Never over several lines: lineWidth 0 folds nothing, double quotes never break a line (yaml would
+// write a line break in one as two raw ones), blockQuote false never writes `|-` or `>`.
+const ONE_LINE = { lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Infinity };
+const written = (value, type) => (0,dist/* stringify */.As)(value, { ...ONE_LINE, defaultStringType: type }).replace(/\n$/, '');
+/**
+ * A string as one YAML scalar on one line: in `style` (the quoting its neighbours use) where that style
+ * can hold it as written, otherwise double-quoted with every unsafe character escaped. `flow`: the
+ * scalar stands inside `[...]`. Reads back as exactly `value` wherever a scalar can stand.
+ */
+function yamlScalar(value, style, flow = false) {
+    let text;
+    if (scalar_UNSAFE.test(value) || style === 'QUOTE_DOUBLE')
+        text = doubleQuoted(value);
+    else if (style === 'QUOTE_SINGLE')
+        text = written(value, 'QUOTE_SINGLE');
+    else {
+        text = written(value, 'PLAIN');
+        if (flow && text === value && !FLOW_PLAIN.test(value))
+            text = doubleQuoted(value);
+    }
+    // The stringifier falls back to another style when the asked one cannot hold the value: whatever
+    // it chose must still be one line of safe characters.
+    if (/[\n\r]/.test(text) || scalar_UNSAFE.test(text))
+        text = doubleQuoted(value);
+    return text;
+}
+function doubleQuoted(value) {
+    // Inside double quotes any character may be written as \uXXXX; those yaml left raw are.
+    return written(value, 'QUOTE_DOUBLE').replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Longest value a comment line shows: comments only describe, and a line has a length limit. */
+const COMMENT_VALUE_CHARS = 200;
+/**
+ * A value for a comment line (`# read-only: formats csv`): the scalar yamlScalar writes, so nothing in
+ * it can end the comment, cut to COMMENT_VALUE_CHARS.
+ */
+function scalar_commentValue(value) {
+    const text = yamlScalar(value, undefined, true);
+    return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}\u2026` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/config/edit.ts
+
+
 
 
 /**
@@ -5423,10 +5522,35 @@ class Editor {
             return;
         }
         for (const [field, value] of Object.entries(edit.scalars ?? {})) {
-            this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value);
+            this.field(edit.index, field, () => this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value));
         }
-        if (edit.recipients)
-            this.recipients(edit.index, node, edit.recipients);
+        const recipients = edit.recipients;
+        if (recipients)
+            this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients));
+    }
+    /**
+     * Makes one field's edits, and takes them back when a line they make would be longer than reading
+     * allows (a list of a thousand UUIDs in `[...]`): that field is listed, the others still change.
+     */
+    field(index, field, make) {
+        const mark = this.edits.length;
+        make();
+        const longest = Math.max(0, ...this.edits.slice(mark).map((e) => this.longestLine(e)));
+        if (longest <= MAX_LINE_LENGTH)
+            return;
+        this.edits.length = mark;
+        this.problem(index, field, `the live value would make a line ${edit_count(longest)} characters long; the limit is ${edit_count(MAX_LINE_LENGTH)}`);
+    }
+    /** The longest line an edit leaves, with what stays of the lines it starts and ends on. */
+    longestLine(e) {
+        const head = e.start - this.lineStart(e.start);
+        const nl = this.text.indexOf('\n', e.end);
+        const tail = (nl < 0 ? this.text.length : nl) - e.end;
+        const parts = e.text.split('\n');
+        if (parts.length === 1)
+            return head + e.text.length + tail;
+        const inner = parts.slice(1, -1).map((p) => p.length);
+        return Math.max(head + parts[0].length, ...inner, parts[parts.length - 1].length + tail);
     }
     problem(index, field, message) {
         this.problems.push({ index, field, message });
@@ -5442,7 +5566,7 @@ class Editor {
         const old = this.text.slice(start, end);
         let text = typeof value === 'boolean'
             ? sameCase(String(value), old)
-            : quoted(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
+            : yamlScalar(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
         // A block scalar's range takes its line break with it.
         if (old.endsWith('\n'))
             text += this.eol;
@@ -5458,6 +5582,13 @@ class Editor {
         const items = seq.items;
         if (items.some((item) => !((0,dist/* isScalar */.jn)(item) || (0,dist/* isAlias */.Vj)(item)) || !item.range))
             return this.problem(index, 'recipients', 'an item is not a single scalar');
+        // An alias elsewhere may stand for an item: changing the list here would change that entry too.
+        const anchored = items.find((item) => item.anchor);
+        if (anchored)
+            return this.problem(index, 'recipients', `an item carries the anchor &${anchored.anchor}`);
+        const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
+        if (total > MAX_ITEMS)
+            return this.problem(index, 'recipients', `the live report has ${edit_count(total)} recipients; a list holds at most ${edit_count(MAX_ITEMS)}`);
         const last = [...items].reverse().find(dist/* isScalar */.jn);
         const style = last?.type;
         if (seq.flow)
@@ -5471,13 +5602,13 @@ class Editor {
             if (!next.length)
                 return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
             left += next.length;
-            this.edits.push({ start, end, text: quoted(next[0], style, false) });
-            const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            this.edits.push({ start, end, text: yamlScalar(next[0], style, false) });
+            const more = next.slice(1).map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
             this.insertLines(this.lineEnd(end), more);
         });
         if (edit.append.length) {
             const [start, end] = this.at(items[items.length - 1]);
-            const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false));
+            const lines = edit.append.map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
             this.insertLines(this.lineEnd(end), lines);
             left += lines.length;
         }
@@ -5499,9 +5630,9 @@ class Editor {
             if (next === undefined)
                 values.push(this.text.slice(...this.at(item)));
             else
-                values.push(...next.map((v) => quoted(v, style, true)));
+                values.push(...next.map((v) => yamlScalar(v, style, true)));
         });
-        values.push(...edit.append.map((v) => quoted(v, style, true)));
+        values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
         const between = items.length > 1 ? this.text.slice(this.at(items[0])[1], this.at(items[1])[0]) : ', ';
         const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
         const pad = items.length && source[1] === ' ' ? ' ' : '';
@@ -5588,6 +5719,7 @@ class Editor {
         return nl < 0 ? this.text.length : nl + 1;
     }
 }
+const edit_count = (n) => n.toLocaleString('en');
 /** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
 function sameCase(value, old) {
     if (/^[A-Z]+$/.test(old))
@@ -5596,17 +5728,175 @@ function sameCase(value, old) {
         return value[0].toUpperCase() + value.slice(1);
     return value;
 }
-/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
-function quoted(value, style, flow) {
-    if (style === 'QUOTE_DOUBLE')
-        return JSON.stringify(value);
-    if (style === 'QUOTE_SINGLE')
-        return `'${value.replace(/'/g, "''")}'`;
-    const plain = (0,dist/* stringify */.As)(value).trimEnd();
-    if (plain !== value)
-        return plain;
-    // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
-    return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value;
+
+;// CONCATENATED MODULE: ./src/config/entry-text.ts
+
+
+
+/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
+function entry_text_writable(r) {
+    return r.result_action === 'send' ? r.recipients : undefined;
+}
+function readOnly(r) {
+    const formats = r.parameters.formats.map(scalar_commentValue).join(', ');
+    const parts = [
+        `schedule ${scalar_commentValue(r.schedule.type)}`,
+        `result action ${scalar_commentValue(r.result_action)}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
+        `formats ${formats || 'none'}`,
+    ];
+    return `read-only: ${parts.join(' \u00b7 ')}`;
+}
+/**
+ * One scheduled report as a reports.yaml entry holding its live values (recipients by login where
+ * `logins` names one), so a plan of it shows no changes. Every value is written by yamlScalar. A report
+ * with more recipients than a list may hold cannot be written: it is returned as Unwritable.
+ */
+function entry_text_entryText(r, logins) {
+    const id = r.id.toLowerCase();
+    const recipients = entry_text_writable(r);
+    if (recipients && recipients.length > MAX_ITEMS) {
+        const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`;
+        return { id, reason };
+    }
+    const values = { id };
+    const lines = [`# ${readOnly(r)}`, `- id: ${yamlScalar(r.id)}`];
+    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
+    for (const [key, known] of [
+        ['kind', REPORT_KINDS],
+        ['level', REPORT_LEVELS],
+    ]) {
+        const value = r.parameters[key];
+        if (documented(known, value)) {
+            lines.push(`  ${key}: ${yamlScalar(value)}`);
+            Object.assign(values, { [key]: value });
+        }
+        else
+            lines.push(`  # not supported by this version, so not managed: ${key}: ${scalar_commentValue(value)}`);
+    }
+    if (recipients) {
+        values.recipients = recipients.map((u) => logins?.get(u.toLowerCase()) ?? u);
+        if (!recipients.length)
+            lines.push('  recipients: []');
+        else
+            lines.push('  recipients:', ...values.recipients.map((v) => `    - ${yamlScalar(v)}`));
+    }
+    values.enabled = r.schedule.enabled;
+    lines.push(`  enabled: ${r.schedule.enabled}`);
+    // Absent from the live report means absent here: declaring a value would plan a change.
+    for (const key of ['hide_zero_usage', 'show_skus']) {
+        const value = r.parameters[key];
+        if (value === undefined)
+            continue;
+        values[key] = value;
+        lines.push(`  ${key}: ${value}`);
+    }
+    return { values, lines };
+}
+
+;// CONCATENATED MODULE: ./src/config/verify.ts
+
+
+const KEYS = ['id', 'name', 'kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** An entry's values in one comparable string (a fixed key order; absent keys left out). */
+function valuesOf(r) {
+    return JSON.stringify(KEYS.map((k) => r[k]));
+}
+/**
+ * Why `text`, about to be written, is not exactly `intended`, or undefined when it is: the whole text
+ * is read as loading reads it, every entry is compared with the one meant, in order, and nothing else
+ * may be there. What the action writes is checked this way before it replaces anything, so a value
+ * that became YAML structure, or an edit that reached an entry it did not mean to, writes nothing.
+ */
+function verify_unlikeIntended(text, file, intended) {
+    let read;
+    try {
+        read = parseConfig(text, file).reports;
+    }
+    catch (e) {
+        if (!(e instanceof ConfigErrors))
+            throw e;
+        const first = e.errors[0];
+        return `it would not be valid: ${first ? `${first.toString()}` : e.message}`;
+    }
+    if (read.length !== intended.length)
+        return `it would hold ${read.length} entries instead of ${intended.length}`;
+    for (let i = 0; i < read.length; i++) {
+        const [got, meant] = [read[i], intended[i]];
+        if (valuesOf(got) === valuesOf(meant))
+            continue;
+        const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]));
+        return `entry ${i + 1} (${meant.id}) would read back with other values for ${fields.join(', ')}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/write.ts
+
+
+
+
+
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
+ * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
+ * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
+ * rename, after a last look: the path still resolves there, and the file still holds the bytes read.
+ * Otherwise nothing is written and a ConfigErrors says why. A byte order mark the file had is kept.
+ */
+async function writeConfigText(file, displayName, limits, read, text) {
+    const changed = (why) => {
+        const message = `${displayName} ${why} while pull ran; nothing was written (run pull again)`;
+        throw new ConfigErrors([
+            new ConfigError('file-changed', message, { file: displayName, line: 1, column: 1 }),
+        ]);
+    };
+    const real = await resolveInside(file, displayName, limits.root);
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        changed('is no longer a regular file');
+    const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed');
+    const temp = external_node_path_default().join(external_node_path_default().dirname(real), `.${external_node_path_default().basename(real)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
+    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
+    const handle = await (0,promises_namespaceObject.open)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW, before.mode & 0o777);
+    let renamed = false;
+    try {
+        try {
+            await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        // The last look, right before the rename: the same place, the same file, the same bytes.
+        if ((await resolveInside(file, displayName, limits.root)) !== real)
+            changed('was moved or re-linked');
+        const now = await (0,promises_namespaceObject.lstat)(real);
+        if (!now.isFile() || now.ino !== before.ino || now.dev !== before.dev)
+            changed('was replaced');
+        if ((await holds(real, now, displayName, limits, read)) !== bom)
+            changed('changed');
+        // rename replaces the directory entry itself: it never follows a link put there meanwhile.
+        await (0,promises_namespaceObject.rename)(temp, real);
+        renamed = true;
+    }
+    finally {
+        if (!renamed)
+            await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+    }
+}
+/** Whether the file holds exactly `read` as bytes: false without a byte order mark, true with one, undefined if not. */
+async function holds(real, stats, displayName, limits, read) {
+    const bytes = await readBytes(real, stats, displayName, limits.maxBytes);
+    const expected = Buffer.from(read);
+    if (bytes.equals(expected))
+        return false;
+    if (bytes.length === expected.length + 3 &&
+        bytes.subarray(0, 3).equals(BOM) &&
+        bytes.subarray(3).equals(expected))
+        return true;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/pull.ts
@@ -5720,6 +6010,8 @@ function pullRecipients(desired, live, names, label, note) {
 
 
 
+
+
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
 async function readTenant(client, tenantId, options) {
     const ids = await client.tenantReportIds(tenantId);
@@ -5749,63 +6041,21 @@ function readReports(client, ids, concurrency, onProgress) {
 /**
  * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
  * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name, is left out: it stays a UUID.
+ * name or is longer than any honest one, is left out: it stays a UUID.
  */
+/** An email address has at most 254 characters; a login written in a list must leave the line short. */
+const MAX_LOGIN_CHARS = 254;
 async function loginsOf(client, ids) {
     const users = await client.users(ids);
     return new Map(users
-        .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+        .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
         .map((u) => [u.id.toLowerCase(), u.login]));
-}
-/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
-function writable(r) {
-    return r.result_action === 'send' ? r.recipients : undefined;
-}
-const scalar = (value) => (0,dist/* stringify */.As)(value).trimEnd();
-function readOnly(r) {
-    const parts = [
-        `schedule ${r.schedule.type}`,
-        `result action ${r.result_action}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
-        `formats ${r.parameters.formats.join(', ') || 'none'}`,
-    ];
-    return `read-only: ${parts.join(' \u00b7 ')}`;
-}
-/**
- * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
- * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
- */
-function entryLines(r, logins) {
-    const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`];
-    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
-    for (const [key, known] of [
-        ['kind', REPORT_KINDS],
-        ['level', REPORT_LEVELS],
-    ]) {
-        const value = r.parameters[key];
-        const supported = documented(known, value);
-        lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`);
-    }
-    const recipients = writable(r);
-    if (recipients && !recipients.length)
-        lines.push('  recipients: []');
-    else if (recipients) {
-        lines.push('  recipients:');
-        for (const id of recipients)
-            lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`);
-    }
-    lines.push(`  enabled: ${r.schedule.enabled}`);
-    // Absent from the live report means absent here: declaring a value would plan a change.
-    for (const key of ['hide_zero_usage', 'show_skus']) {
-        const value = r.parameters[key];
-        if (value !== undefined)
-            lines.push(`  ${key}: ${value}`);
-    }
-    return lines;
 }
 function oneTime(r) {
     const p = r.parameters;
-    const period = p.period ? `, period ${p.period.start} to ${p.period.end}` : '';
-    return `#   ${r.id}: ${p.kind}, level ${p.level}, result action ${r.result_action}, formats ${p.formats.join(', ')}${period}`;
+    const period = p.period ? `, period ${commentValue(p.period.start)} to ${commentValue(p.period.end)}` : '';
+    const formats = p.formats.map(commentValue).join(', ');
+    return `#   ${commentValue(r.id)}: ${commentValue(p.kind)}, level ${commentValue(p.level)}, result action ${commentValue(r.result_action)}, formats ${formats}${period}`;
 }
 /**
  * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
@@ -5813,31 +6063,46 @@ function oneTime(r) {
  */
 function renderExport(t, options) {
     const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    const scheduled = t.reports.filter((r) => r.schedule.type !== 'once').sort(byId);
     const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId);
+    const made = t.reports
+        .filter((r) => r.schedule.type !== 'once')
+        .sort(byId)
+        .map((r) => entryText(r, t.logins));
+    const entries = made.filter((e) => 'lines' in e);
+    const unwritable = made.filter((e) => !('lines' in e));
     const out = [
         `# yaml-language-server: $schema=${options.schema}`,
-        `# Exported by ${options.generator} from tenant ${t.tenantId}: ${scheduled.length} scheduled report${scheduled.length === 1 ? '' : 's'}.`,
+        `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural(entries.length, 'scheduled report')}.`,
         '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
         'version: 1',
-        scheduled.length ? 'reports:' : 'reports: []',
+        entries.length ? 'reports:' : 'reports: []',
     ];
-    for (const r of scheduled)
-        out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '');
+    for (const e of entries)
+        out.push(...e.lines.map((l) => `  ${l}`), '');
     if (once.length) {
         out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
         out.push(...once.map(oneTime), '');
     }
     if (t.failures.length) {
         out.push('# Reports that could not be read, not exported:');
-        out.push(...t.failures.map((f) => `#   ${f.id}: ${f.error.replace(/\s+/g, ' ')}`), '');
+        out.push(...t.failures.map((f) => `#   ${commentValue(f.id)}: ${commentValue(f.error)}`), '');
+    }
+    if (unwritable.length) {
+        out.push('# Reports no entry can hold as they are, not exported:');
+        out.push(...unwritable.map((u) => `#   ${u.id}: ${u.reason}`), '');
     }
     while (out[out.length - 1] === '')
         out.pop();
-    return out.join('\n') + '\n';
+    const text = out.join('\n') + '\n';
+    // The file is read back whole before anyone sees it: it must declare exactly the entries meant.
+    const wrong = unlikeIntended(text, 'reports.yaml', entries.map((e) => e.values));
+    if (wrong)
+        throw new Error(`export could not write the tenant's reports as they are (${wrong}); nothing was written`);
+    return { text, unwritable };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/pull-file.ts
+
 
 
 
@@ -5885,7 +6150,7 @@ async function pullConfig(settings, { text, config }, io, options) {
         }
         let logins;
         if (options.byLogin) {
-            const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => writable(r) ?? [])];
+            const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => entry_text_writable(r) ?? [])];
             if (ids.length) {
                 logins = await loginsOf(client, [...new Set(ids.map((id) => id.toLowerCase()))]);
                 const label = (id) => logins.get(id) ?? id;
@@ -5895,16 +6160,13 @@ async function pullConfig(settings, { text, config }, io, options) {
                 });
             }
         }
-        const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), extra.map((r) => entryLines(r, logins)));
-        for (const problem of edited.problems)
-            refuse(problem, pulls, config.reports, found);
-        if (found?.refused)
-            found.appended = [];
-        if (edited.text !== text)
-            check(edited.text, config, pulls, found?.appended.length ?? 0);
+        const appended = extra.map((r) => entry_text_entryText(r, logins));
+        if (found)
+            found.unwritable = appended.filter((e) => !('lines' in e));
+        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), found);
         const written = options.write && edited.text !== text;
         if (written)
-            await writeConfig(settings.configPath, edited.text);
+            await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
         return {
             mode: 'pull',
             config: config.file,
@@ -5920,19 +6182,6 @@ async function pullConfig(settings, { text, config }, io, options) {
     finally {
         client.close();
     }
-}
-/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
-async function writeConfig(file, text) {
-    const head = Buffer.alloc(3);
-    const handle = await (0,promises_namespaceObject.open)(file, 'r');
-    try {
-        await handle.read(head, 0, 3, 0);
-    }
-    finally {
-        await handle.close();
-    }
-    const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : '';
-    await (0,promises_namespaceObject.writeFile)(file, bom + text);
 }
 function outcome(r, p, live, written) {
     const base = { id: r.id, name: r.name, at: r.at };
@@ -5954,7 +6203,7 @@ function refuse(problem, pulls, reports, found) {
         return;
     const change = p.changes.find((c) => c.field === problem.field);
     p.changes = p.changes.filter((c) => c !== change);
-    const live = change ? ` (live: ${JSON.stringify(change.to)})` : '';
+    const live = change ? ` (live: ${oneLineJson(change.to)})` : '';
     p.notes.push({
         id: r.id,
         field: problem.field,
@@ -5964,55 +6213,29 @@ function refuse(problem, pulls, reports, found) {
     });
 }
 /**
- * The edited text must read back as a valid file holding exactly the pulled values: anything else is
- * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
- * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
- * twice), as one list.
+ * The pulled values written into `text` (and the undeclared reports appended), what could not be
+ * changed in place listed instead (refused by the editor: the change is dropped, a note says why).
+ * The new text is then read back whole: every entry must hold exactly what was meant, the untouched
+ * ones what they held before; anything else is a bug, and then nothing is written. Pure.
  */
-function check(after, config, pulls, appended) {
-    const expected = config.reports.length + appended;
-    const wrong = (why) => new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`);
-    const read = (text) => {
-        try {
-            return parseConfig(text, config.file).reports;
-        }
-        catch (e) {
-            const first = e instanceof ConfigErrors ? e.errors[0]?.message : String(e);
-            throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`);
-        }
-    };
-    let entries;
-    let entry;
-    const offsets = plainEntryOffsets(after);
-    if (offsets) {
-        // The changed and appended entries, and only they, read as one list: one parse, however many.
-        const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []));
-        for (let i = config.reports.length; i < expected; i++)
-            indices.push(i);
-        const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length));
-        const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`);
-        const byIndex = new Map(indices.map((i, k) => [i, reread[k]]));
-        entries = offsets.length;
-        entry = (i) => byIndex.get(i);
-    }
-    else {
-        const all = read(after);
-        entries = all.length;
-        entry = (i) => all[i];
-    }
-    if (entries !== expected)
-        throw wrong(`${entries} entries instead of ${expected}`);
-    pulls.forEach((p, i) => {
-        if (!p?.changes.length)
-            return;
-        const now = entry(i);
-        for (const c of p.changes)
-            if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to))
-                throw wrong(`entry ${i + 1}, ${c.field}`);
+function pulledText(text, config, pulls, appended, found) {
+    const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), appended.map((e) => e.lines));
+    for (const problem of edited.problems)
+        refuse(problem, pulls, config.reports, found);
+    if (found)
+        found.appended = found.refused ? [] : appended.map((e) => e.values.id);
+    if (edited.text === text)
+        return edited;
+    const intended = config.reports.map((r, i) => {
+        const changes = pulls[i]?.changes ?? [];
+        return changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r;
     });
-    for (let i = config.reports.length; i < expected; i++)
-        if (!entry(i))
-            throw wrong(`entry ${i + 1} missing`);
+    if (!found?.refused)
+        intended.push(...appended.map((e) => e.values));
+    const wrong = verify_unlikeIntended(edited.text, config.file, intended);
+    if (wrong)
+        throw new Error(`pull could not edit ${config.file} as intended: ${wrong}; nothing was written`);
+    return edited;
 }
 
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
@@ -6104,7 +6327,7 @@ async function run(env) {
         log_info(`${settings.configName}: ${settings.modeReason}`);
         const source = await readSource(settings);
         const { config } = source;
-        log_info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`);
+        log_info(`${settings.configName}: ${plural_plural(config.reports.length, 'report')} declared, no errors`);
         if (settings.mode === 'validate')
             return setOutputs({ outcomes: [] }, undefined, env);
         const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };

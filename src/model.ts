@@ -170,6 +170,8 @@ export interface Undeclared {
   unread: { id: string; error: string }[]
   /** Why nothing could be appended, if so. */
   refused?: string
+  /** Undeclared reports no entry can hold as they are (too many recipients): listed, not added. */
+  unwritable?: { id: string; reason: string }[]
 }
 
 /**

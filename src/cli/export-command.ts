@@ -9,16 +9,18 @@ import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { terminalIO } from './run.js'
 import { Progress, type Cli } from './tty.js'
+import { plural } from '../util/plural.js'
 
 /** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
 export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('plan', flags, cli.env, cli.cwd)
   const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'))
-  const text = renderExport(tenant, {
+  const { text, unwritable } = renderExport(tenant, {
     schema: flags.schema ?? `./${SCHEMA_FILE}`,
     generator: `${cli.program} ${cli.version}`,
   })
   for (const f of tenant.failures) cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`)
+  for (const u of unwritable) cli.stderr.write(`could not write report ${u.id}: ${u.reason}\n`)
   if (flags.output) await mkdir(path.dirname(path.resolve(cli.cwd, flags.output)), { recursive: true })
   if (!flags.schema) await writeSchemaCopy(flags.output ? path.dirname(flags.output) : '.', cli)
   if (flags.output) {
@@ -29,9 +31,11 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
       `${flags.output}: ${tenant.reports.length - once} scheduled reports exported${comments}\n`,
     )
   } else cli.stdout.write(text)
-  const failed = tenant.failures.length
+  const failed = tenant.failures.length + unwritable.length
   if (failed)
-    cli.stderr.write(`${failed} report${failed === 1 ? '' : 's'} could not be read; the file lists them\n`)
+    cli.stderr.write(
+      `${plural(failed, 'report')} could not be ${unwritable.length ? (tenant.failures.length ? 'read or written' : 'written') : 'read'}; the file lists them\n`,
+    )
   return failed ? 1 : 0
 }
 

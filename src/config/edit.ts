@@ -1,3 +1,5 @@
+import { MAX_ITEMS, MAX_LINE_LENGTH } from './limits.js'
+import { yamlScalar, type ScalarStyle as Style } from './scalar.js'
 import { entryNode, plainEntryOffsets, wholeDocument } from './source.js'
 import {
   isAlias,
@@ -5,7 +7,6 @@ import {
   isNode,
   isScalar,
   isSeq,
-  stringify,
   type Node,
   type Pair,
   type YAMLMap,
@@ -51,7 +52,7 @@ export interface EditProblem {
 }
 
 /** The edited text, the edits that made it (for a diff), and what could not be changed. */
-interface Edited {
+export interface Edited {
   text: string
   edits: TextEdit[]
   problems: EditProblem[]
@@ -142,8 +143,6 @@ function applyEdits(text: string, sorted: readonly TextEdit[]): string {
 
 const keyIs = (p: Pair<unknown, unknown>, key: string): boolean => isScalar(p.key) && p.key.value === key
 
-type Style = 'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE' | undefined
-
 class Editor {
   readonly edits: TextEdit[] = []
   readonly problems: EditProblem[] = []
@@ -170,9 +169,40 @@ class Editor {
       return
     }
     for (const [field, value] of Object.entries(edit.scalars ?? {}) as [ScalarField, string | boolean][]) {
-      this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value)
+      this.field(edit.index, field, () =>
+        this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value),
+      )
     }
-    if (edit.recipients) this.recipients(edit.index, node, edit.recipients)
+    const recipients = edit.recipients
+    if (recipients) this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients))
+  }
+
+  /**
+   * Makes one field's edits, and takes them back when a line they make would be longer than reading
+   * allows (a list of a thousand UUIDs in `[...]`): that field is listed, the others still change.
+   */
+  private field(index: number, field: EditProblem['field'], make: () => void): void {
+    const mark = this.edits.length
+    make()
+    const longest = Math.max(0, ...this.edits.slice(mark).map((e) => this.longestLine(e)))
+    if (longest <= MAX_LINE_LENGTH) return
+    this.edits.length = mark
+    this.problem(
+      index,
+      field,
+      `the live value would make a line ${count(longest)} characters long; the limit is ${count(MAX_LINE_LENGTH)}`,
+    )
+  }
+
+  /** The longest line an edit leaves, with what stays of the lines it starts and ends on. */
+  private longestLine(e: TextEdit): number {
+    const head = e.start - this.lineStart(e.start)
+    const nl = this.text.indexOf('\n', e.end)
+    const tail = (nl < 0 ? this.text.length : nl) - e.end
+    const parts = e.text.split('\n')
+    if (parts.length === 1) return head + e.text.length + tail
+    const inner = parts.slice(1, -1).map((p) => p.length)
+    return Math.max(head + parts[0]!.length, ...inner, parts[parts.length - 1]!.length + tail)
   }
 
   private problem(index: number, field: EditProblem['field'], message: string): void {
@@ -190,7 +220,7 @@ class Editor {
     let text =
       typeof value === 'boolean'
         ? sameCase(String(value), old)
-        : quoted(value, isScalar(node) ? (node.type as Style) : undefined, false)
+        : yamlScalar(value, isScalar(node) ? (node.type as Style) : undefined, false)
     // A block scalar's range takes its line break with it.
     if (old.endsWith('\n')) text += this.eol
     this.edits.push({ start, end, text })
@@ -205,6 +235,16 @@ class Editor {
     const items = seq.items as Node[]
     if (items.some((item) => !(isScalar(item) || isAlias(item)) || !item.range))
       return this.problem(index, 'recipients', 'an item is not a single scalar')
+    // An alias elsewhere may stand for an item: changing the list here would change that entry too.
+    const anchored = items.find((item) => item.anchor)
+    if (anchored) return this.problem(index, 'recipients', `an item carries the anchor &${anchored.anchor}`)
+    const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length
+    if (total > MAX_ITEMS)
+      return this.problem(
+        index,
+        'recipients',
+        `the live report has ${count(total)} recipients; a list holds at most ${count(MAX_ITEMS)}`,
+      )
     const last = [...items].reverse().find(isScalar)
     const style = last?.type as Style
     if (seq.flow) return this.flowList(index, seq, items, edit, style)
@@ -217,13 +257,13 @@ class Editor {
       if (!next.length)
         return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' })
       left += next.length
-      this.edits.push({ start, end, text: quoted(next[0]!, style, false) })
-      const more = next.slice(1).map((v) => this.itemPrefix(start) + quoted(v, style, false))
+      this.edits.push({ start, end, text: yamlScalar(next[0]!, style, false) })
+      const more = next.slice(1).map((v) => this.itemPrefix(start) + yamlScalar(v, style, false))
       this.insertLines(this.lineEnd(end), more)
     })
     if (edit.append.length) {
       const [start, end] = this.at(items[items.length - 1]!)
-      const lines = edit.append.map((v) => this.itemPrefix(start) + quoted(v, style, false))
+      const lines = edit.append.map((v) => this.itemPrefix(start) + yamlScalar(v, style, false))
       this.insertLines(this.lineEnd(end), lines)
       left += lines.length
     }
@@ -244,9 +284,9 @@ class Editor {
     items.forEach((item, k) => {
       const next = edit.items[k]
       if (next === undefined) values.push(this.text.slice(...this.at(item)))
-      else values.push(...next.map((v) => quoted(v, style, true)))
+      else values.push(...next.map((v) => yamlScalar(v, style, true)))
     })
-    values.push(...edit.append.map((v) => quoted(v, style, true)))
+    values.push(...edit.append.map((v) => yamlScalar(v, style, true)))
     const between = items.length > 1 ? this.text.slice(this.at(items[0]!)[1], this.at(items[1]!)[0]) : ', '
     const sep = between.trim() === ',' && !between.includes('\n') ? between : ', '
     const pad = items.length && source[1] === ' ' ? ' ' : ''
@@ -341,19 +381,11 @@ class Editor {
   }
 }
 
+const count = (n: number) => n.toLocaleString('en')
+
 /** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
 function sameCase(value: string, old: string): string {
   if (/^[A-Z]+$/.test(old)) return value.toUpperCase()
   if (/^[A-Z]/.test(old)) return value[0]!.toUpperCase() + value.slice(1)
   return value
-}
-
-/** A string in the quoting its neighbours use; plain only where it reads back as the same string. */
-function quoted(value: string, style: Style, flow: boolean): string {
-  if (style === 'QUOTE_DOUBLE') return JSON.stringify(value)
-  if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`
-  const plain = stringify(value).trimEnd()
-  if (plain !== value) return plain
-  // In a flow list `,` `[` `]` `{` `}` and `: ` end a plain scalar: quote anything unusual.
-  return flow && !/^[\w][\w.@+-]*$/.test(value) ? JSON.stringify(value) : value
 }

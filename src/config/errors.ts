@@ -14,6 +14,7 @@ export type ConfigErrorCode =
   | 'file-too-large'
   | 'file-outside'
   | 'file-not-regular'
+  | 'file-changed'
   | 'encoding'
   | 'yaml-syntax'
   | 'alias-limit'

@@ -114,6 +114,17 @@ function lineLimit(text: string, from: number, to: number): Limit | undefined {
 
 const tooDeep = `collections nested more than ${MAX_DEPTH} levels deep; reports.yaml needs 4`
 
+/**
+ * A list of `items` at `depth` of the document, starting at `offset`, past its bound: the reports list
+ * sits at depth 1; any deeper list is a report's recipients. The one wording, whichever path counted.
+ */
+export function listLimit(offset: number, items: number, depth: number): Limit | undefined {
+  const most = depth <= 1 ? MAX_REPORTS : MAX_ITEMS
+  if (items <= most) return undefined
+  const what = depth <= 1 ? 'reports' : 'recipients of one report'
+  return { offset, message: `a list of ${count(items)} items; the limit is ${count(most)} (${what})` }
+}
+
 /** What the syntax tree holds that a document's parts cannot be read one by one with. */
 export interface TreeShape {
   limit?: Limit
@@ -164,12 +175,9 @@ export function inspect(tokens: readonly CST.Token[], depth = 0): TreeShape {
           found({ offset: token.offset, message })
           break
         }
-        // The reports list sits at depth 1 of the document; an entry read on its own starts deeper.
-        const most = d <= 1 ? MAX_REPORTS : MAX_ITEMS
-        if (!map && token.items.length > most) {
-          const what = d <= 1 ? 'reports' : 'recipients of one report'
-          const message = `a list of ${count(token.items.length)} items; the limit is ${count(most)} (${what})`
-          found({ offset: token.offset, message })
+        const tooMany = map ? undefined : listLimit(token.offset, token.items.length, d)
+        if (tooMany) {
+          found(tooMany)
           break
         }
         for (const item of token.items) {

@@ -19,10 +19,37 @@ const CHUNK = 64 * 1024
  * refused before it is opened, so nothing of what is not configuration can reach a message.
  */
 export async function readConfigText(file: string, displayName: string, limits: ReadLimits): Promise<string> {
+  const fail = failWith(displayName)
+  const real = await resolveInside(file, displayName, limits.root)
+  const before = await stat(real)
+  if (!before.isFile()) fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`)
+  if (before.size > limits.maxBytes) fail('file-too-large', tooLarge(before.size, limits.maxBytes))
+
+  const bytes = await readBytes(real, before, displayName, limits.maxBytes)
+  // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
+  if (bytes.length > limits.maxBytes) fail('file-too-large', tooLarge(undefined, limits.maxBytes))
+  return decode(bytes, displayName)
+}
+
+type Fail = (code: ConfigErrorCode, message: string) => never
+
+function failWith(displayName: string): Fail {
   const top: SourceRef = { file: displayName, line: 1, column: 1 }
-  const fail = (code: ConfigErrorCode, message: string, at = top): never => {
-    throw new ConfigErrors([new ConfigError(code, message, at)])
+  return (code, message) => {
+    throw new ConfigErrors([new ConfigError(code, message, top)])
   }
+}
+
+/**
+ * The real path of `file`, symbolic links resolved, when it is inside `root` (undefined: anywhere).
+ * Reading and writing both go through it, so neither follows a link out of the workspace.
+ */
+export async function resolveInside(
+  file: string,
+  displayName: string,
+  root: string | undefined,
+): Promise<string> {
+  const fail = failWith(displayName)
   let real: string
   try {
     real = await realpath(file)
@@ -31,32 +58,39 @@ export async function readConfigText(file: string, displayName: string, limits: 
     if (code === 'ENOENT' || code === 'ENOTDIR') fail('file-missing', `configuration file not found: ${file}`)
     return fail('file-unreadable', `cannot read ${file} (${code ?? 'error'})`)
   }
-  if (limits.root !== undefined) {
-    const root = await realpath(limits.root).catch(() => path.resolve(limits.root!))
-    const inside = path.relative(root, real)
+  if (root !== undefined) {
+    const top = await realpath(root).catch(() => path.resolve(root))
+    const inside = path.relative(top, real)
     if (inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside))
       fail(
         'file-outside',
-        `${displayName} resolves to a file outside ${root}; only a file inside it is read (a symbolic link must point inside it too)`,
+        `${displayName} resolves to a file outside ${top}; only a file inside it is read or written (a symbolic link must point inside it too)`,
       )
   }
-  const before = await stat(real)
-  if (!before.isFile()) fail('file-not-regular', `${displayName} is ${kindOf(before)}, not a regular file`)
-  if (before.size > limits.maxBytes) fail('file-too-large', tooLarge(before.size, limits.maxBytes))
+  return real
+}
 
-  // O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
-  // O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
+/**
+ * At most `max` bytes of the regular file at `real`, which must still be the file `before` describes.
+ * O_NONBLOCK: should the path have become a FIFO since stat, opening it does not wait for a writer;
+ * O_NOFOLLOW: nor has its last part become a symbolic link. What was opened is checked again.
+ */
+export async function readBytes(
+  real: string,
+  before: Stats,
+  displayName: string,
+  max: number,
+): Promise<Buffer> {
+  const fail = failWith(displayName)
   const handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW).catch(
-    (e: NodeJS.ErrnoException) => fail('file-unreadable', `cannot read ${file} (${e.code ?? 'error'})`),
+    (e: NodeJS.ErrnoException) =>
+      fail('file-unreadable', `cannot read ${displayName} (${e.code ?? 'error'})`),
   )
   try {
     const opened = await handle.stat()
     if (!opened.isFile() || opened.ino !== before.ino || opened.dev !== before.dev)
       fail('file-unreadable', `${displayName} changed while it was being opened; run again`)
-    const bytes = await readAtMost(handle, limits.maxBytes + 1)
-    // A size of 0 is what /proc reports for files that do have content: the bound is what was read.
-    if (bytes.length > limits.maxBytes) fail('file-too-large', tooLarge(undefined, limits.maxBytes))
-    return decode(bytes, displayName)
+    return await readAtMost(handle, max + 1)
   } finally {
     await handle.close()
   }

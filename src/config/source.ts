@@ -11,7 +11,7 @@ import {
   type Node,
 } from 'yaml'
 import { setFlagsFromString } from 'node:v8'
-import { inspect, quoteEnd, type Limit } from './limits.js'
+import { inspect, listLimit, quoteEnd, type Limit } from './limits.js'
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
 const MAX_ALIAS_COUNT = 1000
@@ -274,6 +274,19 @@ export function wholeDocument(text: string): Document.Parsed | undefined {
 export function byEntry(text: string): YamlSource | undefined {
   const entries = plainEntryOffsets(text)
   if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT) return undefined
+  // Counted here as the whole-document parse counts the list (at its first `-`), before any entry is read.
+  let dash = entries[0]!
+  while (text.charCodeAt(dash) === SPACE) dash++
+  const limit = listLimit(dash, entries.length, 1)
+  if (limit)
+    return {
+      data: undefined,
+      syntax: [],
+      limit,
+      locate: () => ({ base: 0 }),
+      mark: () => ({}),
+      idOffset: () => 0,
+    }
 
   const head = parse(text.slice(0, entries[0]))
   if (!plain(head)) return undefined

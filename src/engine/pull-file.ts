@@ -1,15 +1,16 @@
-import { open, writeFile } from 'node:fs/promises'
 import type { LiveReport } from '../acronis/types.js'
-import { editReports, type EditProblem } from '../config/edit.js'
-import { ConfigErrors } from '../config/errors.js'
-import { plainEntryOffsets } from '../config/source.js'
-import { parseConfig, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import { editReports, type EditProblem, type Edited } from '../config/edit.js'
+import { entryText, writable, type EntryText, type Unwritable } from '../config/entry-text.js'
+import { MAX_CONFIG_BYTES, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import { unlikeIntended } from '../config/verify.js'
+import { writeConfigText } from '../config/write.js'
+import { oneLineJson } from '../util/one-line.js'
 import type { Outcome, PullResult, Undeclared } from '../model.js'
 import type { OnlineSettings } from '../settings/settings.js'
 import { connect, type ConfigSource, type EngineIO } from './engine.js'
 import { pullEntry, type EntryPull } from './pull.js'
 import { lookupNames, recipientNames } from './recipients.js'
-import { entryLines, loginsOf, readReports, writable, type Unread } from './tenant-export.js'
+import { loginsOf, readReports, type Unread } from './tenant-export.js'
 import { tenantResolver, undeclared } from './tenant.js'
 
 interface PullOptions {
@@ -84,16 +85,24 @@ export async function pullConfig(
       }
     }
 
-    const edited = editReports(
+    const appended = extra.map((r) => entryText(r, logins))
+    if (found) found.unwritable = appended.filter((e): e is Unwritable => !('lines' in e))
+    const edited = pulledText(
       text,
-      pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
-      extra.map((r) => entryLines(r, logins)),
+      config,
+      pulls,
+      appended.filter((e): e is EntryText => 'lines' in e),
+      found,
     )
-    for (const problem of edited.problems) refuse(problem, pulls, config.reports, found)
-    if (found?.refused) found.appended = []
-    if (edited.text !== text) check(edited.text, config, pulls, found?.appended.length ?? 0)
     const written = options.write && edited.text !== text
-    if (written) await writeConfig(settings.configPath, edited.text)
+    if (written)
+      await writeConfigText(
+        settings.configPath,
+        settings.configName,
+        { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES },
+        text,
+        edited.text,
+      )
     return {
       mode: 'pull',
       config: config.file,
@@ -108,19 +117,6 @@ export async function pullConfig(
   } finally {
     client.close()
   }
-}
-
-/** Writes the edited text back, with the byte order mark the file had (the UTF-8 reader drops it). */
-async function writeConfig(file: string, text: string): Promise<void> {
-  const head = Buffer.alloc(3)
-  const handle = await open(file, 'r')
-  try {
-    await handle.read(head, 0, 3, 0)
-  } finally {
-    await handle.close()
-  }
-  const bom = head.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? '\ufeff' : ''
-  await writeFile(file, bom + text)
 }
 
 function outcome(
@@ -151,7 +147,7 @@ function refuse(
   if (!p || !r) return
   const change = p.changes.find((c) => c.field === problem.field)
   p.changes = p.changes.filter((c) => c !== change)
-  const live = change ? ` (live: ${JSON.stringify(change.to)})` : ''
+  const live = change ? ` (live: ${oneLineJson(change.to)})` : ''
   p.notes.push({
     id: r.id,
     field: problem.field,
@@ -162,51 +158,32 @@ function refuse(
 }
 
 /**
- * The edited text must read back as a valid file holding exactly the pulled values: anything else is
- * a bug in the editor, and then nothing is written. A file that can be read an entry at a time has
- * only its changed and appended entries read again (a pull at 10,000 reports would otherwise read it
- * twice), as one list.
+ * The pulled values written into `text` (and the undeclared reports appended), what could not be
+ * changed in place listed instead (refused by the editor: the change is dropped, a note says why).
+ * The new text is then read back whole: every entry must hold exactly what was meant, the untouched
+ * ones what they held before; anything else is a bug, and then nothing is written. Pure.
  */
-function check(
-  after: string,
+export function pulledText(
+  text: string,
   config: DesiredConfig,
-  pulls: readonly (EntryPull | undefined)[],
-  appended: number,
-): void {
-  const expected = config.reports.length + appended
-  const wrong = (why: string) =>
-    new Error(`pull could not edit ${config.file} as intended (${why}); nothing was written`)
-  const read = (text: string) => {
-    try {
-      return parseConfig(text, config.file).reports
-    } catch (e) {
-      const first = e instanceof ConfigErrors ? e.errors[0]?.message : String(e)
-      throw new Error(`pull would make ${config.file} invalid (${first}); nothing was written`)
-    }
-  }
-  let entries: number
-  let entry: (i: number) => DesiredReport | undefined
-  const offsets = plainEntryOffsets(after)
-  if (offsets) {
-    // The changed and appended entries, and only they, read as one list: one parse, however many.
-    const indices = pulls.flatMap((p, i) => (p?.changes.length ? [i] : []))
-    for (let i = config.reports.length; i < expected; i++) indices.push(i)
-    const text = indices.map((i) => after.slice(offsets[i], offsets[i + 1] ?? after.length))
-    const reread = read(`reports:\n${text.map((t) => (t.endsWith('\n') ? t : `${t}\n`)).join('')}`)
-    const byIndex = new Map(indices.map((i, k) => [i, reread[k]]))
-    entries = offsets.length
-    entry = (i) => byIndex.get(i)
-  } else {
-    const all = read(after)
-    entries = all.length
-    entry = (i) => all[i]
-  }
-  if (entries !== expected) throw wrong(`${entries} entries instead of ${expected}`)
-  pulls.forEach((p, i) => {
-    if (!p?.changes.length) return
-    const now = entry(i)
-    for (const c of p.changes)
-      if (JSON.stringify(now?.[c.field]) !== JSON.stringify(c.to)) throw wrong(`entry ${i + 1}, ${c.field}`)
+  pulls: (EntryPull | undefined)[],
+  appended: readonly EntryText[],
+  found?: Undeclared,
+): Edited {
+  const edited = editReports(
+    text,
+    pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
+    appended.map((e) => e.lines),
+  )
+  for (const problem of edited.problems) refuse(problem, pulls, config.reports, found)
+  if (found) found.appended = found.refused ? [] : appended.map((e) => e.values.id)
+  if (edited.text === text) return edited
+  const intended = config.reports.map((r, i) => {
+    const changes = pulls[i]?.changes ?? []
+    return changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r
   })
-  for (let i = config.reports.length; i < expected; i++) if (!entry(i)) throw wrong(`entry ${i + 1} missing`)
+  if (!found?.refused) intended.push(...appended.map((e) => e.values as DesiredReport))
+  const wrong = unlikeIntended(edited.text, config.file, intended)
+  if (wrong) throw new Error(`pull could not edit ${config.file} as intended: ${wrong}; nothing was written`)
+  return edited
 }

@@ -1,8 +1,11 @@
-import { stringify } from 'yaml'
 import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
-import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
+import type { LiveReport } from '../acronis/types.js'
+import { entryText, writable, type EntryText, type Unwritable } from '../config/entry-text.js'
 import { isRecipientName, isUuid } from '../config/patterns.js'
+import { commentValue } from '../config/scalar.js'
+import { unlikeIntended } from '../config/verify.js'
+import { plural } from '../util/plural.js'
 import { mapLimit } from '../util/map-limit.js'
 
 /** What export read from a tenant: every report it could read, and why it could not read the others. */
@@ -63,8 +66,11 @@ export function readReports(
 /**
  * User UUID (lower case) → login, for writing recipients by login. One call per 100 users: cheap.
  * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name, is left out: it stays a UUID.
+ * name or is longer than any honest one, is left out: it stays a UUID.
  */
+/** An email address has at most 254 characters; a login written in a list must leave the line short. */
+const MAX_LOGIN_CHARS = 254
+
 export async function loginsOf(
   client: AcronisClient,
   ids: readonly string[],
@@ -72,14 +78,9 @@ export async function loginsOf(
   const users = await client.users(ids)
   return new Map(
     users
-      .filter((u) => isRecipientName(u.login) && !isUuid(u.login))
+      .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
       .map((u) => [u.id.toLowerCase(), u.login]),
   )
-}
-
-/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
-export function writable(r: LiveReport): string[] | undefined {
-  return r.result_action === 'send' ? r.recipients : undefined
 }
 
 interface RenderOptions {
@@ -89,77 +90,61 @@ interface RenderOptions {
   generator: string
 }
 
-const scalar = (value: string) => stringify(value).trimEnd()
-
-function readOnly(r: LiveReport): string {
-  const parts = [
-    `schedule ${r.schedule.type}`,
-    `result action ${r.result_action}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
-    `formats ${r.parameters.formats.join(', ') || 'none'}`,
-  ]
-  return `read-only: ${parts.join(' · ')}`
-}
-
-/**
- * One scheduled report as a reports.yaml entry: its read-only attributes as a comment, then `- id:`,
- * both at column 0, and the managed fields indented by 2 (the caller indents the whole entry).
- */
-export function entryLines(r: LiveReport, logins?: ReadonlyMap<string, string>): string[] {
-  const lines = [`# ${readOnly(r)}`, `- id: ${r.id}`]
-  // A value newer than this version's schema would make the file invalid: leave it unmanaged.
-  for (const [key, known] of [
-    ['kind', REPORT_KINDS],
-    ['level', REPORT_LEVELS],
-  ] as const) {
-    const value = r.parameters[key]
-    const supported = documented<string>(known, value)
-    lines.push(`  ${supported ? '' : '# not supported by this version, so not managed: '}${key}: ${value}`)
-  }
-  const recipients = writable(r)
-  if (recipients && !recipients.length) lines.push('  recipients: []')
-  else if (recipients) {
-    lines.push('  recipients:')
-    for (const id of recipients) lines.push(`    - ${scalar(logins?.get(id.toLowerCase()) ?? id)}`)
-  }
-  lines.push(`  enabled: ${r.schedule.enabled}`)
-  // Absent from the live report means absent here: declaring a value would plan a change.
-  for (const key of ['hide_zero_usage', 'show_skus'] as const) {
-    const value = r.parameters[key]
-    if (value !== undefined) lines.push(`  ${key}: ${value}`)
-  }
-  return lines
-}
-
 function oneTime(r: LiveReport): string {
   const p = r.parameters
-  const period = p.period ? `, period ${p.period.start} to ${p.period.end}` : ''
-  return `#   ${r.id}: ${p.kind}, level ${p.level}, result action ${r.result_action}, formats ${p.formats.join(', ')}${period}`
+  const period = p.period ? `, period ${commentValue(p.period.start)} to ${commentValue(p.period.end)}` : ''
+  const formats = p.formats.map(commentValue).join(', ')
+  return `#   ${commentValue(r.id)}: ${commentValue(p.kind)}, level ${commentValue(p.level)}, result action ${commentValue(r.result_action)}, formats ${formats}${period}`
+}
+
+/** The text of an exported reports.yaml, and the reports no entry could hold (listed in it as comments). */
+export interface ExportText {
+  text: string
+  unwritable: Unwritable[]
 }
 
 /**
  * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
  * plan of the file shows no changes. One-time reports cannot be updated and appear only as comments.
  */
-export function renderExport(t: TenantExport, options: RenderOptions): string {
+export function renderExport(t: TenantExport, options: RenderOptions): ExportText {
   const byId = (a: LiveReport, b: LiveReport) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  const scheduled = t.reports.filter((r) => r.schedule.type !== 'once').sort(byId)
   const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId)
+  const made = t.reports
+    .filter((r) => r.schedule.type !== 'once')
+    .sort(byId)
+    .map((r) => entryText(r, t.logins))
+  const entries = made.filter((e): e is EntryText => 'lines' in e)
+  const unwritable = made.filter((e): e is Unwritable => !('lines' in e))
   const out = [
     `# yaml-language-server: $schema=${options.schema}`,
-    `# Exported by ${options.generator} from tenant ${t.tenantId}: ${scheduled.length} scheduled report${scheduled.length === 1 ? '' : 's'}.`,
+    `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural(entries.length, 'scheduled report')}.`,
     '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
     'version: 1',
-    scheduled.length ? 'reports:' : 'reports: []',
+    entries.length ? 'reports:' : 'reports: []',
   ]
-  for (const r of scheduled) out.push(...entryLines(r, t.logins).map((l) => `  ${l}`), '')
+  for (const e of entries) out.push(...e.lines.map((l) => `  ${l}`), '')
   if (once.length) {
     out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.')
     out.push(...once.map(oneTime), '')
   }
   if (t.failures.length) {
     out.push('# Reports that could not be read, not exported:')
-    out.push(...t.failures.map((f) => `#   ${f.id}: ${f.error.replace(/\s+/g, ' ')}`), '')
+    out.push(...t.failures.map((f) => `#   ${commentValue(f.id)}: ${commentValue(f.error)}`), '')
+  }
+  if (unwritable.length) {
+    out.push('# Reports no entry can hold as they are, not exported:')
+    out.push(...unwritable.map((u) => `#   ${u.id}: ${u.reason}`), '')
   }
   while (out[out.length - 1] === '') out.pop()
-  return out.join('\n') + '\n'
+  const text = out.join('\n') + '\n'
+  // The file is read back whole before anyone sees it: it must declare exactly the entries meant.
+  const wrong = unlikeIntended(
+    text,
+    'reports.yaml',
+    entries.map((e) => e.values),
+  )
+  if (wrong)
+    throw new Error(`export could not write the tenant's reports as they are (${wrong}); nothing was written`)
+  return { text, unwritable }
 }

@@ -38,6 +38,10 @@ export function pullListing(run: PullResult): string[] {
       lines.push(
         `${run.config}: undeclared report ${id} is one-time (schedule once), not added: the API cannot update it`,
       )
+    for (const w of u.unwritable ?? [])
+      lines.push(
+        `${run.config}: undeclared report ${w.id} cannot be written as an entry, not added: ${w.reason}`,
+      )
     if (u.refused) lines.push(`${run.config}: undeclared reports not added: ${u.refused}`)
   }
   return lines

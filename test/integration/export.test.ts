@@ -47,7 +47,7 @@ describe('export', () => {
         error: `GET /reports/${b.id} → 200 invalid_response: the API answered report ${a.id} for report ${b.id}`,
       },
     ])
-    const text = renderExport(read, options)
+    const text = renderExport(read, options).text
     expect([count(text, a.id), count(text, b.id)]).toEqual([1, 0])
     expect(sim.requests.filter((r) => r.path === `/api/2/reports/${a.id}`)).toHaveLength(1)
   })

@@ -52,7 +52,7 @@ const tenant: TenantExport = { tenantId: TENANT, reports, failures: [] }
 
 describe('renderExport', () => {
   it('starts with the schema line and version 1, and writes a file the config loader accepts', () => {
-    const text = renderExport(tenant, options)
+    const text = renderExport(tenant, options).text
     const lines = text.split('\n')
     expect(lines[0]).toBe('# yaml-language-server: $schema=https://example.com/reports.schema.json')
     expect(lines[1]).toContain(`acronis-report-sync 9.9.9 from tenant ${TENANT}: 4 scheduled reports`)
@@ -63,7 +63,7 @@ describe('renderExport', () => {
   })
 
   it('declares every manageable field as it is live, so planning the file shows no change', () => {
-    const config = parseConfig(renderExport(tenant, options), 'reports.yaml')
+    const config = parseConfig(renderExport(tenant, options).text, 'reports.yaml')
     const byId = new Map(reports.map((r) => [r.id, r]))
     for (const desired of config.reports) {
       expect(planReport(desired, byId.get(desired.id)!).changes, desired.id).toEqual([])
@@ -87,7 +87,7 @@ describe('renderExport', () => {
   })
 
   it('puts read-only attributes in a comment above each entry and one-time reports in comments only', () => {
-    const text = renderExport(tenant, options)
+    const text = renderExport(tenant, options).text
     const lines = text.split('\n')
     const above = (report: string) => lines[lines.indexOf(`  - id: ${report}`) - 1]
     expect(above(id(3))).toBe('  # read-only: schedule monthly · result action send · formats csv, html')
@@ -103,7 +103,7 @@ describe('renderExport', () => {
       [USER_A, 'alice'],
       [USER_B, '12345'],
     ])
-    const text = renderExport({ ...tenant, logins }, options)
+    const text = renderExport({ ...tenant, logins }, options).text
     expect(text).toContain('      - alice\n')
     expect(text).toContain(`      - "12345"\n`)
     const config = parseConfig(text, 'reports.yaml')
@@ -112,7 +112,7 @@ describe('renderExport', () => {
 
   it('leaves a kind or level newer than the schema unmanaged, as a comment', () => {
     const future = live(6, {}, { kind: 'usage_quarterly' as LiveReport['parameters']['kind'] })
-    const text = renderExport({ tenantId: TENANT, reports: [future], failures: [] }, options)
+    const text = renderExport({ tenantId: TENANT, reports: [future], failures: [] }, options).text
     expect(text).toContain('    # not supported by this version, so not managed: kind: usage_quarterly')
     const [desired] = parseConfig(text, 'reports.yaml').reports
     expect(desired).not.toHaveProperty('kind')
@@ -127,9 +127,9 @@ describe('renderExport', () => {
         failures: [{ id: id(8), error: 'GET /reports/… → 403: forbidden' }],
       },
       options,
-    )
+    ).text
     expect(text).toContain('reports: []')
-    expect(text).toContain(`#   ${id(8)}: GET /reports/… → 403: forbidden`)
+    expect(text).toContain(`#   ${id(8)}: "GET /reports/… → 403: forbidden"`)
     expect(parseConfig(text, 'reports.yaml').reports).toEqual([])
     expect(() => parseConfig(text.replace('reports: []', 'reports:'), 'x')).toThrow(ConfigErrors)
   })

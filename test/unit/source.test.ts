@@ -229,3 +229,16 @@ describe('one meaning at any size', () => {
     expect(sizes([['<<: {kind: usage_summary}']])[1]).toEqual([['unknown-key', 15, 5, 'reports[5].<<']])
   })
 })
+
+describe('limits on every path', () => {
+  it('refuses 100,001 plain entries an entry at a time as the whole-document parse does, at the list', () => {
+    const text = big(100_001, (i) => [`  - id: ${id(i)}`])
+    // A file the entry-at-a-time path takes: before, each entry passed on its own and the count was never checked.
+    expect(byEntry(text)?.limit).toEqual({
+      offset: text.indexOf('- id:'),
+      message: 'a list of 100,001 items; the limit is 100,000 (reports)',
+    })
+    // What the whole-document parse answers (line 4, column 3: the list's first `-`; measured on this file).
+    expect(errorsOf(text)).toEqual([['yaml-limit', 4, 3, '']])
+  })
+})
