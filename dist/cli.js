@@ -807,29 +807,31 @@ function isLoopback(hostname) {
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 /**
- * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`.
+ * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`; a URL that already
+ * ends in `/api` or `/api/2` (copied from the API documentation) gets only what it lacks.
  * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
  */
-function apiRoot(baseUrl) {
+function apiRoot(baseUrl, label = (name) => name) {
     // A refusal quotes the value, but never a user or password in it, with or without a scheme.
     const value = baseUrl.trim();
+    const name = label('base-url');
     const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new Error(`base-url "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
+        throw new Error(`${name} "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
     }
     if (url.username || url.password)
-        throw new Error('base-url must not contain credentials; use client-id and client-secret');
+        throw new Error(`${name} must not contain credentials; use ${label('client-id')} and ${label('client-secret')}`);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new Error(`base-url "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+        throw new Error(`${name} "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
     }
     if (url.search || url.hash)
-        throw new Error(`base-url "${shown}" must not have a query or fragment`);
+        throw new Error(`${name} "${shown}" must not have a query or fragment`);
     const path = url.pathname.replace(/\/+$/, '');
-    url.pathname = path.endsWith('/api/2') ? path : `${path}/api/2`;
+    url.pathname = path.endsWith('/api/2') ? path : path.endsWith('/api') ? `${path}/2` : `${path}/api/2`;
     return url;
 }
 
@@ -866,7 +868,7 @@ function online(input, mode, reason) {
     const tenantId = input.tenantId();
     let root;
     try {
-        root = apiRoot(base);
+        root = apiRoot(base, input.label);
     }
     catch (e) {
         throw new InputError(e.message);
@@ -1091,12 +1093,13 @@ const PRECEDENCE = [
     'config',
     'auth',
     'network',
+    'api',
     'failed-reports',
     'max-changes',
     'drift',
     'plan-changed',
 ];
-// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// The reasons a finished run can fail for; config, auth, network and api stop a run before it finishes
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES = {
     'failed-reports': (run) => {
@@ -1138,13 +1141,14 @@ function failureOf(run, options = {}) {
 /**
  * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
  * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
- * not be reached or kept failing.
+ * not be reached or kept failing, `api` when it answered, but not with what the action can use (an
+ * answer not in its documented shape, or an error that no retry changes).
  */
 function failureOfError(e) {
     if (e instanceof ConfigErrors)
         return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
     if (e instanceof ApiError)
-        return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() };
+        return { reason: apiReason(e), message: e.describe() };
     if (fromTransport(e))
         return { reason: 'network', message: e.message };
     return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
@@ -1164,15 +1168,25 @@ function nothingDone(e) {
 function fromTransport(e) {
     return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type);
 }
+function apiReason(e) {
+    if (refusedCredentials(e))
+        return 'auth';
+    // No answer, or the passing trouble that was retried until the budget ran out.
+    if (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500)
+        return 'network';
+    return 'api';
+}
 function refusedCredentials(e) {
     return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);
 }
-/** What to check when the API refused the credentials; undefined for any other error. */
+/** What to check when the API refused the credentials (or has no token endpoint there); undefined for any other error. */
 function authHint(e, usesToken, names) {
     if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
         return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`;
     if (e.status === 401 && usesToken)
         return `${names.token} was refused: tokens live 2 hours; get a new one.`;
+    if (e.path === '/idp/token' && e.status === 404)
+        return `Check ${names.baseUrl}: the data-center URL itself, such as https://eu2-cloud.acronis.com (/api/2 is appended).`;
     return undefined;
 }
 
@@ -1244,7 +1258,13 @@ const OPTIONS = {
         type: 'boolean',
         help: 'exit 2 when there are changes (0: none, 1: a failure), as terraform plan does',
     },
-    output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the file here instead of to stdout' },
+    output: {
+        type: 'string',
+        short: 'o',
+        arg: 'FILE',
+        help: 'write the file here (and the schema beside it) instead of to stdout; an existing file is kept unless --force',
+    },
+    force: { type: 'boolean', help: 'with --output: replace the file and the schema copy if they exist' },
     'by-login': {
         type: 'boolean',
         help: 'write recipients by login instead of UUID (one extra call per 100 users)',
@@ -1260,7 +1280,7 @@ const OPTIONS = {
     schema: {
         type: 'string',
         arg: 'URL',
-        help: 'the $schema line for editors (default: ./reports.schema.json, a copy written beside the file)',
+        help: 'the $schema line for editors (default with --output: ./reports.schema.json, a copy written beside the file; without: the published schema)',
     },
     help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
@@ -1293,7 +1313,7 @@ const COMMANDS = {
         summary: 'print a reports.yaml for every report of a tenant',
         description: 'Writes a reports.yaml declaring every scheduled report of the tenant with its live values, so that\n' +
             'plan on it shows no changes. One-time reports, which the API cannot update, are listed as comments.',
-        options: ['output', 'by-login', 'schema', ...ONLINE, 'help'],
+        options: ['output', 'force', 'by-login', 'schema', ...ONLINE, 'help'],
         online: true,
     },
     pull: {
@@ -1310,7 +1330,8 @@ const ENVIRONMENT = [
     ['ACRONIS_CLIENT_ID', 'API client id (OAuth2 client credentials)'],
     ['ACRONIS_CLIENT_SECRET', 'API client secret'],
     ['ACRONIS_TOKEN', 'an access token, instead of client id and secret'],
-    ['NO_COLOR', 'no colour, even on a terminal (colour is never used when output is piped)'],
+    ['NO_COLOR', 'no colour (by default colour is used only when output is a terminal)'],
+    ['FORCE_COLOR', 'colour even when output is piped, e.g. into less -R (NO_COLOR wins over it)'],
 ];
 function columns(rows) {
     const width = Math.max(...rows.map((r) => r[0].length));
@@ -1333,7 +1354,7 @@ function commandHelp(name) {
     if (c.online)
         lines.push('', 'Environment:', ...columns(ENVIRONMENT));
     else
-        lines.push('', 'Environment:', ...columns(ENVIRONMENT.filter(([n]) => n === 'NO_COLOR')));
+        lines.push('', 'Environment:', ...columns(ENVIRONMENT.filter(([n]) => n.endsWith('_COLOR'))));
     const exit = name === 'plan'
         ? '0 no failure, 1 a failure (a report, the file, credentials or arguments), 2 changes with --detailed-exitcode'
         : name === 'export'
@@ -1493,6 +1514,9 @@ const RETRY_RULES = {
     // A 429 is refused before any work; a refused connection never reached the server.
     unprocessedStatuses: [429],
     unprocessedCodes: ['ECONNREFUSED'],
+    // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
+    // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
+    finalCodes: ['ENOTFOUND'],
 };
 /**
  * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
@@ -1502,8 +1526,11 @@ function shouldRetry(call, attempt, rules = RETRY_RULES) {
     const safe = call.idempotent ?? rules.methods.includes(call.method);
     if (attempt instanceof TimeoutError)
         return safe;
-    if (attempt instanceof NetworkError)
+    if (attempt instanceof NetworkError) {
+        if (rules.finalCodes.includes(attempt.code))
+            return false;
         return safe || rules.unprocessedCodes.includes(attempt.code);
+    }
     if (!rules.statuses.includes(attempt.status))
         return false;
     return safe || rules.unprocessedStatuses.includes(attempt.status);
@@ -4117,6 +4144,42 @@ const WIDE = [
     [0xffe0, 0xffe6],
     [0x20000, 0x3fffd],
 ];
+/** `text` cut to at most `width` cells, ending in `\u2026` where it was cut (whole graphemes only). */
+function truncateToWidth(text, width) {
+    if (displayWidth(text) <= width)
+        return text;
+    if (width < 1)
+        return '';
+    let out = '';
+    let used = 0;
+    for (const { segment } of graphemes.segment(text)) {
+        const w = clusterWidth(segment);
+        if (used + w > width - 1)
+            break;
+        out += segment;
+        used += w;
+    }
+    return out + '\u2026';
+}
+/** Prose broken at spaces into lines of at most `width` cells; a word wider than that keeps a line. */
+function wrapToWidth(text, width) {
+    if (displayWidth(text) <= width)
+        return [text];
+    const lines = [];
+    let line;
+    for (const word of text.split(' ')) {
+        if (line === undefined)
+            line = word;
+        else if (displayWidth(`${line} ${word}`) > width && line.trim()) {
+            lines.push(line);
+            line = word;
+        }
+        else
+            line = `${line} ${word}`;
+    }
+    lines.push(line ?? '');
+    return lines;
+}
 
 ;// CONCATENATED MODULE: ./src/report/terminal.ts
 
@@ -4160,21 +4223,61 @@ function reportLines(o) {
     }
     return lines;
 }
-/** Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing blanks trimmed. */
-function table(lines, paint) {
+const GAP = 2;
+/** Columns cut to fit a width: REPORT, FROM and TO (STATUS and FIELD are short words of our own). */
+const SHRINKABLE = [1, 3, 4];
+/** Below this many cells a cut column would say nothing. */
+const MIN_COLUMN = 8;
+/**
+ * Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing
+ * blanks trimmed. Given a width, the shrinkable columns share what the others leave (each keeps its own
+ * width if that is less than its share), a cell longer than its room is cut with `\u2026`, and a spanning
+ * message is wrapped.
+ */
+function table(lines, paint, width) {
     const widths = [];
     for (const line of lines)
         line.forEach((c, i) => {
             if (!c.span)
                 widths[i] = Math.max(widths[i] ?? 0, displayWidth(c.text));
         });
-    return lines.map((line) => line
-        .map((c, i) => {
-        const text = c.style ? paint(c.style, c.text) : c.text;
-        return i === line.length - 1 || c.span ? text : padToWidth(text, widths[i] ?? 0);
-    })
-        .join('  ')
-        .trimEnd());
+    if (width !== undefined)
+        fit(widths, width);
+    const show = (c, text) => (c.style ? paint(c.style, text) : text);
+    return lines.map((line) => {
+        let at = 0;
+        return line
+            .map((c, i) => {
+            const start = at;
+            at += (widths[i] ?? 0) + GAP;
+            if (i < line.length - 1 && !c.span)
+                return padToWidth(show(c, truncateToWidth(c.text, widths[i])), widths[i]);
+            if (width === undefined)
+                return show(c, c.text);
+            const room = Math.max(1, width - start);
+            // A message (an error, what was reviewed) is wrapped below itself rather than cut: it is read whole.
+            if (!c.span)
+                return show(c, truncateToWidth(c.text, room));
+            return wrapToWidth(c.text, room)
+                .map((part) => show(c, truncateToWidth(part, room)))
+                .join(`\n${' '.repeat(start)}`);
+        })
+            .join(' '.repeat(GAP))
+            .trimEnd();
+    });
+}
+/** Caps the shrinkable columns at the widest width that lets a row fit, never below MIN_COLUMN. */
+function fit(widths, width) {
+    const fixed = widths.reduce((sum, w, i) => (SHRINKABLE.includes(i) ? sum : sum + w), 0);
+    const room = width - fixed - GAP * (widths.length - 1);
+    const natural = SHRINKABLE.map((i) => widths[i] ?? 0);
+    const needed = (cap) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0);
+    let cap = Math.max(...natural);
+    while (cap > MIN_COLUMN && needed(cap) > room)
+        cap--;
+    for (const i of SHRINKABLE)
+        if (widths[i] !== undefined)
+            widths[i] = Math.min(widths[i], cap);
 }
 /** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
 function renderTerminal(run, options) {
@@ -4193,7 +4296,7 @@ function renderTerminal(run, options) {
     const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
     if (shown.length) {
         const head = HEADERS.map((text) => ({ text, style: 'bold' }));
-        out.push('', ...table([head, ...shown.flatMap(reportLines)], paint));
+        out.push('', ...table([head, ...shown.flatMap(reportLines)], paint, options.width));
         if (c.unchanged)
             out.push(paint('dim', `(${c.unchanged} unchanged not listed)`));
     }
@@ -4202,7 +4305,10 @@ function renderTerminal(run, options) {
     }
     if (run.unmanaged)
         out.push('', unmanagedLine(run.unmanaged, logLine));
-    return out.join('\n') + '\n';
+    // Sentences are wrapped at spaces rather than cut: every id they name stays whole.
+    const width = options.width;
+    const lines = width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapToWidth(l, width));
+    return lines.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/cli/tty.ts
@@ -4216,6 +4322,16 @@ function useColor(stream, env) {
     if (env.FORCE_COLOR !== undefined && !['0', 'false', ''].includes(env.FORCE_COLOR))
         return true;
     return stream.isTTY === true && env.TERM !== 'dumb';
+}
+/**
+ * The cells a line may take: COLUMNS when set (a person asking for a width), else the terminal's own
+ * width; undefined for a pipe or a file, which keep every value whole.
+ */
+function lineWidth(stream, env) {
+    const asked = Number(env.COLUMNS);
+    if (env.COLUMNS && Number.isInteger(asked) && asked > 0)
+        return asked;
+    return stream.isTTY && stream.columns ? stream.columns : undefined;
 }
 /** Waits this long before showing progress, so short runs print nothing that flickers. */
 const QUIET_MS = 400;
@@ -4314,10 +4430,10 @@ async function runConfig(mode, flags, cli) {
         for (const part of planJsonParts(result.outcomes))
             cli.stdout.write(part);
         cli.stdout.write('\n');
-        cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }));
+        cli.stderr.write(renderTerminal(result, terminalOptions(cli.stderr, cli)));
     }
     else
-        cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }));
+        cli.stdout.write(renderTerminal(result, terminalOptions(cli.stdout, cli)));
     // Failures again on stderr, as file:line:col, so a script or an editor can find them.
     for (const o of result.outcomes) {
         if (o.status === 'failed')
@@ -4329,6 +4445,10 @@ async function runConfig(mode, flags, cli) {
         return 1;
     }
     return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
+}
+/** Colour and width for the stream the table goes to. */
+function terminalOptions(stream, cli) {
+    return { color: useColor(stream, cli.env), width: lineWidth(stream, cli.env) };
 }
 /** The engine's messages on a terminal: above the progress line, which counts the reports done. */
 function terminalIO(progress) {
@@ -4353,27 +4473,38 @@ function terminalIO(progress) {
 
 
 
-/** export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code. */
+/**
+ * export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code.
+ * With -o the file (and the schema copy beside it) replaces nothing that exists unless --force; without,
+ * the YAML goes to stdout and no file is written.
+ */
 async function runExport(flags, cli) {
     const settings = cliSettings('plan', flags, cli.env, cli.cwd);
+    const force = flags.force === true;
+    const output = flags.output;
+    // Before any request: a file that would be refused at the end is refused now.
+    if (output && !force && (await exists(external_node_path_default().resolve(cli.cwd, output))))
+        throw new InputError(`${output} exists; export replaces no file: add --force to replace it, or name another with -o`);
     const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'));
+    // A printed file has no copy of the schema beside it: it names the published one.
     const { text, unwritable } = renderExport(tenant, {
-        schema: flags.schema ?? `./${SCHEMA_FILE}`,
+        schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : reports_schema_namespaceObject.$id),
         generator: `${cli.program} ${cli.version}`,
     });
     for (const f of tenant.failures)
         cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`);
     for (const u of unwritable)
         cli.stderr.write(`could not write report ${u.id}: ${u.reason}\n`);
-    if (flags.output)
-        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(external_node_path_default().resolve(cli.cwd, flags.output)), { recursive: true });
-    if (!flags.schema)
-        await writeSchemaCopy(flags.output ? external_node_path_default().dirname(flags.output) : '.', cli);
-    if (flags.output) {
-        await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(cli.cwd, flags.output), text);
+    if (output) {
+        const target = external_node_path_default().resolve(cli.cwd, output);
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
+        // 'wx' fails if the file appeared since the check above, rather than replacing it.
+        await (0,promises_namespaceObject.writeFile)(target, text, { flag: force ? 'w' : 'wx' });
         const once = tenant.reports.filter((r) => r.schedule.type === 'once').length;
         const comments = once ? `, ${once} one-time listed as comments` : '';
-        cli.stderr.write(`${flags.output}: ${tenant.reports.length - once} scheduled reports exported${comments}\n`);
+        cli.stderr.write(`${output}: ${plural_plural(tenant.reports.length - once, 'scheduled report')} exported${comments}\n`);
+        if (!flags.schema)
+            await writeSchemaCopy(external_node_path_default().join(external_node_path_default().dirname(output), SCHEMA_FILE), force, cli);
     }
     else
         cli.stdout.write(text);
@@ -4384,10 +4515,21 @@ async function runExport(flags, cli) {
 }
 /** The schema copy an exported file names in its `$schema` line: beside it, so editors need no network. */
 const SCHEMA_FILE = 'reports.schema.json';
-async function writeSchemaCopy(dir, cli) {
-    const file = external_node_path_default().join(dir, SCHEMA_FILE);
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(cli.cwd, file), JSON.stringify(reports_schema_namespaceObject, null, 2) + '\n');
+async function writeSchemaCopy(file, force, cli) {
+    const target = external_node_path_default().resolve(cli.cwd, file);
+    if (!force && (await exists(target))) {
+        cli.stderr.write(`${file}: exists, kept as it is (--force replaces it with this version's schema)\n`);
+        return;
+    }
+    await (0,promises_namespaceObject.writeFile)(target, JSON.stringify(reports_schema_namespaceObject, null, 2) + '\n');
     cli.stderr.write(`${file}: the schema, for completion and checks in editors (no network needed)\n`);
+}
+async function exists(file) {
+    return (0,promises_namespaceObject.lstat)(file).then(() => true, (e) => {
+        if (e.code === 'ENOENT')
+            return false;
+        throw e;
+    });
 }
 async function read(settings, byLogin, progress) {
     const client = connect(settings, terminalIO(progress));
@@ -5277,6 +5419,7 @@ async function runPull(flags, cli) {
 /** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes (or pull --check would). */
 async function main(argv, io) {
     const cli = { ...io, program: PROGRAM, version: package_namespaceObject.rE };
+    let flags = {};
     try {
         const parsed = parseCommandLine(argv);
         switch (parsed.kind) {
@@ -5290,6 +5433,7 @@ async function main(argv, io) {
                 cli.stdout.write(commandHelp(parsed.command));
                 return 0;
             case 'run':
+                flags = parsed.flags;
                 if (parsed.command === 'export')
                     return await runExport(parsed.flags, cli);
                 if (parsed.command === 'pull')
@@ -5298,12 +5442,12 @@ async function main(argv, io) {
         }
     }
     catch (e) {
-        cli.stderr.write(explain(e, cli));
+        cli.stderr.write(explain(e, cli, flags));
         return 1;
     }
 }
 /** Each kind of failure in the words that help: where in the file, which flag, what the API said. */
-function explain(e, cli) {
+function explain(e, cli, flags) {
     if (e instanceof UsageError) {
         const help = e.command ? `${PROGRAM} ${e.command} --help` : `${PROGRAM} --help`;
         return `${PROGRAM}: ${e.message}\nRun "${help}" for usage.\n`;
@@ -5315,18 +5459,18 @@ function explain(e, cli) {
     if (e instanceof InputError)
         return `${PROGRAM}: ${e.message}\n`;
     if (e instanceof errors_ApiError)
-        return `${PROGRAM}: ${e.describe()}${hint(e, cli.env)}\n`;
+        return `${PROGRAM}: ${e.describe()}${hint(e, cli.env, flags)}\n`;
     return `${PROGRAM}: ${e instanceof Error ? e.message : String(e)}\n`;
 }
-/** The environment variables and flags a person at a terminal set. */
-const program_NAMES = {
-    clientId: 'ACRONIS_CLIENT_ID',
-    clientSecret: 'ACRONIS_CLIENT_SECRET',
-    token: 'ACRONIS_TOKEN',
-    baseUrl: '--base-url',
-};
-function hint(e, env) {
-    const text = authHint(e, Boolean(env.ACRONIS_TOKEN), program_NAMES);
+/** The environment variables and flags a person at a terminal set: the data center by the one they used. */
+function hint(e, env, flags) {
+    const names = {
+        clientId: 'ACRONIS_CLIENT_ID',
+        clientSecret: 'ACRONIS_CLIENT_SECRET',
+        token: 'ACRONIS_TOKEN',
+        baseUrl: flags['base-url'] ? '--base-url' : 'ACRONIS_BASE_URL',
+    };
+    const text = authHint(e, Boolean(env.ACRONIS_TOKEN), names);
     return text ? `\n${text}` : '';
 }
 

@@ -542,6 +542,9 @@ const RETRY_RULES = {
     // A 429 is refused before any work; a refused connection never reached the server.
     unprocessedStatuses: [429],
     unprocessedCodes: ['ECONNREFUSED'],
+    // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
+    // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
+    finalCodes: ['ENOTFOUND'],
 };
 /**
  * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
@@ -551,8 +554,11 @@ function shouldRetry(call, attempt, rules = RETRY_RULES) {
     const safe = call.idempotent ?? rules.methods.includes(call.method);
     if (attempt instanceof TimeoutError)
         return safe;
-    if (attempt instanceof NetworkError)
+    if (attempt instanceof NetworkError) {
+        if (rules.finalCodes.includes(attempt.code))
+            return false;
         return safe || rules.unprocessedCodes.includes(attempt.code);
+    }
     if (!rules.statuses.includes(attempt.status))
         return false;
     return safe || rules.unprocessedStatuses.includes(attempt.status);
@@ -4701,29 +4707,31 @@ function isLoopback(hostname) {
     return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 /**
- * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`.
+ * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`; a URL that already
+ * ends in `/api` or `/api/2` (copied from the API documentation) gets only what it lacks.
  * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
  */
-function apiRoot(baseUrl) {
+function apiRoot(baseUrl, label = (name) => name) {
     // A refusal quotes the value, but never a user or password in it, with or without a scheme.
     const value = baseUrl.trim();
+    const name = label('base-url');
     const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
     let url;
     try {
         url = new URL(value);
     }
     catch {
-        throw new Error(`base-url "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
+        throw new Error(`${name} "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
     }
     if (url.username || url.password)
-        throw new Error('base-url must not contain credentials; use client-id and client-secret');
+        throw new Error(`${name} must not contain credentials; use ${label('client-id')} and ${label('client-secret')}`);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new Error(`base-url "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+        throw new Error(`${name} "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
     }
     if (url.search || url.hash)
-        throw new Error(`base-url "${shown}" must not have a query or fragment`);
+        throw new Error(`${name} "${shown}" must not have a query or fragment`);
     const path = url.pathname.replace(/\/+$/, '');
-    url.pathname = path.endsWith('/api/2') ? path : `${path}/api/2`;
+    url.pathname = path.endsWith('/api/2') ? path : path.endsWith('/api') ? `${path}/2` : `${path}/api/2`;
     return url;
 }
 
@@ -4760,7 +4768,7 @@ function online(input, mode, reason) {
     const tenantId = input.tenantId();
     let root;
     try {
-        root = apiRoot(base);
+        root = apiRoot(base, input.label);
     }
     catch (e) {
         throw new InputError(e.message);
@@ -4866,12 +4874,13 @@ const PRECEDENCE = [
     'config',
     'auth',
     'network',
+    'api',
     'failed-reports',
     'max-changes',
     'drift',
     'plan-changed',
 ];
-// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// The reasons a finished run can fail for; config, auth, network and api stop a run before it finishes
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES = {
     'failed-reports': (run) => {
@@ -4913,13 +4922,14 @@ function failureOf(run, options = {}) {
 /**
  * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
  * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
- * not be reached or kept failing.
+ * not be reached or kept failing, `api` when it answered, but not with what the action can use (an
+ * answer not in its documented shape, or an error that no retry changes).
  */
 function failureOfError(e) {
     if (e instanceof ConfigErrors)
         return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
     if (e instanceof ApiError)
-        return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() };
+        return { reason: apiReason(e), message: e.describe() };
     if (fromTransport(e))
         return { reason: 'network', message: e.message };
     return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
@@ -4939,15 +4949,25 @@ function nothingDone(e) {
 function fromTransport(e) {
     return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type);
 }
+function apiReason(e) {
+    if (refusedCredentials(e))
+        return 'auth';
+    // No answer, or the passing trouble that was retried until the budget ran out.
+    if (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500)
+        return 'network';
+    return 'api';
+}
 function refusedCredentials(e) {
     return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400);
 }
-/** What to check when the API refused the credentials; undefined for any other error. */
+/** What to check when the API refused the credentials (or has no token endpoint there); undefined for any other error. */
 function authHint(e, usesToken, names) {
     if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
         return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`;
     if (e.status === 401 && usesToken)
         return `${names.token} was refused: tokens live 2 hours; get a new one.`;
+    if (e.path === '/idp/token' && e.status === 404)
+        return `Check ${names.baseUrl}: the data-center URL itself, such as https://eu2-cloud.acronis.com (/api/2 is appended).`;
     return undefined;
 }
 
@@ -6317,9 +6337,10 @@ function passwordOf(url) {
 /**
  * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report (or, in
  * pull mode, live state \u2192 reports.yaml).
- * Reads the runner's variables from `env` only (index.ts passes process.env).
+ * Reads the runner's variables from `env` only: process.env unless given, as index.ts and
+ * @github/local-action (which calls `run()` with no argument) run it.
  */
-async function run(env) {
+async function run(env = process.env) {
     let settings;
     try {
         const given = readSettings(env, secrets);

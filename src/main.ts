@@ -10,9 +10,10 @@ import { plural } from './util/plural.js'
 /**
  * The action: inputs → settings → desired config → live state → plan → apply → report (or, in
  * pull mode, live state → reports.yaml).
- * Reads the runner's variables from `env` only (index.ts passes process.env).
+ * Reads the runner's variables from `env` only: process.env unless given, as index.ts and
+ * @github/local-action (which calls `run()` with no argument) run it.
  */
-export async function run(env: NodeJS.ProcessEnv): Promise<void> {
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let settings: Settings | undefined
   try {
     const given = readSettings(env, log.secrets)

@@ -48,7 +48,13 @@ export const OPTIONS = {
     type: 'boolean',
     help: 'exit 2 when there are changes (0: none, 1: a failure), as terraform plan does',
   },
-  output: { type: 'string', short: 'o', arg: 'FILE', help: 'write the file here instead of to stdout' },
+  output: {
+    type: 'string',
+    short: 'o',
+    arg: 'FILE',
+    help: 'write the file here (and the schema beside it) instead of to stdout; an existing file is kept unless --force',
+  },
+  force: { type: 'boolean', help: 'with --output: replace the file and the schema copy if they exist' },
   'by-login': {
     type: 'boolean',
     help: 'write recipients by login instead of UUID (one extra call per 100 users)',
@@ -64,7 +70,7 @@ export const OPTIONS = {
   schema: {
     type: 'string',
     arg: 'URL',
-    help: 'the $schema line for editors (default: ./reports.schema.json, a copy written beside the file)',
+    help: 'the $schema line for editors (default with --output: ./reports.schema.json, a copy written beside the file; without: the published schema)',
   },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 } satisfies Record<string, OptionSpec>
@@ -113,7 +119,7 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
     description:
       'Writes a reports.yaml declaring every scheduled report of the tenant with its live values, so that\n' +
       'plan on it shows no changes. One-time reports, which the API cannot update, are listed as comments.',
-    options: ['output', 'by-login', 'schema', ...ONLINE, 'help'],
+    options: ['output', 'force', 'by-login', 'schema', ...ONLINE, 'help'],
     online: true,
   },
   pull: {
@@ -132,7 +138,8 @@ const ENVIRONMENT = [
   ['ACRONIS_CLIENT_ID', 'API client id (OAuth2 client credentials)'],
   ['ACRONIS_CLIENT_SECRET', 'API client secret'],
   ['ACRONIS_TOKEN', 'an access token, instead of client id and secret'],
-  ['NO_COLOR', 'no colour, even on a terminal (colour is never used when output is piped)'],
+  ['NO_COLOR', 'no colour (by default colour is used only when output is a terminal)'],
+  ['FORCE_COLOR', 'colour even when output is piped, e.g. into less -R (NO_COLOR wins over it)'],
 ]
 
 function columns(rows: string[][]): string[] {
@@ -156,7 +163,7 @@ export function commandHelp(name: CommandName): string {
     ...columns(c.options.map((o) => [optionLabel(o), OPTIONS[o].help])),
   ]
   if (c.online) lines.push('', 'Environment:', ...columns(ENVIRONMENT))
-  else lines.push('', 'Environment:', ...columns(ENVIRONMENT.filter(([n]) => n === 'NO_COLOR')))
+  else lines.push('', 'Environment:', ...columns(ENVIRONMENT.filter(([n]) => n!.endsWith('_COLOR'))))
   const exit =
     name === 'plan'
       ? '0 no failure, 1 a failure (a report, the file, credentials or arguments), 2 changes with --detailed-exitcode'

@@ -10,7 +10,7 @@ import { renderTerminal } from '../report/terminal.js'
 import { recipientNames } from '../engine/recipients.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
-import { Progress, useColor, type Cli } from './tty.js'
+import { lineWidth, Progress, useColor, type Cli } from './tty.js'
 import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
 
@@ -60,8 +60,8 @@ export async function runConfig(
     // JSON for a script on stdout; the table for the person on stderr.
     for (const part of planJsonParts(result.outcomes)) cli.stdout.write(part)
     cli.stdout.write('\n')
-    cli.stderr.write(renderTerminal(result, { color: useColor(cli.stderr, cli.env) }))
-  } else cli.stdout.write(renderTerminal(result, { color: useColor(cli.stdout, cli.env) }))
+    cli.stderr.write(renderTerminal(result, terminalOptions(cli.stderr, cli)))
+  } else cli.stdout.write(renderTerminal(result, terminalOptions(cli.stdout, cli)))
 
   // Failures again on stderr, as file:line:col, so a script or an editor can find them.
   for (const o of result.outcomes) {
@@ -74,6 +74,11 @@ export async function runConfig(
     return 1
   }
   return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0
+}
+
+/** Colour and width for the stream the table goes to. */
+function terminalOptions(stream: Cli['stdout'], cli: Cli) {
+  return { color: useColor(stream, cli.env), width: lineWidth(stream, cli.env) }
 }
 
 /** The engine's messages on a terminal: above the progress line, which counts the reports done. */

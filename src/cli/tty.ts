@@ -2,6 +2,8 @@
 interface Output {
   write(text: string): unknown
   isTTY?: boolean
+  /** A terminal's width in cells (Node sets it on a TTY stream). */
+  columns?: number
 }
 
 /** What a run of the command line may touch: passed in, so tests can run it in-process too. */
@@ -22,6 +24,16 @@ export function useColor(stream: Output, env: NodeJS.ProcessEnv): boolean {
   if (env.NO_COLOR) return false
   if (env.FORCE_COLOR !== undefined && !['0', 'false', ''].includes(env.FORCE_COLOR)) return true
   return stream.isTTY === true && env.TERM !== 'dumb'
+}
+
+/**
+ * The cells a line may take: COLUMNS when set (a person asking for a width), else the terminal's own
+ * width; undefined for a pipe or a file, which keep every value whole.
+ */
+export function lineWidth(stream: Output, env: NodeJS.ProcessEnv): number | undefined {
+  const asked = Number(env.COLUMNS)
+  if (env.COLUMNS && Number.isInteger(asked) && asked > 0) return asked
+  return stream.isTTY && stream.columns ? stream.columns : undefined
 }
 
 /** Waits this long before showing progress, so short runs print nothing that flickers. */

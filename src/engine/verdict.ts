@@ -12,6 +12,7 @@ export type FailureReason =
   | 'config'
   | 'auth'
   | 'network'
+  | 'api'
   | 'failed-reports'
   | 'max-changes'
   | 'drift'
@@ -28,6 +29,7 @@ export const PRECEDENCE: readonly FailureReason[] = [
   'config',
   'auth',
   'network',
+  'api',
   'failed-reports',
   'max-changes',
   'drift',
@@ -41,7 +43,7 @@ interface VerdictOptions {
 
 type Rule = (run: RunResult, options: VerdictOptions) => string | undefined
 
-// The reasons a finished run can fail for; config, auth and network stop a run before it finishes
+// The reasons a finished run can fail for; config, auth, network and api stop a run before it finishes
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES: Partial<Record<FailureReason, Rule>> = {
   'failed-reports': (run) => {
@@ -82,12 +84,12 @@ export function failureOf(run: RunResult, options: VerdictOptions = {}): Failure
 /**
  * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
  * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
- * not be reached or kept failing.
+ * not be reached or kept failing, `api` when it answered, but not with what the action can use (an
+ * answer not in its documented shape, or an error that no retry changes).
  */
 export function failureOfError(e: unknown): Failure {
   if (e instanceof ConfigErrors) return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` }
-  if (e instanceof ApiError)
-    return { reason: refusedCredentials(e) ? 'auth' : 'network', message: e.describe() }
+  if (e instanceof ApiError) return { reason: apiReason(e), message: e.describe() }
   if (fromTransport(e)) return { reason: 'network', message: e.message }
   return { reason: 'config', message: e instanceof Error ? e.message : String(e) }
 }
@@ -107,6 +109,13 @@ function fromTransport(e: unknown): e is Error {
   return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type)
 }
 
+function apiReason(e: ApiError): FailureReason {
+  if (refusedCredentials(e)) return 'auth'
+  // No answer, or the passing trouble that was retried until the budget ran out.
+  if (e.status === 0 || e.status === 408 || e.status === 429 || e.status >= 500) return 'network'
+  return 'api'
+}
+
 function refusedCredentials(e: ApiError): boolean {
   return e.status === 401 || e.status === 403 || (e.path === '/idp/token' && e.status === 400)
 }
@@ -119,10 +128,12 @@ interface CredentialNames {
   baseUrl: string
 }
 
-/** What to check when the API refused the credentials; undefined for any other error. */
+/** What to check when the API refused the credentials (or has no token endpoint there); undefined for any other error. */
 export function authHint(e: ApiError, usesToken: boolean, names: CredentialNames): string | undefined {
   if (e.path === '/idp/token' && (e.status === 400 || e.status === 401))
     return `Check ${names.clientId} and ${names.clientSecret}, and that ${names.baseUrl} is the data center of the API client.`
   if (e.status === 401 && usesToken) return `${names.token} was refused: tokens live 2 hours; get a new one.`
+  if (e.path === '/idp/token' && e.status === 404)
+    return `Check ${names.baseUrl}: the data-center URL itself, such as https://eu2-cloud.acronis.com (/api/2 is appended).`
   return undefined
 }

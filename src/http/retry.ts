@@ -29,6 +29,8 @@ interface RetryRules {
   /** Failures where the server cannot have acted on the request: retried whatever the method. */
   unprocessedStatuses: readonly number[]
   unprocessedCodes: readonly string[]
+  /** Failures no retry changes: never tried again, whatever the method. */
+  finalCodes: readonly string[]
 }
 
 export const RETRY_RULES: RetryRules = {
@@ -40,6 +42,9 @@ export const RETRY_RULES: RetryRules = {
   // A 429 is refused before any work; a refused connection never reached the server.
   unprocessedStatuses: [429],
   unprocessedCodes: ['ECONNREFUSED'],
+  // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
+  // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
+  finalCodes: ['ENOTFOUND'],
 }
 
 /** How one attempt ended: a reply (any status), or no reply at all. */
@@ -56,7 +61,10 @@ export function shouldRetry(
 ): boolean {
   const safe = call.idempotent ?? rules.methods.includes(call.method)
   if (attempt instanceof TimeoutError) return safe
-  if (attempt instanceof NetworkError) return safe || rules.unprocessedCodes.includes(attempt.code)
+  if (attempt instanceof NetworkError) {
+    if (rules.finalCodes.includes(attempt.code)) return false
+    return safe || rules.unprocessedCodes.includes(attempt.code)
+  }
   if (!rules.statuses.includes(attempt.status)) return false
   return safe || rules.unprocessedStatuses.includes(attempt.status)
 }

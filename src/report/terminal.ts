@@ -3,11 +3,13 @@ import { byImportance, reviewedLine, reviewSentence } from './format.js'
 import { logLine } from '../util/log-safe.js'
 import { plural } from '../util/plural.js'
 import { unmanagedLine } from './summary.js'
-import { displayWidth, padToWidth } from '../util/text-width.js'
+import { displayWidth, padToWidth, truncateToWidth, wrapToWidth } from '../util/text-width.js'
 
-/** How the terminal shows a run; colour is decided by the caller (TTY, NO_COLOR), never here. */
+/** How the terminal shows a run; colour and width are decided by the caller (TTY, NO_COLOR, COLUMNS), never here. */
 interface TerminalOptions {
   color: boolean
+  /** Cells a line may take: names, ids and values are cut with `…` to fit. Unset: nothing is cut (a pipe). */
+  width?: number
 }
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow'
@@ -57,22 +59,56 @@ function reportLines(o: Outcome): Cell[][] {
   return lines
 }
 
-/** Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing blanks trimmed. */
-function table(lines: Cell[][], paint: ReturnType<typeof painter>): string[] {
+const GAP = 2
+/** Columns cut to fit a width: REPORT, FROM and TO (STATUS and FIELD are short words of our own). */
+const SHRINKABLE = [1, 3, 4]
+/** Below this many cells a cut column would say nothing. */
+const MIN_COLUMN = 8
+
+/**
+ * Aligns cells in columns of terminal cells (an emoji takes two); widths from unspanned cells, trailing
+ * blanks trimmed. Given a width, the shrinkable columns share what the others leave (each keeps its own
+ * width if that is less than its share), a cell longer than its room is cut with `…`, and a spanning
+ * message is wrapped.
+ */
+function table(lines: Cell[][], paint: ReturnType<typeof painter>, width?: number): string[] {
   const widths: number[] = []
   for (const line of lines)
     line.forEach((c, i) => {
       if (!c.span) widths[i] = Math.max(widths[i] ?? 0, displayWidth(c.text))
     })
-  return lines.map((line) =>
-    line
+  if (width !== undefined) fit(widths, width)
+  const show = (c: Cell, text: string) => (c.style ? paint(c.style, text) : text)
+  return lines.map((line) => {
+    let at = 0
+    return line
       .map((c, i) => {
-        const text = c.style ? paint(c.style, c.text) : c.text
-        return i === line.length - 1 || c.span ? text : padToWidth(text, widths[i] ?? 0)
+        const start = at
+        at += (widths[i] ?? 0) + GAP
+        if (i < line.length - 1 && !c.span)
+          return padToWidth(show(c, truncateToWidth(c.text, widths[i]!)), widths[i]!)
+        if (width === undefined) return show(c, c.text)
+        const room = Math.max(1, width - start)
+        // A message (an error, what was reviewed) is wrapped below itself rather than cut: it is read whole.
+        if (!c.span) return show(c, truncateToWidth(c.text, room))
+        return wrapToWidth(c.text, room)
+          .map((part) => show(c, truncateToWidth(part, room)))
+          .join(`\n${' '.repeat(start)}`)
       })
-      .join('  ')
-      .trimEnd(),
-  )
+      .join(' '.repeat(GAP))
+      .trimEnd()
+  })
+}
+
+/** Caps the shrinkable columns at the widest width that lets a row fit, never below MIN_COLUMN. */
+function fit(widths: number[], width: number): void {
+  const fixed = widths.reduce((sum, w, i) => (SHRINKABLE.includes(i) ? sum : sum + w), 0)
+  const room = width - fixed - GAP * (widths.length - 1)
+  const natural = SHRINKABLE.map((i) => widths[i] ?? 0)
+  const needed = (cap: number) => natural.reduce((sum, w) => sum + Math.min(w, cap), 0)
+  let cap = Math.max(...natural)
+  while (cap > MIN_COLUMN && needed(cap) > room) cap--
+  for (const i of SHRINKABLE) if (widths[i] !== undefined) widths[i] = Math.min(widths[i], cap)
 }
 
 /** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
@@ -99,11 +135,15 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
   const shown = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged')
   if (shown.length) {
     const head: Cell[] = HEADERS.map((text) => ({ text, style: 'bold' }))
-    out.push('', ...table([head, ...shown.flatMap(reportLines)], paint))
+    out.push('', ...table([head, ...shown.flatMap(reportLines)], paint, options.width))
     if (c.unchanged) out.push(paint('dim', `(${c.unchanged} unchanged not listed)`))
   } else if (run.outcomes.length) {
     out.push('', 'No changes: every declared report is in the desired state.')
   }
   if (run.unmanaged) out.push('', unmanagedLine(run.unmanaged, logLine))
-  return out.join('\n') + '\n'
+  // Sentences are wrapped at spaces rather than cut: every id they name stays whole.
+  const width = options.width
+  const lines =
+    width === undefined ? out : out.flatMap((l) => l.split('\n')).flatMap((l) => wrapToWidth(l, width))
+  return lines.join('\n') + '\n'
 }

@@ -110,7 +110,7 @@ function online(input: Checks, mode: OnlineMode, reason: string): OnlineSettings
   const tenantId = input.tenantId()
   let root: URL
   try {
-    root = apiRoot(base)
+    root = apiRoot(base, input.label)
   } catch (e) {
     throw new InputError((e as Error).message)
   }

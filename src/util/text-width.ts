@@ -50,3 +50,34 @@ const WIDE: readonly [number, number][] = [
   [0xffe0, 0xffe6],
   [0x20000, 0x3fffd],
 ]
+
+/** `text` cut to at most `width` cells, ending in `…` where it was cut (whole graphemes only). */
+export function truncateToWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text
+  if (width < 1) return ''
+  let out = ''
+  let used = 0
+  for (const { segment } of graphemes.segment(text)) {
+    const w = clusterWidth(segment)
+    if (used + w > width - 1) break
+    out += segment
+    used += w
+  }
+  return out + '…'
+}
+
+/** Prose broken at spaces into lines of at most `width` cells; a word wider than that keeps a line. */
+export function wrapToWidth(text: string, width: number): string[] {
+  if (displayWidth(text) <= width) return [text]
+  const lines: string[] = []
+  let line: string | undefined
+  for (const word of text.split(' ')) {
+    if (line === undefined) line = word
+    else if (displayWidth(`${line} ${word}`) > width && line.trim()) {
+      lines.push(line)
+      line = word
+    } else line = `${line} ${word}`
+  }
+  lines.push(line ?? '')
+  return lines
+}

@@ -1,10 +1,12 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
+import schema from '../../schema/reports.schema.json' with { type: 'json' }
 import type { Simulator } from '../simulator/index.js'
 import { USER_A, USER_B, worlds, puts, type WorldOptions } from './fixture.js'
 import { NODES, runCli as cli } from './harness.js'
+import { displayWidth } from '../../src/util/text-width.js'
 
 const ESC = '\x1b['
 
@@ -50,9 +52,12 @@ describe.each(NODES)('the command line under $name', ({ bin: node }) => {
     for (const r of [managed, disabled, save]) expect(text).toContain(`  - id: ${r.id}\n`)
     expect(text).not.toContain(`- id: ${once.id}`)
     expect(text).toMatch(new RegExp(`^#.*${once.id}`, 'm'))
-    // Without --output, the same file on stdout.
+    // Without --output, the same file on stdout, naming the published schema: no file is written.
     const printed = await cli(['export', '--tenant', tenant.id], { env, node })
-    expect(printed.stdout).toBe(text)
+    const [first, ...rest] = printed.stdout.split('\n')
+    expect(first).toBe(`# yaml-language-server: $schema=${schema.$id}`)
+    expect(rest).toEqual(text.split('\n').slice(1))
+    expect(await readdir(printed.cwd)).toEqual([])
 
     sim.clearLog()
     const plan = await cli(['plan', '--detailed-exitcode'], { env, node, cwd: exported.cwd })
@@ -295,6 +300,82 @@ describe('the command line', () => {
     expect(wrong.stderr).toContain('POST /idp/token → 401')
     expect(wrong.stderr).toContain('Check ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET')
     expect(wrong.stderr).not.toContain('wrong')
+  })
+})
+
+describe('the command line names what the person set, and replaces no file', () => {
+  it('names ACRONIS_BASE_URL or --base-url, whichever was used, and takes a URL ending in /api', async () => {
+    const { sim, report, env } = await setup()
+    const files = { 'reports.yaml': `reports:\n  - id: ${report().id}\n` }
+    const wrong = { ...env, ACRONIS_CLIENT_SECRET: 'not-the-secret' }
+    const fromEnv = await cli(['plan'], { env: wrong, files })
+    expect(fromEnv.stderr).toContain('and that ACRONIS_BASE_URL is the data center of the API client.')
+    const fromFlag = await cli(['plan', '--base-url', env.ACRONIS_BASE_URL], { env: wrong, files })
+    expect(fromFlag.stderr).toContain('and that --base-url is the data center of the API client.')
+    const http = await cli(['plan'], { env: { ...env, ACRONIS_BASE_URL: 'http://example.com' }, files })
+    expect(http.stderr).toMatch(
+      /^acronis-report-sync: ACRONIS_BASE_URL "http:\/\/example.com" must use https/,
+    )
+
+    // The URL as the API documentation writes it: /api is completed, never doubled.
+    sim.clearLog()
+    for (const base of [`${env.ACRONIS_BASE_URL}/api`, `${env.ACRONIS_BASE_URL}/api/2/`]) {
+      const r = await cli(['plan'], { env: { ...env, ACRONIS_BASE_URL: base }, files })
+      expect(r.code, r.stderr).toBe(0)
+    }
+    expect(calls(sim, '/idp/token')).toHaveLength(2)
+  })
+
+  it('fits the plan to COLUMNS=80, cutting with …; piped without COLUMNS every value is whole', async () => {
+    const { report, env } = await setup()
+    const name = 'Customer billing, monthly: a name longer than any terminal column would show in full'
+    const entries = [0, 1, 2].map((i) => ({
+      id: report({ parameters: { kind: 'usage_summary' } }).id,
+      name: `${name} ${i}`,
+      kind: 'usage_breakdown',
+      level: 'all_customers',
+      recipients: ['alice', 'Bob@Example.com'],
+    }))
+    const files = {
+      'reports.yaml': `reports:\n${entries.map((e) => `  - ${JSON.stringify(e)}`).join('\n')}\n`,
+    }
+    const narrow = await cli(['plan'], { env: { ...env, COLUMNS: '80' }, files })
+    expect(narrow.code, narrow.stderr).toBe(0)
+    const lines = narrow.stdout.split('\n')
+    expect(lines.filter((l) => displayWidth(l) > 80)).toEqual([])
+    expect(narrow.stdout).toContain('…')
+    expect(narrow.stdout).not.toContain(name)
+
+    const piped = await cli(['plan'], { env, cwd: narrow.cwd })
+    expect(piped.stdout).toContain(`${name} 0`)
+    expect(piped.stdout).not.toContain('…')
+  })
+
+  it('export -o replaces neither the file nor the schema beside it without --force, and says what it wrote', async () => {
+    const { sim, report, env } = await setup()
+    report()
+    const files = { 'reports.yaml': '# mine\n', 'reports.schema.json': '{"mine": true}\n' }
+    const refused = await cli(['export', '-o', 'reports.yaml'], { env, files })
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toBe(
+      'acronis-report-sync: reports.yaml exists; export replaces no file: add --force to replace it, or name another with -o\n',
+    )
+    expect(await readFile(path.join(refused.cwd, 'reports.yaml'), 'utf8')).toBe('# mine\n')
+    expect(sim.requests).toHaveLength(0)
+
+    // A new file beside an existing schema copy: the copy is kept, and the run says so.
+    const beside = await cli(['export', '-o', 'new.yaml'], { env, cwd: refused.cwd })
+    expect(beside.code, beside.stderr).toBe(0)
+    expect(beside.stderr).toContain('new.yaml: 1 scheduled report exported\n')
+    expect(beside.stderr).toContain('reports.schema.json: exists, kept as it is')
+    expect(await readFile(path.join(refused.cwd, 'reports.schema.json'), 'utf8')).toBe('{"mine": true}\n')
+
+    const forced = await cli(['export', '-o', 'reports.yaml', '--force'], { env, cwd: refused.cwd })
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stderr).toContain('reports.yaml: 1 scheduled report exported\n')
+    expect(forced.stderr).toContain('reports.schema.json: the schema, for completion')
+    expect(await readFile(path.join(refused.cwd, 'reports.yaml'), 'utf8')).toMatch(/^# yaml-language-server/)
+    expect(JSON.parse(await readFile(path.join(refused.cwd, 'reports.schema.json'), 'utf8'))).toEqual(schema)
   })
 })
 

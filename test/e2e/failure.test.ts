@@ -62,6 +62,17 @@ describe('a failed run of the bundled action', () => {
     expect(r.summary).toContain('POST /idp/token → 503')
   })
 
+  it('an answer not in its documented shape: failure-reason api, not network, and no retry', async () => {
+    const { sim, report, inputs } = await servers.world()
+    sim.inject({ path: '/idp/token', reply: { access_token: 42, expires_in: 'soon' } })
+    const r = await runAction({ config: yaml([{ id: report().id }]), inputs: inputs({ mode: 'plan' }) })
+    expect(r.code).toBe(1)
+    expect(r.outputs).toEqual({ ...EMPTY, 'failure-reason': 'api' })
+    expect(r.summary).toContain('`failure-reason: api`')
+    expect(r.summary).toContain('invalid_response')
+    expect(sim.requests).toHaveLength(1)
+  })
+
   it('max-changes: the log says "would update" and "1 report", failure-reason max-changes', async () => {
     const { sim, report, inputs } = await servers.world()
     const rep = report({ parameters: { kind: 'usage_summary' } })

@@ -137,6 +137,33 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
   }
 }
 
+/**
+ * Runs a command in a process group of its own and collects what it printed and its exit code; on the
+ * hang guard the whole group is killed, so a tool that starts tools of its own (npm, npx, tsx) leaves
+ * nothing behind.
+ */
+export async function runCommand(
+  command: string,
+  args: string[],
+  o: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(command, args, { cwd: o.cwd, env: o.env, detached: true })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // Gone already.
+    }
+  }, o.timeoutMs ?? 120_000)
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearTimeout(timer)
+  return { code, stdout, stderr }
+}
+
 /** Runs a script under `node` (default: this one) and collects what it printed and its exit code. */
 async function spawnNode(
   node: string | undefined,

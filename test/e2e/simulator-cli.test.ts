@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -7,31 +8,30 @@ import { runCli } from './harness.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const running: ChildProcessWithoutNullStreams[] = []
-// SIGTERM, not SIGKILL: tsx passes it on to the node process it started, which SIGKILL would orphan.
 afterEach(async () => {
-  await Promise.all(
-    running.splice(0).map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    }),
-  )
+  await Promise.all(running.splice(0).map(killed))
 })
+
+/**
+ * Ends the simulator and everything it started: tsx runs the script in a child process of its own, so
+ * killing the wrapper alone leaves the simulator holding its port after the tests.
+ */
+function killed(child: ChildProcessWithoutNullStreams): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  try {
+    process.kill(-child.pid!, 'SIGKILL')
+  } catch {
+    // The group is gone already.
+  }
+  return exited
+}
 
 /** `npm run simulator -- …` as a newcomer starts it; resolves with what it printed once it is ready. */
 async function simulator(
   ...args: string[]
 ): Promise<{ child: ChildProcessWithoutNullStreams; printed: string }> {
-  const child = spawn(
-    path.join(root, 'node_modules/.bin/tsx'),
-    ['test/simulator/main.ts', '--port', '0', ...args],
-    {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-    },
-  )
-  running.push(child)
+  const child = start(args.includes('--port') ? args : ['--port', '0', ...args])
   let printed = ''
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (c: Buffer) => {
@@ -42,6 +42,17 @@ async function simulator(
     child.on('exit', (code) => reject(new Error(`the simulator exited (${code}): ${printed}`)))
   })
   return { child, printed }
+}
+
+/** The simulator's script under tsx, in a process group of its own so that a test can end all of it. */
+function start(args: string[]): ChildProcessWithoutNullStreams {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['test/simulator/main.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+    detached: true,
+  })
+  running.push(child)
+  return child
 }
 
 /** The `export A=1 B=2` line, as a shell would read it. */
@@ -92,5 +103,37 @@ describe('npm run simulator', () => {
     const plan = await runCli(['plan', '--detailed-exitcode'], { env: again, cwd: exportRun.cwd })
     expect(plan.code, plan.stdout + plan.stderr).toBe(0)
     expect(plan.stdout).toContain('Plan: 0 to update')
+  })
+
+  it('a port in use: one line saying so and how to pick another, exit 1; ending it frees its port', async () => {
+    const first = await simulator()
+    const url = new URL(exported(first.printed).ACRONIS_BASE_URL!)
+    const second = start(['--port', url.port])
+    let stderr = ''
+    second.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve))
+    expect(code).toBe(1)
+    expect(stderr).toBe(
+      `simulator: port ${url.port} on 127.0.0.1 is in use; pick another with --port N, or --port 0 for any free port\n`,
+    )
+
+    // What the tests do after each: nothing is left listening on the port (the kernel may take a moment
+    // to close the socket of a killed process: asked again a bounded number of times).
+    await killed(first.child)
+    const attempt = () =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(url.port), '127.0.0.1')
+        socket.on('connect', () => {
+          socket.destroy()
+          resolve('connected')
+        })
+        socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'))
+      })
+    let refused = await attempt()
+    for (let i = 0; i < 50 && refused === 'connected'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      refused = await attempt()
+    }
+    expect(refused).toBe('ECONNREFUSED')
   })
 })

@@ -34,6 +34,14 @@ const sim: Simulator = await startSimulator({
   port: Number(values.port),
   latencyMs: Number(values.latency),
   onWrite: () => save(sim),
+}).catch((e: NodeJS.ErrnoException) => {
+  // A port taken (another simulator, say) is a setting to change, not a crash: one line, what to do.
+  if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e
+  const why = e.code === 'EADDRINUSE' ? 'is in use' : 'is not allowed for this user'
+  console.error(
+    `simulator: port ${values.port} on ${values.host} ${why}; pick another with --port N, or --port 0 for any free port`,
+  )
+  process.exit(1)
 })
 
 const restored = stateFile !== undefined && existsSync(stateFile)

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { PRECEDENCE } from '../../src/engine/verdict.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 const readme = readFileSync(path.join(root, 'README.md'), 'utf8')
@@ -30,6 +31,15 @@ describe('README matches action.yml', () => {
 
   it('documents every output, and no other', () => {
     expect(table('outputs').map(([n]) => n)).toEqual(Object.keys(action.outputs))
+  })
+
+  it('names every failure-reason the action can set, in the README and in action.yml', () => {
+    const readmeRow = table('outputs').find(([n]) => n === 'failure-reason')![1]
+    const actionText = JSON.stringify(action.outputs['failure-reason'])
+    for (const reason of PRECEDENCE) {
+      expect(readmeRow, reason).toContain(reason)
+      expect(actionText, reason).toMatch(new RegExp(`\\b${reason}\\b`))
+    }
   })
 
   it('runs the committed bundle on node24', () => {

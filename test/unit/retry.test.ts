@@ -34,6 +34,15 @@ describe('shouldRetry', () => {
     expect(shouldRetry(post, timeout)).toBe(false)
   })
 
+  it('never retries a host name the DNS says does not exist, and retries a DNS server that did not answer', () => {
+    const notFound = new NetworkError('ENOTFOUND', 'getaddrinfo ENOTFOUND eu2-clod.acronis.com')
+    const again = new NetworkError('EAI_AGAIN', 'getaddrinfo EAI_AGAIN eu2-cloud.acronis.com')
+    for (const call of [{ method: 'GET' }, { method: 'POST', idempotent: true }]) {
+      expect(shouldRetry(call, notFound)).toBe(false)
+      expect(shouldRetry(call, again)).toBe(true)
+    }
+  })
+
   it('lets the call say it is idempotent (a token request) or not, whatever its method', () => {
     expect(shouldRetry({ method: 'POST', idempotent: true }, reply(503))).toBe(true)
     expect(shouldRetry({ method: 'PUT', idempotent: false }, reply(503))).toBe(false)

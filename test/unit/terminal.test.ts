@@ -33,6 +33,47 @@ const run = (extra: Partial<RunResult> = {}): RunResult => ({
 })
 
 describe('renderTerminal', () => {
+  it('fits a width: no line wider, long names, ids and values cut with …, sentences wrapped whole', () => {
+    const long = (i: number): Outcome => ({
+      id: id(20 + i),
+      name: `Customer ${i}: a report with a name far longer than any terminal column would show`,
+      status: i ? 'would-update' : 'failed',
+      changes: [
+        {
+          field: 'recipients',
+          from: ['billing@customer-with-a-long-domain.example', 'alice'],
+          to: ['controller@customer-with-a-long-domain.example', 'alice', 'bob'],
+        },
+        { field: 'kind', from: 'usage_summary', to: 'usage_current' },
+      ],
+      error: i ? undefined : `GET /reports/${id(20)} → 500: ${'the service is having trouble '.repeat(4)}`,
+      at,
+    })
+    const unmanaged = { tenantId: id(99), ids: [id(97), id(98)] }
+    const result = run({ outcomes: [long(0), long(1), long(2)], unmanaged })
+    for (const width of [60, 80, 120]) {
+      for (const color of [false, true]) {
+        const lines = stripVTControlCharacters(renderTerminal(result, { color, width })).split('\n')
+        expect(
+          lines.filter((l) => displayWidth(l) > width),
+          `${width}`,
+        ).toEqual([])
+        expect(lines.join('\n')).toContain('…')
+        // The ids of undeclared reports are wrapped onto lines, never cut.
+        for (const u of unmanaged.ids) expect(lines.some((l) => l.includes(u))).toBe(true)
+      }
+    }
+    // Without a width (a pipe), every value is whole.
+    const whole = renderTerminal(result, { color: false })
+    expect(whole).not.toContain('…')
+    expect(whole).toContain('controller@customer-with-a-long-domain.example')
+    expect(whole.split('\n').some((l) => l.length > 120)).toBe(true)
+  })
+
+  it('leaves a table that fits as it is', () => {
+    expect(renderTerminal(run(), { color: false, width: 200 })).toBe(renderTerminal(run(), { color: false }))
+  })
+
   it('lines columns up by terminal cells when names hold emoji or wide characters', () => {
     const named = (name: string, i: number): Outcome => ({
       id: id(10 + i),

@@ -31,6 +31,7 @@ describe('failureOf', () => {
       'config',
       'auth',
       'network',
+      'api',
       'failed-reports',
       'max-changes',
       'drift',
@@ -70,6 +71,9 @@ describe('failureOfError', () => {
     [new ApiError('POST', '/idp/token', 0, 'ECONNREFUSED', 'connect refused'), 'network', undefined],
     [new ApiError('POST', '/idp/token', 503, '503', 'busy'), 'network', undefined],
     [new NetworkError('ECONNRESET', 'reset'), 'network', 'reset'],
+    [new ApiError('GET', '/clients/x', 200, 'invalid_response', 'tenant_id is 5'), 'api', undefined],
+    [new ApiError('GET', '/tenants/x/reports', 404, '404', 'not found'), 'api', undefined],
+    [new ApiError('GET', '/clients/x', 429, '429', 'slow down'), 'network', undefined],
     [new Error('something else'), 'config', 'something else'],
   ])('%s → %s', (e, reason, message) => {
     const failure = failureOfError(e)
@@ -95,5 +99,8 @@ describe('authHint', () => {
       'token was refused: tokens live 2 hours; get a new one.',
     )
     expect(authHint(new ApiError('GET', '/reports/x', 404, '404', ''), true, names)).toBeUndefined()
+    expect(authHint(new ApiError('POST', '/idp/token', 404, '404', ''), false, names)).toBe(
+      'Check base-url: the data-center URL itself, such as https://eu2-cloud.acronis.com (/api/2 is appended).',
+    )
   })
 })
