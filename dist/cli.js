@@ -3433,25 +3433,30 @@ function reviewedFromEntries(value) {
     return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
 }
 /**
- * The check an apply makes before each write: the same changes as reviewed (or the same digest) are
- * written; anything else is held, with what was reviewed. Without a reviewed plan (reviewed-plan:
- * require and none found) every write is held.
+ * The check an apply makes before each write, against the reviewed plans not yet applied, oldest
+ * first: the newest plan that lists the report decides (the same changes are written, others held
+ * with what it reviewed); a plan that kept only digests says yes when one matches and otherwise
+ * leaves the report to older plans; a report none lists was reviewed as unchanged, and is held.
+ * Without a reviewed plan (reviewed-plan: require and none found) every write is held.
  */
 const DIFFERS = 'differs from the reviewed plan';
 const NONE = 'no reviewed plan was found, and reviewed-plan is require';
-function reviewCheck(plan) {
+function reviewCheck(plans) {
+    const newestFirst = [...(plans ?? [])].reverse();
     return (id, changes) => {
-        if (!plan)
+        if (!newestFirst.length)
             return { error: NONE };
         const key = id.toLowerCase();
-        const reviewed = plan.changes.get(key);
-        if (reviewed) {
-            const same = canonical(key, reviewed) === canonical(key, changes);
-            return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+        for (const plan of newestFirst) {
+            const reviewed = plan.changes.get(key);
+            if (reviewed) {
+                const same = canonical(key, reviewed) === canonical(key, changes);
+                return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+            }
+            if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+                return undefined;
         }
-        if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
-            return undefined;
-        return { error: DIFFERS, reviewed: plan.complete ? [] : null };
+        return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null };
     };
 }
 const isObject = (v) => typeof v === 'object' && v !== null;
@@ -3501,7 +3506,7 @@ function connect(settings, io) {
  * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
  */
 async function execute(settings, config, io, reviewed) {
-    const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require');
+    const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require');
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -3514,7 +3519,7 @@ async function execute(settings, config, io, reviewed) {
                 write: settings.mode === 'apply',
                 concurrency: settings.concurrency,
                 maxChanges,
-                review: checked ? reviewCheck(reviewed.plan) : undefined,
+                review: checked ? reviewCheck(reviewed.plans) : undefined,
                 onOutcome: io.onOutcome,
             }),
             // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
@@ -3997,21 +4002,42 @@ function reviewedLine(o) {
     return undefined;
 }
 /**
- * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
- * the source a link, what came from outside escaped) or as plain text.
+ * How an apply was checked against the reviewed plans, a sentence a line: where they came from, what
+ * came in between unreviewed, where looking back stopped. For Markdown (`markdown`: each source a
+ * link, what came from outside escaped) or as plain text.
  */
-function format_reviewSentence(r, markdown = false) {
+function format_reviewLines(r, markdown = false) {
     const text = (t) => (markdown ? format_cell(t) : t);
     if (r.source) {
-        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
-        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
+        // Sources are ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+        const link = (s) => (markdown && s.url ? `[${s.source}](${s.url})` : s.source);
         const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
-        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
+        const lines = [
+            r.sources && r.sources.length > 1
+                ? `Checked against the plans reviewed in ${listed(r.sources.map(link))}, which were not applied yet: for each report the newest plan that lists it decides, and a report whose changes differ is held, not written.`
+                : `Checked against the plan reviewed in ${link({ source: r.source, url: r.url })}${at}: a report whose changes differ is held, not written.`,
+        ];
+        if (r.unreviewed?.length) {
+            const shown = r.unreviewed.slice(0, MAX_UNREVIEWED);
+            const more = r.unreviewed.length - shown.length;
+            lines.push(`Not reviewed: ${text(shown.join('; '))}${more ? `; and ${more} more` : ''}. A change of theirs that no reviewed plan lists is held.`);
+        }
+        if (r.stopped)
+            lines.push(`${text(r.stopped)}: what older changes no plan here lists is held.`);
+        return lines;
     }
     const why = r.missing ? ` (${text(r.missing)})` : '';
-    return r.policy === 'require'
-        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
-        : `No reviewed plan found${why}: applied as planned now.`;
+    return [
+        r.policy === 'require'
+            ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+            : `No reviewed plan found${why}: applied as planned now.`,
+    ];
+}
+/** The most commits and pull requests named as not reviewed; the rest are counted. */
+const MAX_UNREVIEWED = 10;
+/** "a", "a and b", "a, b and c". */
+function listed(items) {
+    return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -4032,7 +4058,7 @@ function renderSummary(run, failure) {
         '',
     ];
     if (run.review)
-        lines.push(reviewSentence(run.review, true), '');
+        lines.push(...reviewLines(run.review, true).flatMap((l) => [l, '']));
     if (run.overMaxChanges) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
@@ -4289,7 +4315,7 @@ function renderTerminal(run, options) {
         paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
     ];
     if (run.review)
-        out.push(logLine(format_reviewSentence(run.review)));
+        out.push(...format_reviewLines(run.review).map(logLine));
     if (run.overMaxChanges) {
         out.push(paint('red', `Nothing was written: the plan updates ${plural_plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`));
     }
@@ -4405,7 +4431,7 @@ async function readReviewed(file, cwd) {
         throw fail(e instanceof SyntaxError ? 'not JSON' : e.message);
     }
     try {
-        return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) };
+        return { review: { policy: 'check', source: file }, plans: [reviewedFromEntries(value)] };
     }
     catch (e) {
         throw fail(e.message);

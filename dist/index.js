@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3279);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1143);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3279:
+/***/ 1143:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2910,25 +2910,30 @@ function reviewedFromEntries(value) {
     return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
 }
 /**
- * The check an apply makes before each write: the same changes as reviewed (or the same digest) are
- * written; anything else is held, with what was reviewed. Without a reviewed plan (reviewed-plan:
- * require and none found) every write is held.
+ * The check an apply makes before each write, against the reviewed plans not yet applied, oldest
+ * first: the newest plan that lists the report decides (the same changes are written, others held
+ * with what it reviewed); a plan that kept only digests says yes when one matches and otherwise
+ * leaves the report to older plans; a report none lists was reviewed as unchanged, and is held.
+ * Without a reviewed plan (reviewed-plan: require and none found) every write is held.
  */
 const DIFFERS = 'differs from the reviewed plan';
 const NONE = 'no reviewed plan was found, and reviewed-plan is require';
-function reviewCheck(plan) {
+function reviewCheck(plans) {
+    const newestFirst = [...(plans ?? [])].reverse();
     return (id, changes) => {
-        if (!plan)
+        if (!newestFirst.length)
             return { error: NONE };
         const key = id.toLowerCase();
-        const reviewed = plan.changes.get(key);
-        if (reviewed) {
-            const same = canonical(key, reviewed) === canonical(key, changes);
-            return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+        for (const plan of newestFirst) {
+            const reviewed = plan.changes.get(key);
+            if (reviewed) {
+                const same = canonical(key, reviewed) === canonical(key, changes);
+                return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] };
+            }
+            if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+                return undefined;
         }
-        if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
-            return undefined;
-        return { error: DIFFERS, reviewed: plan.complete ? [] : null };
+        return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null };
     };
 }
 const isObject = (v) => typeof v === 'object' && v !== null;
@@ -2978,7 +2983,7 @@ function connect(settings, io) {
  * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
  */
 async function execute(settings, config, io, reviewed) {
-    const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require');
+    const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require');
     const client = connect(settings, io);
     try {
         await client.authenticate();
@@ -2991,7 +2996,7 @@ async function execute(settings, config, io, reviewed) {
                 write: settings.mode === 'apply',
                 concurrency: settings.concurrency,
                 maxChanges,
-                review: checked ? reviewCheck(reviewed.plan) : undefined,
+                review: checked ? reviewCheck(reviewed.plans) : undefined,
                 onOutcome: io.onOutcome,
             }),
             // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
@@ -4031,6 +4036,15 @@ class GitHubError extends Error {
         return `GitHub ${this.method} ${this.path} \u2192 ${this.status}: ${this.message}`;
     }
 }
+/** The bound on the GitHub requests of one lookup was reached: nothing more is asked. */
+class GitHubBoundError extends Error {
+    maxRequests;
+    constructor(maxRequests) {
+        super(`${maxRequests} GitHub requests made, the most one lookup makes`);
+        this.maxRequests = maxRequests;
+        this.name = 'GitHubBoundError';
+    }
+}
 const errors_MAX_MESSAGE = 300;
 /** What each status means for the github-token when GitHub's body says nothing usable. */
 function errors_statusText(status) {
@@ -4082,14 +4096,20 @@ const MAX_PAGES = 100;
 class GitHubApi {
     apiUrl;
     token;
+    maxRequests;
     http;
     identity;
     origin;
     /** Scrubs the token, in every form, from what GitHub's errors say. */
     redact;
-    constructor(apiUrl, token, timeoutMs) {
+    /** Requests sent so far: each counts toward `maxRequests`. */
+    sent = 0;
+    constructor(apiUrl, token, timeoutMs, 
+    /** Past this many requests every call throws a GitHubBoundError instead of being sent. */
+    maxRequests = Infinity) {
         this.apiUrl = apiUrl;
         this.token = token;
+        this.maxRequests = maxRequests;
         this.http = new client_HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' });
         this.origin = new URL(apiUrl).origin;
         this.redact = Redactor.of(token).redact;
@@ -4161,6 +4181,17 @@ class GitHubApi {
             throw unexpected('GET', url, 'not a list');
         return value.filter(isPullRequest);
     }
+    /**
+     * Commits reachable from `sha`, newest first (`GET /repos/{repo}/commits?sha=`): one page of
+     * `perPage`. A history walk follows `parents[0]` and asks again from where the page ends.
+     */
+    async commits(repo, sha, perPage) {
+        const url = this.url(`/repos/${repo}/commits?sha=${encodeURIComponent(sha)}&per_page=${perPage}`);
+        const { value } = await this.read('GET', url);
+        if (!Array.isArray(value) || !value.every(isCommit))
+            throw unexpected('GET', url, 'not a list of commits');
+        return value;
+    }
     close() {
         this.http.close();
     }
@@ -4185,6 +4216,8 @@ class GitHubApi {
         return value;
     }
     async send(method, url, payload) {
+        if (++this.sent > this.maxRequests)
+            throw new GitHubBoundError(this.maxRequests);
         const headers = {
             authorization: `Bearer ${this.token}`,
             accept: 'application/vnd.github+json',
@@ -4218,6 +4251,14 @@ function isPullRequest(v) {
         typeof v.number === 'number' &&
         (v.merged_at === null || typeof v.merged_at === 'string') &&
         (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string'));
+}
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
+function isCommit(v) {
+    return (api_isObject(v) &&
+        typeof v.sha === 'string' &&
+        SHA.test(v.sha) &&
+        Array.isArray(v.parents) &&
+        v.parents.every((p) => api_isObject(p) && typeof p.sha === 'string' && SHA.test(p.sha)));
 }
 /** The rel="next" URL of a GitHub `Link` header. */
 function nextLink(link) {
@@ -4385,21 +4426,42 @@ function reviewedLine(o) {
     return undefined;
 }
 /**
- * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
- * the source a link, what came from outside escaped) or as plain text.
+ * How an apply was checked against the reviewed plans, a sentence a line: where they came from, what
+ * came in between unreviewed, where looking back stopped. For Markdown (`markdown`: each source a
+ * link, what came from outside escaped) or as plain text.
  */
-function reviewSentence(r, markdown = false) {
+function reviewLines(r, markdown = false) {
     const text = (t) => (markdown ? cell(t) : t);
     if (r.source) {
-        // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
-        const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source;
+        // Sources are ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+        const link = (s) => (markdown && s.url ? `[${s.source}](${s.url})` : s.source);
         const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : '';
-        return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`;
+        const lines = [
+            r.sources && r.sources.length > 1
+                ? `Checked against the plans reviewed in ${listed(r.sources.map(link))}, which were not applied yet: for each report the newest plan that lists it decides, and a report whose changes differ is held, not written.`
+                : `Checked against the plan reviewed in ${link({ source: r.source, url: r.url })}${at}: a report whose changes differ is held, not written.`,
+        ];
+        if (r.unreviewed?.length) {
+            const shown = r.unreviewed.slice(0, MAX_UNREVIEWED);
+            const more = r.unreviewed.length - shown.length;
+            lines.push(`Not reviewed: ${text(shown.join('; '))}${more ? `; and ${more} more` : ''}. A change of theirs that no reviewed plan lists is held.`);
+        }
+        if (r.stopped)
+            lines.push(`${text(r.stopped)}: what older changes no plan here lists is held.`);
+        return lines;
     }
     const why = r.missing ? ` (${text(r.missing)})` : '';
-    return r.policy === 'require'
-        ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
-        : `No reviewed plan found${why}: applied as planned now.`;
+    return [
+        r.policy === 'require'
+            ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+            : `No reviewed plan found${why}: applied as planned now.`,
+    ];
+}
+/** The most commits and pull requests named as not reviewed; the rest are counted. */
+const MAX_UNREVIEWED = 10;
+/** "a", "a and b", "a, b and c". */
+function listed(items) {
+    return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
 }
 
 ;// CONCATENATED MODULE: ./src/util/plural.ts
@@ -4426,7 +4488,7 @@ function renderSummary(run, failure) {
         '',
     ];
     if (run.review)
-        lines.push(reviewSentence(run.review, true), '');
+        lines.push(...reviewLines(run.review, true).flatMap((l) => [l, '']));
     if (run.overMaxChanges) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural_plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
     }
@@ -4550,6 +4612,17 @@ function provenance(from, recorded) {
         : 'Merging applies this plan.';
     return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. ${promise}</sub>`;
 }
+const APPLIED = /^### Applied (?:with #\d+ )?in .*: \d+ updated, \d+ held, (\d+) failed$/m;
+/**
+ * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
+ * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
+ * against it: applying them takes a new review, not another run.
+ */
+function recordsCompletedApply(body) {
+    const start = body.indexOf(PLAN_START);
+    const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body);
+    return m !== null && m[1] === '0';
+}
 /**
  * The plan comment after the merge's apply: the outcome at the top ("Applied in run N: 3 updated,
  * 1 held, 0 failed" and each held report with what was reviewed and what the plan is now), the
@@ -4562,14 +4635,16 @@ function renderAppliedComment(run, previous, where) {
     const c = model_countOutcomes(run.outcomes);
     const name = `run ${where.run ?? ''}`.trim();
     const runText = where.runUrl ? `[${name}](${where.runUrl})` : name;
-    const verb = run.overMaxChanges ? 'Nothing applied in' : 'Applied in';
+    const verb = run.overMaxChanges ? 'Nothing applied' : 'Applied';
+    const together = where.with !== undefined ? ` with #${where.with}` : '';
+    const at = where.commit ? ` at ${where.commit.slice(0, 7)}` : '';
     const head = [
         marker,
-        `### ${verb} ${runText}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
+        `### ${verb}${together} in ${runText}${at}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
         '',
     ];
     if (run.review)
-        head.push(reviewSentence(run.review, true), '');
+        head.push(...reviewLines(run.review, true).flatMap((l) => [l, '']));
     const held = run.outcomes.filter((o) => o.status === 'held');
     const failed = run.outcomes.filter((o) => o.status === 'failed');
     const shown = [...held, ...failed];
@@ -4581,6 +4656,85 @@ function renderAppliedComment(run, previous, where) {
     return [...head, ...rows, ...tail].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/github/history.ts
+
+// No merge is ever lost: GitHub keeps one pending run per concurrency group and cancels the older
+// pending one, and an apply can fail or be cancelled. So an apply does not stop at its own pull
+// request: it walks back along the first parents of its commit to the last pull request whose plan
+// comment records a completed apply, and checks against every reviewed plan in between.
+/** How far back an apply looks: commits walked, pull requests read, GitHub requests made. */
+const HISTORY_BOUNDS = { commits: 50, pulls: 20, requests: 150 };
+/** Commits asked for at once: a straight history is one request. */
+const PAGE = 50;
+/**
+ * Walks first-parent history back from `sha` (`GET /repos/{repo}/commits?sha=`), finds the pull
+ * request merged as each commit (`GET /repos/{repo}/commits/{sha}/pulls`) and looks up its record
+ * with `lookup`, until a pull request whose comment records a completed apply (the one merged as
+ * `sha` itself always counts), the start of history, or a bound. A pull request merged by rebase
+ * brings several commits: those before its merge commit are its own, not direct pushes. A GitHub
+ * failure ends the walk there, with what was found so far (`warn` says why).
+ */
+async function unappliedSince(api, repo, sha, lookup, warn) {
+    const found = { records: [], unreviewed: [] };
+    const firstParent = new Map();
+    const mergeCommits = new Set();
+    let [commits, pulls] = [0, 0];
+    let at = sha.toLowerCase();
+    try {
+        while (at) {
+            if (commits === HISTORY_BOUNDS.commits) {
+                found.stopped = `Stopped looking back after ${commits} commits without finding an applied pull request`;
+                break;
+            }
+            if (!firstParent.has(at)) {
+                for (const c of await api.commits(repo, at, PAGE))
+                    firstParent.set(c.sha.toLowerCase(), c.parents[0]?.sha.toLowerCase());
+                if (!firstParent.has(at))
+                    throw new Error(`GitHub did not list commit ${at.slice(0, 7)}`);
+            }
+            commits++;
+            const merged = (await api.pullsOfCommit(repo, at)).filter((p) => p.merged_at && p.merge_commit_sha);
+            const pull = merged.find((p) => p.merge_commit_sha.toLowerCase() === at);
+            if (pull) {
+                if (pulls === HISTORY_BOUNDS.pulls) {
+                    found.stopped = `Stopped looking back after ${pulls} pull requests without finding an applied one`;
+                    break;
+                }
+                pulls++;
+                mergeCommits.add(at);
+                const got = await lookup(pull);
+                if (at !== sha.toLowerCase() && got.applied)
+                    break;
+                if (at === sha.toLowerCase())
+                    found.head = pull;
+                if (got.record !== undefined)
+                    found.records.unshift({ pull, record: got.record });
+                else
+                    found.unreviewed.push(got.missing ?? `pull request #${pull.number} records no plan`);
+            }
+            else if (!merged.some((p) => mergeCommits.has(p.merge_commit_sha.toLowerCase()))) {
+                found.unreviewed.push(`no pull request was merged as ${at.slice(0, 7)}`);
+            }
+            at = firstParent.get(at);
+        }
+    }
+    catch (e) {
+        if (e instanceof GitHubBoundError) {
+            found.stopped = `Stopped looking back after ${e.maxRequests} GitHub requests without finding an applied pull request`;
+        }
+        else {
+            const why = describeGitHubError(e);
+            if (commits <= 1 && !found.records.length && !found.unreviewed.length) {
+                warn(`reviewed plan: ${why}; counted as no reviewed plan found`);
+                return { ...found, failed: why };
+            }
+            warn(`reviewed plan: ${why}; stopped looking back there`);
+            found.stopped = `Stopped looking back at ${at?.slice(0, 7) ?? 'the start'}: ${why}`;
+        }
+    }
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./src/github/reviewed.ts
 
 
@@ -4588,16 +4742,50 @@ function renderAppliedComment(run, previous, where) {
 
 
 
+
 /**
- * Finds the plan reviewed for this commit: the merged pull request whose merge commit is GITHUB_SHA
- * (`GET /repos/{repo}/commits/{sha}/pulls`), then the action's own plan comment on it. A lookup that
- * fails is a warning and counts as "no reviewed plan found"; undefined with reviewed-plan: off.
+ * The verified record of pull request `pull`: the action's own plan comment on it (the marker of
+ * this config, written by the account the token acts as) and the reviewed plan recorded in it.
+ * `missing` says why there is none; a record that does not read is a warning as well. Whether the
+ * comment records a completed apply is read either way. A GitHub failure throws.
+ */
+async function recordOfPull(api, repository, pull, config, io) {
+    const marker = commentMarker(config);
+    const found = await api.findOwnComment(repository, pull.number, (c) => c.body.includes(marker));
+    if (!found.comment) {
+        const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`;
+        return {
+            missing: `pull request #${pull.number} has no plan comment of this action${where}`,
+            applied: false,
+        };
+    }
+    const comment = found.comment;
+    const applied = recordsCompletedApply(comment.body);
+    try {
+        const plan = readReviewedPlan(comment.body);
+        if (!plan)
+            return { missing: `the plan comment of pull request #${pull.number} records no plan`, applied };
+        return { record: { comment, plan }, applied };
+    }
+    catch (e) {
+        if (!(e instanceof ReviewedPlanError))
+            throw e;
+        const missing = `the plan comment of pull request #${pull.number}: ${e.message}`;
+        io.warning(`reviewed plan: ${missing}; counted as no reviewed plan`);
+        return { missing, applied };
+    }
+}
+/**
+ * Finds the plans reviewed for this commit and not yet applied: the pull request merged as
+ * GITHUB_SHA, and every one merged before it since the last that was applied (src/github/history.ts),
+ * each with its verified record. A lookup that fails is a warning; what was found until then counts.
+ * Undefined with reviewed-plan: off.
  */
 async function findReviewedPlan(github, config, timeoutMs, env, io) {
     if (github.reviewedPlan === 'off')
         return undefined;
     const policy = github.reviewedPlan;
-    const none = (missing) => ({ review: { policy, missing } });
+    const none = (missing) => ({ review: { policy, missing }, comments: [] });
     if (!github.token) {
         io.notice('github-token is empty: no reviewed plan was looked up');
         return none('github-token is empty');
@@ -4606,59 +4794,72 @@ async function findReviewedPlan(github, config, timeoutMs, env, io) {
     const sha = env.GITHUB_SHA;
     if (!repo || !sha)
         return none('GITHUB_REPOSITORY or GITHUB_SHA is not set');
-    const api = new GitHubApi(repo.apiUrl, github.token, timeoutMs);
+    const api = new GitHubApi(repo.apiUrl, github.token, timeoutMs, HISTORY_BOUNDS.requests);
     try {
-        const pulls = await api.pullsOfCommit(repo.repository, sha);
-        const pr = pulls.find((p) => p.merged_at && p.merge_commit_sha === sha);
-        if (!pr)
-            return none(`no pull request was merged as ${sha.slice(0, 7)}`);
-        const marker = commentMarker(config);
-        const found = await api.findOwnComment(repo.repository, pr.number, (c) => c.body.includes(marker));
-        if (!found.comment) {
-            const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`;
-            return none(`pull request #${pr.number} has no plan comment of this action${where}`);
-        }
-        const plan = readReviewedPlan(found.comment.body);
-        if (!plan)
-            return none(`the plan comment of pull request #${pr.number} records no plan`);
-        io.info(`reviewed plan: pull request #${pr.number}${plan.sha ? `, reviewed at ${plan.sha}` : ''}`);
+        const found = await unappliedSince(api, repo.repository, sha, (pull) => recordOfPull(api, repo.repository, pull, config, io), (line) => io.warning(line));
+        if (found.failed)
+            return none(`the lookup failed: ${found.failed}`);
+        if (found.stopped)
+            io.info(`reviewed plan: ${found.stopped}`);
+        if (!found.records.length)
+            return none(found.unreviewed[0] ?? found.stopped ?? 'none was found');
+        const sources = found.records.map(({ pull, record }) => ({
+            source: `pull request #${pull.number}`,
+            url: reviewed_link(record.comment),
+            sha: record.plan.sha,
+        }));
+        for (const s of sources)
+            io.info(`reviewed plan: ${s.source}${s.sha ? `, reviewed at ${s.sha}` : ''}`);
+        const numbers = found.records.map(({ pull }) => `#${pull.number}`);
+        const one = sources.length === 1 ? sources[0] : undefined;
         return {
-            review: { policy, source: `pull request #${pr.number}`, url: reviewed_link(found.comment), sha: plan.sha },
-            plan,
-            comment: { repo, id: found.comment.id, body: found.comment.body },
+            review: {
+                policy,
+                source: one?.source ?? `pull requests ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`,
+                url: one?.url,
+                sha: one?.sha,
+                ...(one ? {} : { sources }),
+                ...(found.unreviewed.length ? { unreviewed: found.unreviewed } : {}),
+                ...(found.stopped ? { stopped: found.stopped } : {}),
+            },
+            plans: found.records.map(({ record }) => record.plan),
+            comments: found.records.map(({ pull, record }) => ({
+                repo,
+                id: record.comment.id,
+                body: record.comment.body,
+                pull: pull.number,
+            })),
+            head: found.head?.number,
         };
-    }
-    catch (e) {
-        const why = describeGitHubError(e);
-        io.warning(`reviewed plan: ${why}; counted as no reviewed plan found`);
-        return none(`the lookup failed: ${why}`);
     }
     finally {
         api.close();
     }
 }
 /**
- * Edits the merged pull request's plan comment: the apply's outcome at the top, the reviewed plan
- * below. A comment GitHub will not let us edit (403, 404) is a warning: the apply itself stands.
+ * Edits the plan comment of every pull request whose reviewed plan was applied: the apply's outcome
+ * at the top, naming the run and the commit (and, on the others, the pull request merged as it), the
+ * reviewed plan below. A comment GitHub will not let us edit (403, 404) is a warning: the apply stands.
  */
 async function reportOnPullRequest(reviewed, run, token, timeoutMs, env, io) {
-    const comment = reviewed.comment;
-    if (!comment)
-        return;
-    const api = new GitHubApi(comment.repo.apiUrl, token, timeoutMs);
-    try {
-        const body = renderAppliedComment(run, comment.body, {
-            runUrl: comment.repo.runUrl,
-            run: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID,
-        });
-        const saved = await api.editComment(comment.repo.repository, comment.id, redact(body));
-        io.info(`plan comment updated with the outcome: ${saved.html_url ?? saved.id}`);
-    }
-    catch (e) {
-        io.warning(`the plan comment was not updated with the outcome: ${describeGitHubError(e)}`);
-    }
-    finally {
-        api.close();
+    for (const comment of reviewed.comments) {
+        const api = new GitHubApi(comment.repo.apiUrl, token, timeoutMs);
+        try {
+            const body = renderAppliedComment(run, comment.body, {
+                runUrl: comment.repo.runUrl,
+                run: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID,
+                commit: env.GITHUB_SHA,
+                with: reviewed.head !== undefined && reviewed.head !== comment.pull ? reviewed.head : undefined,
+            });
+            const saved = await api.editComment(comment.repo.repository, comment.id, redact(body));
+            io.info(`plan comment of pull request #${comment.pull} updated with the outcome: ${saved.html_url ?? saved.id}`);
+        }
+        catch (e) {
+            io.warning(`the plan comment of pull request #${comment.pull} was not updated with the outcome: ${describeGitHubError(e)}`);
+        }
+        finally {
+            api.close();
+        }
     }
 }
 function reviewed_link(c) {

@@ -61,6 +61,7 @@ gh.addToken(token, 'write')
 const merge = '0123456789abcdef0123456789abcdef01234567'
 const head = 'feedfacecafebeef0000000000000000deadbeef'
 gh.addPull('acme', 'billing', { number: 7, head, mergeCommit: merge })
+gh.addCommit('acme', 'billing', { sha: merge })
 const github = { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: 'acme/billing' }
 const pullRequest = { number: 7, pull_request: { number: 7, head: { sha: head } } }
 const comment = () =>

@@ -93,15 +93,33 @@ export interface ReviewedPlan {
 /** Whether an apply wrote only what was reviewed: `check` finds a reviewed plan if there is one, `require` insists. */
 export type ReviewPolicy = 'check' | 'require'
 
-/** How an apply was checked against the reviewed plan, for the renderers; absent when nothing was checked. */
-export interface Review {
-  policy: ReviewPolicy
-  /** Where the reviewed plan came from ("pull request #12", a file); undefined when none was found. */
-  source?: string
+/** Where one reviewed plan came from: "pull request #12" or a file, a link to it, the commit reviewed. */
+export interface ReviewSource {
+  source: string
   /** A link to it (the plan comment). */
   url?: string
   /** The head commit that was reviewed. */
   sha?: string
+}
+
+/** How an apply was checked against the reviewed plan, for the renderers; absent when nothing was checked. */
+export interface Review {
+  policy: ReviewPolicy
+  /**
+   * Where the reviewed plans came from ("pull request #12", "pull requests #11 and #12", a file);
+   * undefined when none was found.
+   */
+  source?: string
+  /** A link to it, when there was one (the plan comment). */
+  url?: string
+  /** The head commit reviewed, when there was one plan. */
+  sha?: string
+  /** An apply that caught up on more than one pull request: each, oldest first. */
+  sources?: ReviewSource[]
+  /** What came in between with no reviewed plan ("no pull request was merged as abc1234"): its changes are held. */
+  unreviewed?: string[]
+  /** Why looking back through history stopped before an applied pull request, when it did. */
+  stopped?: string
   /** Why no reviewed plan was found. */
   missing?: string
 }

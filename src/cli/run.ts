@@ -30,7 +30,7 @@ async function readReviewed(file: string, cwd: string): Promise<ReviewInput> {
     throw fail(e instanceof SyntaxError ? 'not JSON' : (e as Error).message)
   }
   try {
-    return { review: { policy: 'check', source: file }, plan: reviewedFromEntries(value) }
+    return { review: { policy: 'check', source: file }, plans: [reviewedFromEntries(value)] }
   } catch (e) {
     throw fail((e as Error).message)
   }

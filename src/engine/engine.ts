@@ -47,10 +47,13 @@ export function connect(settings: OnlineSettings, io: EngineIO): AcronisClient {
   })
 }
 
-/** What an apply is checked against: how the reviewed plan was looked for, and the plan when found. */
+/**
+ * What an apply is checked against: how the reviewed plan was looked for, and the plans found, oldest
+ * first (one, or every pull request's not yet applied).
+ */
 export interface ReviewInput {
   review: Review
-  plan?: ReviewedPlan
+  plans?: ReviewedPlan[]
 }
 
 /**
@@ -63,7 +66,7 @@ export async function execute(
   io: EngineIO,
   reviewed?: ReviewInput,
 ): Promise<RunResult> {
-  const checked = reviewed && (reviewed.plan || reviewed.review.policy === 'require')
+  const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require')
   const client = connect(settings, io)
   try {
     await client.authenticate()
@@ -76,7 +79,7 @@ export async function execute(
         write: settings.mode === 'apply',
         concurrency: settings.concurrency,
         maxChanges,
-        review: checked ? reviewCheck(reviewed.plan) : undefined,
+        review: checked ? reviewCheck(reviewed.plans) : undefined,
         onOutcome: io.onOutcome,
       }),
       // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.

@@ -166,24 +166,30 @@ export function reviewedFromEntries(value: unknown): ReviewedPlan {
 }
 
 /**
- * The check an apply makes before each write: the same changes as reviewed (or the same digest) are
- * written; anything else is held, with what was reviewed. Without a reviewed plan (reviewed-plan:
- * require and none found) every write is held.
+ * The check an apply makes before each write, against the reviewed plans not yet applied, oldest
+ * first: the newest plan that lists the report decides (the same changes are written, others held
+ * with what it reviewed); a plan that kept only digests says yes when one matches and otherwise
+ * leaves the report to older plans; a report none lists was reviewed as unchanged, and is held.
+ * Without a reviewed plan (reviewed-plan: require and none found) every write is held.
  */
 const DIFFERS = 'differs from the reviewed plan'
 const NONE = 'no reviewed plan was found, and reviewed-plan is require'
 
-export function reviewCheck(plan: ReviewedPlan | undefined): ReviewCheck {
+export function reviewCheck(plans: readonly ReviewedPlan[] | undefined): ReviewCheck {
+  const newestFirst = [...(plans ?? [])].reverse()
   return (id, changes) => {
-    if (!plan) return { error: NONE }
+    if (!newestFirst.length) return { error: NONE }
     const key = id.toLowerCase()
-    const reviewed = plan.changes.get(key)
-    if (reviewed) {
-      const same = canonical(key, reviewed) === canonical(key, changes)
-      return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] }
+    for (const plan of newestFirst) {
+      const reviewed = plan.changes.get(key)
+      if (reviewed) {
+        const same = canonical(key, reviewed) === canonical(key, changes)
+        return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] }
+      }
+      if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+        return undefined
     }
-    if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength))) return undefined
-    return { error: DIFFERS, reviewed: plan.complete ? [] : null }
+    return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null }
   }
 }
 

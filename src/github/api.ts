@@ -1,7 +1,7 @@
 import { HttpClient } from '../http/client.js'
 import type { Reply } from '../http/transport.js'
 import { Redactor, type Redact } from '../util/redact.js'
-import { GitHubError, gitHubErrorFrom } from './errors.js'
+import { GitHubBoundError, GitHubError, gitHubErrorFrom } from './errors.js'
 
 /** An issue comment, the fields this action reads; GitHub's answers are checked against this shape. */
 export interface IssueComment {
@@ -17,6 +17,12 @@ export interface PullRequest {
   merged_at: string | null
   merge_commit_sha: string | null
   html_url?: string
+}
+
+/** A commit as `GET /repos/{repo}/commits` lists it: the fields a history walk reads. */
+export interface Commit {
+  sha: string
+  parents: { sha: string }[]
 }
 
 /** The account the token acts as: an app (GITHUB_TOKEN is github-actions[bot]) or a user (a personal token). */
@@ -39,11 +45,15 @@ export class GitHubApi {
   private readonly origin: string
   /** Scrubs the token, in every form, from what GitHub's errors say. */
   private readonly redact: Redact
+  /** Requests sent so far: each counts toward `maxRequests`. */
+  private sent = 0
 
   constructor(
     private readonly apiUrl: string,
     private readonly token: string,
     timeoutMs: number,
+    /** Past this many requests every call throws a GitHubBoundError instead of being sent. */
+    private readonly maxRequests = Infinity,
   ) {
     this.http = new HttpClient({ concurrency: 1, timeoutMs, userAgent: 'acronis-report-sync' })
     this.origin = new URL(apiUrl).origin
@@ -112,6 +122,17 @@ export class GitHubApi {
     return value.filter(isPullRequest)
   }
 
+  /**
+   * Commits reachable from `sha`, newest first (`GET /repos/{repo}/commits?sha=`): one page of
+   * `perPage`. A history walk follows `parents[0]` and asks again from where the page ends.
+   */
+  async commits(repo: string, sha: string, perPage: number): Promise<Commit[]> {
+    const url = this.url(`/repos/${repo}/commits?sha=${encodeURIComponent(sha)}&per_page=${perPage}`)
+    const { value } = await this.read('GET', url)
+    if (!Array.isArray(value) || !value.every(isCommit)) throw unexpected('GET', url, 'not a list of commits')
+    return value
+  }
+
   close(): void {
     this.http.close()
   }
@@ -138,6 +159,7 @@ export class GitHubApi {
   }
 
   private async send(method: string, url: URL, payload?: unknown): Promise<Reply> {
+    if (++this.sent > this.maxRequests) throw new GitHubBoundError(this.maxRequests)
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
       accept: 'application/vnd.github+json',
@@ -174,6 +196,18 @@ function isPullRequest(v: unknown): v is PullRequest {
     typeof v.number === 'number' &&
     (v.merged_at === null || typeof v.merged_at === 'string') &&
     (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string')
+  )
+}
+
+const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i
+
+function isCommit(v: unknown): v is Commit {
+  return (
+    isObject(v) &&
+    typeof v.sha === 'string' &&
+    SHA.test(v.sha) &&
+    Array.isArray(v.parents) &&
+    v.parents.every((p) => isObject(p) && typeof p.sha === 'string' && SHA.test(p.sha))
   )
 }
 

@@ -20,6 +20,14 @@ export class GitHubError extends Error {
   }
 }
 
+/** The bound on the GitHub requests of one lookup was reached: nothing more is asked. */
+export class GitHubBoundError extends Error {
+  constructor(readonly maxRequests: number) {
+    super(`${maxRequests} GitHub requests made, the most one lookup makes`)
+    this.name = 'GitHubBoundError'
+  }
+}
+
 const MAX_MESSAGE = 300
 
 /** What each status means for the github-token when GitHub's body says nothing usable. */

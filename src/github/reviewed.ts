@@ -1,9 +1,10 @@
 import type { ReviewInput } from '../engine/engine.js'
-import { readReviewedPlan } from '../engine/review.js'
-import type { ReviewPolicy, RunResult } from '../model.js'
-import { commentMarker, renderAppliedComment } from '../report/comment-body.js'
+import { readReviewedPlan, ReviewedPlanError } from '../engine/review.js'
+import type { ReviewedPlan, ReviewPolicy, RunResult } from '../model.js'
+import { commentMarker, recordsCompletedApply, renderAppliedComment } from '../report/comment-body.js'
 import type { GitHubSettings } from '../settings/action-inputs.js'
-import { GitHubApi, MAX_PAGES, type IssueComment } from './api.js'
+import { GitHubApi, MAX_PAGES, type IssueComment, type PullRequest } from './api.js'
+import { HISTORY_BOUNDS, unappliedSince, type PullLookup } from './history.js'
 import { describeGitHubError } from './errors.js'
 import { redact } from './log.js'
 import { repositoryContext, type RepositoryContext } from './pr-comment.js'
@@ -15,15 +16,69 @@ export interface ReviewIO {
   warning(line: string): void
 }
 
-/** The reviewed plan an apply found, and the comment it came from (edited with the outcome afterwards). */
+/** A plan comment an apply read: it gets the outcome afterwards. */
+interface ReadComment {
+  repo: RepositoryContext
+  id: number
+  body: string
+  /** The pull request it is on. */
+  pull: number
+}
+
+/** The reviewed plans an apply found, and the comments they came from (edited with the outcome afterwards). */
 export interface Reviewed extends ReviewInput {
-  comment?: { repo: RepositoryContext; id: number; body: string }
+  comments: ReadComment[]
+  /** The pull request merged as the commit applied, when one was: "applied with #12" on the others. */
+  head?: number
+}
+
+/** What the verified record of one pull request is: its comment and the plan recorded in it. */
+interface PullRecord {
+  comment: IssueComment
+  plan: ReviewedPlan
 }
 
 /**
- * Finds the plan reviewed for this commit: the merged pull request whose merge commit is GITHUB_SHA
- * (`GET /repos/{repo}/commits/{sha}/pulls`), then the action's own plan comment on it. A lookup that
- * fails is a warning and counts as "no reviewed plan found"; undefined with reviewed-plan: off.
+ * The verified record of pull request `pull`: the action's own plan comment on it (the marker of
+ * this config, written by the account the token acts as) and the reviewed plan recorded in it.
+ * `missing` says why there is none; a record that does not read is a warning as well. Whether the
+ * comment records a completed apply is read either way. A GitHub failure throws.
+ */
+export async function recordOfPull(
+  api: GitHubApi,
+  repository: string,
+  pull: PullRequest,
+  config: string,
+  io: ReviewIO,
+): Promise<PullLookup<PullRecord>> {
+  const marker = commentMarker(config)
+  const found = await api.findOwnComment(repository, pull.number, (c) => c.body.includes(marker))
+  if (!found.comment) {
+    const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`
+    return {
+      missing: `pull request #${pull.number} has no plan comment of this action${where}`,
+      applied: false,
+    }
+  }
+  const comment = found.comment
+  const applied = recordsCompletedApply(comment.body)
+  try {
+    const plan = readReviewedPlan(comment.body)
+    if (!plan) return { missing: `the plan comment of pull request #${pull.number} records no plan`, applied }
+    return { record: { comment, plan }, applied }
+  } catch (e) {
+    if (!(e instanceof ReviewedPlanError)) throw e
+    const missing = `the plan comment of pull request #${pull.number}: ${e.message}`
+    io.warning(`reviewed plan: ${missing}; counted as no reviewed plan`)
+    return { missing, applied }
+  }
+}
+
+/**
+ * Finds the plans reviewed for this commit and not yet applied: the pull request merged as
+ * GITHUB_SHA, and every one merged before it since the last that was applied (src/github/history.ts),
+ * each with its verified record. A lookup that fails is a warning; what was found until then counts.
+ * Undefined with reviewed-plan: off.
  */
 export async function findReviewedPlan(
   github: GitHubSettings,
@@ -34,7 +89,7 @@ export async function findReviewedPlan(
 ): Promise<Reviewed | undefined> {
   if (github.reviewedPlan === 'off') return undefined
   const policy: ReviewPolicy = github.reviewedPlan
-  const none = (missing: string): Reviewed => ({ review: { policy, missing } })
+  const none = (missing: string): Reviewed => ({ review: { policy, missing }, comments: [] })
   if (!github.token) {
     io.notice('github-token is empty: no reviewed plan was looked up')
     return none('github-token is empty')
@@ -42,37 +97,54 @@ export async function findReviewedPlan(
   const repo = repositoryContext(env)
   const sha = env.GITHUB_SHA
   if (!repo || !sha) return none('GITHUB_REPOSITORY or GITHUB_SHA is not set')
-  const api = new GitHubApi(repo.apiUrl, github.token, timeoutMs)
+  const api = new GitHubApi(repo.apiUrl, github.token, timeoutMs, HISTORY_BOUNDS.requests)
   try {
-    const pulls = await api.pullsOfCommit(repo.repository, sha)
-    const pr = pulls.find((p) => p.merged_at && p.merge_commit_sha === sha)
-    if (!pr) return none(`no pull request was merged as ${sha.slice(0, 7)}`)
-    const marker = commentMarker(config)
-    const found = await api.findOwnComment(repo.repository, pr.number, (c) => c.body.includes(marker))
-    if (!found.comment) {
-      const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`
-      return none(`pull request #${pr.number} has no plan comment of this action${where}`)
-    }
-    const plan = readReviewedPlan(found.comment.body)
-    if (!plan) return none(`the plan comment of pull request #${pr.number} records no plan`)
-    io.info(`reviewed plan: pull request #${pr.number}${plan.sha ? `, reviewed at ${plan.sha}` : ''}`)
+    const found = await unappliedSince(
+      api,
+      repo.repository,
+      sha,
+      (pull) => recordOfPull(api, repo.repository, pull, config, io),
+      (line) => io.warning(line),
+    )
+    if (found.failed) return none(`the lookup failed: ${found.failed}`)
+    if (found.stopped) io.info(`reviewed plan: ${found.stopped}`)
+    if (!found.records.length) return none(found.unreviewed[0] ?? found.stopped ?? 'none was found')
+    const sources = found.records.map(({ pull, record }) => ({
+      source: `pull request #${pull.number}`,
+      url: link(record.comment),
+      sha: record.plan.sha,
+    }))
+    for (const s of sources) io.info(`reviewed plan: ${s.source}${s.sha ? `, reviewed at ${s.sha}` : ''}`)
+    const numbers = found.records.map(({ pull }) => `#${pull.number}`)
+    const one = sources.length === 1 ? sources[0] : undefined
     return {
-      review: { policy, source: `pull request #${pr.number}`, url: link(found.comment), sha: plan.sha },
-      plan,
-      comment: { repo, id: found.comment.id, body: found.comment.body },
+      review: {
+        policy,
+        source: one?.source ?? `pull requests ${numbers.slice(0, -1).join(', ')} and ${numbers.at(-1)}`,
+        url: one?.url,
+        sha: one?.sha,
+        ...(one ? {} : { sources }),
+        ...(found.unreviewed.length ? { unreviewed: found.unreviewed } : {}),
+        ...(found.stopped ? { stopped: found.stopped } : {}),
+      },
+      plans: found.records.map(({ record }) => record.plan),
+      comments: found.records.map(({ pull, record }) => ({
+        repo,
+        id: record.comment.id,
+        body: record.comment.body,
+        pull: pull.number,
+      })),
+      head: found.head?.number,
     }
-  } catch (e) {
-    const why = describeGitHubError(e)
-    io.warning(`reviewed plan: ${why}; counted as no reviewed plan found`)
-    return none(`the lookup failed: ${why}`)
   } finally {
     api.close()
   }
 }
 
 /**
- * Edits the merged pull request's plan comment: the apply's outcome at the top, the reviewed plan
- * below. A comment GitHub will not let us edit (403, 404) is a warning: the apply itself stands.
+ * Edits the plan comment of every pull request whose reviewed plan was applied: the apply's outcome
+ * at the top, naming the run and the commit (and, on the others, the pull request merged as it), the
+ * reviewed plan below. A comment GitHub will not let us edit (403, 404) is a warning: the apply stands.
  */
 export async function reportOnPullRequest(
   reviewed: Reviewed,
@@ -82,20 +154,26 @@ export async function reportOnPullRequest(
   env: NodeJS.ProcessEnv,
   io: ReviewIO,
 ): Promise<void> {
-  const comment = reviewed.comment
-  if (!comment) return
-  const api = new GitHubApi(comment.repo.apiUrl, token, timeoutMs)
-  try {
-    const body = renderAppliedComment(run, comment.body, {
-      runUrl: comment.repo.runUrl,
-      run: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID,
-    })
-    const saved = await api.editComment(comment.repo.repository, comment.id, redact(body))
-    io.info(`plan comment updated with the outcome: ${saved.html_url ?? saved.id}`)
-  } catch (e) {
-    io.warning(`the plan comment was not updated with the outcome: ${describeGitHubError(e)}`)
-  } finally {
-    api.close()
+  for (const comment of reviewed.comments) {
+    const api = new GitHubApi(comment.repo.apiUrl, token, timeoutMs)
+    try {
+      const body = renderAppliedComment(run, comment.body, {
+        runUrl: comment.repo.runUrl,
+        run: env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID,
+        commit: env.GITHUB_SHA,
+        with: reviewed.head !== undefined && reviewed.head !== comment.pull ? reviewed.head : undefined,
+      })
+      const saved = await api.editComment(comment.repo.repository, comment.id, redact(body))
+      io.info(
+        `plan comment of pull request #${comment.pull} updated with the outcome: ${saved.html_url ?? saved.id}`,
+      )
+    } catch (e) {
+      io.warning(
+        `the plan comment of pull request #${comment.pull} was not updated with the outcome: ${describeGitHubError(e)}`,
+      )
+    } finally {
+      api.close()
+    }
   }
 }
 

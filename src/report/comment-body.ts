@@ -1,4 +1,4 @@
-import { byImportance, cell, fitRows, reportRow, reviewSentence } from './format.js'
+import { byImportance, cell, fitRows, reportRow, reviewLines } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
 import { plural } from '../util/plural.js'
@@ -94,6 +94,23 @@ export interface AppliedIn {
   runUrl?: string
   /** The run's number (GITHUB_RUN_NUMBER) or id. */
   run?: string
+  /** The commit applied (GITHUB_SHA). */
+  commit?: string
+  /** The pull request merged as that commit, when this comment is another's: "applied with #12". */
+  with?: number
+}
+
+const APPLIED = /^### Applied (?:with #\d+ )?in .*: \d+ updated, \d+ held, (\d+) failed$/m
+
+/**
+ * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
+ * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
+ * against it: applying them takes a new review, not another run.
+ */
+export function recordsCompletedApply(body: string): boolean {
+  const start = body.indexOf(PLAN_START)
+  const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body)
+  return m !== null && m[1] === '0'
 }
 
 /**
@@ -108,13 +125,15 @@ export function renderAppliedComment(run: RunResult, previous: string, where: Ap
   const c = countOutcomes(run.outcomes)
   const name = `run ${where.run ?? ''}`.trim()
   const runText = where.runUrl ? `[${name}](${where.runUrl})` : name
-  const verb = run.overMaxChanges ? 'Nothing applied in' : 'Applied in'
+  const verb = run.overMaxChanges ? 'Nothing applied' : 'Applied'
+  const together = where.with !== undefined ? ` with #${where.with}` : ''
+  const at = where.commit ? ` at ${where.commit.slice(0, 7)}` : ''
   const head = [
     marker,
-    `### ${verb} ${runText}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
+    `### ${verb}${together} in ${runText}${at}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
     '',
   ]
-  if (run.review) head.push(reviewSentence(run.review, true), '')
+  if (run.review) head.push(...reviewLines(run.review, true).flatMap((l) => [l, '']))
   const held = run.outcomes.filter((o) => o.status === 'held')
   const failed = run.outcomes.filter((o) => o.status === 'failed')
   const shown = [...held, ...failed]

@@ -1,4 +1,11 @@
-import { showChange, showChanges, type Outcome, type Review, type Status } from '../model.js'
+import {
+  showChange,
+  showChanges,
+  type Outcome,
+  type Review,
+  type ReviewSource,
+  type Status,
+} from '../model.js'
 
 const STATUS_TEXT: Record<Status, string> = {
   failed: '❌ failed',
@@ -103,19 +110,43 @@ export function reviewedLine(o: Outcome): string | undefined {
 }
 
 /**
- * How an apply was checked against the reviewed plan, in one sentence: for Markdown (`markdown`:
- * the source a link, what came from outside escaped) or as plain text.
+ * How an apply was checked against the reviewed plans, a sentence a line: where they came from, what
+ * came in between unreviewed, where looking back stopped. For Markdown (`markdown`: each source a
+ * link, what came from outside escaped) or as plain text.
  */
-export function reviewSentence(r: Review, markdown = false): string {
+export function reviewLines(r: Review, markdown = false): string[] {
   const text = (t: string) => (markdown ? cell(t) : t)
   if (r.source) {
-    // The source is ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
-    const from = markdown && r.url ? `[${r.source}](${r.url})` : r.source
+    // Sources are ours ("pull request #12", a file name); `missing` may quote GitHub's answer.
+    const link = (s: ReviewSource) => (markdown && s.url ? `[${s.source}](${s.url})` : s.source)
     const at = r.sha ? `, reviewed at ${r.sha.slice(0, 7)}` : ''
-    return `Checked against the plan reviewed in ${from}${at}: a report whose changes differ is held, not written.`
+    const lines = [
+      r.sources && r.sources.length > 1
+        ? `Checked against the plans reviewed in ${listed(r.sources.map(link))}, which were not applied yet: for each report the newest plan that lists it decides, and a report whose changes differ is held, not written.`
+        : `Checked against the plan reviewed in ${link({ source: r.source, url: r.url })}${at}: a report whose changes differ is held, not written.`,
+    ]
+    if (r.unreviewed?.length) {
+      const shown = r.unreviewed.slice(0, MAX_UNREVIEWED)
+      const more = r.unreviewed.length - shown.length
+      lines.push(
+        `Not reviewed: ${text(shown.join('; '))}${more ? `; and ${more} more` : ''}. A change of theirs that no reviewed plan lists is held.`,
+      )
+    }
+    if (r.stopped) lines.push(`${text(r.stopped)}: what older changes no plan here lists is held.`)
+    return lines
   }
   const why = r.missing ? ` (${text(r.missing)})` : ''
-  return r.policy === 'require'
-    ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
-    : `No reviewed plan found${why}: applied as planned now.`
+  return [
+    r.policy === 'require'
+      ? `No reviewed plan found${why}: nothing was written, as reviewed-plan is require.`
+      : `No reviewed plan found${why}: applied as planned now.`,
+  ]
+}
+
+/** The most commits and pull requests named as not reviewed; the rest are counted. */
+const MAX_UNREVIEWED = 10
+
+/** "a", "a and b", "a, b and c". */
+function listed(items: string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '')
 }

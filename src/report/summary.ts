@@ -1,5 +1,5 @@
 import type { ConfigError } from '../config/errors.js'
-import { byImportance, cell, fitRows, reportRow, reviewSentence } from './format.js'
+import { byImportance, cell, fitRows, reportRow, reviewLines } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { plural } from '../util/plural.js'
 
@@ -23,7 +23,7 @@ export function renderSummary(run: RunResult, failure?: Verdict): string {
     `**${c.changed}** ${verb} · **${c.unchanged}** unchanged · **${c.failed}** failed${c.held ? ` · **${c.held}** held` : ''} — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
     '',
   ]
-  if (run.review) lines.push(reviewSentence(run.review, true), '')
+  if (run.review) lines.push(...reviewLines(run.review, true).flatMap((l) => [l, '']))
   if (run.overMaxChanges) {
     lines.push(
       `> [!CAUTION]`,

@@ -1,5 +1,5 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
-import { byImportance, reviewedLine, reviewSentence } from './format.js'
+import { byImportance, reviewedLine, reviewLines } from './format.js'
 import { logLine } from '../util/log-safe.js'
 import { plural } from '../util/plural.js'
 import { unmanagedLine } from './summary.js'
@@ -123,7 +123,7 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
       `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`,
     ) + ` (${run.outcomes.length} declared in ${run.config})`,
   ]
-  if (run.review) out.push(logLine(reviewSentence(run.review)))
+  if (run.review) out.push(...reviewLines(run.review).map(logLine))
   if (run.overMaxChanges) {
     out.push(
       paint(

@@ -21,6 +21,7 @@ async function setup() {
   const gh = servers.track(await startGitHubStub())
   gh.addToken(TOKEN, 'write')
   gh.addPull(OWNER, REPO, { number: PR, head: HEAD, mergeCommit: MERGE })
+  gh.addCommit(OWNER, REPO, { sha: MERGE }) // the start of history: nothing before it to catch up on
   const env = { GITHUB_API_URL: gh.url, GITHUB_REPOSITORY: `${OWNER}/${REPO}` }
   const plan = (config: string, inputs: Record<string, string> = {}) =>
     runAction({
@@ -64,6 +65,7 @@ describe('what you review is what is applied', () => {
     expect(r.summary).toContain(`Checked against the plan reviewed in [pull request #${PR}]`)
     expect(r.summary).toContain('reviewed at feedfac')
     expect(gh.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
+      `GET /repos/${OWNER}/${REPO}/commits`,
       `GET /repos/${OWNER}/${REPO}/commits/${MERGE}/pulls`,
       `GET /repos/${OWNER}/${REPO}/issues/${PR}/comments`,
       `PATCH /repos/${OWNER}/${REPO}/issues/comments/${comments(gh)[0]!.id}`,
@@ -71,7 +73,7 @@ describe('what you review is what is applied', () => {
     const body = comments(gh)[0]!.body
     expect(comments(gh)).toHaveLength(1)
     expect(body).toMatch(
-      /^### Applied in \[run 4242\]\(https:\/\/github\.com\/acme\/billing\/actions\/runs\/4242\): 1 updated, 0 held, 0 failed$/m,
+      /^### Applied in \[run 4242\]\(https:\/\/github\.com\/acme\/billing\/actions\/runs\/4242\) at 0123456: 1 updated, 0 held, 0 failed$/m,
     )
     expect(body).toContain('kind: usage_summary → usage_daily') // the reviewed plan, kept below
     expect(body.indexOf('Applied in')).toBeLessThan(body.indexOf('plan for `reports.yaml`'))
@@ -155,6 +157,7 @@ describe('what you review is what is applied', () => {
     const rep = report()
     const config = yaml([{ id: rep.id, kind: 'usage_daily' }])
     const direct = { GITHUB_SHA: 'abcdef0123456789abcdef0123456789abcdef01' } // a push no pull request brought
+    gh.addCommit(OWNER, REPO, { sha: direct.GITHUB_SHA, parents: [MERGE] })
 
     const required = await apply(config, { 'reviewed-plan': 'require' }, direct)
     expect(required.code).toBe(1)
@@ -258,7 +261,7 @@ describe('what you review is what is applied', () => {
     expect(puts(sim)).toHaveLength(1)
     const warning = r.annotations.find((a) => a.level === 'warning')
     expect(warning?.message).toMatch(
-      /^the plan comment was not updated with the outcome: GitHub PATCH .* → 403: Resource not accessible by integration$/,
+      /^the plan comment of pull request #17 was not updated with the outcome: GitHub PATCH .* → 403: Resource not accessible by integration$/,
     )
     expect(comments(gh)[0]!.body).not.toContain('Applied in')
   })

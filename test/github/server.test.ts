@@ -80,6 +80,31 @@ describe('the GitHub stand-in', () => {
     expect(await of('aaa')).toEqual([3])
     expect(await of('ccc')).toEqual([4])
     expect(await of('ddd')).toEqual([])
+    stub.addPull('acme', 'reports', { number: 5, head: 'eee', mergeCommit: 'fff', commits: ['e1', 'e2'] })
+    expect(await of('e1')).toEqual([5]) // a rebase merge: each commit it put on the branch
+  })
+
+  it('lists the ancestors of a commit, newest first, in pages; an unknown commit is 404', async () => {
+    // main: a ← b ← m (merges side s, whose parent is a) ← c
+    stub.addCommit('acme', 'reports', { sha: 'a' })
+    stub.addCommit('acme', 'reports', { sha: 'b', parents: ['a'] })
+    stub.addCommit('acme', 'reports', { sha: 's', parents: ['a'] })
+    stub.addCommit('acme', 'reports', { sha: 'm', parents: ['b', 's'], message: 'Merge pull request #9' })
+    stub.addCommit('acme', 'reports', { sha: 'c', parents: ['m'] })
+    stub.addCommit('acme', 'reports', { sha: 'x', parents: ['c'] }) // newer, not an ancestor of c
+    const list = async (query: string) => {
+      const r = await api(`/repos/acme/reports/commits?${query}`)
+      const body = (await r.json()) as { sha: string; parents: { sha: string }[] }[]
+      return { status: r.status, shas: body.map?.((c) => c.sha), body, link: r.headers.get('link') }
+    }
+    const all = await list('sha=c')
+    expect(all.shas).toEqual(['c', 'm', 's', 'b', 'a'])
+    expect(all.body[1]!.parents.map((p) => p.sha)).toEqual(['b', 's'])
+    const first = await list('sha=m&per_page=2')
+    expect(first.shas).toEqual(['m', 's'])
+    expect(first.link).toContain('page=2>; rel="next"')
+    expect((await list('sha=m&per_page=2&page=2')).shas).toEqual(['b', 'a'])
+    expect((await list('sha=nope')).status).toBe(404)
   })
 
   it('refuses what GitHub refuses: a bad token, a read-only write, an overlong body, an unknown route', async () => {

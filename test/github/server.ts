@@ -1,8 +1,8 @@
 /**
  * A local stand-in for the slice of the GitHub REST API the action uses, over real HTTP on 127.0.0.1, so
  * the action's own client (URLs, headers, pagination, errors) runs unchanged: who the token is
- * (`GET /user`), a pull request's comments (list with `Link` pages, create, edit), and the pull
- * requests of a commit. Status codes and error bodies are GitHub's, since a more forgiving stub would
+ * (`GET /user`), a pull request's comments (list with `Link` pages, create, edit), the pull
+ * requests of a commit, and the commits reachable from one (`GET /repos/{o}/{r}/commits?sha=`). Status codes and error bodies are GitHub's, since a more forgiving stub would
  * let real bugs through.
  */
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -24,6 +24,14 @@ export interface PullRequest {
   head: { sha: string }
   merged_at: string | null
   merge_commit_sha: string | null
+}
+
+/** A commit as `GET /repos/{o}/{r}/commits` lists it (the fields a client plausibly reads). */
+export interface Commit {
+  sha: string
+  html_url: string
+  commit: { message: string }
+  parents: { sha: string; html_url: string }[]
 }
 
 export interface LoggedRequest {
@@ -70,8 +78,20 @@ export interface GitHubStub {
   ): IssueComment[]
   /** The issue's comments in ascending id order (copies). */
   comments(owner: string, repo: string, issue: number): IssueComment[]
-  /** A pull request: listed for its head commit, and once merged, for its merge commit. */
-  addPull(owner: string, repo: string, pull: { number: number; head: string; mergeCommit?: string }): void
+  /**
+   * A pull request: listed for its head commit, and once merged, for its merge commit and for
+   * `commits` (the commits a rebase merge put on the branch, or a merge brought).
+   */
+  addPull(
+    owner: string,
+    repo: string,
+    pull: { number: number; head: string; mergeCommit?: string; commits?: string[] },
+  ): void
+  /**
+   * A commit with its parents (first parent first), newer than every commit added before it: the
+   * listing answers newest first, as GitHub's date order does for a history made in order.
+   */
+  addCommit(owner: string, repo: string, commit: { sha: string; parents?: string[]; message?: string }): void
   /** Every request received, in arrival order, including ones answered by a fault. */
   readonly requests: readonly LoggedRequest[]
   clearLog(): void
@@ -88,6 +108,7 @@ const DOCS = 'https://docs.github.com/rest'
 const LIST = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/
 const EDIT = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/
 const PULLS = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/
+const COMMITS = /^\/repos\/([^/]+)\/([^/]+)\/commits$/
 
 class HttpError extends Error {
   constructor(
@@ -115,7 +136,8 @@ const key = (owner: string, repo: string, n: number | string = '') =>
 export async function startGitHubStub(): Promise<GitHubStub> {
   const tokens = new Map<string, { access: 'write' | 'read'; user: string }>()
   const threads = new Map<string, IssueComment[]>() // key(owner, repo, issue) → comments in id order
-  const pulls = new Map<string, PullRequest[]>() // key(owner, repo) → pull requests
+  const pulls = new Map<string, (PullRequest & { commits: string[] })[]>() // key(owner, repo) → pull requests
+  const histories = new Map<string, Commit[]>() // key(owner, repo) → commits, oldest first
   const requests: LoggedRequest[] = []
   let faults: (Fault & { remaining: number })[] = []
   let nextId = FIRST_COMMENT_ID
@@ -231,9 +253,31 @@ export async function startGitHubStub(): Promise<GitHubStub> {
     if (commit && method === 'GET') {
       const [, owner, repo, sha] = commit as unknown as [string, string, string, string]
       const listed = (pulls.get(key(owner, repo)) ?? []).filter(
-        (p) => p.head.sha === sha || p.merge_commit_sha === sha,
+        (p) => p.head.sha === sha || p.merge_commit_sha === sha || p.commits.includes(sha),
       )
-      return { status: 200, body: listed }
+      return { status: 200, body: listed.map(({ commits: _, ...p }) => p) }
+    }
+    const commits = COMMITS.exec(path)
+    if (commits && method === 'GET') {
+      const [, owner, repo] = commits as unknown as [string, string, string]
+      const all = histories.get(key(owner, repo)) ?? []
+      const from = url.searchParams.get('sha')
+      const start = from ? all.findIndex((c) => c.sha === from) : all.length - 1
+      if (start < 0) throw new HttpError(404, `No commit found for SHA: ${from}`)
+      // Every ancestor of the starting commit, newest first.
+      const reachable = new Set([all[start]!.sha])
+      const listed: Commit[] = []
+      for (let i = start; i >= 0; i--) {
+        const c = all[i]!
+        if (!reachable.has(c.sha)) continue
+        listed.push(c)
+        for (const p of c.parents) reachable.add(p.sha)
+      }
+      const perPage = Math.min(Number(url.searchParams.get('per_page')) || DEFAULT_PER_PAGE, 100)
+      const page = Math.max(1, Number(url.searchParams.get('page')) || 1)
+      const last = Math.max(1, Math.ceil(listed.length / perPage))
+      const body = listed.slice((page - 1) * perPage, page * perPage)
+      return { status: 200, body, headers: linkHeader(url, page, last) }
     }
     throw new HttpError(404, 'Not Found')
   }
@@ -326,6 +370,20 @@ export async function startGitHubStub(): Promise<GitHubStub> {
           head: { sha: p.head },
           merged_at: p.mergeCommit ? '2025-01-01T00:00:00Z' : null,
           merge_commit_sha: p.mergeCommit ?? null,
+          commits: p.commits ?? [],
+        },
+      ])
+    },
+    addCommit(owner, repo, c) {
+      const k = key(owner, repo)
+      const link = (sha: string) => `https://github.com/${owner}/${repo}/commit/${sha}`
+      histories.set(k, [
+        ...(histories.get(k) ?? []),
+        {
+          sha: c.sha,
+          html_url: link(c.sha),
+          commit: { message: c.message ?? `commit ${c.sha.slice(0, 7)}` },
+          parents: (c.parents ?? []).map((sha) => ({ sha, html_url: link(sha) })),
         },
       ])
     },

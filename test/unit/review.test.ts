@@ -7,9 +7,10 @@ import {
   reviewedFromEntries,
   ReviewedPlanError,
 } from '../../src/engine/review.js'
-import type { Change, Outcome } from '../../src/model.js'
+import type { Change, Outcome, ReviewedPlan } from '../../src/model.js'
 import {
   COMMENT_LIMIT,
+  recordsCompletedApply,
   renderAppliedComment,
   renderComment,
   REVIEWED_BUDGET,
@@ -53,7 +54,7 @@ describe('the reviewed plan', () => {
       { field: 'recipients', from: [], to: ['alice'], ids: { from: [], to: [to] } },
     ]
     const { block } = recordReviewedPlan([update(1, named(alice))], undefined, REVIEWED_BUDGET)
-    const fromComment = reviewCheck(readReviewedPlan(block))
+    const fromComment = reviewCheck([readReviewedPlan(block)!])
     expect(fromComment(id(1), named(alice))).toBeUndefined()
     // The same name on both sides, another user behind it: not what was reviewed.
     expect(fromComment(id(1), named(mallory))).toEqual({
@@ -61,7 +62,7 @@ describe('the reviewed plan', () => {
       reviewed: named(alice),
     })
     const output = JSON.parse(JSON.stringify([planEntry(update(1, named(alice)))])) as unknown
-    const fromOutput = reviewCheck(reviewedFromEntries(output))
+    const fromOutput = reviewCheck([reviewedFromEntries(output)])
     expect(fromOutput(id(1), named(alice))).toBeUndefined()
     expect(fromOutput(id(1), named(mallory))?.error).toBe('differs from the reviewed plan')
   })
@@ -83,7 +84,7 @@ describe('the reviewed plan', () => {
     expect(plan.complete).toBe(false)
     expect(plan.changes.size + plan.digests.size).toBe(3000)
     expect(plan.digestLength).toBe(12)
-    const check = reviewCheck(plan)
+    const check = reviewCheck([plan])
     expect(outcomes.filter((o) => check(o.id, o.changes))).toEqual([])
     // A moved `to`: its digest no longer matches, and only a digest was kept.
     expect(check(id(2999), kind('usage_summary', 'usage_current'))).toEqual({
@@ -105,13 +106,13 @@ describe('the reviewed plan', () => {
     expect(over.unrecorded).toBeGreaterThan(1000)
     // What did not fit is held at the apply, and only that.
     const plan = readReviewedPlan(over.block)!
-    const held = twelve.filter((o) => reviewCheck(plan)(o.id, o.changes)).length
+    const held = twelve.filter((o) => reviewCheck([plan])(o.id, o.changes)).length
     expect(held).toBe(over.unrecorded)
   })
 
   it('holds what differs, passes what was reviewed, and tells a report reviewed as unchanged', () => {
     const { block } = recordReviewedPlan([update(1), unchanged(2)], undefined, REVIEWED_BUDGET)
-    const check = reviewCheck(readReviewedPlan(block))
+    const check = reviewCheck([readReviewedPlan(block)!])
     expect(check(id(1).toUpperCase(), kind('usage_summary', 'usage_daily'))).toBeUndefined()
     expect(check(id(1), kind('usage_current', 'usage_daily'))).toEqual({
       error: 'differs from the reviewed plan',
@@ -121,6 +122,66 @@ describe('the reviewed plan', () => {
     expect(reviewCheck(undefined)(id(1), kind('a', 'b'))).toEqual({
       error: 'no reviewed plan was found, and reviewed-plan is require',
     })
+  })
+
+  it('catching up on several plans, oldest first: the newest that lists a report decides', () => {
+    const plan = (changes: [number, Change[]][], digested: [number, Change[]][] = []): ReviewedPlan => ({
+      changes: new Map(changes.map(([i, c]) => [id(i), c])),
+      digests: new Set(digested.map(([i, c]) => changeDigest(id(i), c, 8))),
+      digestLength: 8,
+      complete: digested.length === 0,
+    })
+    const older = plan([
+      [1, kind('a', 'b')],
+      [2, kind('a', 'b')],
+    ])
+    const newer = plan([[2, kind('a', 'c')]], [[3, kind('a', 'd')]])
+    const check = reviewCheck([older, newer])
+    expect(check(id(1), kind('a', 'b'))).toBeUndefined() // only the older one lists it
+    expect(check(id(2), kind('a', 'c'))).toBeUndefined() // both do: the newer decides
+    expect(check(id(2), kind('a', 'b'))).toEqual({
+      error: 'differs from the reviewed plan',
+      reviewed: kind('a', 'c'),
+    })
+    expect(check(id(3), kind('a', 'd'))).toBeUndefined() // a digest of the newer
+    // Listed by none: held; "unchanged" only when every plan kept all its changes in full.
+    expect(check(id(4), kind('a', 'b'))).toEqual({ error: 'differs from the reviewed plan', reviewed: null })
+    expect(reviewCheck([older])(id(4), kind('a', 'b'))).toEqual({
+      error: 'differs from the reviewed plan',
+      reviewed: [],
+    })
+    expect(reviewCheck([])(id(1), kind('a', 'b'))).toMatchObject({ error: expect.stringMatching(/require/) })
+  })
+
+  it('tells an applied plan comment from one not applied, or not in full', () => {
+    const run = (failed: number, over = false) => ({
+      mode: 'apply' as const,
+      config: 'reports.yaml',
+      outcomes: [
+        { ...update(1), status: 'updated' as const },
+        ...Array.from({ length: failed }, (_, i) => ({ ...update(i + 2), status: 'failed' as const })),
+      ],
+      ...(over ? { overMaxChanges: { count: 1, limit: 0 } } : {}),
+    })
+    const plan = renderComment(run(0), {}, recordReviewedPlan([update(1)], undefined, REVIEWED_BUDGET))
+    expect(recordsCompletedApply(plan)).toBe(false)
+    const where = {
+      run: '345',
+      runUrl: 'https://github.com/acme/billing/actions/runs/9',
+      commit: 'abcdef0123',
+    }
+    const applied = renderAppliedComment(run(0), plan, { ...where, with: 12 })
+    expect(applied).toMatch(
+      /^### Applied with #12 in \[run 345\]\(https:.*\) at abcdef0: 1 updated, 0 held, 0 failed$/m,
+    )
+    expect(recordsCompletedApply(applied)).toBe(true)
+    expect(recordsCompletedApply(renderAppliedComment(run(0), plan, where))).toBe(true)
+    expect(recordsCompletedApply(renderAppliedComment(run(1), plan, where))).toBe(false)
+    expect(recordsCompletedApply(renderAppliedComment(run(0, true), plan, where))).toBe(false)
+    // Applied again later: the newest outcome replaces the one before.
+    expect(
+      recordsCompletedApply(renderAppliedComment(run(0), renderAppliedComment(run(1), plan, where), where)),
+    ).toBe(true)
   })
 
   it('refuses a record that is not one, and finds none in a comment without it', () => {

@@ -21,7 +21,11 @@ interface Job {
   environment?: string
   steps: Step[]
 }
-type Workflow = { jobs: Record<string, Job> }
+type Workflow = {
+  on: Record<string, unknown>
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string }
+  jobs: Record<string, Job>
+}
 
 const examples = readdirSync(path.join(root, 'examples/workflows')).map((f): [string, Workflow] => [
   f,
@@ -125,5 +129,36 @@ describe('reports-pull.yml', () => {
     expect(check(step, envOf(step, '', { REPORTS_APP_CLIENT_ID: 'id' })).code).toBe(1)
     expect(check(step, envOf(step, '', { REPORTS_PULL_TOKEN: 'token' })).code).toBe(0)
     expect(check(step, envOf(step, 'set', { REPORTS_PULL_TOKEN: '' })).code).toBe(0)
+  })
+})
+
+// GitHub keeps one running and one pending run per concurrency group and replaces the pending one:
+// harmless for applies, which catch up on every reviewed plan since the last apply, as long as no
+// apply is cancelled mid-write. Plans only matter for a pull request's newest commit.
+describe('concurrency: applies never cancelled, one plan per pull request', () => {
+  const named = (f: string) => examples.find(([n]) => n === f)![1]
+
+  it('reports-apply.yml: every apply in one group, never cancelling a run in progress', () => {
+    expect(named('reports-apply.yml').concurrency).toEqual({
+      group: 'acronis-reports-apply',
+      'cancel-in-progress': false,
+    })
+  })
+
+  it('reports-plan.yml: a group per pull request, where a newer plan cancels the older', () => {
+    expect(named('reports-plan.yml').concurrency).toEqual({
+      group: 'acronis-reports-plan-${{ github.event.pull_request.number }}',
+      'cancel-in-progress': true,
+    })
+  })
+
+  it('README.md: both in one workflow, the group and the cancelling by event', () => {
+    const workflow = all.at(-1)![1]
+    expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(['pull_request', 'push']))
+    expect(workflow.concurrency).toEqual({
+      group:
+        "acronis-reports-${{ github.event_name == 'pull_request' && format('pr-{0}', github.event.pull_request.number) || 'apply' }}",
+      'cancel-in-progress': "${{ github.event_name == 'pull_request' }}",
+    })
   })
 })
