@@ -5,7 +5,17 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // e2e tests spawn the bundled action; a global setup builds it once so they never run a stale dist/.
+    // e2e tests spawn the bundled action; a global setup builds it once so they never run a stale dist/,
+    // and its teardown fails a run that left a process behind.
     globalSetup: ['test/global-setup.ts'],
+    // Processes, not threads: test/guards.ts measures work in the process's CPU time, and the in-process
+    // runs (test/e2e/in-process.ts) take the process's environment and output for their duration.
+    pool: 'forks',
+    // A file is not given a fresh module graph of its own: importing vitest and src/ again for each of
+    // ~55 files cost a third of the suite's CPU time. The in-process runs load src/ afresh themselves.
+    isolate: false,
+    // Vitest's default is one worker per core less one: a single worker on a 2-core machine, idle while
+    // a test waits for a Retry-After or a child process. Three keep both cores busy.
+    maxWorkers: 3,
   },
 })

@@ -1,23 +1,32 @@
 /**
- * How many times more CPU time `work(large)` takes than `work(small)`, each at its best of `tries`
- * runs. A test asserts this ratio rather than a time: CPU time does not count the time other
- * processes had the cores, and the best of a few leaves out a garbage collection. Work linear in
- * the size grows as the sizes do (10× for sizes 10× apart, less when a fixed cost dominates the
- * small one); quadratic work grows as their square (100×).
+ * How many times more CPU time `work(large)` takes than `work(small)`, given the two inputs made
+ * beforehand (making a text is not the work measured). A test asserts this ratio rather than a
+ * time: CPU time does not count the time other processes had the cores. Each input is run in
+ * batches long enough for the clock (at least `batchMs` of CPU), and the cheapest call of three
+ * batches counts, so a garbage collection or a cold start does not. Work linear in the size grows
+ * as the sizes do (10× for inputs 10× apart, less when a fixed cost dominates the small one);
+ * quadratic work grows as their square (100×).
  */
-export function growth<T>(work: (size: T) => unknown, small: T, large: T, tries = 3): number {
-  const best = (size: T) => {
-    let min = Infinity
-    for (let i = 0; i < tries; i++) {
-      const started = process.cpuUsage()
-      work(size)
-      const used = process.cpuUsage(started)
-      min = Math.min(min, used.user + used.system)
-    }
-    return min
+export function growth<T>(work: (size: T) => unknown, small: T, large: T, batchMs = 5): number {
+  const cpu = () => {
+    const { user, system } = process.cpuUsage()
+    return (user + system) / 1000
   }
-  const base = best(small) // first, so a cold start (JIT, caches) can only lower the ratio
-  return best(large) / Math.max(base, 50)
+  const perCall = (size: T) => {
+    let best = Infinity
+    for (let batch = 0; batch < 3; batch++) {
+      const started = cpu()
+      let calls = 0
+      do {
+        work(size)
+        calls++
+      } while (cpu() - started < batchMs)
+      best = Math.min(best, (cpu() - started) / calls)
+    }
+    return best
+  }
+  perCall(small) // a first pass warms the code up for both
+  return perCall(large) / perCall(small)
 }
 
 /** Sizes 10× apart: linear work stays well under this; quadratic work is far over it. */

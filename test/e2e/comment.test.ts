@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment-body.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
 import { worlds, yaml } from './fixture.js'
-import { RUNNER_NODE, runAction } from './harness.js'
+import { IN_PROCESS, runAction } from './harness.js'
 
 const OWNER = 'acme'
 const REPO = 'billing'
@@ -22,7 +22,7 @@ async function setup() {
 }
 
 /** A pull_request run in auto mode, as a workflow on `pull_request` does it. */
-function prRun(node: string, gh: GitHubStub, inputs: Record<string, string>, config: string) {
+function prRun(node: string | undefined, gh: GitHubStub, inputs: Record<string, string>, config: string) {
   return runAction({
     node,
     config,
@@ -39,7 +39,7 @@ function prRun(node: string, gh: GitHubStub, inputs: Record<string, string>, con
 const ours = (gh: GitHubStub) =>
   gh.comments(OWNER, REPO, PR).filter((c) => c.body.includes(commentMarker('reports.yaml')))
 
-describe.each(RUNNER_NODE)('the plan comment under $name', ({ bin: node }) => {
+describe.each(IN_PROCESS)('the plan comment under $name', ({ bin: node }) => {
   it('is created on the first run and edited in place on the next', async () => {
     const { sim, gh, report, inputs } = await setup()
     const rep = report({ parameters: { kind: 'usage_summary' } })

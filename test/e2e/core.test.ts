@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { USER_A, USER_B, yaml, worlds, puts, planOf, type WorldOptions } from './fixture.js'
-import { NODES, runAction } from './harness.js'
+import { IN_PROCESS, NODES, runAction } from './harness.js'
 
 const servers = worlds()
 async function setup(options?: WorldOptions) {
@@ -9,7 +9,13 @@ async function setup(options?: WorldOptions) {
 }
 const plan = planOf
 
-describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
+describe.each([...IN_PROCESS, ...NODES])('the action $name', ({ bin: node }) => {
+  // Every scenario runs in process; those declared with `it` also run the bundle on each Node, to prove
+  // it starts, reads its inputs, speaks HTTP, writes the summary and outputs, masks, and sets the exit code.
+  const inProcess = (title: string, scenario: () => Promise<void>) => {
+    if (node === undefined) it(title, scenario)
+  }
+
   it('plans without writing, then applies only what differs, then finds nothing left to do', async () => {
     const { sim, report, inputs } = await setup()
     const drifted = report({ recipients: [USER_A], parameters: { kind: 'usage_summary', level: 'accounts' } })
@@ -104,7 +110,7 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     expect(lines).toEqual(['2', '3', '4'])
   })
 
-  it('never reads or writes a report the file does not declare', async () => {
+  inProcess('never reads or writes a report the file does not declare', async () => {
     const { sim, report, inputs } = await setup()
     const declared = report()
     const other = report({ parameters: { kind: 'usage_daily' } })
@@ -142,7 +148,7 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     }
   })
 
-  it('accepts a token instead of client credentials', async () => {
+  inProcess('accepts a token instead of client credentials', async () => {
     const { sim, report } = await setup()
     const rep = report()
     const token = sim.issueToken()
@@ -156,24 +162,27 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     expect(sim.getReport(rep.id)!.schedule.enabled).toBe(false)
   })
 
-  it('reports every configuration error with file, line and column, and makes no API call', async () => {
-    const { sim, report, inputs } = await setup()
-    const rep = report()
-    const config = `reports:\n  - id: ${rep.id}\n    kind: usage_monthly\n    recipents: []\n  - id: ${rep.id}\n`
-    const r = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
-    expect(r.code).toBe(1)
-    expect(sim.requests).toHaveLength(0)
-    const errors = r.annotations.filter((a) => a.props.file === 'reports.yaml')
-    expect(errors.map((a) => [a.props.line, a.props.col])).toEqual([
-      ['3', '11'],
-      ['4', '5'],
-      ['5', '9'],
-    ])
-    expect(errors[1]!.message).toContain('did you mean "recipients"')
-    expect(r.summary).toContain('configuration errors')
-  })
+  inProcess(
+    'reports every configuration error with file, line and column, and makes no API call',
+    async () => {
+      const { sim, report, inputs } = await setup()
+      const rep = report()
+      const config = `reports:\n  - id: ${rep.id}\n    kind: usage_monthly\n    recipents: []\n  - id: ${rep.id}\n`
+      const r = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+      expect(r.code).toBe(1)
+      expect(sim.requests).toHaveLength(0)
+      const errors = r.annotations.filter((a) => a.props.file === 'reports.yaml')
+      expect(errors.map((a) => [a.props.line, a.props.col])).toEqual([
+        ['3', '11'],
+        ['4', '5'],
+        ['5', '9'],
+      ])
+      expect(errors[1]!.message).toContain('did you mean "recipients"')
+      expect(r.summary).toContain('configuration errors')
+    },
+  )
 
-  it('plans on pull requests and applies on other events in auto mode', async () => {
+  inProcess('plans on pull requests and applies on other events in auto mode', async () => {
     const { sim, report, inputs } = await setup()
     const rep = report()
     const config = yaml([{ id: rep.id, show_skus: true }])
@@ -192,7 +201,7 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     expect(push.summary).toContain('sync: apply')
   })
 
-  it('fails a plan with drift when fail-on-drift is set, and passes one without', async () => {
+  inProcess('fails a plan with drift when fail-on-drift is set, and passes one without', async () => {
     const { report, inputs } = await setup()
     const rep = report()
     const drift = await runAction({
@@ -210,7 +219,7 @@ describe.each(NODES)('the bundled action under $name', ({ bin: node }) => {
     expect(clean.code).toBe(0)
   })
 
-  it('refuses bad inputs with the value and what was expected, before any request', async () => {
+  inProcess('refuses bad inputs with the value and what was expected, before any request', async () => {
     const { sim, report, inputs } = await setup()
     const config = yaml([{ id: report().id }])
     const cases: [Record<string, string>, string][] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { yaml, worlds, puts } from './fixture.js'
-import { RUNNER_NODE, runAction } from './harness.js'
+import { IN_PROCESS, runAction } from './harness.js'
 
 const servers = worlds()
 async function setup() {
@@ -8,7 +8,7 @@ async function setup() {
   return w
 }
 
-describe.each(RUNNER_NODE)('guard rails under $name', ({ bin: node }) => {
+describe.each(IN_PROCESS)('guard rails under $name', ({ bin: node }) => {
   it('max-changes: an apply over the limit writes nothing and names the count and the limit', async () => {
     const { sim, report, inputs } = await setup()
     const ids = Array.from({ length: 4 }, () => report({ parameters: { kind: 'usage_summary' } }).id)

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { runInProcess } from './in-process.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 export const DIST = path.join(root, 'dist/index.js')
@@ -36,10 +37,8 @@ function findNodes(): { name: string; bin: string }[] {
 export const NODES = findNodes()
 
 /**
- * The runners' Node alone (action.yml's `using: node24`), for files whose subject is our own code over
- * node:http: retries and their timing, faults, secrets, inputs, the comment. Files that prove the bundles
- * start, load as ESM and speak HTTP on each Node (core, and the CLI's, which runs on the user's Node ≥ 20)
- * take NODES. Halves the suite's longest file (resilience) and keeps `npm test` well under 2 minutes.
+ * The runners' Node alone (action.yml's `using: node24`): the bundle, for a scenario that needs a
+ * process of its own (a Node option read at start-up such as NODE_EXTRA_CA_CERTS, a run to kill).
  */
 export const RUNNER_NODE = [runnerNode()]
 
@@ -47,6 +46,13 @@ function runnerNode(): { name: string; bin: string } {
   const using = /^\s*using:\s*node(\d+)\s*$/m.exec(readFileSync(path.join(root, 'action.yml'), 'utf8'))?.[1]
   return NODES.find((n) => n.name === `node ${using}`) ?? NODES.at(-1)!
 }
+
+/**
+ * src/main.ts's run() in the test's own process, given a fake runner environment (inputs, summary
+ * and output files, as typescript-action's __fixtures__ do): where most scenarios run. Its `bin` is
+ * no Node binary, so `runAction({ node: bin })` and `runCli(args, { node: bin })` run in process.
+ */
+export const IN_PROCESS = [{ name: 'in process', bin: undefined }]
 
 /** Input defaults from action.yml, as the runner fills them in. */
 const defaults: Record<string, string> = Object.fromEntries(
@@ -60,7 +66,8 @@ const defaults: Record<string, string> = Object.fromEntries(
 )
 
 export interface RunOptions {
-  node?: string
+  /** The Node binary that runs the bundle, dist/index.js; without one, src/main.ts runs in this process. */
+  node?: string | undefined
   inputs?: Record<string, string>
   /** reports.yaml text (or bytes), written to the workspace as the `config` input names it (or at configFile). */
   config?: string | Uint8Array
@@ -86,10 +93,19 @@ export interface RunResult {
   ms: number
 }
 
-/** Runs dist/index.js the way the runner does: INPUT_* variables, summary and output files, exit code. */
+/**
+ * @actions/core finds the summary file once per process and keeps it: the runs in this process share
+ * one, emptied before each.
+ */
+const IN_PROCESS_SUMMARY = path.join(tmpdir(), `ars-in-process-${process.pid}-summary.md`)
+
+/**
+ * Runs the action the way the runner does: INPUT_* variables, summary and output files, exit code.
+ * With `node`, the bundle (dist/index.js) in a process of its own; without, src/main.ts in this one.
+ */
 export async function runAction(o: RunOptions = {}): Promise<RunResult> {
   const workspace = await mkdtemp(path.join(tmpdir(), 'ars-e2e-'))
-  const summaryFile = path.join(workspace, 'summary.md')
+  const summaryFile = o.node ? path.join(workspace, 'summary.md') : IN_PROCESS_SUMMARY
   const outputFile = path.join(workspace, 'output.txt')
   await writeFile(summaryFile, '')
   await writeFile(outputFile, '')
@@ -120,11 +136,9 @@ export async function runAction(o: RunOptions = {}): Promise<RunResult> {
     await writeFile(env.GITHUB_EVENT_PATH, JSON.stringify(o.event))
   }
   const started = performance.now()
-  const { code, stdout, stderr } = await spawnNode(o.node, [DIST], {
-    cwd: workspace,
-    env,
-    timeoutMs: o.timeoutMs,
-  })
+  const { code, stdout, stderr } = o.node
+    ? await spawnNode(o.node, [DIST], { cwd: workspace, env, timeoutMs: o.timeoutMs })
+    : await runInProcess(env, async () => (await import('../../src/main.js')).run(process.env), o.timeoutMs)
   return {
     code,
     stdout,
@@ -164,13 +178,13 @@ export async function runCommand(
   return { code, stdout, stderr }
 }
 
-/** Runs a script under `node` (default: this one) and collects what it printed and its exit code. */
+/** Runs a script under `node` and collects what it printed and its exit code. */
 async function spawnNode(
-  node: string | undefined,
+  node: string,
   args: string[],
-  o: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+  o: { cwd: string; env: Record<string, string>; timeoutMs?: number | undefined },
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(node ?? process.execPath, args, { cwd: o.cwd, env: o.env })
+  const child = spawn(node, args, { cwd: o.cwd, env: o.env })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
@@ -189,16 +203,33 @@ export interface CliRun {
   cwd: string
 }
 
-/** Runs dist/cli.js as a person would: a working directory, environment variables, a pipe for output. */
+/**
+ * Runs the command line as a person would: a working directory, environment variables, a pipe for
+ * output. With `node`, the bundle (dist/cli.js) in a process of its own; without, src/cli's main() in
+ * this one, given the same.
+ */
 export async function runCli(
   args: string[],
-  o: { env?: Record<string, string>; files?: Record<string, string>; cwd?: string; node?: string } = {},
+  o: {
+    env?: Record<string, string>
+    files?: Record<string, string>
+    cwd?: string
+    node?: string | undefined
+  } = {},
 ): Promise<CliRun> {
   const cwd = o.cwd ?? (await mkdtemp(path.join(tmpdir(), 'ars-cli-')))
   for (const [name, text] of Object.entries(o.files ?? {})) await writeFile(path.join(cwd, name), text)
   // Only what the test gives: no ACRONIS_*, NO_COLOR or FORCE_COLOR leaks in from the machine running it.
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...o.env }
-  return { ...(await spawnNode(o.node, [CLI, ...args], { cwd, env })), cwd }
+  if (o.node) return { ...(await spawnNode(o.node, [CLI, ...args], { cwd, env })), cwd }
+  const run = await runInProcess(env, async () => {
+    const { main } = await import('../../src/cli/program.js')
+    // Pipes, as spawnNode gives the bundle: no isTTY.
+    const stdout = { write: (text: string) => process.stdout.write(text) }
+    const stderr = { write: (text: string) => process.stderr.write(text) }
+    process.exitCode = await main(args, { env: process.env, cwd, stdout, stderr })
+  })
+  return { ...run, cwd }
 }
 
 /** GITHUB_OUTPUT holds `name<<DELIMITER\nvalue\nDELIMITER` blocks. */

@@ -3,7 +3,7 @@ import type { LiveReport } from '../../src/acronis/types.js'
 import type { PlanEntry } from '../../src/report/outputs.js'
 import type { LoggedRequest, Simulator } from '../simulator/index.js'
 import { USER_A, yaml, worlds, type WorldOptions } from './fixture.js'
-import { RUNNER_NODE, runAction, type RunResult } from './harness.js'
+import { IN_PROCESS, runAction, type RunResult } from './harness.js'
 
 const servers = worlds()
 async function setup(options?: WorldOptions) {
@@ -32,7 +32,7 @@ async function waitUntil(condition: () => boolean, timeoutMs = 10_000): Promise<
   }
 }
 
-describe.each(RUNNER_NODE)('the bundled action under faults, $name', ({ bin: node }) => {
+describe.each(IN_PROCESS)('the action under faults, $name', ({ bin: node }) => {
   it('retries 408, 429, 500, 502, 503 and 504 on the token, GET and PUT with backoff and jitter', async () => {
     const { sim, inputs, drifted } = await setup()
     const transient = [408, 429, 500, 502, 503, 504]
