@@ -37,7 +37,7 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 ;// CONCATENATED MODULE: ./package.json
-const package_namespaceObject = {"rE":"0.1.0"};
+const package_namespaceObject = {"rE":"1.0.0"};
 ;// CONCATENATED MODULE: ./src/acronis/errors.ts
 /** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
 class errors_ApiError extends Error {

@@ -63,10 +63,15 @@ describe('release files', () => {
     for (const u of config.updates) expect(Object.keys(u.groups ?? {}).length).toBeGreaterThan(0)
   })
 
-  it('the release workflow checks dist and runs the tests before it tags, moves the major tag and drafts', () => {
+  it('the release workflow checks dist and runs the tests before it tags, moves the major tag, publishes and drafts', () => {
     const wf = parse(read('.github/workflows/release.yml')) as {
       on: { workflow_dispatch: { inputs: { version: { required: boolean } } } }
-      jobs: { release: { steps: { run?: string }[] } }
+      jobs: {
+        release: {
+          permissions: Record<string, string>
+          steps: { run?: string; if?: string; env?: Record<string, string>; id?: string }[]
+        }
+      }
     }
     expect(wf.on.workflow_dispatch.inputs.version.required).toBe(true)
     const runs = wf.jobs.release.steps.map((s) => s.run ?? '').join('\n')
@@ -76,6 +81,8 @@ describe('release files', () => {
       'npm test',
       'git tag -a',
       'git tag -fa',
+      'npm pack',
+      'npm publish',
       'gh release create',
     ]
     const at = order.map((step) => runs.indexOf(step))
@@ -83,6 +90,36 @@ describe('release files', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at)
     expect(runs).toContain('--draft')
     expect(runs).not.toContain('${{') // the version reaches the shell as $VERSION, never spliced into a script
+
+    // npm: with provenance, only when a registry token is configured, and the token in no other step.
+    const steps = wf.jobs.release.steps
+    const publish = steps.find((s) => s.run?.includes('npm publish'))!
+    expect(publish.run).toContain('--provenance')
+    expect(wf.jobs.release.permissions['id-token']).toBe('write')
+    const check = steps.find((s) => s.id && publish.if === `steps.${s.id}.outputs.publish == 'true'`)
+    expect(check?.run).toContain('-n "$NPM_TOKEN"')
+    const withToken = steps.filter((s) => JSON.stringify(s.env ?? {}).includes('secrets.NPM_TOKEN'))
+    expect(withToken).toEqual([check, publish])
+  })
+
+  it('the version, the major tag users write, the schema $id and the release notes agree', () => {
+    const major = pkg.version.split('.')[0]!
+    expect(pkg.version).toBe('1.0.0')
+    for (const file of ['README.md', ...workflows('examples/workflows')]) {
+      const tags = [...read(file).matchAll(/uses: [\w.-]+\/acronis-report-sync@([\w.]*\w)/g)].map((m) => m[1])
+      expect(new Set(tags), file).toEqual(new Set([`v${major}`]))
+    }
+    expect(schema.$id).toContain(`/v${major}/`)
+    expect(releaseNotes(read('CHANGELOG.md'), pkg.version)).toMatch(/\S/)
+  })
+
+  it('the package installs on its own: public, a bin, an engine, no runtime dependency', () => {
+    const manifest = pkg as typeof pkg & { private?: boolean; dependencies?: Record<string, string> }
+    expect(manifest.private).toBeUndefined()
+    expect(manifest.dependencies ?? {}).toEqual({})
+    expect(pkg.bin).toEqual({ 'acronis-report-sync': 'dist/cli.js' })
+    expect(pkg.engines.node).toBe('>=20')
+    expect(pkg.files).toEqual(['dist', 'action.yml', 'schema'])
   })
 
   it('CodeQL analyses the TypeScript sources', () => {
