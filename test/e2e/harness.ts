@@ -189,7 +189,7 @@ async function spawnNode(
   let stderr = ''
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 60_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 100_000)
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
   clearTimeout(timer)
   return { code, stdout, stderr }

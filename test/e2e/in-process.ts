@@ -58,7 +58,7 @@ function capture(stream: NodeJS.WriteStream): () => string {
 export function runInProcess(
   env: Record<string, string>,
   main: () => Promise<unknown>,
-  timeoutMs = 60_000,
+  timeoutMs = 100_000,
 ): Promise<Captured> {
   return oneAtATime(async () => {
     vi.resetModules()
