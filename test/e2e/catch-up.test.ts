@@ -269,6 +269,28 @@ describe('an apply catches up on every reviewed pull request since the last appl
     )
   })
 
+  it('warns when GitHub refuses a request on the way back (404), and applies what it found until then', async () => {
+    const { sim, gh, a, b, file, plan, apply, merge, applied, comments } = await setup()
+    await applied()
+    await plan(11, file('a'))
+    await plan(12, file('b'))
+    merge(11)
+    const m12 = merge(12)
+    gh.inject({ method: 'GET', path: /\/issues\/11\/comments$/, status: 404 })
+    sim.clearLog()
+    const r = await apply(m12, file('a', 'b'))
+    expect(r.outputs).toMatchObject({ changed: '1', held: '1', 'failure-reason': 'plan-changed' })
+    expect(puts(sim).map((q) => q.path)).toEqual([`/api/2/reports/${b.id}`])
+    expect(planOf(r.outputs).find((e) => e.id === a.id)?.status).toBe('held')
+    const warning = r.annotations.find((x) => x.level === 'warning' && x.message.startsWith('reviewed plan'))
+    expect(warning?.message).toMatch(
+      /^reviewed plan: GitHub GET \/repos\/acme\/billing\/issues\/11\/comments → 404: .*; stopped looking back there$/,
+    )
+    expect(r.summary).toContain(`Stopped looking back at ${sha('m11').slice(0, 7)}: GitHub GET`)
+    expect(comments(11)[0]!.body).not.toContain('Applied')
+    expect(heading(comments(12)[0]!.body)).toMatch(/^### Applied in .*: 1 updated, 1 held, 0 failed$/)
+  })
+
   it('fixes a failed apply by running it again with reviewed-plan: check', async () => {
     const { sim, a, b, file, plan, apply, merge, applied, comments } = await setup()
     await applied()
