@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest'
 import { commentMarker } from '../../src/report/comment-body.js'
 import { startGitHubStub } from '../github/server.js'
 import { planOf, puts, worlds, yaml } from './fixture.js'
-import { runAction } from './harness.js'
+import { RUNNER_NODE, runAction } from './harness.js'
 
 // No merge is ever lost (issue 20): an apply catches up on every pull request merged since the last
-// one applied, against the simulator and the GitHub stand-in, with a history of commits.
+// one applied, against the simulator and the GitHub stand-in, with a history of commits. The issue's
+// four scenarios run the bundle (dist/index.js, the runners' Node); the other cases run in process.
 
 const OWNER = 'acme'
 const REPO = 'billing'
@@ -17,7 +18,10 @@ const sha = (name: string) => Buffer.from(name).toString('hex').padEnd(40, '0').
 
 const servers = worlds()
 
-async function setup() {
+/** The bundle under the runners' Node: `setup(BUNDLE)`. */
+const BUNDLE = RUNNER_NODE[0]!.bin
+
+async function setup(node?: string) {
   const w = await servers.world()
   const gh = servers.track(await startGitHubStub())
   gh.addToken(TOKEN, 'write')
@@ -36,6 +40,7 @@ async function setup() {
   /** The plan job of pull request `number` at its head. */
   const plan = (number: number, config: string) =>
     runAction({
+      node,
       config,
       inputs: w.inputs({ 'github-token': TOKEN }),
       eventName: 'pull_request',
@@ -45,6 +50,7 @@ async function setup() {
   /** The apply job at `commit`, in run `runs++`. */
   const apply = (commit: string, config: string, inputs: Record<string, string> = {}, event = 'push') =>
     runAction({
+      node,
       config,
       inputs: w.inputs({ 'github-token': TOKEN, ...inputs }),
       eventName: event,
@@ -82,7 +88,7 @@ const heading = (body: string) => /^### .*$/m.exec(body)?.[0]
 
 describe('an apply catches up on every reviewed pull request since the last apply', () => {
   it("writes both pull requests' reviewed changes when the first one's apply never ran", async () => {
-    const { sim, gh, a, b, file, plan, apply, merge, applied, comments, walk } = await setup()
+    const { sim, gh, a, b, file, plan, apply, merge, applied, comments, walk } = await setup(BUNDLE)
     await applied()
     // Two pull requests planned side by side, each from main as it was: #11 makes A daily, #12 B.
     await plan(11, file('a'))
@@ -128,7 +134,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('holds the change of a direct push in between, and names it', async () => {
-    const { sim, a, b, c, file, plan, apply, commit, merge, applied, comments } = await setup()
+    const { sim, a, b, c, file, plan, apply, commit, merge, applied, comments } = await setup(BUNDLE)
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))
@@ -153,7 +159,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('finds pull requests merged by squash and by rebase', async () => {
-    const { sim, gh, a, b, file, plan, apply, commit, applied, comments } = await setup()
+    const { sim, gh, a, b, file, plan, apply, commit, applied, comments } = await setup(BUNDLE)
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))
@@ -173,7 +179,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('stops looking back at the bound, says so, and holds what no plan it found lists', async () => {
-    const { sim, gh, a, b, file, plan, apply, commit, merge, applied, comments, walk } = await setup()
+    const { sim, gh, a, b, file, plan, apply, commit, merge, applied, comments, walk } = await setup(BUNDLE)
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))
