@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1143);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2920);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1143:
+/***/ 2920:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36,6 +36,53 @@ __nccwpck_require__.d(log_namespaceObject, {
   secrets: () => (secrets),
   warning: () => (log_warning)
 });
+
+;// CONCATENATED MODULE: ./src/http/deadline.ts
+/** The run's time limit (run-timeout-seconds) ended this request: its report is not finished. */
+class RunTimeoutError extends Error {
+    seconds;
+    stop;
+    constructor(seconds, stop) {
+        super(RunTimeoutError.explain(seconds, stop));
+        this.seconds = seconds;
+        this.stop = stop;
+        this.name = 'RunTimeoutError';
+    }
+    static explain(seconds, stop) {
+        const limit = `the run's time limit of ${seconds} s`;
+        if (stop.kind === 'not-attempted')
+            return `not attempted: ${limit} was reached`;
+        if (stop.kind === 'in-flight')
+            return `stopped while ${stop.method} ${stop.path} was in flight: ${limit} was reached`;
+        const waiting = `stopped while ${stop.method} ${stop.path} waited to be tried again (${stop.reason})`;
+        return stop.askedMs === undefined
+            ? `${waiting}: ${limit} was reached`
+            : `${waiting}: its Retry-After of ${Math.ceil(stop.askedMs / 1000)} s ends after ${limit}`;
+    }
+}
+/** In-flight requests get this long past the limit at most (less when their own timeout ends sooner). */
+const GRACE_MS = 5_000;
+/** The run's time limit as a point in time (Date.now() ms), counted from when the client was built. */
+class RunDeadline {
+    seconds;
+    at;
+    constructor(seconds, now = Date.now()) {
+        this.seconds = seconds;
+        this.at = seconds > 0 ? now + seconds * 1000 : Infinity;
+    }
+    /** Whether the limit is spent: no request starts from now on. */
+    passed(now = Date.now()) {
+        return now >= this.at;
+    }
+    /** Whether waiting `ms` from now would end past the limit. */
+    endsAfter(ms, now = Date.now()) {
+        return now + ms >= this.at;
+    }
+    /** The timeout of a request starting now: its own, or until the limit and its grace if sooner. */
+    timeoutMs(ownMs, now = Date.now()) {
+        return Math.max(1, Math.min(ownMs, this.at + GRACE_MS - now));
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/http/limiter.ts
 /** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
@@ -71,6 +118,211 @@ class Limiter {
             next();
         else
             this.active--;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/rate.ts
+/**
+ * CUBIC's constants as AWS's "adaptive" retry mode uses them: the rate a client learns for an API that
+ * throttles without saying its limit.
+ */
+const CUBIC = {
+    /** On a throttle the rate drops to this share of the rate the API was accepting. */
+    beta: 0.7,
+    /**
+     * Seconds the cubic takes to climb back to the rate of the last throttle, whatever that rate. AWS's
+     * constant is absolute (0.4 requests a second per second cubed), which climbs back in 1.5 s at 5
+     * requests a second: a slow API would then throttle every few seconds, one 429 in twenty requests.
+     * Relative, every rate spends the same time climbing and probing: a throttle every ~25 s.
+     */
+    climbSeconds: 12,
+    /**
+     * Answers accepted over the window that make the measured rate worth the full climb. A throttle after
+     * fewer (a 503 at the start of a run) says little about the API's rate: the climb is shorter in
+     * proportion, half a second at least, so a run that met a passing storm is soon back to full speed.
+     */
+    evidence: 20,
+    /**
+     * While the rate climbs back after a drop, a throttle drops it again only when this share of the
+     * answers of the last second were throttles (counted as if 10 more had come): a rate still above the
+     * limit is throttled often, while an API that refuses a request now and then at any rate would
+     * otherwise have every refusal cut the rate, down to nothing.
+     */
+    noise: 0.05,
+    /**
+     * The cubic levels off at this share of the rate measured at the throttle: what the API accepted
+     * just before includes what its bucket had saved up, a little more than it allows for long.
+     */
+    level: 0.95,
+    /** Never slower than this, requests a second. */
+    minRate: 0.5,
+    /** Never faster than this many times the rate actually sent: growth follows what was tried. */
+    maxGrowth: 2,
+    /** The rate sent is counted over this window. */
+    windowMs: 1000,
+    /**
+     * The rate the API accepted is counted over this longer one: over one second it is the limit plus
+     * whatever its bucket still held, noise that would set the rate above the limit after a drop.
+     */
+    acceptedWindowMs: 5000,
+};
+const SLICES = 10;
+/** Events over about the last `windowMs`, counted in tenths, so a count costs nothing per event. */
+class WindowCount {
+    windowMs;
+    counts = new Array(SLICES).fill(0);
+    slice = 0;
+    first = Infinity;
+    constructor(windowMs = CUBIC.windowMs) {
+        this.windowMs = windowMs;
+    }
+    add(now) {
+        this.first = Math.min(this.first, now);
+        this.advance(now);
+        this.counts[this.slice % SLICES]++;
+    }
+    /** Events over the window ending now. */
+    count(now) {
+        this.advance(now);
+        return this.counts.reduce((a, b) => a + b, 0);
+    }
+    /**
+     * Events a second over the window ending now (nine whole tenths and the one under way), or over the
+     * time since the first event when that is shorter, a tenth at least.
+     */
+    rate(now) {
+        this.advance(now);
+        const tenth = this.windowMs / SLICES;
+        const window = (SLICES - 1) * tenth + (now - this.slice * tenth);
+        const spanMs = Math.max(tenth, Math.min(window, now - this.first));
+        return this.count(now) / (spanMs / 1000);
+    }
+    advance(now) {
+        const slice = Math.floor(now / (this.windowMs / SLICES));
+        if (slice <= this.slice)
+            return;
+        // Slices that passed without events are emptied; after a whole window, all of them.
+        for (let s = Math.max(this.slice + 1, slice - SLICES + 1); s <= slice; s++)
+            this.counts[s % SLICES] = 0;
+        this.slice = slice;
+    }
+}
+/**
+ * How fast one API may be sent requests: free until it first throttles, then a token bucket whose rate
+ * follows CUBIC (AWS's adaptive mode, our own arithmetic). On a throttle the rate drops to `beta` times
+ * the rate the API accepted over the last window (what it allows, where AWS takes what was sent), once
+ * per round trip: throttles of requests sent before the drop, or within one round trip after it (they
+ * meet a bucket their predecessors emptied), are the same overload and change nothing.
+ * On each success the rate grows along a cubic back to where the throttle was and beyond, never above
+ * `maxGrowth` times the rate sent. A Retry-After is a pause: nothing starts before it ends.
+ * Times are milliseconds on any monotonic clock; the caller passes `now`, so the arithmetic is testable.
+ */
+class AdaptiveRate {
+    enabled = false;
+    /** Tokens a second, and the most the bucket holds (a second's worth). */
+    fillRate = 0;
+    capacity = 0;
+    tokens = 0;
+    lastRefill = 0;
+    /** Where the cubic levels off before growing on: `level` times the rate at the last throttle. */
+    lastMaxRate = 0;
+    /** When the rate last dropped, and how long the cubic takes to climb back from that drop. */
+    lastCut = -Infinity;
+    climbSeconds = CUBIC.climbSeconds;
+    /** Answers, and throttles among them, to requests sent after the last drop's overload. */
+    answers = new WindowCount();
+    throttles = new WindowCount();
+    /** Throttles of requests sent before this are the overload the last drop answered. */
+    sameOverloadUntil = -Infinity;
+    pausedUntil = 0;
+    sent = new WindowCount();
+    accepted = new WindowCount(CUBIC.acceptedWindowMs);
+    /** Whether a throttle has switched the bucket on. */
+    get limiting() {
+        return this.enabled;
+    }
+    /** The current rate in requests a second; Infinity while nothing has been throttled. */
+    get rate() {
+        return this.enabled ? this.fillRate : Infinity;
+    }
+    /** When the pause a Retry-After asked for ends (0: none yet). */
+    get pauseEnds() {
+        return this.pausedUntil;
+    }
+    /** 0 when a request may start now (its token is taken), else the milliseconds to wait first. */
+    take(now) {
+        if (now < this.pausedUntil)
+            return this.pausedUntil - now;
+        if (!this.enabled)
+            return 0;
+        this.refill(now);
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return 0;
+        }
+        return Math.ceil(((1 - this.tokens) / this.fillRate) * 1000);
+    }
+    /** A request went out. */
+    sending(now) {
+        this.sent.add(now);
+    }
+    /** A request sent at `sentAt` was answered; `pauseMs` is the Retry-After of a throttle, if any. */
+    answered(sentAt, now, throttled, pauseMs) {
+        const current = sentAt >= this.sameOverloadUntil;
+        if (current)
+            this.answers.add(now);
+        if (!throttled) {
+            this.accepted.add(now);
+            if (this.enabled)
+                this.setRate(now, this.cubic(now));
+            return;
+        }
+        if (pauseMs !== undefined)
+            this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+        if (!current)
+            return;
+        this.throttles.add(now);
+        const climbing = this.enabled && now - this.lastCut < this.climbSeconds * 1000;
+        if (climbing && this.throttles.count(now) / (this.answers.count(now) + 10) < CUBIC.noise)
+            return;
+        const measured = this.accepted.rate(now);
+        const evidence = Math.min(1, this.accepted.count(now) / CUBIC.evidence);
+        this.climbSeconds = Math.max(0.5, CUBIC.climbSeconds * evidence);
+        const base = Math.max(CUBIC.minRate, this.enabled ? Math.min(measured, this.fillRate) : measured);
+        if (!this.enabled) {
+            // One token to start: the throttled request's own retry goes at the new rate's first beat.
+            this.enabled = true;
+            this.tokens = 1;
+            this.lastRefill = now;
+        }
+        this.lastMaxRate = base * CUBIC.level;
+        this.lastCut = now;
+        // Requests sent within a round trip of the drop meet a bucket that those before it emptied.
+        this.sameOverloadUntil = now + (now - sentAt);
+        this.setRate(now, base * CUBIC.beta);
+    }
+    /**
+     * CUBIC's curve: from `beta` of the last throttle's rate it climbs fast, flattens as it nears that
+     * rate (reached after `climbSeconds`, less with little evidence), then grows on, slowly at first, probing for more.
+     */
+    cubic(now) {
+        const t = (now - this.lastCut) / 1000 - this.climbSeconds;
+        return this.lastMaxRate * (1 + ((1 - CUBIC.beta) * t ** 3) / this.climbSeconds ** 3);
+    }
+    setRate(now, wanted) {
+        this.refill(now);
+        // A pause in the last window sent nothing on purpose: the rate sent then says nothing about the API.
+        const measuredSend = now - this.pausedUntil >= CUBIC.windowMs;
+        const rate = measuredSend ? Math.min(wanted, CUBIC.maxGrowth * this.sent.rate(now)) : wanted;
+        this.fillRate = Math.max(rate, CUBIC.minRate);
+        this.capacity = Math.max(rate, 1);
+        this.tokens = Math.min(this.tokens, this.capacity);
+    }
+    refill(now) {
+        if (now > this.lastRefill) {
+            this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.fillRate);
+            this.lastRefill = now;
+        }
     }
 }
 
@@ -545,6 +797,7 @@ const RETRY_RULES = {
     // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
     // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
     finalCodes: ['ENOTFOUND'],
+    throttleStatuses: [429],
 };
 /**
  * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
@@ -562,6 +815,10 @@ function shouldRetry(call, attempt, rules = RETRY_RULES) {
     if (!rules.statuses.includes(attempt.status))
         return false;
     return safe || rules.unprocessedStatuses.includes(attempt.status);
+}
+/** Whether the attempt was the API refusing for its rate. */
+function isThrottle(attempt, rules = RETRY_RULES) {
+    return !(attempt instanceof Error) && rules.throttleStatuses.includes(attempt.status);
 }
 /** The wait the server asked for (Retry-After on a status that honours it), if any. */
 function askedDelayMs(attempt, rules = RETRY_RULES) {
@@ -592,6 +849,8 @@ function parseRetryAfter(value, now = Date.now()) {
 
 
 
+
+
 /** A redirect that would carry credentials to another origin: refused, never followed. */
 class RedirectError extends Error {
     from;
@@ -611,16 +870,21 @@ function reasonOf(outcome) {
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /**
- * The one place requests leave the process: a concurrency limit, per-attempt timeouts, keep-alive,
- * retries of transient failures with backoff and Retry-After, and same-origin-only redirects.
+ * The one place requests leave the process: a concurrency limit, a learned rate per API (AdaptiveRate:
+ * free until the API throttles), per-attempt timeouts, keep-alive, retries of transient failures with
+ * backoff and Retry-After, same-origin-only redirects, and the run's time limit.
  */
 class client_HttpClient {
     options;
     limiter;
     agents;
     policy;
-    /** A 429's Retry-After pauses every request, not only the one that got it: the run slows down as asked. */
-    pausedUntil = 0;
+    deadline;
+    /**
+     * One rate per API (origin): a throttle from one slows only its own calls. Its Retry-After pauses every
+     * request to that API, not only the one that got it: the run slows down as asked.
+     */
+    rates = new Map();
     /** Exchanges sent, first attempts and retries alike. */
     requests = 0;
     retries = 0;
@@ -629,14 +893,23 @@ class client_HttpClient {
         this.limiter = new Limiter(options.concurrency);
         this.agents = createAgents(options.concurrency, options.timeoutMs);
         this.policy = { ...DEFAULT_RETRY, ...options.retry };
+        this.deadline = new RunDeadline(options.runTimeoutSeconds ?? 0);
     }
-    /** Sends the call, retrying transient failures; resolves with the final reply, whatever its status. */
+    /** The learned rate of the API at `url` (requests a second; Infinity until it throttled). */
+    rateOf(url) {
+        return this.rateFor(url).rate;
+    }
+    /**
+     * Sends the call, retrying transient failures; resolves with the final reply, whatever its status.
+     * Throws a RunTimeoutError when the run's time limit ends it.
+     */
     async send(call) {
         const started = Date.now();
+        let retrying;
         for (let attempt = 1;; attempt++) {
             let outcome;
             try {
-                outcome = await this.once(call);
+                outcome = await this.once(call, retrying);
             }
             catch (e) {
                 if (!(e instanceof NetworkError || e instanceof TimeoutError))
@@ -649,15 +922,17 @@ class client_HttpClient {
                     throw outcome;
                 return outcome;
             }
+            const reason = reasonOf(outcome);
+            // A retry never waits past the run's time limit: the call ends now, with what it was waiting for.
+            if (this.deadline.endsAfter(delayMs)) {
+                const asked = askedDelayMs(outcome);
+                throw this.stopped({ kind: 'retry', ...where(call), reason, askedMs: asked });
+            }
             this.retries++;
-            this.options.onRetry?.({
-                method: call.method,
-                path: call.url.pathname,
-                attempt,
-                delayMs,
-                reason: reasonOf(outcome),
-            });
-            await sleep(delayMs);
+            this.options.onRetry?.({ ...where(call), attempt, delayMs, reason });
+            retrying = { reason };
+            if (delayMs > 0)
+                await sleep(delayMs);
             // A timer fires late on a busy machine: no attempt starts once the budget is spent.
             if (Date.now() - started > this.policy.maxElapsedMs) {
                 if (outcome instanceof Error)
@@ -666,16 +941,19 @@ class client_HttpClient {
             }
         }
     }
-    /** The wait before attempt `next`: what the server asked, else the backoff; undefined past the budget. */
+    /**
+     * The wait before attempt `next`: what the server asked, else the backoff (a throttle's retry then
+     * also waits for the learned rate, as every request does); undefined past the budget.
+     */
     delayBefore(next, outcome, started) {
         const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy);
         const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
         return next > this.policy.maxAttempts || late ? undefined : delayMs;
     }
-    async once(call) {
+    async once(call, retrying) {
         let url = call.url;
         for (let hop = 0;; hop++) {
-            const reply = await this.exchangeWhenAllowed(call, url);
+            const reply = await this.exchangeWhenAllowed(call, url, retrying);
             const location = reply.headers.location;
             if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
                 return reply;
@@ -685,44 +963,87 @@ class client_HttpClient {
             url = next;
         }
     }
-    /** One exchange under the limiter, sent only outside a pause that a 429 asked for. */
-    async exchangeWhenAllowed(call, url) {
+    /**
+     * One exchange when the API's rate allows it (outside any pause a throttle asked for), under the
+     * concurrency limit, and before the run's time limit.
+     */
+    async exchangeWhenAllowed(call, url, retrying) {
+        const rate = this.rateFor(url);
+        const unstarted = () => retrying ? { kind: 'retry', ...where(call), reason: retrying.reason } : { kind: 'not-attempted' };
         for (;;) {
-            const wait = this.pausedUntil - Date.now();
-            if (wait > 0)
-                await sleep(wait);
+            // A pause is waited out without a slot, so the calls to other APIs keep theirs.
+            const paused = rate.pauseEnds - Date.now();
+            if (paused > 0) {
+                if (this.deadline.endsAfter(paused))
+                    throw this.stopped(unstarted());
+                await sleep(paused);
+            }
+            if (this.deadline.passed())
+                throw this.stopped(unstarted());
             // Headers are computed before taking a slot: a token request made inside one could deadlock the limiter.
             const headers = {
                 'user-agent': this.options.userAgent ?? 'acronis-report-sync',
                 ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
             };
-            // A 429 may have paused the client while this call queued for a slot: then it gives the slot back and
-            // waits like every other call, rather than going out during the pause the server asked for.
-            const reply = await this.limiter.run(() => {
-                if (this.pausedUntil > Date.now())
-                    return Promise.resolve(undefined);
+            const reply = await this.limiter.run(async () => {
+                // The rate's turn is taken in the slot, so calls queued for a slot before a throttle keep its pace too.
+                for (let wait = rate.take(Date.now()); wait > 0; wait = rate.take(Date.now())) {
+                    // A throttle paused the API while this call waited: it gives the slot back and waits like every
+                    // other call, rather than going out during the pause the server asked for.
+                    if (rate.pauseEnds > Date.now())
+                        return undefined;
+                    // A pace that ends past the run's time limit is not waited out.
+                    if (this.deadline.endsAfter(wait))
+                        throw this.stopped(unstarted());
+                    await sleep(wait);
+                }
+                const now = Date.now();
+                if (this.deadline.passed(now))
+                    throw this.stopped(unstarted());
                 this.requests++;
-                return exchange({ method: call.method, url, headers, body: call.body, timeoutMs: this.options.timeoutMs }, this.agents).then((answer) => this.noteRateLimit(answer));
+                rate.sending(now);
+                const timeoutMs = this.deadline.timeoutMs(this.options.timeoutMs, now);
+                try {
+                    const answer = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }, this.agents);
+                    return this.noteThrottle(rate, now, answer);
+                }
+                catch (e) {
+                    // Cut short by the run's time limit rather than by its own timeout: the report was stopped.
+                    if (e instanceof TimeoutError && timeoutMs < this.options.timeoutMs && this.deadline.passed())
+                        throw this.stopped({ kind: 'in-flight', ...where(call) });
+                    throw e;
+                }
             });
             if (reply)
                 return reply;
         }
     }
     /**
-     * Starts the pause a 429 asks for while the exchange still holds its slot, so no queued call slips out
-     * before it. A wait beyond the time budget is not a pause: that request gives up, the others go on.
+     * Tells the API's rate how the exchange went, while the exchange still holds its slot, so no queued
+     * call slips out before a pause starts. A Retry-After beyond the time budget is not a pause: that
+     * request gives up, the others go on.
      */
-    noteRateLimit(reply) {
-        const asked = reply.status === 429 ? parseRetryAfter(reply.headers['retry-after']) : undefined;
-        if (asked !== undefined && asked <= this.policy.maxElapsedMs) {
-            this.pausedUntil = Math.max(this.pausedUntil, Date.now() + asked);
-        }
+    noteThrottle(rate, sentAt, reply) {
+        const throttled = isThrottle(reply);
+        const asked = throttled ? parseRetryAfter(reply.headers['retry-after']) : undefined;
+        const pauseMs = asked !== undefined && asked <= this.policy.maxElapsedMs ? asked : undefined;
+        rate.answered(sentAt, Date.now(), throttled, pauseMs);
         return reply;
+    }
+    rateFor(url) {
+        let rate = this.rates.get(url.origin);
+        if (!rate)
+            this.rates.set(url.origin, (rate = new AdaptiveRate()));
+        return rate;
+    }
+    stopped(stop) {
+        return new RunTimeoutError(this.deadline.seconds, stop);
     }
     close() {
         this.agents.destroy();
     }
 }
+const where = (call) => ({ method: call.method, path: call.url.pathname });
 
 ;// CONCATENATED MODULE: ./src/util/redact.ts
 /** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
@@ -1106,6 +1427,7 @@ function basic(c) {
 
 
 
+
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
@@ -1215,6 +1537,9 @@ class AcronisClient {
                 throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause);
             if (e instanceof CertificateError)
                 throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
+            // Named by its path under the API root, as every other failure of a call is.
+            if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
+                throw new RunTimeoutError(e.seconds, { ...e.stop, path });
             throw e;
         }
     }
@@ -1478,6 +1803,7 @@ function unmanagedChanges(desired, before, after) {
 
 
 
+
 /**
  * GET each declared report, plan it and, when writing, PUT it in the same pipeline, so fetching and
  * updating overlap under the client's one concurrency limit. With max-changes every report is planned
@@ -1491,6 +1817,14 @@ async function reconcile(reports, client, options) {
         return o;
     };
     const limit = options.maxChanges;
+    let timeout;
+    const fail = (r, changes, e) => {
+        if (e instanceof RunTimeoutError) {
+            timeout ??= { seconds: e.seconds, stopped: 0 };
+            timeout.stopped++;
+        }
+        return failed(r, changes, describeError(e));
+    };
     // Whatever a report's step throws (its GET refused, its answer malformed) fails that report alone:
     // the others still get their outcomes.
     const steps = await mapLimit(reports, workers, async (r) => {
@@ -1498,7 +1832,7 @@ async function reconcile(reports, client, options) {
             return await fetchAndPlan(r);
         }
         catch (e) {
-            return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) };
+            return { kind: 'done', outcome: finish(fail(r, [], e)) };
         }
     });
     async function fetchAndPlan(r) {
@@ -1512,7 +1846,7 @@ async function reconcile(reports, client, options) {
         // With max-changes the PUT waits until every report is planned and counted.
         if (limit !== undefined)
             return { kind: 'to-put', report: r, plan, live };
-        return { kind: 'done', outcome: finish(await put(r, plan, live, client)) };
+        return { kind: 'done', outcome: finish(await put(r, plan, live, client, fail)) };
     }
     const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0);
     const over = limit !== undefined && count > limit;
@@ -1521,13 +1855,17 @@ async function reconcile(reports, client, options) {
         if (s.kind === 'done')
             return s.outcome;
         try {
-            return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, s.live, client));
+            return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, s.live, client, fail));
         }
         catch (e) {
-            return finish(failed(s.report, s.plan.changes, describeError(e)));
+            return finish(fail(s.report, s.plan.changes, e));
         }
     });
-    return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes };
+    return {
+        outcomes,
+        ...(over ? { overMaxChanges: { count, limit } } : {}),
+        ...(timeout ? { runTimeout: timeout } : {}),
+    };
 }
 function outcomeOf(r, plan, applied) {
     if (plan.blocked)
@@ -1540,7 +1878,7 @@ function outcomeOf(r, plan, applied) {
  * and every other field the value it had before (a server that resets what a body leaves out is caught,
  * with the previous value named so a person can restore it). A refusal fails with the API's own words.
  */
-async function put(r, plan, before, client) {
+async function put(r, plan, before, client, fail) {
     if (!plan.update)
         return outcomeOf(r, plan, false);
     let after;
@@ -1548,7 +1886,7 @@ async function put(r, plan, before, client) {
         after = await client.updateReport(r.id, plan.update);
     }
     catch (e) {
-        return failed(r, plan.changes, describeError(e));
+        return fail(r, plan.changes, e);
     }
     const left = planReport(r, after).changes;
     if (left.length) {
@@ -2960,6 +3298,7 @@ function isRow(v) {
 
 
 
+
 /** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
 async function readSource(settings) {
     const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
@@ -2974,6 +3313,7 @@ function connect(settings, io) {
     return new AcronisClient(settings.apiRoot, settings.credentials, {
         concurrency: settings.concurrency,
         timeoutMs: settings.timeoutMs,
+        runTimeoutSeconds: settings.runTimeoutSeconds,
         secrets: io.secrets,
         onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
     });
@@ -2986,9 +3326,17 @@ async function execute(settings, config, io, reviewed) {
     const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require');
     const client = connect(settings, io);
     try {
-        await client.authenticate();
         const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
-        const reports = await resolveRecipients(config, client, tenant, settings.concurrency);
+        let reports;
+        try {
+            await client.authenticate();
+            reports = await resolveRecipients(config, client, tenant, settings.concurrency);
+        }
+        catch (e) {
+            if (e instanceof RunTimeoutError)
+                return unattempted(settings, config, e.seconds);
+            throw e;
+        }
         const maxChanges = maxChangesFor(settings, reports.length);
         // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
         const [reconciled, listed] = await Promise.allSettled([
@@ -3024,6 +3372,23 @@ async function execute(settings, config, io, reviewed) {
     finally {
         client.close();
     }
+}
+/** The run's time limit came before any report was read (the token, the recipients): none was attempted. */
+function unattempted(settings, config, seconds) {
+    const error = new RunTimeoutError(seconds, { kind: 'not-attempted' }).message;
+    return {
+        mode: settings.mode,
+        config: settings.configName,
+        outcomes: config.reports.map((r) => ({
+            id: r.id,
+            name: r.name,
+            status: 'failed',
+            changes: [],
+            error,
+            at: r.at,
+        })),
+        runTimeout: { seconds, stopped: config.reports.length },
+    };
 }
 function maxChangesFor(settings, declared) {
     const m = settings.maxChanges;
@@ -5055,6 +5420,7 @@ function checks(raw, ctx) {
         limits: () => ({
             concurrency: integer('concurrency', 1, 64, 8),
             timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+            runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
             failOnDrift: raw['fail-on-drift'] ?? false,
             maxChanges: maxChanges(),
         }),
@@ -5070,12 +5436,14 @@ function checks(raw, ctx) {
 
 
 
+
 /** When several reasons apply, the first of this list names the failure. */
 const PRECEDENCE = [
     'config',
     'auth',
     'network',
     'api',
+    'run-timeout',
     'failed-reports',
     'max-changes',
     'drift',
@@ -5084,6 +5452,8 @@ const PRECEDENCE = [
 // The reasons a finished run can fail for; config, auth, network and api stop a run before it finishes
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES = {
+    'run-timeout': ({ runTimeout: t, outcomes }) => t &&
+        `the run's time limit of ${t.seconds} s was reached: ${t.stopped} of ${plural_plural(outcomes.length, 'report')} not finished`,
     'failed-reports': (run) => {
         const { failed } = model_countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
@@ -5124,11 +5494,14 @@ function failureOf(run, options = {}) {
  * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
  * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
  * not be reached or kept failing, `api` when it answered, but not with what the action can use (an
- * answer not in its documented shape, or an error that no retry changes).
+ * answer not in its documented shape, or an error that no retry changes), `run-timeout` when the
+ * run's time limit came first.
  */
 function failureOfError(e) {
     if (e instanceof ConfigErrors)
         return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` };
+    if (e instanceof RunTimeoutError)
+        return { reason: 'run-timeout', message: e.message };
     if (e instanceof ApiError)
         return { reason: apiReason(e), message: e.describe() };
     if (fromTransport(e))
@@ -6497,6 +6870,7 @@ function readSettings(env, secrets) {
         'token',
         'concurrency',
         'timeout-seconds',
+        'run-timeout-seconds',
         'max-changes',
         'tenant-id',
     ];

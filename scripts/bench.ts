@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --sizes 100,1000,10000 --latency 50 --concurrency 16 --runs 3 --sequential-max 1000]
+ * npm run bench -- --scenario rate-limit [--limits 5,20,100 --retry-after both --rate-size 2000]
  *
  * Runs the bundled action (node dist/index.js, as the runner does) in apply mode against the simulator,
  * every request delayed by --latency ms, for each size of reports.yaml with half the reports drifted.
@@ -7,6 +8,10 @@
  * (scripts/bench/minimal.ts): the floor's calls at the same concurrency, and the same calls one at a
  * time. Prints a Markdown table for README's "Performance" section; progress and details go to stderr,
  * then each target of issue 5 that this run can check, met or missed (a miss: exit code 1).
+ *
+ * `--scenario rate-limit` runs issue 21's scenario instead (scripts/bench/rate.ts): the simulator
+ * enforces L requests a second that the action is not told, answering 429 with Retry-After, without,
+ * or both in turn; `--scenario all` runs both scenarios. L = 5 alone takes ~10 minutes per variant.
  *
  * Processes: this one holds the simulator and otherwise only waits; the action and each reference
  * client run as children of their own. Nothing measured shares an event loop with the simulator, and
@@ -22,6 +27,7 @@ import ts from 'typescript'
 import { startSimulator } from '../test/simulator/index.js'
 import { actionEnv, DIST, readOutputs } from './bench/action.js'
 import { defaultNode, measure, type Measurement } from './bench/measure.js'
+import { rateChecks, rateLimitRuns, renderRateTable } from './bench/rate.js'
 import { floor, renderTable, type Row } from './bench/table.js'
 import { seed, type World } from './bench/world.js'
 
@@ -40,8 +46,20 @@ const { values } = parseArgs({
     // Another bundle of the action, e.g. a build variant under evaluation; default dist/index.js.
     dist: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    scenario: { type: 'string', default: 'sizes' },
+    limits: { type: 'string', default: '5,20,100' },
+    'retry-after': { type: 'string', default: 'both' },
+    'rate-size': { type: 'string', default: '2000' },
   },
 })
+const scenario = values.scenario
+const limits = values.limits.split(',').map((x) => Number(x.trim()))
+const retryAfter = { both: [true, false], with: [true], without: [false] }[values['retry-after']]
+if (!['sizes', 'rate-limit', 'all'].includes(scenario) || !retryAfter || limits.some((l) => !(l > 0))) {
+  throw new Error(
+    '--scenario takes sizes, rate-limit or all; --retry-after both, with or without; --limits positive numbers',
+  )
+}
 const sizes = values.sizes.split(',').map((x) => Number(x.trim()))
 const latencyMs = Number(values.latency)
 const concurrency = Number(values.concurrency)
@@ -125,6 +143,7 @@ async function withWorld<T>(size: number, fn: (run: Runner) => Promise<T>): Prom
 }
 
 const log = (line: string) => process.stderr.write(line + '\n')
+const runSizes = scenario !== 'rate-limit'
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 const detail = (label: string, m: Measurement) =>
   log(
@@ -139,17 +158,19 @@ const started = performance.now()
 const nodeName = `Node ${execFileSync(node, ['-v'], { encoding: 'utf8' }).trim().slice(1)}`
 log(`${nodeName} (${node}); warming up: disk cache, the simulator's JIT…`)
 const STARTUP_RUNS = 9
-const startupMs = await withWorld(2, async (run) => {
-  await run.action()
-  await run.client(concurrency)
-  const firsts: number[] = []
-  for (let i = 0; i < STARTUP_RUNS; i++) firsts.push((await run.action()).firstRequestMs)
-  return firsts.sort((a, b) => a - b)[STARTUP_RUNS >> 1]!
-})
-log(`start-up: ${startupMs.toFixed(0)} ms to the first request (median of ${STARTUP_RUNS})`)
+const startupMs = !runSizes
+  ? 0
+  : await withWorld(2, async (run) => {
+      await run.action()
+      await run.client(concurrency)
+      const firsts: number[] = []
+      for (let i = 0; i < STARTUP_RUNS; i++) firsts.push((await run.action()).firstRequestMs)
+      return firsts.sort((a, b) => a - b)[STARTUP_RUNS >> 1]!
+    })
+if (runSizes) log(`start-up: ${startupMs.toFixed(0)} ms to the first request (median of ${STARTUP_RUNS})`)
 
 const rows: Row[] = []
-for (const size of sizes) {
+for (const size of runSizes ? sizes : []) {
   rows.push(
     await withWorld(size, async (run) => {
       const runs = runsFor(size)
@@ -180,6 +201,20 @@ for (const size of sizes) {
     }),
   )
 }
+const rateRows =
+  scenario === 'sizes'
+    ? []
+    : await rateLimitRuns({
+        limits,
+        retryAfter,
+        size: Number(values['rate-size']),
+        latencyMs,
+        concurrency,
+        node,
+        dist,
+        scratch,
+        log,
+      })
 if (!values.keep) await rm(scratch, { recursive: true, force: true })
 else log(`kept ${scratch}`)
 log(`benchmark took ${s(performance.now() - started)}`)
@@ -188,22 +223,40 @@ const flags = [`--sizes ${sizes.join(',')}`, `--latency ${latencyMs}`, `--concur
 if (values.runs) flags.push(`--runs ${values.runs}`)
 if (values['sequential-max'] !== '1000') flags.push(`--sequential-max ${sequentialMax}`)
 if (values.dist) flags.push(`--dist ${values.dist}`)
-console.log(
-  renderTable({
-    command: `npm run bench -- ${flags.join(' ')}`,
-    latencyMs,
-    concurrency,
-    node: nodeName,
-    bundle: `${path.relative(process.cwd(), dist)} ${Math.round(statSync(dist).size / 1024).toLocaleString('en')} kB`,
-    startupMs,
-    startupRuns: STARTUP_RUNS,
-    sequentialMax,
-    rows,
-  }),
-)
+if (runSizes) {
+  console.log(
+    renderTable({
+      command: `npm run bench -- ${flags.join(' ')}`,
+      latencyMs,
+      concurrency,
+      node: nodeName,
+      bundle: `${path.relative(process.cwd(), dist)} ${Math.round(statSync(dist).size / 1024).toLocaleString('en')} kB`,
+      startupMs,
+      startupRuns: STARTUP_RUNS,
+      sequentialMax,
+      rows,
+    }),
+  )
+}
+if (rateRows.length > 0) {
+  const rateFlags = [`--scenario ${scenario}`, `--limits ${limits.join(',')}`]
+  rateFlags.push(`--retry-after ${values['retry-after']}`, `--rate-size ${values['rate-size']}`)
+  if (values.dist) rateFlags.push(`--dist ${values.dist}`)
+  console.log(
+    renderRateTable(
+      rateRows,
+      `npm run bench -- ${rateFlags.join(' ')}`,
+      `${values['rate-size']} reports, half drifted, apply mode, concurrency ${concurrency}, ${latencyMs} ms ` +
+        `per request, ${nodeName}; the simulator's token bucket holds L (a second's worth), the action is not told.`,
+    ),
+  )
+}
 
 // Issue 5's targets, checked on what this run measured; a miss makes the benchmark fail.
-const checks: [string, boolean][] = [[`start-up ${startupMs.toFixed(0)} ms < 300 ms`, startupMs < 300]]
+const checks: [string, boolean][] = runSizes
+  ? [[`start-up ${startupMs.toFixed(0)} ms < 300 ms`, startupMs < 300]]
+  : []
+checks.push(...rateChecks(rateRows))
 for (const r of rows) {
   const extra = r.action.calls - floor(r)
   checks.push([`${r.size}: ${extra} call(s) beyond the floor ≤ 1`, extra <= 1])

@@ -147,6 +147,8 @@ export interface RunResult {
   unmanaged?: { tenantId: string; ids: string[] }
   /** Set when an apply was checked against a reviewed plan (reviewed-plan: check or require). */
   review?: Review
+  /** Set when the run's time limit (run-timeout-seconds) ended reports: the limit, and how many it ended. */
+  runTimeout?: { seconds: number; stopped: number }
 }
 
 /** A held report counts in `held` only: neither changed nor failed. */

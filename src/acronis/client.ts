@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv'
 import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
+import { RunTimeoutError } from '../http/deadline.js'
 import { ProxyError } from '../http/proxy.js'
 import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
 import { Redactor } from '../util/redact.js'
@@ -151,6 +152,9 @@ export class AcronisClient {
       if (e instanceof ProxyError)
         throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause)
       if (e instanceof CertificateError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
+      // Named by its path under the API root, as every other failure of a call is.
+      if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
+        throw new RunTimeoutError(e.seconds, { ...e.stop, path })
       throw e
     }
   }

@@ -30,6 +30,11 @@ export const OPTIONS = {
     arg: 'S',
     help: 'per-request timeout in seconds, 1-600 (default: 30)',
   },
+  'run-timeout': {
+    type: 'string',
+    arg: 'S',
+    help: "the whole run's time limit in seconds, 0 for none (default: 1800); reports not finished by then fail",
+  },
   'max-changes': {
     type: 'string',
     arg: 'N|P%',
@@ -90,7 +95,14 @@ interface CommandSpec {
   online: boolean
 }
 
-const ONLINE: OptionName[] = ['base-url', 'tenant-id', 'tenant', 'concurrency', 'timeout-seconds']
+const ONLINE: OptionName[] = [
+  'base-url',
+  'tenant-id',
+  'tenant',
+  'concurrency',
+  'timeout-seconds',
+  'run-timeout',
+]
 
 export const COMMANDS: Record<CommandName, CommandSpec> = {
   validate: {

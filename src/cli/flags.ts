@@ -54,6 +54,7 @@ function inputs(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): [RawInputs, 
           : '--base-url (or ACRONIS_BASE_URL)'
     if (name === 'tenant-id') return tenant.flag
     if (name === 'mode') return 'command'
+    if (name === 'run-timeout-seconds') return '--run-timeout'
     return ENV[name] ?? `--${name}`
   }
   const raw: RawInputs = {
@@ -64,6 +65,7 @@ function inputs(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): [RawInputs, 
     token: env.ACRONIS_TOKEN,
     concurrency: flags.concurrency,
     'timeout-seconds': flags['timeout-seconds'],
+    'run-timeout-seconds': flags['run-timeout'],
     'max-changes': flags['max-changes'],
     'tenant-id': tenant.value,
   }

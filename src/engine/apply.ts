@@ -1,5 +1,6 @@
 import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
+import { RunTimeoutError } from '../http/deadline.js'
 import type { LiveReport } from '../acronis/types.js'
 import { mapLimit } from '../util/map-limit.js'
 import {
@@ -31,6 +32,8 @@ interface Reconciliation {
   outcomes: Outcome[]
   /** Set when max-changes stopped the apply: how many would have changed, and the limit. */
   overMaxChanges?: { count: number; limit: number }
+  /** Set when the run's time limit ended reports: the limit, and how many it ended. */
+  runTimeout?: { seconds: number; stopped: number }
 }
 
 /** Where one report stands after its GET: finished, or planned with a PUT still to send. */
@@ -55,13 +58,21 @@ export async function reconcile(
     return o
   }
   const limit = options.maxChanges
+  let timeout: { seconds: number; stopped: number } | undefined
+  const fail = (r: ResolvedReport, changes: Change[], e: unknown): Outcome => {
+    if (e instanceof RunTimeoutError) {
+      timeout ??= { seconds: e.seconds, stopped: 0 }
+      timeout.stopped++
+    }
+    return failed(r, changes, describeError(e))
+  }
   // Whatever a report's step throws (its GET refused, its answer malformed) fails that report alone:
   // the others still get their outcomes.
   const steps = await mapLimit(reports, workers, async (r): Promise<Step> => {
     try {
       return await fetchAndPlan(r)
     } catch (e) {
-      return { kind: 'done', outcome: finish(failed(r, [], describeError(e))) }
+      return { kind: 'done', outcome: finish(fail(r, [], e)) }
     }
   })
   async function fetchAndPlan(r: ResolvedReport): Promise<Step> {
@@ -73,7 +84,7 @@ export async function reconcile(
       return { kind: 'done', outcome: finish({ ...outcomeOf(r, plan, false), status: 'held', ...held }) }
     // With max-changes the PUT waits until every report is planned and counted.
     if (limit !== undefined) return { kind: 'to-put', report: r, plan, live }
-    return { kind: 'done', outcome: finish(await put(r, plan, live, client)) }
+    return { kind: 'done', outcome: finish(await put(r, plan, live, client, fail)) }
   }
 
   const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0)
@@ -82,12 +93,18 @@ export async function reconcile(
   const outcomes = await mapLimit(steps, workers, async (s) => {
     if (s.kind === 'done') return s.outcome
     try {
-      return finish(over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, s.live, client))
+      return finish(
+        over ? outcomeOf(s.report, s.plan, false) : await put(s.report, s.plan, s.live, client, fail),
+      )
     } catch (e) {
-      return finish(failed(s.report, s.plan.changes, describeError(e)))
+      return finish(fail(s.report, s.plan.changes, e))
     }
   })
-  return over ? { outcomes, overMaxChanges: { count, limit } } : { outcomes }
+  return {
+    outcomes,
+    ...(over ? { overMaxChanges: { count, limit } } : {}),
+    ...(timeout ? { runTimeout: timeout } : {}),
+  }
 }
 
 function outcomeOf(r: ResolvedReport, plan: ReportPlan, applied: boolean): Outcome {
@@ -106,13 +123,14 @@ async function put(
   plan: ReportPlan,
   before: LiveReport,
   client: AcronisClient,
+  fail: (r: ResolvedReport, changes: Change[], e: unknown) => Outcome,
 ): Promise<Outcome> {
   if (!plan.update) return outcomeOf(r, plan, false)
   let after: LiveReport
   try {
     after = await client.updateReport(r.id, plan.update)
   } catch (e) {
-    return failed(r, plan.changes, describeError(e))
+    return fail(r, plan.changes, e)
   }
   const left = planReport(r, after).changes
   if (left.length) {

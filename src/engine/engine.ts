@@ -1,7 +1,8 @@
 import { AcronisClient } from '../acronis/client.js'
 import type { RetryEvent } from '../http/client.js'
 import { reconcile } from './apply.js'
-import type { Outcome, Review, ReviewedPlan, RunResult } from '../model.js'
+import type { Outcome, ResolvedReport, Review, ReviewedPlan, RunResult } from '../model.js'
+import { RunTimeoutError } from '../http/deadline.js'
 import { parseConfig, readConfig, type DesiredConfig } from '../config/load.js'
 import { resolveRecipients } from './recipients.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
@@ -41,6 +42,7 @@ export function connect(settings: OnlineSettings, io: EngineIO): AcronisClient {
   return new AcronisClient(settings.apiRoot, settings.credentials, {
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
+    runTimeoutSeconds: settings.runTimeoutSeconds,
     secrets: io.secrets,
     onRetry: (e: RetryEvent) =>
       io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
@@ -69,9 +71,15 @@ export async function execute(
   const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require')
   const client = connect(settings, io)
   try {
-    await client.authenticate()
     const tenant = tenantResolver(client, settings.credentials, settings.tenantId)
-    const reports = await resolveRecipients(config, client, tenant, settings.concurrency)
+    let reports: ResolvedReport[]
+    try {
+      await client.authenticate()
+      reports = await resolveRecipients(config, client, tenant, settings.concurrency)
+    } catch (e) {
+      if (e instanceof RunTimeoutError) return unattempted(settings, config, e.seconds)
+      throw e
+    }
     const maxChanges = maxChangesFor(settings, reports.length)
     // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
     const [reconciled, listed] = await Promise.allSettled([
@@ -110,6 +118,24 @@ export async function execute(
     }
   } finally {
     client.close()
+  }
+}
+
+/** The run's time limit came before any report was read (the token, the recipients): none was attempted. */
+function unattempted(settings: OnlineSettings, config: DesiredConfig, seconds: number): RunResult {
+  const error = new RunTimeoutError(seconds, { kind: 'not-attempted' }).message
+  return {
+    mode: settings.mode,
+    config: settings.configName,
+    outcomes: config.reports.map((r) => ({
+      id: r.id,
+      name: r.name,
+      status: 'failed',
+      changes: [],
+      error,
+      at: r.at,
+    })),
+    runTimeout: { seconds, stopped: config.reports.length },
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
+import { RunTimeoutError } from '../http/deadline.js'
 import { ProxyError } from '../http/proxy.js'
 import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
 import { countOutcomes, type RunResult } from '../model.js'
@@ -13,6 +14,7 @@ export type FailureReason =
   | 'auth'
   | 'network'
   | 'api'
+  | 'run-timeout'
   | 'failed-reports'
   | 'max-changes'
   | 'drift'
@@ -30,6 +32,7 @@ export const PRECEDENCE: readonly FailureReason[] = [
   'auth',
   'network',
   'api',
+  'run-timeout',
   'failed-reports',
   'max-changes',
   'drift',
@@ -46,6 +49,9 @@ type Rule = (run: RunResult, options: VerdictOptions) => string | undefined
 // The reasons a finished run can fail for; config, auth, network and api stop a run before it finishes
 // (failureOfError). A reason a run can end with gets one rule here.
 const RULES: Partial<Record<FailureReason, Rule>> = {
+  'run-timeout': ({ runTimeout: t, outcomes }) =>
+    t &&
+    `the run's time limit of ${t.seconds} s was reached: ${t.stopped} of ${plural(outcomes.length, 'report')} not finished`,
   'failed-reports': (run) => {
     const { failed } = countOutcomes(run.outcomes)
     return failed ? `${failed} of ${plural(run.outcomes.length, 'report')} failed` : undefined
@@ -85,10 +91,12 @@ export function failureOf(run: RunResult, options: VerdictOptions = {}): Failure
  * Why a run that stopped early failed: `config` for the file and the inputs (and anything else that
  * happened on this machine), `auth` when the API refused the credentials, `network` when the API could
  * not be reached or kept failing, `api` when it answered, but not with what the action can use (an
- * answer not in its documented shape, or an error that no retry changes).
+ * answer not in its documented shape, or an error that no retry changes), `run-timeout` when the
+ * run's time limit came first.
  */
 export function failureOfError(e: unknown): Failure {
   if (e instanceof ConfigErrors) return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` }
+  if (e instanceof RunTimeoutError) return { reason: 'run-timeout', message: e.message }
   if (e instanceof ApiError) return { reason: apiReason(e), message: e.describe() }
   if (fromTransport(e)) return { reason: 'network', message: e.message }
   return { reason: 'config', message: e instanceof Error ? e.message : String(e) }

@@ -31,6 +31,11 @@ interface RetryRules {
   unprocessedCodes: readonly string[]
   /** Failures no retry changes: never tried again, whatever the method. */
   finalCodes: readonly string[]
+  /**
+   * Statuses that say the API is over its rate: they slow the learned rate. Not 503: the API answers it
+   * for outages too, where slowing down for good would not help (it is retried, with its Retry-After).
+   */
+  throttleStatuses: readonly number[]
 }
 
 export const RETRY_RULES: RetryRules = {
@@ -45,6 +50,7 @@ export const RETRY_RULES: RetryRules = {
   // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
   // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
   finalCodes: ['ENOTFOUND'],
+  throttleStatuses: [429],
 }
 
 /** How one attempt ended: a reply (any status), or no reply at all. */
@@ -67,6 +73,11 @@ export function shouldRetry(
   }
   if (!rules.statuses.includes(attempt.status)) return false
   return safe || rules.unprocessedStatuses.includes(attempt.status)
+}
+
+/** Whether the attempt was the API refusing for its rate. */
+export function isThrottle(attempt: Attempt, rules: RetryRules = RETRY_RULES): boolean {
+  return !(attempt instanceof Error) && rules.throttleStatuses.includes(attempt.status)
 }
 
 /** The wait the server asked for (Retry-After on a status that honours it), if any. */

@@ -56,6 +56,7 @@ export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionS
     'token',
     'concurrency',
     'timeout-seconds',
+    'run-timeout-seconds',
     'max-changes',
     'tenant-id',
   ] as const

@@ -38,6 +38,8 @@ export interface OnlineSettings extends FileSettings {
   readonly credentials: Credentials
   readonly concurrency: number
   readonly timeoutMs: number
+  /** The whole run's time limit (run-timeout-seconds); 0: none. */
+  readonly runTimeoutSeconds: number
   readonly failOnDrift: boolean
   readonly maxChanges?: MaxChanges
   /** Tenant whose undeclared reports are counted; undefined means the API client's own. */
@@ -65,6 +67,7 @@ export interface RawInputs {
   token?: string
   concurrency?: string
   'timeout-seconds'?: string
+  'run-timeout-seconds'?: string
   'max-changes'?: string
   'tenant-id'?: string
   /** Booleans arrive parsed: the action reads them with core.getBooleanInput, the CLI as flags. */
@@ -133,7 +136,12 @@ function checks(raw: RawInputs, ctx: InputContext) {
   const text = (name: Exclude<keyof RawInputs, 'fail-on-drift'>) => raw[name]?.trim() ?? ''
 
   // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
-  const integer = (name: 'concurrency' | 'timeout-seconds', min: number, max: number, fallback: number) => {
+  const integer = (
+    name: 'concurrency' | 'timeout-seconds' | 'run-timeout-seconds',
+    min: number,
+    max: number,
+    fallback: number,
+  ) => {
     const value = text(name) || String(fallback)
     if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
       throw new InputError(
@@ -212,6 +220,7 @@ function checks(raw: RawInputs, ctx: InputContext) {
     limits: () => ({
       concurrency: integer('concurrency', 1, 64, 8),
       timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+      runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
       failOnDrift: raw['fail-on-drift'] ?? false,
       maxChanges: maxChanges(),
     }),

@@ -275,6 +275,11 @@ describe('the command line', () => {
         /--concurrency: "0" is not allowed; expected a whole number from 1 to 64/,
       ],
       [['apply', '--max-changes', '120%'], env, /--max-changes: "120%" is not allowed/],
+      [
+        ['apply', '--run-timeout', '10m'],
+        env,
+        /--run-timeout: "10m" is not allowed; expected a whole number from 0 to 86400/,
+      ],
       [['plan', '--tenant-id', 'acme'], env, /--tenant-id: "acme" is not a UUID/],
       [
         ['plan', '--base-url', 'http://example.com'],

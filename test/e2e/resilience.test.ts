@@ -67,9 +67,9 @@ describe.each(IN_PROCESS)('the action under faults, $name', ({ bin: node }) => {
     // Each further wait is at least half of base * 2^(attempt-1): 150, 300, 600 ms.
     const gets = to(sim, 'GET', slow.id)
     expect(statuses(gets)).toEqual([503, 503, 503, 200])
+    // (A wait may be longer, never shorter: the token's 429 slowed the learned rate, which paces retries too.)
     const backoff = [1, 2, 3].map((i) => gap(gets[i - 1]!, gets[i]!))
     backoff.forEach((w, i) => expect(w).toBeGreaterThanOrEqual(150 * 2 ** i))
-    expect(backoff[2]!).toBeGreaterThan(backoff[0]!)
   })
 
   it('honours Retry-After in seconds and as an HTTP date', async () => {

@@ -48,6 +48,7 @@ async function setup(count: number) {
     credentials: { clientId: client.clientId, clientSecret: client.secret },
     concurrency: CONCURRENCY,
     timeoutMs: 5000,
+    runTimeoutSeconds: 0,
     failOnDrift: false,
     tenantId: tenant.id,
     ...extra,

@@ -2,6 +2,7 @@ import { Agent, get } from 'node:http'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { acronisError, api, put } from './harness.js'
 import { startSimulator, type Simulator } from './index.js'
+import { parseRateLimit } from './rate-limit.js'
 
 let sim: Simulator
 let call: ReturnType<typeof api>
@@ -230,5 +231,40 @@ describe('observation', () => {
     await waitFor(() => other.inFlight === 1)
     await other.close()
     await expect(pending).rejects.toThrow()
+  })
+})
+
+describe('rate limit', () => {
+  it('lets a burst through, then answers 429 with Retry-After until the bucket refills', async () => {
+    // A slow refill: nothing comes back during the test, so the counts do not depend on its speed.
+    sim.rateLimit({ perSecond: 0.2, burst: 3 })
+    try {
+      expect(await statuses(5)).toEqual([200, 200, 200, 429, 429])
+      const refused = await getReport()
+      // 1 / 0.2 s for the next token: 5 s, rounded up to whole seconds.
+      expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '5'])
+      expect(await acronisError(refused)).toMatchObject({ code: 429 })
+    } finally {
+      sim.rateLimit(null)
+    }
+    expect(await statuses(3)).toEqual([200, 200, 200])
+  })
+
+  it('answers 429 without Retry-After when told, and scripted faults use no token', async () => {
+    sim.rateLimit({ perSecond: 0.2, burst: 1, retryAfter: false })
+    try {
+      sim.inject({ path: `/reports/${reportId}`, status: 503 })
+      expect(await statuses(3)).toEqual([503, 200, 429])
+      expect((await getReport()).headers.get('retry-after')).toBeNull()
+    } finally {
+      sim.rateLimit(null)
+    }
+  })
+
+  it('reads --rate-limit L[,burst] and refuses anything else', () => {
+    expect(parseRateLimit('5')).toEqual({ perSecond: 5 })
+    expect(parseRateLimit('2.5, 10')).toEqual({ perSecond: 2.5, burst: 10 })
+    for (const bad of ['', '0', 'fast', '5,0', '5,10,1'])
+      expect(() => parseRateLimit(bad), bad).toThrow(/--rate-limit takes L or L,burst/)
   })
 })

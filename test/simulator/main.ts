@@ -1,14 +1,18 @@
 /**
- * `npm run simulator -- [--port 8080] [--host 127.0.0.1] [--latency 50] [--reports 4] [--state FILE]`:
+ * `npm run simulator -- [--port 8080] [--host 127.0.0.1] [--latency 50] [--reports 4] [--state FILE]
+ *   [--rate-limit L[,burst]] [--no-retry-after]`:
  * the Acronis API simulator on a port, to try the command line without an Acronis account. Seeds a
  * partner with one customer, a few users and reports, and prints the lines that point the command
  * line at it. With --state FILE the world is read from FILE when it exists (else seeded and written
  * there), and written again after every update, so reports keep their changes across restarts.
+ * With --rate-limit it refuses requests beyond L a second (a token bucket holding `burst`, default L)
+ * with 429 and Retry-After, or without Retry-After given --no-retry-after: the action is not told.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { startSimulator, type SimState, type Simulator } from './index.js'
+import { parseRateLimit } from './rate-limit.js'
 
 const { values } = parseArgs({
   options: {
@@ -17,8 +21,12 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     reports: { type: 'string', default: '4' },
     state: { type: 'string' },
+    'rate-limit': { type: 'string' },
+    'no-retry-after': { type: 'boolean', default: false },
   },
 })
+const rateLimit = values['rate-limit'] === undefined ? undefined : parseRateLimit(values['rate-limit'])
+if (rateLimit) rateLimit.retryAfter = !values['no-retry-after']
 
 const stateFile = values.state
 function save(sim: Simulator): void {
@@ -34,6 +42,7 @@ const sim: Simulator = await startSimulator({
   port: Number(values.port),
   latencyMs: Number(values.latency),
   onWrite: () => save(sim),
+  rateLimit,
 }).catch((e: NodeJS.ErrnoException) => {
   // A port taken (another simulator, say) is a setting to change, not a crash: one line, what to do.
   if (e.code !== 'EADDRINUSE' && e.code !== 'EACCES') throw e
@@ -74,10 +83,13 @@ function seed(sim: Simulator, reports: number): void {
 const world = sim.snapshot()
 const admin = world.clients.find((c) => c.role === 'admin')!
 const readonly = world.clients.find((c) => c.role === 'readonly_admin')
+const limit = rateLimit
+  ? `; at most ${rateLimit.perSecond} requests a second (burst ${rateLimit.burst ?? Math.max(1, rateLimit.perSecond)}), 429 ${rateLimit.retryAfter ? 'with' : 'without'} Retry-After beyond`
+  : ''
 const state = stateFile
   ? `${restored ? 'read from' : 'written to'} ${stateFile}`
   : 'not kept (add --state FILE)'
-console.log(`Acronis API simulator on ${sim.url}: ${world.reports.length} reports, ${world.users.length} users; state ${state}
+console.log(`Acronis API simulator on ${sim.url}: ${world.reports.length} reports, ${world.users.length} users; state ${state}${limit}
 
 Paste into a shell to point the command line at it:
 

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { performance } from 'node:perf_hooks'
 import type { LiveReport } from '../../src/acronis/types.js'
 import { FaultPlan, type Fault, type RandomFaultOptions } from './faults.js'
 import { errorBody, errorReply, send, type Reply } from './http.js'
 import { RequestLog, type LoggedRequest } from './log.js'
+import { TokenBucket, type RateLimitOptions } from './rate-limit.js'
 import { dispatch } from './routes.js'
 import {
   Store,
@@ -24,6 +26,8 @@ export interface SimulatorOptions {
   tokenTtlSeconds?: number
   /** Delay before every request is handled; default 0. */
   latencyMs?: number
+  /** A rate limit it enforces without announcing it (429 once the bucket is empty); default none. */
+  rateLimit?: RateLimitOptions
   /** Called after every update the API accepted (a PUT answered 2xx): `npm run simulator --state` saves then. */
   onWrite?: () => void
 }
@@ -40,6 +44,7 @@ export class Simulator {
   private readonly timers = new Set<NodeJS.Timeout>()
   private readonly faults = new FaultPlan()
   private readonly onWrite?: () => void
+  private bucket: TokenBucket | undefined
 
   private constructor(
     private readonly server: Server,
@@ -50,6 +55,7 @@ export class Simulator {
     const { address, family, port } = server.address() as AddressInfo
     this.url = `http://${family === 'IPv6' ? `[${address}]` : address}:${port}`
     this.latencyMs = options.latencyMs ?? 0
+    this.rateLimit(options.rateLimit ?? null)
     server.on('connection', () => void this.log.connections++)
     server.on('request', (req, res) => this.onRequest(req, res))
   }
@@ -137,6 +143,15 @@ export class Simulator {
     this.faults.setRandom(options)
   }
 
+  /**
+   * Enforces a token-bucket rate limit from now on (a full bucket to start), or none with `null`:
+   * a request arriving to an empty bucket is answered 429, with `Retry-After` unless told otherwise.
+   * Scripted faults are decided first and use no token.
+   */
+  rateLimit(options: RateLimitOptions | null): void {
+    this.bucket = options ? new TokenBucket(options, performance.now()) : undefined
+  }
+
   // ---- observation ----
   /** Every request since start or the last `clearLog()`, in arrival order. */
   get requests(): LoggedRequest[] {
@@ -174,7 +189,7 @@ export class Simulator {
     const { entry, finish } = this.log.begin(method, url, req.headers)
     res.on('close', () => finish(0))
     // Decided on arrival, not after the body and latency, so faults are used up in arrival order.
-    const fault = this.faults.take(method, url.pathname)
+    const fault = this.faults.take(method, url.pathname) ?? this.throttle()
     const answer = (reply: Reply) => {
       finish(reply.status)
       entry.response = send(res, reply)
@@ -232,6 +247,13 @@ export class Simulator {
         typeof fault.reply === 'function' ? (fault.reply as (b: unknown) => unknown)(real) : fault.reply
     }
     answer(reply)
+  }
+
+  /** The 429 the rate limit answers when the bucket is empty, if it is. */
+  private throttle(): Fault | undefined {
+    const waitMs = this.bucket?.take(performance.now()) ?? 0
+    if (waitMs === 0) return undefined
+    return this.bucket!.retryAfter ? { status: 429, retryAfter: Math.ceil(waitMs / 1000) } : { status: 429 }
   }
 
   private sleep(ms: number): Promise<void> {

@@ -45,6 +45,20 @@ describe('settings', () => {
     )
   })
 
+  it('reads run-timeout-seconds: 1800 by default, 0 for none, a whole number of seconds up to a day', () => {
+    expect(onlineSettingsFrom('apply', online, ctx).runTimeoutSeconds).toBe(1800)
+    expect(
+      onlineSettingsFrom('apply', { ...online, 'run-timeout-seconds': '0' }, ctx).runTimeoutSeconds,
+    ).toBe(0)
+    expect(
+      onlineSettingsFrom('apply', { ...online, 'run-timeout-seconds': '600' }, ctx).runTimeoutSeconds,
+    ).toBe(600)
+    for (const bad of ['-1', '1.5', '10m', '86401'])
+      expect(() => onlineSettingsFrom('apply', { ...online, 'run-timeout-seconds': bad }, ctx)).toThrow(
+        `run-timeout-seconds: "${bad}" is not allowed; expected a whole number from 0 to 86400`,
+      )
+  })
+
   it('names the input as the caller labels it', () => {
     const label = (name: string) => `--${name}`
     expect(() => onlineSettingsFrom('plan', {}, { ...ctx, label })).toThrow(/^--base-url is required to plan/)

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/acronis/errors.js'
 import { ConfigError, ConfigErrors } from '../../src/config/errors.js'
 import { RecipientErrors } from '../../src/engine/recipients.js'
+import { RunTimeoutError } from '../../src/http/deadline.js'
 import { authHint, failureOf, failureOfError, nothingDone, PRECEDENCE } from '../../src/engine/verdict.js'
 import { NetworkError } from '../../src/http/transport.js'
 import type { Outcome, RunResult } from '../../src/model.js'
@@ -32,6 +33,7 @@ describe('failureOf', () => {
       'auth',
       'network',
       'api',
+      'run-timeout',
       'failed-reports',
       'max-changes',
       'drift',
@@ -43,6 +45,11 @@ describe('failureOf', () => {
     expect(failureOf(guarded, { failOnDrift: true })).toEqual({
       reason: 'failed-reports',
       message: '1 of 3 reports failed',
+    })
+    // Reports the run's time limit ended are failed too; the limit names the failure.
+    expect(failureOf({ ...guarded, runTimeout: { seconds: 600, stopped: 1 } })).toEqual({
+      reason: 'run-timeout',
+      message: "the run's time limit of 600 s was reached: 1 of 3 reports not finished",
     })
     expect(failureOf({ ...guarded, outcomes: guarded.outcomes.slice(1) })).toEqual({
       reason: 'max-changes',
@@ -74,6 +81,11 @@ describe('failureOfError', () => {
     [new ApiError('GET', '/clients/x', 200, 'invalid_response', 'tenant_id is 5'), 'api', undefined],
     [new ApiError('GET', '/tenants/x/reports', 404, '404', 'not found'), 'api', undefined],
     [new ApiError('GET', '/clients/x', 429, '429', 'slow down'), 'network', undefined],
+    [
+      new RunTimeoutError(60, { kind: 'in-flight', method: 'GET', path: '/clients/x' }),
+      'run-timeout',
+      "stopped while GET /clients/x was in flight: the run's time limit of 60 s was reached",
+    ],
     [new Error('something else'), 'config', 'something else'],
   ])('%s → %s', (e, reason, message) => {
     const failure = failureOfError(e)
