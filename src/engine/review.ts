@@ -123,7 +123,7 @@ export function readReviewedPlan(body: string): ReviewedPlan | undefined {
     (unrecorded as number) >= 0
   if (!ok) throw new ReviewedPlanError('the recorded plan is malformed')
   const changes = new Map<string, Change[]>()
-  for (const [id, rows] of Object.entries(full as Record<string, unknown>)) {
+  for (const [id, rows] of Object.entries(full)) {
     if (!Array.isArray(rows) || !rows.every(isRow))
       throw new ReviewedPlanError(`the changes of ${id} are malformed`)
     changes.set(id.toLowerCase(), rows.map(changeOf))
@@ -136,7 +136,7 @@ export function readReviewedPlan(body: string): ReviewedPlan | undefined {
     digests: set,
     digestLength: length,
     complete: set.size === 0 && unrecorded === 0,
-    sha: sha as string | undefined,
+    sha,
   }
 }
 

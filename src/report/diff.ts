@@ -24,7 +24,7 @@ export function unifiedDiff(file: string, before: string, edits: readonly TextEd
   for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1)
   const starts = lines.lineStarts
   const lineOf = (offset: number) => lines.linePos(offset).line - 1
-  const lineText = (n: number) => before.slice(starts[n]!, (starts[n + 1] ?? before.length + 1) - 1)
+  const lineText = (n: number) => before.slice(starts[n], (starts[n + 1] ?? before.length + 1) - 1)
   const total = before.endsWith('\n') || !before.length ? starts.length - 1 : starts.length
   const blocks = toBlocks(before, edits, lineOf, starts)
 

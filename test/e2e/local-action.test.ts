@@ -58,7 +58,7 @@ describe('@github/local-action against src/main.ts', () => {
       'has-changes': 'true',
       'failure-reason': '',
     })
-    expect(JSON.parse(outputs.plan!)).toHaveLength(2)
+    expect(JSON.parse(outputs.plan)).toHaveLength(2)
     expect(await readFile(summary, 'utf8')).toContain(drifted.id)
     expect(sim.requests.filter((q) => q.path.endsWith('/idp/token'))).toHaveLength(1)
     expect(puts(sim)).toHaveLength(0)
