@@ -3762,7 +3762,7 @@ function readReviewedPlan(body) {
         digests: set,
         digestLength: length,
         complete: set.size === 0 && unrecorded === 0,
-        sha: sha,
+        sha,
     };
 }
 /**

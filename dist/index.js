@@ -3219,7 +3219,7 @@ function readReviewedPlan(body) {
         digests: set,
         digestLength: length,
         complete: set.size === 0 && unrecorded === 0,
-        sha: sha,
+        sha,
     };
 }
 /**
