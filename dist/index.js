@@ -6639,9 +6639,24 @@ function readReports(client, ids, concurrency, onProgress) {
  */
 /** An email address has at most 254 characters; a login written in a list must leave the line short. */
 const MAX_LOGIN_CHARS = 254;
+/**
+ * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant) is left out: it stays a UUID.
+ */
 async function loginsOf(client, ids) {
-    const users = await client.users(ids);
+    return usableLogins(await client.users(ids));
+}
+/**
+ * The logins a file can name users by: not one the schema would refuse as a name, not one that reads
+ * as a UUID, none longer than any honest one, none two users answer with (it would name neither:
+ * plan finds a recipient by its exact login). Those users stay UUIDs.
+ */
+function usableLogins(users) {
+    const seen = new Map();
+    for (const u of users)
+        seen.set(u.login, (seen.get(u.login) ?? 0) + 1);
     return new Map(users
+        .filter((u) => seen.get(u.login) === 1)
         .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
         .map((u) => [u.id.toLowerCase(), u.login]));
 }

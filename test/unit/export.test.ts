@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
 import { ConfigErrors } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/load.js'
-import { renderExport, type TenantExport } from '../../src/engine/tenant-export.js'
+import { renderExport, usableLogins, type TenantExport } from '../../src/engine/tenant-export.js'
 import { planReport } from '../../src/engine/plan.js'
 
 const TENANT = 'aaaaaaaa-0000-4000-8000-000000000000'
@@ -132,5 +132,18 @@ describe('renderExport', () => {
     expect(text).toContain(`#   ${id(8)}: "GET /reports/… → 403: forbidden"`)
     expect(parseConfig(text, 'reports.yaml').reports).toEqual([])
     expect(() => parseConfig(text.replace('reports: []', 'reports:'), 'x')).toThrow(ConfigErrors)
+  })
+})
+
+describe('usableLogins', () => {
+  it('names a user by login only when no other user answered with the same one, and keeps the rest as UUIDs', () => {
+    const logins = usableLogins([
+      { id: USER_A, login: 'sam' },
+      { id: USER_B, login: 'sam' },
+      { id: id(9).toUpperCase(), login: '...carol' },
+      { id: id(10), login: 'with space' },
+      { id: id(11), login: 'x'.repeat(255) },
+    ])
+    expect([...logins]).toEqual([[id(9), '...carol']])
   })
 })
