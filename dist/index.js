@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2920);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7209);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2920:
+/***/ 7209:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1964,8 +1964,6 @@ function excerpt(value, max = 40) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 ;// CONCATENATED MODULE: ./src/config/limits.ts
 
 /*
@@ -2155,7 +2153,6 @@ function inspect(tokens, depth = 0) {
 }
 
 ;// CONCATENATED MODULE: ./src/config/source.ts
-
 
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
@@ -2387,18 +2384,7 @@ function byEntry(text) {
     const data = head.doc.toJS();
     if (data?.reports !== null)
         return undefined;
-    const reports = youngGenerationHeld(() => {
-        const all = [];
-        for (let i = 0; i < entries.length; i++) {
-            // Inside the list, an entry sits at depth 1 of the whole document.
-            const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS);
-            const list = entry.doc?.contents;
-            if (!plain(entry) || !(0,dist/* isSeq */.oP)(list) || list.items.length !== 1)
-                return undefined;
-            all.push(entry.doc.toJS()[0]);
-        }
-        return all;
-    });
+    const reports = readEntries(text, entries);
     if (!reports)
         return undefined;
     data.reports = reports;
@@ -2438,21 +2424,18 @@ function byEntry(text) {
         },
     };
 }
-/**
- * Entry by entry, yaml allocates ~1.3 GB of short-lived objects for 10,000 reports while the entries it
- * keeps survive a few at every young-generation collection; V8 reads that as a reason to double the
- * young generation again and again, and the pages stay resident for the rest of the run (~25 MB of
- * peak RSS at 10,000 reports). Its growth is held while the entries are read, then allowed again
- * (2 is V8's default factor in Node 20 and 24).
- */
-function youngGenerationHeld(read) {
-    (0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=1');
-    try {
-        return read();
+/** Each entry read on its own, as byEntry reads it; undefined as soon as one cannot be. */
+function readEntries(text, entries) {
+    const all = [];
+    for (let i = 0; i < entries.length; i++) {
+        // Inside the list, an entry sits at depth 1 of the whole document.
+        const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS);
+        const list = entry.doc?.contents;
+        if (!plain(entry) || !(0,dist/* isSeq */.oP)(list) || list.items.length !== 1)
+            return undefined;
+        all.push(entry.doc.toJS()[0]);
     }
-    finally {
-        (0,external_node_v8_namespaceObject.setFlagsFromString)('--semi-space-growth-factor=2');
-    }
+    return all;
 }
 /** A part read on its own means what it means in the whole: no reference to another part, no error. */
 function plain(p) {

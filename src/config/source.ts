@@ -10,7 +10,6 @@ import {
   YAMLParseError,
   type Node,
 } from 'yaml'
-import { setFlagsFromString } from 'node:v8'
 import { inspect, listLimit, quoteEnd, type Limit } from './limits.js'
 
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
@@ -292,17 +291,7 @@ export function byEntry(text: string): YamlSource | undefined {
   if (!plain(head)) return undefined
   const data = head.doc.toJS() as { reports?: unknown } | null
   if (data?.reports !== null) return undefined
-  const reports = youngGenerationHeld(() => {
-    const all: unknown[] = []
-    for (let i = 0; i < entries.length; i++) {
-      // Inside the list, an entry sits at depth 1 of the whole document.
-      const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS)
-      const list = entry.doc?.contents
-      if (!plain(entry) || !isSeq(list) || list.items.length !== 1) return undefined
-      all.push((entry.doc.toJS() as unknown[])[0])
-    }
-    return all
-  })
+  const reports = readEntries(text, entries)
   if (!reports) return undefined
   data.reports = reports
 
@@ -341,20 +330,17 @@ export function byEntry(text: string): YamlSource | undefined {
   }
 }
 
-/**
- * Entry by entry, yaml allocates ~1.3 GB of short-lived objects for 10,000 reports while the entries it
- * keeps survive a few at every young-generation collection; V8 reads that as a reason to double the
- * young generation again and again, and the pages stay resident for the rest of the run (~25 MB of
- * peak RSS at 10,000 reports). Its growth is held while the entries are read, then allowed again
- * (2 is V8's default factor in Node 20 and 24).
- */
-function youngGenerationHeld<T>(read: () => T): T {
-  setFlagsFromString('--semi-space-growth-factor=1')
-  try {
-    return read()
-  } finally {
-    setFlagsFromString('--semi-space-growth-factor=2')
+/** Each entry read on its own, as byEntry reads it; undefined as soon as one cannot be. */
+function readEntries(text: string, entries: readonly number[]): unknown[] | undefined {
+  const all: unknown[] = []
+  for (let i = 0; i < entries.length; i++) {
+    // Inside the list, an entry sits at depth 1 of the whole document.
+    const entry = parse(text.slice(entries[i], entries[i + 1] ?? text.length), 1, ENTRY_OPTIONS)
+    const list = entry.doc?.contents
+    if (!plain(entry) || !isSeq(list) || list.items.length !== 1) return undefined
+    all.push((entry.doc.toJS() as unknown[])[0])
   }
+  return all
 }
 
 /** A part read on its own means what it means in the whole: no reference to another part, no error. */
