@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5680);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5591);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5680:
+/***/ 5591:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -230,6 +230,102 @@ class RunDeadline {
     }
 }
 
+;// CONCATENATED MODULE: ./src/http/errors.ts
+/**
+ * A failure below HTTP: no answer the client can use (a reset, a timeout, a proxy or a certificate
+ * not accepted, a redirect refused). The family ky's KyError heads: callers test `instanceof
+ * TransportError` and read `code` (the system's, such as ECONNRESET, or ours, such as
+ * proxy_refused), never a hand-kept list of its classes. Each class lives with the code that throws it.
+ */
+class errors_TransportError extends Error {
+}
+
+;// CONCATENATED MODULE: ./src/util/log-safe.ts
+/**
+ * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
+ * U+2028 and U+2029 end a line for some readers too.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
+function printable(text) {
+    return text.replace(CONTROL, (c) => {
+        const code = c.charCodeAt(0);
+        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
+    });
+}
+/**
+ * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
+ * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
+ * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
+ * what people read.
+ */
+const ZWJ = '\u200d';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
+/** One line of the log that no data in it can turn into a workflow command. */
+function logLine(text) {
+    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
+    if (!UNSAFE.test(text))
+        return text;
+    return printable(text)
+        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
+        .replace(/##\[/g, `##${ZWJ}[`);
+}
+
+;// CONCATENATED MODULE: ./src/model.ts
+
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
+/** The fields reports.yaml manages, in the order plans list them. */
+const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
+function showValue(v) {
+    if (v === null)
+        return '(unset)';
+    if (Array.isArray(v))
+        return `[${v.map(printable).join(', ')}]`;
+    return typeof v === 'string' ? printable(v) : String(v);
+}
+/** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
+function model_showChange(c) {
+    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
+}
+/** Several changes on one line, as log lines and messages show them. */
+function showChanges(changes) {
+    return changes.map(model_showChange).join('; ');
+}
+function model_countOutcomes(outcomes) {
+    const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
+    for (const o of outcomes) {
+        if (o.status === 'failed')
+            c.failed++;
+        else if (o.status === 'unchanged')
+            c.unchanged++;
+        else if (o.status === 'held')
+            c.held++;
+        else
+            c.changed++;
+    }
+    return c;
+}
+
+;// CONCATENATED MODULE: ./schema/reports.schema.json
+const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
+;// CONCATENATED MODULE: ./src/config/patterns.ts
+
+/** The schema's own patterns, so every check of a UUID or a recipient name agrees with reports.yaml's. */
+const UUID = new RegExp(reports_schema_namespaceObject.definitions.uuid.pattern);
+const NAME = new RegExp(reports_schema_namespaceObject.definitions.recipient.anyOf[1].pattern);
+/** A UUID in 8-4-4-4-12 hex form, either case. */
+const isUuid = (s) => UUID.test(s);
+/** A login or email as reports.yaml accepts one in place of a user UUID. */
+const isRecipientName = (s) => NAME.test(s);
+
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: external "node:http"
 const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
@@ -338,13 +434,15 @@ class DecodedURL extends URL {
 // variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
 // never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
 
+
 /** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
 const unbracketed = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
 /** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
-class ProxyError extends Error {
+class ProxyError extends errors_TransportError {
     proxy;
     target;
     status;
+    code = 'proxy_refused';
     constructor(proxy, target, status, message) {
         super(message);
         this.proxy = proxy;
@@ -504,269 +602,6 @@ class TunnelAgent extends (external_node_https_default()).Agent {
     }
 }
 
-;// CONCATENATED MODULE: ./src/http/transport.ts
-
-
-
-/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
-class NetworkError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.code = code;
-        this.name = 'NetworkError';
-    }
-}
-/** No complete response within the per-request deadline: the server may still have acted on it. */
-class TimeoutError extends Error {
-    timeoutMs;
-    constructor(timeoutMs) {
-        super(`no complete response within ${timeoutMs} ms`);
-        this.timeoutMs = timeoutMs;
-        this.name = 'TimeoutError';
-    }
-}
-/**
- * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
- * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
- */
-class CertificateError extends Error {
-    code;
-    host;
-    constructor(code, host, message, options) {
-        super(message, options);
-        this.code = code;
-        this.host = host;
-        this.name = 'CertificateError';
-    }
-}
-/** Node's codes for a certificate chain it cannot trust: a private CA fixes them. */
-const UNTRUSTED = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-]);
-const CERTIFICATE = new Set([
-    ...UNTRUSTED,
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-/**
- * Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections; through a
- * proxy (https_proxy, http_proxy, no_proxy as @actions/http-client reads them) the agent keeps tunnels alive.
- */
-function createAgents(maxSockets, connectTimeoutMs = 30_000) {
-    const options = { keepAlive: true, maxSockets };
-    const direct = { http: new (external_node_http_default()).Agent(options), https: new (external_node_https_default()).Agent(options) };
-    const proxied = new Map();
-    const routes = new Map();
-    return {
-        /** The route of a URL's origin, decided once per origin. */
-        route(url) {
-            let route = routes.get(url.origin);
-            if (route)
-                return route;
-            const secure = url.protocol === 'https:';
-            const proxy = proxyFor(url);
-            if (!proxy)
-                route = { agent: secure ? direct.https : direct.http };
-            else {
-                const key = `${url.protocol}${proxy.protocol}//${proxy.label} ${proxy.authorization ?? ''}`;
-                let agent = proxied.get(key);
-                if (!agent) {
-                    // https: TLS tunnels through CONNECT; http: requests to the proxy itself, which keeps them alive.
-                    agent = secure
-                        ? new TunnelAgent(proxy, connectTimeoutMs, options)
-                        : new (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).Agent(options);
-                    proxied.set(key, agent);
-                }
-                route = { agent, proxy };
-            }
-            routes.set(url.origin, route);
-            return route;
-        },
-        destroy() {
-            direct.http.destroy();
-            direct.https.destroy();
-            for (const agent of proxied.values())
-                agent.destroy();
-        },
-    };
-}
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-function exchange(req, agents) {
-    const { agent, proxy } = agents.route(req.url);
-    // Plain http through a proxy is a request to the proxy for the whole URL; https goes through a tunnel.
-    const toProxy = proxy && req.url.protocol === 'http:' ? proxy : undefined;
-    const secure = toProxy ? toProxy.protocol === 'https:' : req.url.protocol === 'https:';
-    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
-    return new Promise((resolve, reject) => {
-        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
-        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
-        const r = request(toProxy
-            ? {
-                hostname: toProxy.hostname,
-                port: toProxy.port,
-                path: req.url.href,
-                method: req.method,
-                headers: {
-                    ...req.headers,
-                    host: req.url.host,
-                    ...(toProxy.authorization ? { 'proxy-authorization': toProxy.authorization } : {}),
-                },
-                agent,
-            }
-            : {
-                protocol: req.url.protocol,
-                hostname: unbracketed(req.url.hostname),
-                port: req.url.port,
-                path: req.url.pathname + req.url.search,
-                method: req.method,
-                headers: req.headers,
-                agent,
-            });
-        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
-        r.on('error', (e) => {
-            clearTimeout(timer);
-            reject(ours(e, 'ENETWORK', req.url));
-        });
-        r.on('response', (res) => {
-            if (toProxy && res.statusCode === 407) {
-                res.resume();
-                clearTimeout(timer);
-                return reject(proxyRefusal(toProxy, req.url.host, 407));
-            }
-            const chunks = [];
-            let size = 0;
-            res.on('data', (c) => {
-                size += c.length;
-                if (size > MAX_BODY_BYTES)
-                    r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
-                else
-                    chunks.push(c);
-            });
-            res.on('error', (e) => {
-                clearTimeout(timer);
-                reject(ours(e, 'ECONNRESET', req.url));
-            });
-            res.on('end', () => {
-                clearTimeout(timer);
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8'),
-                });
-            });
-        });
-        r.end(req.body);
-    });
-}
-/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
-function ours(e, fallback, url) {
-    if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProxyError)
-        return e;
-    const code = e.code ?? fallback;
-    if (CERTIFICATE.has(code)) {
-        const hint = UNTRUSTED.has(code)
-            ? '; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS to a PEM file with its CA certificate'
-            : '';
-        const message = `the certificate of ${url.host} is not accepted (${code}: ${e.message})${hint}`;
-        return new CertificateError(code, url.host, message, { cause: e });
-    }
-    return new NetworkError(code, e.message, { cause: e });
-}
-
-;// CONCATENATED MODULE: ./src/util/log-safe.ts
-/**
- * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
- * U+2028 and U+2029 end a line for some readers too.
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
-function printable(text) {
-    return text.replace(CONTROL, (c) => {
-        const code = c.charCodeAt(0);
-        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
-    });
-}
-/**
- * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
- * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
- * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
- * what people read.
- */
-const ZWJ = '\u200d';
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
-/** One line of the log that no data in it can turn into a workflow command. */
-function logLine(text) {
-    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
-    if (!UNSAFE.test(text))
-        return text;
-    return printable(text)
-        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
-        .replace(/##\[/g, `##${ZWJ}[`);
-}
-
-;// CONCATENATED MODULE: ./src/model.ts
-
-// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
-// these types from here, never from each other's modules, so data flows one way.
-/** The fields reports.yaml manages, in the order plans list them. */
-const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-/** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
-function showValue(v) {
-    if (v === null)
-        return '(unset)';
-    if (Array.isArray(v))
-        return `[${v.map(printable).join(', ')}]`;
-    return typeof v === 'string' ? printable(v) : String(v);
-}
-/** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
-function model_showChange(c) {
-    return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
-}
-/** Several changes on one line, as log lines and messages show them. */
-function showChanges(changes) {
-    return changes.map(model_showChange).join('; ');
-}
-function model_countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
-    for (const o of outcomes) {
-        if (o.status === 'failed')
-            c.failed++;
-        else if (o.status === 'unchanged')
-            c.unchanged++;
-        else if (o.status === 'held')
-            c.held++;
-        else
-            c.changed++;
-    }
-    return c;
-}
-
-;// CONCATENATED MODULE: ./schema/reports.schema.json
-const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
-;// CONCATENATED MODULE: ./src/config/patterns.ts
-
-/** The schema's own patterns, so every check of a UUID or a recipient name agrees with reports.yaml's. */
-const UUID = new RegExp(reports_schema_namespaceObject.definitions.uuid.pattern);
-const NAME = new RegExp(reports_schema_namespaceObject.definitions.recipient.anyOf[1].pattern);
-/** A UUID in 8-4-4-4-12 hex form, either case. */
-const isUuid = (s) => UUID.test(s);
-/** A login or email as reports.yaml accepts one in place of a user UUID. */
-const isRecipientName = (s) => NAME.test(s);
-
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/util/redact.ts
 /** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
 const MIN_FORM = 6;
@@ -1136,7 +971,6 @@ async function resolveRecipients(config, client, tenant, concurrency) {
 
 
 
-
 /** When several reasons apply, the first of this list names the failure. */
 const PRECEDENCE = [
     'config',
@@ -1204,7 +1038,7 @@ function failureOfError(e) {
         return { reason: 'run-timeout', message: e.message };
     if (e instanceof ApiError)
         return { reason: apiReason(e), message: e.describe() };
-    if (fromTransport(e))
+    if (e instanceof TransportError)
         return { reason: 'network', message: e.message };
     return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
 }
@@ -1213,15 +1047,11 @@ function failureOfError(e) {
  * the API; errors from the API (recipient look-ups included) come before any write.
  */
 function nothingDone(e) {
-    if (e instanceof RecipientErrors || e instanceof errors_ApiError || fromTransport(e))
+    if (e instanceof RecipientErrors || e instanceof errors_ApiError || e instanceof errors_TransportError)
         return 'nothing was written';
     if (e instanceof errors_ConfigErrors || e instanceof InputError)
         return 'nothing was sent to the API';
     return undefined;
-}
-/** A failure below HTTP: no answer in time or at all, a proxy that refused, a certificate not accepted. */
-function fromTransport(e) {
-    return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type);
 }
 function apiReason(e) {
     if (refusedCredentials(e))
@@ -1769,6 +1599,186 @@ class AdaptiveRate {
     }
 }
 
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+
+
+
+/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
+class NetworkError extends errors_TransportError {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'NetworkError';
+    }
+}
+/** No complete response within the per-request deadline: the server may still have acted on it. */
+class TimeoutError extends errors_TransportError {
+    timeoutMs;
+    /** The system's name for a timeout, so every failure without a response reads the same way. */
+    code = 'ETIMEDOUT';
+    constructor(timeoutMs) {
+        super(`no complete response within ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+        this.name = 'TimeoutError';
+    }
+}
+/**
+ * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
+ * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
+ */
+class CertificateError extends errors_TransportError {
+    code;
+    host;
+    constructor(code, host, message, options) {
+        super(message, options);
+        this.code = code;
+        this.host = host;
+        this.name = 'CertificateError';
+    }
+}
+/** Node's codes for a certificate chain it cannot trust: a private CA fixes them. */
+const UNTRUSTED = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+const CERTIFICATE = new Set([
+    ...UNTRUSTED,
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/**
+ * Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections; through a
+ * proxy (https_proxy, http_proxy, no_proxy as @actions/http-client reads them) the agent keeps tunnels alive.
+ */
+function createAgents(maxSockets, connectTimeoutMs = 30_000) {
+    const options = { keepAlive: true, maxSockets };
+    const direct = { http: new (external_node_http_default()).Agent(options), https: new (external_node_https_default()).Agent(options) };
+    const proxied = new Map();
+    const routes = new Map();
+    return {
+        /** The route of a URL's origin, decided once per origin. */
+        route(url) {
+            let route = routes.get(url.origin);
+            if (route)
+                return route;
+            const secure = url.protocol === 'https:';
+            const proxy = proxyFor(url);
+            if (!proxy)
+                route = { agent: secure ? direct.https : direct.http };
+            else {
+                const key = `${url.protocol}${proxy.protocol}//${proxy.label} ${proxy.authorization ?? ''}`;
+                let agent = proxied.get(key);
+                if (!agent) {
+                    // https: TLS tunnels through CONNECT; http: requests to the proxy itself, which keeps them alive.
+                    agent = secure
+                        ? new TunnelAgent(proxy, connectTimeoutMs, options)
+                        : new (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).Agent(options);
+                    proxied.set(key, agent);
+                }
+                route = { agent, proxy };
+            }
+            routes.set(url.origin, route);
+            return route;
+        },
+        destroy() {
+            direct.http.destroy();
+            direct.https.destroy();
+            for (const agent of proxied.values())
+                agent.destroy();
+        },
+    };
+}
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+function exchange(req, agents) {
+    const { agent, proxy } = agents.route(req.url);
+    // Plain http through a proxy is a request to the proxy for the whole URL; https goes through a tunnel.
+    const toProxy = proxy && req.url.protocol === 'http:' ? proxy : undefined;
+    const secure = toProxy ? toProxy.protocol === 'https:' : req.url.protocol === 'https:';
+    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
+    return new Promise((resolve, reject) => {
+        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
+        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
+        const r = request(toProxy
+            ? {
+                hostname: toProxy.hostname,
+                port: toProxy.port,
+                path: req.url.href,
+                method: req.method,
+                headers: {
+                    ...req.headers,
+                    host: req.url.host,
+                    ...(toProxy.authorization ? { 'proxy-authorization': toProxy.authorization } : {}),
+                },
+                agent,
+            }
+            : {
+                protocol: req.url.protocol,
+                hostname: unbracketed(req.url.hostname),
+                port: req.url.port,
+                path: req.url.pathname + req.url.search,
+                method: req.method,
+                headers: req.headers,
+                agent,
+            });
+        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
+        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
+        r.on('error', (e) => {
+            clearTimeout(timer);
+            reject(ours(e, 'ENETWORK', req.url));
+        });
+        r.on('response', (res) => {
+            if (toProxy && res.statusCode === 407) {
+                res.resume();
+                clearTimeout(timer);
+                return reject(proxyRefusal(toProxy, req.url.host, 407));
+            }
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                size += c.length;
+                if (size > MAX_BODY_BYTES)
+                    r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
+                else
+                    chunks.push(c);
+            });
+            res.on('error', (e) => {
+                clearTimeout(timer);
+                reject(ours(e, 'ECONNRESET', req.url));
+            });
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                });
+            });
+        });
+        r.end(req.body);
+    });
+}
+/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
+function ours(e, fallback, url) {
+    if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProxyError)
+        return e;
+    const code = e.code ?? fallback;
+    if (CERTIFICATE.has(code)) {
+        const hint = UNTRUSTED.has(code)
+            ? '; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS to a PEM file with its CA certificate'
+            : '';
+        const message = `the certificate of ${url.host} is not accepted (${code}: ${e.message})${hint}`;
+        return new CertificateError(code, url.host, message, { cause: e });
+    }
+    return new NetworkError(code, e.message, { cause: e });
+}
+
 ;// CONCATENATED MODULE: ./src/http/retry.ts
 
 const DEFAULT_RETRY = {
@@ -1843,10 +1853,12 @@ function parseRetryAfter(value, now = Date.now()) {
 
 
 
+
 /** A redirect that would carry credentials to another origin: refused, never followed. */
-class RedirectError extends Error {
+class RedirectError extends errors_TransportError {
     from;
     to;
+    code = 'redirect_refused';
     constructor(from, to) {
         super(`refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`);
         this.from = from;
@@ -2226,7 +2238,6 @@ function basic(c) {
 
 
 
-
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
@@ -2325,16 +2336,7 @@ class AcronisClient {
         catch (e) {
             const cause = { cause: e };
             const redact = this.secrets.redact;
-            if (e instanceof NetworkError)
-                throw new errors_ApiError(method, path, 0, e.code, redact(e.message), cause);
-            // The system's name for a timeout, so every failure without a response reads the same way.
-            if (e instanceof TimeoutError)
-                throw new errors_ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause);
-            if (e instanceof RedirectError)
-                throw new errors_ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause);
-            if (e instanceof ProxyError)
-                throw new errors_ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause);
-            if (e instanceof CertificateError)
+            if (e instanceof errors_TransportError)
                 throw new errors_ApiError(method, path, 0, e.code, redact(e.message), cause);
             // Named by its path under the API root, as every other failure of a call is.
             if (e instanceof deadline_RunTimeoutError && e.stop.kind !== 'not-attempted')

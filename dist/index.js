@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7209);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3286);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7209:
+/***/ 3286:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -332,6 +332,16 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./src/http/errors.ts
+/**
+ * A failure below HTTP: no answer the client can use (a reset, a timeout, a proxy or a certificate
+ * not accepted, a redirect refused). The family ky's KyError heads: callers test `instanceof
+ * TransportError` and read `code` (the system's, such as ECONNRESET, or ours, such as
+ * proxy_refused), never a hand-kept list of its classes. Each class lives with the code that throws it.
+ */
+class TransportError extends Error {
+}
+
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
@@ -434,13 +444,15 @@ class DecodedURL extends URL {
 // variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
 // never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
 
+
 /** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
 const unbracketed = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
 /** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
-class ProxyError extends Error {
+class ProxyError extends TransportError {
     proxy;
     target;
     status;
+    code = 'proxy_refused';
     constructor(proxy, target, status, message) {
         super(message);
         this.proxy = proxy;
@@ -604,8 +616,9 @@ class TunnelAgent extends (external_node_https_default()).Agent {
 
 
 
+
 /** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
-class NetworkError extends Error {
+class NetworkError extends TransportError {
     code;
     constructor(code, message, options) {
         super(message, options);
@@ -614,8 +627,10 @@ class NetworkError extends Error {
     }
 }
 /** No complete response within the per-request deadline: the server may still have acted on it. */
-class TimeoutError extends Error {
+class TimeoutError extends TransportError {
     timeoutMs;
+    /** The system's name for a timeout, so every failure without a response reads the same way. */
+    code = 'ETIMEDOUT';
     constructor(timeoutMs) {
         super(`no complete response within ${timeoutMs} ms`);
         this.timeoutMs = timeoutMs;
@@ -626,7 +641,7 @@ class TimeoutError extends Error {
  * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
  * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
  */
-class CertificateError extends Error {
+class CertificateError extends TransportError {
     code;
     host;
     constructor(code, host, message, options) {
@@ -851,10 +866,12 @@ function parseRetryAfter(value, now = Date.now()) {
 
 
 
+
 /** A redirect that would carry credentials to another origin: refused, never followed. */
-class RedirectError extends Error {
+class RedirectError extends TransportError {
     from;
     to;
+    code = 'redirect_refused';
     constructor(from, to) {
         super(`refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`);
         this.from = from;
@@ -1427,7 +1444,6 @@ function basic(c) {
 
 
 
-
 /** Everything this project asks of the Account Management API v2, and nothing else. */
 class AcronisClient {
     root;
@@ -1526,16 +1542,7 @@ class AcronisClient {
         catch (e) {
             const cause = { cause: e };
             const redact = this.secrets.redact;
-            if (e instanceof NetworkError)
-                throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
-            // The system's name for a timeout, so every failure without a response reads the same way.
-            if (e instanceof TimeoutError)
-                throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause);
-            if (e instanceof RedirectError)
-                throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause);
-            if (e instanceof ProxyError)
-                throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause);
-            if (e instanceof CertificateError)
+            if (e instanceof TransportError)
                 throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
             // Named by its path under the API root, as every other failure of a call is.
             if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
@@ -5419,7 +5426,6 @@ function checks(raw, ctx) {
 
 
 
-
 /** When several reasons apply, the first of this list names the failure. */
 const PRECEDENCE = [
     'config',
@@ -5487,7 +5493,7 @@ function failureOfError(e) {
         return { reason: 'run-timeout', message: e.message };
     if (e instanceof ApiError)
         return { reason: apiReason(e), message: e.describe() };
-    if (fromTransport(e))
+    if (e instanceof TransportError)
         return { reason: 'network', message: e.message };
     return { reason: 'config', message: e instanceof Error ? e.message : String(e) };
 }
@@ -5496,15 +5502,11 @@ function failureOfError(e) {
  * the API; errors from the API (recipient look-ups included) come before any write.
  */
 function nothingDone(e) {
-    if (e instanceof RecipientErrors || e instanceof ApiError || fromTransport(e))
+    if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof TransportError)
         return 'nothing was written';
     if (e instanceof ConfigErrors || e instanceof InputError)
         return 'nothing was sent to the API';
     return undefined;
-}
-/** A failure below HTTP: no answer in time or at all, a proxy that refused, a certificate not accepted. */
-function fromTransport(e) {
-    return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type);
 }
 function apiReason(e) {
     if (refusedCredentials(e))

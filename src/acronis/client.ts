@@ -1,8 +1,7 @@
 import type { ValidateFunction } from 'ajv'
-import { HttpClient, RedirectError, type HttpOptions } from '../http/client.js'
+import { HttpClient, type HttpOptions } from '../http/client.js'
 import { RunTimeoutError } from '../http/deadline.js'
-import { ProxyError } from '../http/proxy.js'
-import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
+import { TransportError } from '../http/errors.js'
 import { Redactor } from '../util/redact.js'
 import { mapLimit } from '../util/map-limit.js'
 import * as answers from './answer-validators.js'
@@ -143,15 +142,7 @@ export class AcronisClient {
     } catch (e) {
       const cause = { cause: e }
       const redact = this.secrets.redact
-      if (e instanceof NetworkError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
-      // The system's name for a timeout, so every failure without a response reads the same way.
-      if (e instanceof TimeoutError)
-        throw new ApiError(method, path, 0, 'ETIMEDOUT', redact(e.message), cause)
-      if (e instanceof RedirectError)
-        throw new ApiError(method, path, 0, 'redirect_refused', redact(e.message), cause)
-      if (e instanceof ProxyError)
-        throw new ApiError(method, path, 0, 'proxy_refused', redact(e.message), cause)
-      if (e instanceof CertificateError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
+      if (e instanceof TransportError) throw new ApiError(method, path, 0, e.code, redact(e.message), cause)
       // Named by its path under the API root, as every other failure of a call is.
       if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
         throw new RunTimeoutError(e.seconds, { ...e.stop, path })

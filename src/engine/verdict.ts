@@ -1,8 +1,7 @@
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
 import { RunTimeoutError } from '../http/deadline.js'
-import { ProxyError } from '../http/proxy.js'
-import { CertificateError, NetworkError, TimeoutError } from '../http/transport.js'
+import { TransportError } from '../http/errors.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { InputError } from '../settings/settings.js'
 import { plural } from '../util/plural.js'
@@ -98,7 +97,7 @@ export function failureOfError(e: unknown): Failure {
   if (e instanceof ConfigErrors) return { reason: 'config', message: `${e.message}; ${nothingDone(e)}` }
   if (e instanceof RunTimeoutError) return { reason: 'run-timeout', message: e.message }
   if (e instanceof ApiError) return { reason: apiReason(e), message: e.describe() }
-  if (fromTransport(e)) return { reason: 'network', message: e.message }
+  if (e instanceof TransportError) return { reason: 'network', message: e.message }
   return { reason: 'config', message: e instanceof Error ? e.message : String(e) }
 }
 
@@ -107,14 +106,10 @@ export function failureOfError(e: unknown): Failure {
  * the API; errors from the API (recipient look-ups included) come before any write.
  */
 export function nothingDone(e: unknown): string | undefined {
-  if (e instanceof RecipientErrors || e instanceof ApiError || fromTransport(e)) return 'nothing was written'
+  if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof TransportError)
+    return 'nothing was written'
   if (e instanceof ConfigErrors || e instanceof InputError) return 'nothing was sent to the API'
   return undefined
-}
-
-/** A failure below HTTP: no answer in time or at all, a proxy that refused, a certificate not accepted. */
-function fromTransport(e: unknown): e is Error {
-  return [NetworkError, TimeoutError, ProxyError, CertificateError].some((type) => e instanceof type)
 }
 
 function apiReason(e: ApiError): FailureReason {

@@ -12,6 +12,7 @@ import {
   type RetryPolicy,
 } from './retry.js'
 import { NetworkError, TimeoutError, createAgents, exchange, type Reply } from './transport.js'
+import { TransportError } from './errors.js'
 
 /** What the caller wants sent; headers may be computed per attempt (a renewed token, say). */
 interface Call {
@@ -51,7 +52,9 @@ export interface HttpOptions {
 }
 
 /** A redirect that would carry credentials to another origin: refused, never followed. */
-export class RedirectError extends Error {
+export class RedirectError extends TransportError {
+  readonly code = 'redirect_refused'
+
   constructor(
     readonly from: string,
     readonly to: string,

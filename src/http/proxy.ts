@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream'
 // variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
 // never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
+import { TransportError } from './errors.js'
 
 /** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
 export const unbracketed = (hostname: string) => hostname.replace(/^\[(.*)\]$/, '$1')
@@ -25,7 +26,9 @@ export interface Proxy {
 }
 
 /** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
-export class ProxyError extends Error {
+export class ProxyError extends TransportError {
+  readonly code = 'proxy_refused'
+
   constructor(
     readonly proxy: string,
     readonly target: string,

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
+import { TransportError } from './errors.js'
 import { proxyFor, proxyRefusal, ProxyError, TunnelAgent, unbracketed, type Proxy } from './proxy.js'
 
 /** One HTTP exchange, without retries: the client above decides what to do with failures. */
@@ -18,7 +19,7 @@ export interface Reply {
 }
 
 /** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
-export class NetworkError extends Error {
+export class NetworkError extends TransportError {
   constructor(
     readonly code: string,
     message: string,
@@ -30,7 +31,10 @@ export class NetworkError extends Error {
 }
 
 /** No complete response within the per-request deadline: the server may still have acted on it. */
-export class TimeoutError extends Error {
+export class TimeoutError extends TransportError {
+  /** The system's name for a timeout, so every failure without a response reads the same way. */
+  readonly code = 'ETIMEDOUT'
+
   constructor(readonly timeoutMs: number) {
     super(`no complete response within ${timeoutMs} ms`)
     this.name = 'TimeoutError'
@@ -41,7 +45,7 @@ export class TimeoutError extends Error {
  * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
  * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
  */
-export class CertificateError extends Error {
+export class CertificateError extends TransportError {
   constructor(
     readonly code: string,
     readonly host: string,

@@ -4,7 +4,10 @@ import { ConfigError, ConfigErrors } from '../../src/config/errors.js'
 import { RecipientErrors } from '../../src/engine/recipients.js'
 import { RunTimeoutError } from '../../src/http/deadline.js'
 import { authHint, failureOf, failureOfError, nothingDone, PRECEDENCE } from '../../src/engine/verdict.js'
-import { NetworkError } from '../../src/http/transport.js'
+import { RedirectError } from '../../src/http/client.js'
+import { TransportError } from '../../src/http/errors.js'
+import { ProxyError } from '../../src/http/proxy.js'
+import { CertificateError, NetworkError, TimeoutError } from '../../src/http/transport.js'
 import type { Outcome, RunResult } from '../../src/model.js'
 import { InputError } from '../../src/settings/settings.js'
 
@@ -78,6 +81,7 @@ describe('failureOfError', () => {
     [new ApiError('POST', '/idp/token', 0, 'ECONNREFUSED', 'connect refused'), 'network', undefined],
     [new ApiError('POST', '/idp/token', 503, '503', 'busy'), 'network', undefined],
     [new NetworkError('ECONNRESET', 'reset'), 'network', 'reset'],
+    [new RedirectError('https://a.example/api', 'https://b.example/'), 'network', undefined],
     [new ApiError('GET', '/clients/x', 200, 'invalid_response', 'tenant_id is 5'), 'api', undefined],
     [new ApiError('GET', '/tenants/x/reports', 404, '404', 'not found'), 'api', undefined],
     [new ApiError('GET', '/clients/x', 429, '429', 'slow down'), 'network', undefined],
@@ -98,6 +102,22 @@ describe('failureOfError', () => {
     expect(nothingDone(new RecipientErrors([]))).toBe('nothing was written')
     expect(nothingDone(new ApiError('GET', '/x', 0, 'ETIMEDOUT', 'slow'))).toBe('nothing was written')
     expect(nothingDone(new Error('?'))).toBeUndefined()
+  })
+})
+
+describe('the transport errors', () => {
+  // One family, read by `instanceof TransportError` and `code`: a new kind needs no list updated.
+  it.each([
+    [new NetworkError('ECONNRESET', 'reset'), 'ECONNRESET'],
+    [new TimeoutError(1000), 'ETIMEDOUT'],
+    [new CertificateError('CERT_HAS_EXPIRED', 'api.example', 'expired'), 'CERT_HAS_EXPIRED'],
+    [new ProxyError('proxy:3128', 'api.example:443', 407, 'refused'), 'proxy_refused'],
+    [new RedirectError('https://a.example/api', 'https://b.example/'), 'redirect_refused'],
+  ])('%s is a TransportError with code %s, a network failure before any write', (e, code) => {
+    expect(e).toBeInstanceOf(TransportError)
+    expect(e.code).toBe(code)
+    expect(failureOfError(e).reason).toBe('network')
+    expect(nothingDone(e)).toBe('nothing was written')
   })
 })
 
