@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DesiredReport } from '../../src/config/load.js'
+import { parseConfig } from '../../src/config/load.js'
+import { pulledText } from '../../src/engine/pull-file.js'
 import { pullEntry } from '../../src/engine/pull.js'
 import { A, B, ID, live } from './live-report.js'
 
@@ -113,5 +115,20 @@ describe('pullEntry', () => {
   it('ignores order, case and duplicates, as plan does', () => {
     const r = desired({ recipients: [B, 'alice', A.toUpperCase()] })
     expect(pullEntry(0, r, live({ recipients: [A, B] }), names).changes).toEqual([])
+  })
+})
+
+describe('pulledText', () => {
+  it('lists a recipient list it cannot change (an anchored item) once, without the replacements it did not make', () => {
+    const text = `reports:\n  - id: ${ID}\n    recipients: [&who gone]\n  - id: ${C}\n    recipients: [*who]\n`
+    const config = parseConfig(text, 'reports.yaml')
+    const pulls = [pullEntry(0, config.reports[0]!, live({ recipients: [A] }), names), undefined]
+    expect(pulls[0]!.notes.map((n) => n.written)).toEqual([true])
+    const edited = pulledText(text, config, pulls, [])
+    expect(edited.text).toBe(text)
+    expect(pulls[0]!.changes).toEqual([])
+    expect(pulls[0]!.notes.map((n) => [n.field, n.written, n.message.split(':')[0]])).toEqual([
+      ['recipients', false, 'cannot be changed in place'],
+    ])
   })
 })
