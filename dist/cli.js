@@ -5548,6 +5548,8 @@ function refuse(problem, pulls, reports, found) {
         return;
     const change = p.changes.find((c) => c.field === problem.field);
     p.changes = p.changes.filter((c) => c !== change);
+    // What the notes said was written into that field (a name replaced) was not written either.
+    p.notes = p.notes.filter((n) => !(n.field === problem.field && n.written));
     const live = change ? ` (live: ${oneLineJson(change.to)})` : '';
     p.notes.push({
         id: r.id,
