@@ -13,6 +13,7 @@ import { cliSettings } from './flags.js'
 import { lineWidth, Progress, useColor, type Cli } from './tty.js'
 import { logLine } from '../util/log-safe.js'
 import { Redactor } from '../util/redact.js'
+import { plural } from '../util/plural.js'
 
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
 const MAX_REVIEWED_BYTES = 64 * 1024 * 1024
@@ -47,8 +48,8 @@ export async function runConfig(
   if (settings.mode === 'validate') {
     const n = config.reports.length
     const names = recipientNames(config).length
-    const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : ''
-    cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`)
+    const later = names ? `; ${plural(names, 'recipient name')} to resolve when planning` : ''
+    cli.stdout.write(`${settings.configName}: ${plural(n, 'report')} declared, no errors${later}\n`)
     return 0
   }
   const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying')

@@ -10,7 +10,7 @@ export function pullHeadline(run: PullResult): string {
   const parts = [
     `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
   ]
-  if (added) parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`)
+  if (added) parts.push(`${plural(added, 'undeclared report')} added`)
   if (run.notes.length) parts.push(`${run.notes.length} listed`)
   const file =
     run.after === run.before

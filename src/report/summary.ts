@@ -59,7 +59,7 @@ export function unmanagedLine(
   if (!u.ids.length) return `Every report of tenant ${tenant} is declared.`
   const shown = u.ids.slice(0, 20).map(show).join(', ')
   const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : ''
-  return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
+  return `${plural(u.ids.length, 'report')} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
 }
 
 /** Why the step failed, with the `failure-reason` a workflow can branch on. */
