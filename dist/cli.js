@@ -4470,7 +4470,7 @@ function unmanagedLine(u, show) {
         return `Every report of tenant ${tenant} is declared.`;
     const shown = u.ids.slice(0, 20).map(show).join(', ');
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+    return `${plural_plural(u.ids.length, 'report')} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
 /** Why the step failed, with the `failure-reason` a workflow can branch on. */
 function summary_verdictLine(failure) {
@@ -4801,6 +4801,7 @@ class Progress {
 
 
 
+
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
 const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
 /** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
@@ -4832,8 +4833,8 @@ async function runConfig(mode, flags, cli) {
     if (settings.mode === 'validate') {
         const n = config.reports.length;
         const names = recipientNames(config).length;
-        const later = names ? `; ${names} recipient name${names === 1 ? '' : 's'} to resolve when planning` : '';
-        cli.stdout.write(`${settings.configName}: ${n} report${n === 1 ? '' : 's'} declared, no errors${later}\n`);
+        const later = names ? `; ${plural_plural(names, 'recipient name')} to resolve when planning` : '';
+        cli.stdout.write(`${settings.configName}: ${plural_plural(n, 'report')} declared, no errors${later}\n`);
         return 0;
     }
     const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
@@ -5714,7 +5715,7 @@ function pullHeadline(run) {
         `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
     ];
     if (added)
-        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
+        parts.push(`${plural_plural(added, 'undeclared report')} added`);
     if (run.notes.length)
         parts.push(`${run.notes.length} listed`);
     const file = run.after === run.before

@@ -4867,7 +4867,7 @@ function unmanagedLine(u, show) {
         return `Every report of tenant ${tenant} is declared.`;
     const shown = u.ids.slice(0, 20).map(show).join(', ');
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${u.ids.length} report${u.ids.length === 1 ? '' : 's'} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+    return `${plural_plural(u.ids.length, 'report')} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
 }
 /** Why the step failed, with the `failure-reason` a workflow can branch on. */
 function verdictLine(failure) {
@@ -5823,7 +5823,7 @@ function pullHeadline(run) {
         `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,
     ];
     if (added)
-        parts.push(`${added} undeclared report${added === 1 ? '' : 's'} added`);
+        parts.push(`${plural(added, 'undeclared report')} added`);
     if (run.notes.length)
         parts.push(`${run.notes.length} listed`);
     const file = run.after === run.before
