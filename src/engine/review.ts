@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { isObject } from '../util/is-object.js'
 import {
   FIELDS,
   type Change,
@@ -192,8 +193,6 @@ export function reviewCheck(plans: readonly ReviewedPlan[] | undefined): ReviewC
     return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null }
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
 function isShown(v: unknown): v is Shown {
   return (

@@ -2,6 +2,7 @@ import { HttpClient } from '../http/client.js'
 import type { Reply } from '../http/transport.js'
 import { Redactor, type Redact } from '../util/redact.js'
 import { GitHubBoundError, GitHubError, gitHubErrorFrom } from './errors.js'
+import { isObject } from '../util/is-object.js'
 
 /** An issue comment, the fields this action reads; GitHub's answers are checked against this shape. */
 export interface IssueComment {
@@ -181,8 +182,6 @@ export class GitHubApi {
 function unexpected(method: string, url: URL, what: string): GitHubError {
   return new GitHubError(method, url.pathname, 200, `unexpected answer: ${what}`)
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
 function isComment(v: unknown): v is IssueComment {
   if (!isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string') return false
