@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5591);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5750);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5591:
+/***/ 5750:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3645,7 +3645,12 @@ async function undeclared(client, tenantId, declared) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/util/is-object.ts
+/** A value that can be read as an object of named fields (an answer's or a record's JSON, checked by hand). */
+const is_object_isObject = (v) => typeof v === 'object' && v !== null;
+
 ;// CONCATENATED MODULE: ./src/engine/review.ts
+
 
 
 const rowOf = (c) => c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to];
@@ -3759,14 +3764,14 @@ function reviewedFromEntries(value) {
         throw new ReviewedPlanError('expected a JSON array of {id, status, changes}');
     const changes = new Map();
     value.forEach((e, i) => {
-        const ok = isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes);
+        const ok = is_object_isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes);
         if (!ok)
             throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
         if (e.status !== 'update')
             return;
-        const rows = e.changes.map((c) => !isObject(c)
+        const rows = e.changes.map((c) => !is_object_isObject(c)
             ? undefined
-            : isObject(c.ids)
+            : is_object_isObject(c.ids)
                 ? [c.field, c.from, c.to, c.ids.from, c.ids.to]
                 : [c.field, c.from, c.to]);
         if (!rows.every(isRow))
@@ -3802,7 +3807,6 @@ function reviewCheck(plans) {
         return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null };
     };
 }
-const isObject = (v) => typeof v === 'object' && v !== null;
 function isShown(v) {
     return (v === null ||
         typeof v === 'string' ||

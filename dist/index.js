@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3286);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6029);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3286:
+/***/ 6029:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3107,7 +3107,12 @@ async function undeclared(client, tenantId, declared) {
 
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
+;// CONCATENATED MODULE: ./src/util/is-object.ts
+/** A value that can be read as an object of named fields (an answer's or a record's JSON, checked by hand). */
+const is_object_isObject = (v) => typeof v === 'object' && v !== null;
+
 ;// CONCATENATED MODULE: ./src/engine/review.ts
+
 
 
 const rowOf = (c) => c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to];
@@ -3180,11 +3185,11 @@ function readReviewedPlan(body) {
     catch {
         throw new ReviewedPlanError('the recorded plan is not JSON');
     }
-    if (!isObject(d) || d.v !== 1)
+    if (!is_object_isObject(d) || d.v !== 1)
         throw new ReviewedPlanError('the recorded plan has an unknown version');
     const { sha, full, digests, digestLength: n, unrecorded } = d;
     const ok = (sha === undefined || (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))) &&
-        isObject(full) &&
+        is_object_isObject(full) &&
         typeof digests === 'string' &&
         /^[\w-]*$/.test(digests) &&
         Number.isInteger(n) &&
@@ -3264,7 +3269,6 @@ function reviewCheck(plans) {
         return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null };
     };
 }
-const isObject = (v) => typeof v === 'object' && v !== null;
 function isShown(v) {
     return (v === null ||
         typeof v === 'string' ||
@@ -4445,6 +4449,7 @@ function describeGitHubError(e) {
 
 
 
+
 /** A conversation is read at most this far (100 comments a page): a `Link` chain that never ends stops here. */
 const MAX_PAGES = 100;
 /** The slice of the GitHub REST API this action uses, with the token, over the project's one HTTP client. */
@@ -4478,7 +4483,7 @@ class GitHubApi {
             try {
                 const url = this.url('/user');
                 const { value } = await this.read('GET', url);
-                if (!api_isObject(value) || typeof value.login !== 'string')
+                if (!is_object_isObject(value) || typeof value.login !== 'string')
                     throw unexpected('GET', url, 'no login');
                 return { kind: 'user', login: value.login };
             }
@@ -4594,26 +4599,25 @@ class GitHubApi {
 function unexpected(method, url, what) {
     return new GitHubError(method, url.pathname, 200, `unexpected answer: ${what}`);
 }
-const api_isObject = (v) => typeof v === 'object' && v !== null;
 function isComment(v) {
-    if (!api_isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string')
+    if (!is_object_isObject(v) || typeof v.id !== 'number' || typeof v.body !== 'string')
         return false;
     const u = v.user;
-    return u === null || (api_isObject(u) && typeof u.login === 'string' && typeof u.type === 'string');
+    return u === null || (is_object_isObject(u) && typeof u.login === 'string' && typeof u.type === 'string');
 }
 function isPullRequest(v) {
-    return (api_isObject(v) &&
+    return (is_object_isObject(v) &&
         typeof v.number === 'number' &&
         (v.merged_at === null || typeof v.merged_at === 'string') &&
         (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string'));
 }
 const SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i;
 function isCommit(v) {
-    return (api_isObject(v) &&
+    return (is_object_isObject(v) &&
         typeof v.sha === 'string' &&
         SHA.test(v.sha) &&
         Array.isArray(v.parents) &&
-        v.parents.every((p) => api_isObject(p) && typeof p.sha === 'string' && SHA.test(p.sha)));
+        v.parents.every((p) => is_object_isObject(p) && typeof p.sha === 'string' && SHA.test(p.sha)));
 }
 /** The rel="next" URL of a GitHub `Link` header. */
 function nextLink(link) {
