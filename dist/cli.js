@@ -607,11 +607,12 @@ class TunnelAgent extends (external_node_https_default()).Agent {
 const MIN_FORM = 6;
 /**
  * What a secret can look like once a server, a proxy or a URL parser has been through it: as it is,
- * lower- and upper-cased (a host name is lower-cased), URL- and form-encoded, and base64 at each of the
- * three alignments, so it is found inside any base64 text (`id:secret` of a Basic header included).
+ * lower- and upper-cased (a host name is lower-cased), inside a JSON string (`"` and `\\` escaped),
+ * URL- and form-encoded, and base64 at each of the three alignments, so it is found inside any base64
+ * text (`id:secret` of a Basic header included).
  */
 function secretForms(secret) {
-    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase()]);
+    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase(), jsonEscaped(secret)]);
     const encoded = urlEncoded(secret);
     forms.add(encoded).add(encoded.replace(/%20/g, '+')).add(encoded.toLowerCase());
     const bytes = Buffer.from(secret, 'utf8');
@@ -625,6 +626,8 @@ function secretForms(secret) {
     }
     return [...forms].filter((f) => f === secret || f.length >= MIN_FORM);
 }
+/** The secret as it reads between the quotes of a JSON string. */
+const jsonEscaped = (text) => JSON.stringify(text).slice(1, -1);
 function urlEncoded(text) {
     try {
         return encodeURIComponent(text);
@@ -633,23 +636,105 @@ function urlEncoded(text) {
         return text; // a lone surrogate cannot be encoded, so it cannot be echoed encoded either
     }
 }
-/** `https://user:password@host/\u2026` anywhere in a text: the userinfo, up to its last `@`. */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi;
-/** Text with every URL's userinfo replaced by `***`: a password is never printed, whoever wrote the URL. */
+const SCHEME = /[a-z0-9+.-]/i;
+const WORD = /\w/;
+const HOST_END = /[\s/?#]/;
+/**
+ * Text with the userinfo of every URL (`scheme://user:password@`, up to the last `@` before the host
+ * ends) replaced by `***`: a password is never printed, whoever wrote the URL. One pass from each
+ * `://` (a regular expression that looks for the scheme first takes quadratic time on `a.a.a.\u2026`).
+ */
 function withoutUserinfo(text) {
-    return text.replace(USERINFO, '$1***@');
+    let out = '';
+    let done = 0;
+    for (let sep = text.indexOf('://'); sep !== -1;) {
+        let end = sep + 3;
+        let at = -1;
+        for (; end < text.length && !HOST_END.test(text[end]); end++)
+            if (text[end] === '@')
+                at = end;
+        const scheme = at === -1 ? -1 : schemeStart(text, done, sep);
+        if (scheme === -1) {
+            // Another `://` before `end` ends its host at the same place: it has no `@` either.
+            sep = text.indexOf('://', at === -1 ? Math.max(end, sep + 1) : sep + 1);
+            continue;
+        }
+        out += `${text.slice(done, sep)}://***@`;
+        done = at + 1;
+        sep = text.indexOf('://', done);
+    }
+    return done ? out + text.slice(done) : text;
 }
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where the scheme before `sep` starts (a letter at a word's start, then letters, digits, `+.-`); -1 if none. */
+function schemeStart(text, from, sep) {
+    let start = sep;
+    while (start > from && SCHEME.test(text[start - 1]))
+        start--;
+    for (let p = start; p < sep; p++) {
+        const letter = /[a-z]/i.test(text[p]);
+        if (letter && (p === 0 || !WORD.test(text[p - 1])))
+            return p;
+    }
+    return -1;
+}
+/**
+ * Letters in lower case, code unit by code unit, so every position of the folded text is the position
+ * of the same character in the original (`toLowerCase` of a whole string may change its length: \u0130).
+ */
+function fold(text) {
+    // eslint-disable-next-line no-control-regex -- ASCII is every code unit up to 0x7f
+    if (!/[^\u0000-\u007f]/.test(text))
+        return text.toLowerCase();
+    return text.replace(/[A-Z\u00c0-\uffff]/g, (c) => {
+        const lower = c.toLowerCase();
+        return lower.length === 1 ? lower : c;
+    });
+}
+/** The smallest period of `text` (its length minus its longest proper border), in linear time (KMP). */
+function smallestPeriod(text) {
+    const border = new Int32Array(text.length);
+    for (let i = 1, k = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        while (k > 0 && c !== text.charCodeAt(k))
+            k = border[k - 1];
+        if (c === text.charCodeAt(k))
+            k++;
+        border[i] = k;
+    }
+    return text.length - (text.length ? border[text.length - 1] : 0);
+}
+/**
+ * Every range of `text` that one occurrence of `needle` or more covers, merged, in linear time: after an
+ * occurrence the next cannot start before one period later, and a run of overlapping occurrences is
+ * followed one period at a time instead of searched again.
+ */
+function covered(text, needle, into) {
+    const f = needle.text;
+    let at = text.indexOf(f);
+    if (at === -1)
+        return;
+    const p = (needle.period ??= smallestPeriod(f));
+    const tail = f.slice(f.length - p);
+    while (at !== -1) {
+        let end = at + f.length;
+        while (text.startsWith(tail, end))
+            end += p;
+        into.push([at, end]);
+        at = text.indexOf(f, end - f.length + p);
+    }
+}
 /**
  * The run's secrets, each in every form `secretForms` derives, derived once when the secret is added.
  * `onForm` hears each new form (core.setSecret: the runner masks exact strings only); `redact` replaces
- * every form, in any letter case, and every URL's userinfo, in one pass over the text.
+ * every form, in any letter case, and every URL's userinfo. No regular expression is built from the
+ * secrets (one of 28,000 characters is too large for V8): each form is searched with `indexOf` in the
+ * folded text, so redaction takes time linear in the text and the forms, whatever a token's length.
  */
 class Redactor {
     onForm;
     secrets = new Set();
     forms = new Set();
-    pattern;
+    needles = new Map();
     constructor(onForm = () => undefined) {
         this.onForm = onForm;
     }
@@ -669,14 +754,31 @@ class Redactor {
                 continue;
             this.forms.add(form);
             this.onForm(form);
+            const text = fold(form);
+            if (!this.needles.has(text))
+                this.needles.set(text, { text });
         }
-        // Longest first: a form that contains another is replaced whole.
-        const alternatives = [...this.forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-        this.pattern = new RegExp(alternatives.join('|'), 'gi');
     }
     redact = (text) => {
-        const hidden = this.pattern ? text.replace(this.pattern, '***') : text;
-        return withoutUserinfo(hidden);
+        if (!this.needles.size)
+            return withoutUserinfo(text);
+        const folded = fold(text);
+        const ranges = [];
+        for (const needle of this.needles.values())
+            covered(folded, needle, ranges);
+        if (!ranges.length)
+            return withoutUserinfo(text);
+        ranges.sort((a, b) => a[0] - b[0]);
+        let out = '';
+        let done = 0;
+        for (const [start, end] of ranges) {
+            if (end <= done)
+                continue;
+            if (start >= done)
+                out += `${text.slice(done, start)}***`;
+            done = end;
+        }
+        return withoutUserinfo(out + text.slice(done));
     };
 }
 
@@ -721,6 +823,22 @@ function apiRoot(baseUrl, label = (name) => name) {
 
 
 
+/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
+function passwordOf(url) {
+    let password;
+    try {
+        password = new URL(url.trim()).password;
+    }
+    catch {
+        return '';
+    }
+    try {
+        return decodeURIComponent(password);
+    }
+    catch {
+        return password;
+    }
+}
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 class InputError extends Error {
     constructor(message) {
@@ -2053,15 +2171,18 @@ const where = (call) => ({ method: call.method, path: call.url.pathname });
 // Generated by scripts/build.mjs from schema/api/*.json with Ajv: do not edit.
 /* eslint-disable */
 // @ts-nocheck
-const token = validate21;const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json","title":"POST /idp/token: 200","description":"The OAuth2 token answer. Only what the action reads is required; expires_in and expires_on, when present, must be numbers (the vendor document says integers).","type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string"},"id_token":{"type":"string"},"expires_in":{"type":"number"},"expires_on":{"type":"number"},"refresh_token":{"type":"string"}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.access_token === undefined) && (missing0 = "access_token")){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema6.required,parentSchema:schema6,data}];return false;}else {if(data.access_token !== undefined){let data0 = data.access_token;const _errs1 = errors;if(errors === _errs1){if(typeof data0 === "string"){if(data0.length < 1){validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/minLength",keyword:"minLength",params:{limit: 1},schema:1,parentSchema:schema6.properties.access_token,data:data0}];return false;}}else {validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.access_token.type,parentSchema:schema6.properties.access_token,data:data0}];return false;}}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.token_type !== undefined){let data1 = data.token_type;const _errs3 = errors;if(typeof data1 !== "string"){validate21.errors = [{instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/type",keyword:"type",params:{type: "string"},schema:schema6.properties.token_type.type,parentSchema:schema6.properties.token_type,data:data1}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.id_token !== undefined){let data2 = data.id_token;const _errs5 = errors;if(typeof data2 !== "string"){validate21.errors = [{instancePath:instancePath+"/id_token",schemaPath:"#/properties/id_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.id_token.type,parentSchema:schema6.properties.id_token,data:data2}];return false;}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_in !== undefined){let data3 = data.expires_in;const _errs7 = errors;if(!((typeof data3 == "number") && (isFinite(data3)))){validate21.errors = [{instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_in.type,parentSchema:schema6.properties.expires_in,data:data3}];return false;}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_on !== undefined){let data4 = data.expires_on;const _errs9 = errors;if(!((typeof data4 == "number") && (isFinite(data4)))){validate21.errors = [{instancePath:instancePath+"/expires_on",schemaPath:"#/properties/expires_on/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_on.type,parentSchema:schema6.properties.expires_on,data:data4}];return false;}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.refresh_token !== undefined){let data5 = data.refresh_token;const _errs11 = errors;if(typeof data5 !== "string"){validate21.errors = [{instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.refresh_token.type,parentSchema:schema6.properties.refresh_token,data:data5}];return false;}var valid0 = _errs11 === errors;}else {var valid0 = true;}}}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema6.type,parentSchema:schema6,data}];return false;}}validate21.errors = vErrors;return errors === 0;}const client = validate22;const schema7 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json","title":"GET /clients/{client_id}: 200","description":"The API client; the action reads its tenant_id.","type":"object","required":["client_id","tenant_id"],"properties":{"client_id":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"}}};const schema9 = {"description":"a UUID","type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate24.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.client_id === undefined) && (missing0 = "client_id")) || ((data.tenant_id === undefined) && (missing0 = "tenant_id"))){validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema7.required,parentSchema:schema7,data}];return false;}else {if(data.client_id !== undefined){let data0 = data.client_id;const _errs1 = errors;if(typeof data0 !== "string"){validate22.errors = [{instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},schema:schema7.properties.client_id.type,parentSchema:schema7.properties.client_id,data:data0}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.tenant_id !== undefined){const _errs3 = errors;if(!(validate24(data.tenant_id, {instancePath:instancePath+"/tenant_id",parentData:data,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema7.type,parentSchema:schema7,data}];return false;}}validate22.errors = vErrors;return errors === 0;}const report = validate26;const schema10 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json","title":"GET and PUT /reports/{report_id}: 200","description":"A usage report, as GET and PUT answer it. Every field the action reads, compares or sends back is required and typed; hide_zero_usage, show_skus, period and generation_date may be absent (the guide's examples leave some out) but are typed when present. result_action and schedule.type must be documented values: the action decides by them whether a report can be updated. kind, level and formats need only be strings here: export and pull show a value newer than this version as one the file cannot hold, and the plan fails any report whose live kind or level is undocumented before a PUT could carry it back.","type":"object","required":["id","version","result_action","recipients","parameters","schedule"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"version":{"type":"integer"},"result_action":{"type":"string","enum":["save","send"]},"recipients":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}},"parameters":{"type":"object","required":["tenant_id","kind","level","formats"],"properties":{"tenant_id":{"$ref":"common.json#/definitions/uuid"},"kind":{"type":"string"},"level":{"type":"string"},"formats":{"type":"array","items":{"type":"string"}},"period":{"type":"object","required":["start","end"],"properties":{"start":{"$ref":"common.json#/definitions/date"},"end":{"$ref":"common.json#/definitions/date"}}},"hide_zero_usage":{"type":"boolean"},"show_skus":{"type":"boolean"}}},"schedule":{"type":"object","required":["type","enabled"],"properties":{"type":{"type":"string","enum":["once","monthly"]},"enabled":{"type":"boolean"}}},"generation_date":{"$ref":"common.json#/definitions/date"}}};function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate27.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate27.errors = vErrors;return errors === 0;}const schema12 = {"description":"a date (YYYY-MM-DD)","type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};const pattern2 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern2.test(data)){validate31.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},schema:"^\\d{4}-\\d{2}-\\d{2}$",parentSchema:schema12,data}];return false;}}else {validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema12.type,parentSchema:schema12,data}];return false;}}validate31.errors = vErrors;return errors === 0;}function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((((data.id === undefined) && (missing0 = "id")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.result_action === undefined) && (missing0 = "result_action"))) || ((data.recipients === undefined) && (missing0 = "recipients"))) || ((data.parameters === undefined) && (missing0 = "parameters"))) || ((data.schedule === undefined) && (missing0 = "schedule"))){validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema10.required,parentSchema:schema10,data}];return false;}else {if(data.id !== undefined){const _errs1 = errors;if(!(validate27(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.version !== undefined){let data1 = data.version;const _errs2 = errors;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){validate26.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},schema:schema10.properties.version.type,parentSchema:schema10.properties.version,data:data1}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.result_action !== undefined){let data2 = data.result_action;const _errs4 = errors;if(typeof data2 !== "string"){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/type",keyword:"type",params:{type: "string"},schema:schema10.properties.result_action.type,parentSchema:schema10.properties.result_action,data:data2}];return false;}if(!((data2 === "save") || (data2 === "send"))){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: schema10.properties.result_action.enum},schema:schema10.properties.result_action.enum,parentSchema:schema10.properties.result_action,data:data2}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.recipients !== undefined){let data3 = data.recipients;const _errs6 = errors;if(errors === _errs6){if(Array.isArray(data3)){var valid1 = true;const len0 = data3.length;for(let i0=0; i0<len0; i0++){const _errs8 = errors;if(!(validate27(data3[i0], {instancePath:instancePath+"/recipients/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid1 = _errs8 === errors;if(!valid1){break;}}}else {validate26.errors = [{instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},schema:schema10.properties.recipients.type,parentSchema:schema10.properties.recipients,data:data3}];return false;}}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.parameters !== undefined){let data5 = data.parameters;const _errs9 = errors;if(errors === _errs9){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing1;if(((((data5.tenant_id === undefined) && (missing1 = "tenant_id")) || ((data5.kind === undefined) && (missing1 = "kind"))) || ((data5.level === undefined) && (missing1 = "level"))) || ((data5.formats === undefined) && (missing1 = "formats"))){validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/required",keyword:"required",params:{missingProperty: missing1},schema:schema10.properties.parameters.required,parentSchema:schema10.properties.parameters,data:data5}];return false;}else {if(data5.tenant_id !== undefined){const _errs11 = errors;if(!(validate27(data5.tenant_id, {instancePath:instancePath+"/parameters/tenant_id",parentData:data5,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid2 = _errs11 === errors;}else {var valid2 = true;}if(valid2){if(data5.kind !== undefined){let data7 = data5.kind;const _errs12 = errors;if(typeof data7 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/kind",schemaPath:"#/properties/parameters/properties/kind/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.kind.type,parentSchema:schema10.properties.parameters.properties.kind,data:data7}];return false;}var valid2 = _errs12 === errors;}else {var valid2 = true;}if(valid2){if(data5.level !== undefined){let data8 = data5.level;const _errs14 = errors;if(typeof data8 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/level",schemaPath:"#/properties/parameters/properties/level/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.level.type,parentSchema:schema10.properties.parameters.properties.level,data:data8}];return false;}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data5.formats !== undefined){let data9 = data5.formats;const _errs16 = errors;if(errors === _errs16){if(Array.isArray(data9)){var valid3 = true;const len1 = data9.length;for(let i1=0; i1<len1; i1++){let data10 = data9[i1];const _errs18 = errors;if(typeof data10 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/formats/" + i1,schemaPath:"#/properties/parameters/properties/formats/items/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.formats.items.type,parentSchema:schema10.properties.parameters.properties.formats.items,data:data10}];return false;}var valid3 = _errs18 === errors;if(!valid3){break;}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/formats",schemaPath:"#/properties/parameters/properties/formats/type",keyword:"type",params:{type: "array"},schema:schema10.properties.parameters.properties.formats.type,parentSchema:schema10.properties.parameters.properties.formats,data:data9}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data5.period !== undefined){let data11 = data5.period;const _errs20 = errors;if(errors === _errs20){if(data11 && typeof data11 == "object" && !Array.isArray(data11)){let missing2;if(((data11.start === undefined) && (missing2 = "start")) || ((data11.end === undefined) && (missing2 = "end"))){validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/required",keyword:"required",params:{missingProperty: missing2},schema:schema10.properties.parameters.properties.period.required,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}else {if(data11.start !== undefined){const _errs22 = errors;if(!(validate31(data11.start, {instancePath:instancePath+"/parameters/period/start",parentData:data11,parentDataProperty:"start",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs22 === errors;}else {var valid4 = true;}if(valid4){if(data11.end !== undefined){const _errs23 = errors;if(!(validate31(data11.end, {instancePath:instancePath+"/parameters/period/end",parentData:data11,parentDataProperty:"end",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs23 === errors;}else {var valid4 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.properties.period.type,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}}var valid2 = _errs20 === errors;}else {var valid2 = true;}if(valid2){if(data5.hide_zero_usage !== undefined){let data14 = data5.hide_zero_usage;const _errs24 = errors;if(typeof data14 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/hide_zero_usage",schemaPath:"#/properties/parameters/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.hide_zero_usage.type,parentSchema:schema10.properties.parameters.properties.hide_zero_usage,data:data14}];return false;}var valid2 = _errs24 === errors;}else {var valid2 = true;}if(valid2){if(data5.show_skus !== undefined){let data15 = data5.show_skus;const _errs26 = errors;if(typeof data15 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/show_skus",schemaPath:"#/properties/parameters/properties/show_skus/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.show_skus.type,parentSchema:schema10.properties.parameters.properties.show_skus,data:data15}];return false;}var valid2 = _errs26 === errors;}else {var valid2 = true;}}}}}}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.type,parentSchema:schema10.properties.parameters,data:data5}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.schedule !== undefined){let data16 = data.schedule;const _errs28 = errors;if(errors === _errs28){if(data16 && typeof data16 == "object" && !Array.isArray(data16)){let missing3;if(((data16.type === undefined) && (missing3 = "type")) || ((data16.enabled === undefined) && (missing3 = "enabled"))){validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing3},schema:schema10.properties.schedule.required,parentSchema:schema10.properties.schedule,data:data16}];return false;}else {if(data16.type !== undefined){let data17 = data16.type;const _errs30 = errors;if(typeof data17 !== "string"){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/type",keyword:"type",params:{type: "string"},schema:schema10.properties.schedule.properties.type.type,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}if(!((data17 === "once") || (data17 === "monthly"))){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/enum",keyword:"enum",params:{allowedValues: schema10.properties.schedule.properties.type.enum},schema:schema10.properties.schedule.properties.type.enum,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}var valid5 = _errs30 === errors;}else {var valid5 = true;}if(valid5){if(data16.enabled !== undefined){let data18 = data16.enabled;const _errs32 = errors;if(typeof data18 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/schedule/enabled",schemaPath:"#/properties/schedule/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.schedule.properties.enabled.type,parentSchema:schema10.properties.schedule.properties.enabled,data:data18}];return false;}var valid5 = _errs32 === errors;}else {var valid5 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "object"},schema:schema10.properties.schedule.type,parentSchema:schema10.properties.schedule,data:data16}];return false;}}var valid0 = _errs28 === errors;}else {var valid0 = true;}if(valid0){if(data.generation_date !== undefined){const _errs34 = errors;if(!(validate31(data.generation_date, {instancePath:instancePath+"/generation_date",parentData:data,parentDataProperty:"generation_date",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid0 = _errs34 === errors;}else {var valid0 = true;}}}}}}}}}else {validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema10.type,parentSchema:schema10,data}];return false;}}validate26.errors = vErrors;return errors === 0;}const reportIds = validate35;const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json","title":"GET /tenants/{tenant_id}/reports: 200","description":"The report ids of a tenant: ids only, no paging.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}}}};function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate36.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate36.errors = vErrors;return errors === 0;}function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema13.required,parentSchema:schema13,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){const _errs3 = errors;if(!(validate36(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);errors = vErrors.length;}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate35.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema13.properties.items.type,parentSchema:schema13.properties.items,data:data0}];return false;}}}}}else {validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema13.type,parentSchema:schema13,data}];return false;}}validate35.errors = vErrors;return errors === 0;}const search = validate38;const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json","title":"GET /search: 200","description":"Users and tenants mixed; the action reads obj_type, id and login.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["obj_type","id"],"properties":{"obj_type":{"type":"string","enum":["tenant","user"]},"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"}}}}}};function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate39.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate39.errors = vErrors;return errors === 0;}function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema15.required,parentSchema:schema15,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.obj_type === undefined) && (missing1 = "obj_type")) || ((data1.id === undefined) && (missing1 = "id"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema15.properties.items.items.required,parentSchema:schema15.properties.items.items,data:data1}];return false;}else {if(data1.obj_type !== undefined){let data2 = data1.obj_type;const _errs5 = errors;if(typeof data2 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.obj_type.type,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}if(!((data2 === "tenant") || (data2 === "user"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.items.items.properties.obj_type.enum},schema:schema15.properties.items.items.properties.obj_type.enum,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.id !== undefined){const _errs7 = errors;if(!(validate39(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);errors = vErrors.length;}var valid2 = _errs7 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data4 = data1.login;const _errs8 = errors;if(typeof data4 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.login.type,parentSchema:schema15.properties.items.items.properties.login,data:data4}];return false;}var valid2 = _errs8 === errors;}else {var valid2 = true;}}}}}else {validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema15.properties.items.items.type,parentSchema:schema15.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate38.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema15.properties.items.type,parentSchema:schema15.properties.items,data:data0}];return false;}}}}}else {validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema15.type,parentSchema:schema15,data}];return false;}}validate38.errors = vErrors;return errors === 0;}const users = validate41;const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json","title":"GET /users?uuids=: 200","description":"Users by id; the action reads id, login and contact.email.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["id","login"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"},"enabled":{"type":"boolean"},"contact":{"type":"object","properties":{"email":{"type":"string"}}}}}}}};function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate42.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate42.errors = vErrors;return errors === 0;}function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema17.required,parentSchema:schema17,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.id === undefined) && (missing1 = "id")) || ((data1.login === undefined) && (missing1 = "login"))){validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema17.properties.items.items.required,parentSchema:schema17.properties.items.items,data:data1}];return false;}else {if(data1.id !== undefined){const _errs5 = errors;if(!(validate42(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data3 = data1.login;const _errs6 = errors;if(typeof data3 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.login.type,parentSchema:schema17.properties.items.items.properties.login,data:data3}];return false;}var valid2 = _errs6 === errors;}else {var valid2 = true;}if(valid2){if(data1.tenant_id !== undefined){const _errs8 = errors;if(!(validate42(data1.tenant_id, {instancePath:instancePath+"/items/" + i0+"/tenant_id",parentData:data1,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs8 === errors;}else {var valid2 = true;}if(valid2){if(data1.enabled !== undefined){let data5 = data1.enabled;const _errs9 = errors;if(typeof data5 !== "boolean"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/enabled",schemaPath:"#/properties/items/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema17.properties.items.items.properties.enabled.type,parentSchema:schema17.properties.items.items.properties.enabled,data:data5}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data1.contact !== undefined){let data6 = data1.contact;const _errs11 = errors;if(errors === _errs11){if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.email !== undefined){let data7 = data6.email;if(typeof data7 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact/email",schemaPath:"#/properties/items/items/properties/contact/properties/email/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.contact.properties.email.type,parentSchema:schema17.properties.items.items.properties.contact.properties.email,data:data7}];return false;}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact",schemaPath:"#/properties/items/items/properties/contact/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.properties.contact.type,parentSchema:schema17.properties.items.items.properties.contact,data:data6}];return false;}}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.type,parentSchema:schema17.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate41.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema17.properties.items.type,parentSchema:schema17.properties.items,data:data0}];return false;}}}}}else {validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema17.type,parentSchema:schema17,data}];return false;}}validate41.errors = vErrors;return errors === 0;}
+const answer_validators_token = validate21;const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json","title":"POST /idp/token: 200","description":"The OAuth2 token answer. Only what the action reads is required; expires_in and expires_on, when present, must be numbers (the vendor document says integers).","type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string"},"id_token":{"type":"string"},"expires_in":{"type":"number"},"expires_on":{"type":"number"},"refresh_token":{"type":"string"}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.access_token === undefined) && (missing0 = "access_token")){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema6.required,parentSchema:schema6,data}];return false;}else {if(data.access_token !== undefined){let data0 = data.access_token;const _errs1 = errors;if(errors === _errs1){if(typeof data0 === "string"){if(data0.length < 1){validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/minLength",keyword:"minLength",params:{limit: 1},schema:1,parentSchema:schema6.properties.access_token,data:data0}];return false;}}else {validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.access_token.type,parentSchema:schema6.properties.access_token,data:data0}];return false;}}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.token_type !== undefined){let data1 = data.token_type;const _errs3 = errors;if(typeof data1 !== "string"){validate21.errors = [{instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/type",keyword:"type",params:{type: "string"},schema:schema6.properties.token_type.type,parentSchema:schema6.properties.token_type,data:data1}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.id_token !== undefined){let data2 = data.id_token;const _errs5 = errors;if(typeof data2 !== "string"){validate21.errors = [{instancePath:instancePath+"/id_token",schemaPath:"#/properties/id_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.id_token.type,parentSchema:schema6.properties.id_token,data:data2}];return false;}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_in !== undefined){let data3 = data.expires_in;const _errs7 = errors;if(!((typeof data3 == "number") && (isFinite(data3)))){validate21.errors = [{instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_in.type,parentSchema:schema6.properties.expires_in,data:data3}];return false;}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_on !== undefined){let data4 = data.expires_on;const _errs9 = errors;if(!((typeof data4 == "number") && (isFinite(data4)))){validate21.errors = [{instancePath:instancePath+"/expires_on",schemaPath:"#/properties/expires_on/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_on.type,parentSchema:schema6.properties.expires_on,data:data4}];return false;}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.refresh_token !== undefined){let data5 = data.refresh_token;const _errs11 = errors;if(typeof data5 !== "string"){validate21.errors = [{instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.refresh_token.type,parentSchema:schema6.properties.refresh_token,data:data5}];return false;}var valid0 = _errs11 === errors;}else {var valid0 = true;}}}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema6.type,parentSchema:schema6,data}];return false;}}validate21.errors = vErrors;return errors === 0;}const client = validate22;const schema7 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json","title":"GET /clients/{client_id}: 200","description":"The API client; the action reads its tenant_id.","type":"object","required":["client_id","tenant_id"],"properties":{"client_id":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"}}};const schema9 = {"description":"a UUID","type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate24.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.client_id === undefined) && (missing0 = "client_id")) || ((data.tenant_id === undefined) && (missing0 = "tenant_id"))){validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema7.required,parentSchema:schema7,data}];return false;}else {if(data.client_id !== undefined){let data0 = data.client_id;const _errs1 = errors;if(typeof data0 !== "string"){validate22.errors = [{instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},schema:schema7.properties.client_id.type,parentSchema:schema7.properties.client_id,data:data0}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.tenant_id !== undefined){const _errs3 = errors;if(!(validate24(data.tenant_id, {instancePath:instancePath+"/tenant_id",parentData:data,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema7.type,parentSchema:schema7,data}];return false;}}validate22.errors = vErrors;return errors === 0;}const report = validate26;const schema10 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json","title":"GET and PUT /reports/{report_id}: 200","description":"A usage report, as GET and PUT answer it. Every field the action reads, compares or sends back is required and typed; hide_zero_usage, show_skus, period and generation_date may be absent (the guide's examples leave some out) but are typed when present. result_action and schedule.type must be documented values: the action decides by them whether a report can be updated. kind, level and formats need only be strings here: export and pull show a value newer than this version as one the file cannot hold, and the plan fails any report whose live kind or level is undocumented before a PUT could carry it back.","type":"object","required":["id","version","result_action","recipients","parameters","schedule"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"version":{"type":"integer"},"result_action":{"type":"string","enum":["save","send"]},"recipients":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}},"parameters":{"type":"object","required":["tenant_id","kind","level","formats"],"properties":{"tenant_id":{"$ref":"common.json#/definitions/uuid"},"kind":{"type":"string"},"level":{"type":"string"},"formats":{"type":"array","items":{"type":"string"}},"period":{"type":"object","required":["start","end"],"properties":{"start":{"$ref":"common.json#/definitions/date"},"end":{"$ref":"common.json#/definitions/date"}}},"hide_zero_usage":{"type":"boolean"},"show_skus":{"type":"boolean"}}},"schedule":{"type":"object","required":["type","enabled"],"properties":{"type":{"type":"string","enum":["once","monthly"]},"enabled":{"type":"boolean"}}},"generation_date":{"$ref":"common.json#/definitions/date"}}};function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate27.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate27.errors = vErrors;return errors === 0;}const schema12 = {"description":"a date (YYYY-MM-DD)","type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};const pattern2 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern2.test(data)){validate31.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},schema:"^\\d{4}-\\d{2}-\\d{2}$",parentSchema:schema12,data}];return false;}}else {validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema12.type,parentSchema:schema12,data}];return false;}}validate31.errors = vErrors;return errors === 0;}function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((((data.id === undefined) && (missing0 = "id")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.result_action === undefined) && (missing0 = "result_action"))) || ((data.recipients === undefined) && (missing0 = "recipients"))) || ((data.parameters === undefined) && (missing0 = "parameters"))) || ((data.schedule === undefined) && (missing0 = "schedule"))){validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema10.required,parentSchema:schema10,data}];return false;}else {if(data.id !== undefined){const _errs1 = errors;if(!(validate27(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.version !== undefined){let data1 = data.version;const _errs2 = errors;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){validate26.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},schema:schema10.properties.version.type,parentSchema:schema10.properties.version,data:data1}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.result_action !== undefined){let data2 = data.result_action;const _errs4 = errors;if(typeof data2 !== "string"){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/type",keyword:"type",params:{type: "string"},schema:schema10.properties.result_action.type,parentSchema:schema10.properties.result_action,data:data2}];return false;}if(!((data2 === "save") || (data2 === "send"))){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: schema10.properties.result_action.enum},schema:schema10.properties.result_action.enum,parentSchema:schema10.properties.result_action,data:data2}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.recipients !== undefined){let data3 = data.recipients;const _errs6 = errors;if(errors === _errs6){if(Array.isArray(data3)){var valid1 = true;const len0 = data3.length;for(let i0=0; i0<len0; i0++){const _errs8 = errors;if(!(validate27(data3[i0], {instancePath:instancePath+"/recipients/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid1 = _errs8 === errors;if(!valid1){break;}}}else {validate26.errors = [{instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},schema:schema10.properties.recipients.type,parentSchema:schema10.properties.recipients,data:data3}];return false;}}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.parameters !== undefined){let data5 = data.parameters;const _errs9 = errors;if(errors === _errs9){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing1;if(((((data5.tenant_id === undefined) && (missing1 = "tenant_id")) || ((data5.kind === undefined) && (missing1 = "kind"))) || ((data5.level === undefined) && (missing1 = "level"))) || ((data5.formats === undefined) && (missing1 = "formats"))){validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/required",keyword:"required",params:{missingProperty: missing1},schema:schema10.properties.parameters.required,parentSchema:schema10.properties.parameters,data:data5}];return false;}else {if(data5.tenant_id !== undefined){const _errs11 = errors;if(!(validate27(data5.tenant_id, {instancePath:instancePath+"/parameters/tenant_id",parentData:data5,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid2 = _errs11 === errors;}else {var valid2 = true;}if(valid2){if(data5.kind !== undefined){let data7 = data5.kind;const _errs12 = errors;if(typeof data7 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/kind",schemaPath:"#/properties/parameters/properties/kind/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.kind.type,parentSchema:schema10.properties.parameters.properties.kind,data:data7}];return false;}var valid2 = _errs12 === errors;}else {var valid2 = true;}if(valid2){if(data5.level !== undefined){let data8 = data5.level;const _errs14 = errors;if(typeof data8 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/level",schemaPath:"#/properties/parameters/properties/level/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.level.type,parentSchema:schema10.properties.parameters.properties.level,data:data8}];return false;}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data5.formats !== undefined){let data9 = data5.formats;const _errs16 = errors;if(errors === _errs16){if(Array.isArray(data9)){var valid3 = true;const len1 = data9.length;for(let i1=0; i1<len1; i1++){let data10 = data9[i1];const _errs18 = errors;if(typeof data10 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/formats/" + i1,schemaPath:"#/properties/parameters/properties/formats/items/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.formats.items.type,parentSchema:schema10.properties.parameters.properties.formats.items,data:data10}];return false;}var valid3 = _errs18 === errors;if(!valid3){break;}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/formats",schemaPath:"#/properties/parameters/properties/formats/type",keyword:"type",params:{type: "array"},schema:schema10.properties.parameters.properties.formats.type,parentSchema:schema10.properties.parameters.properties.formats,data:data9}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data5.period !== undefined){let data11 = data5.period;const _errs20 = errors;if(errors === _errs20){if(data11 && typeof data11 == "object" && !Array.isArray(data11)){let missing2;if(((data11.start === undefined) && (missing2 = "start")) || ((data11.end === undefined) && (missing2 = "end"))){validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/required",keyword:"required",params:{missingProperty: missing2},schema:schema10.properties.parameters.properties.period.required,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}else {if(data11.start !== undefined){const _errs22 = errors;if(!(validate31(data11.start, {instancePath:instancePath+"/parameters/period/start",parentData:data11,parentDataProperty:"start",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs22 === errors;}else {var valid4 = true;}if(valid4){if(data11.end !== undefined){const _errs23 = errors;if(!(validate31(data11.end, {instancePath:instancePath+"/parameters/period/end",parentData:data11,parentDataProperty:"end",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs23 === errors;}else {var valid4 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.properties.period.type,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}}var valid2 = _errs20 === errors;}else {var valid2 = true;}if(valid2){if(data5.hide_zero_usage !== undefined){let data14 = data5.hide_zero_usage;const _errs24 = errors;if(typeof data14 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/hide_zero_usage",schemaPath:"#/properties/parameters/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.hide_zero_usage.type,parentSchema:schema10.properties.parameters.properties.hide_zero_usage,data:data14}];return false;}var valid2 = _errs24 === errors;}else {var valid2 = true;}if(valid2){if(data5.show_skus !== undefined){let data15 = data5.show_skus;const _errs26 = errors;if(typeof data15 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/show_skus",schemaPath:"#/properties/parameters/properties/show_skus/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.show_skus.type,parentSchema:schema10.properties.parameters.properties.show_skus,data:data15}];return false;}var valid2 = _errs26 === errors;}else {var valid2 = true;}}}}}}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.type,parentSchema:schema10.properties.parameters,data:data5}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.schedule !== undefined){let data16 = data.schedule;const _errs28 = errors;if(errors === _errs28){if(data16 && typeof data16 == "object" && !Array.isArray(data16)){let missing3;if(((data16.type === undefined) && (missing3 = "type")) || ((data16.enabled === undefined) && (missing3 = "enabled"))){validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing3},schema:schema10.properties.schedule.required,parentSchema:schema10.properties.schedule,data:data16}];return false;}else {if(data16.type !== undefined){let data17 = data16.type;const _errs30 = errors;if(typeof data17 !== "string"){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/type",keyword:"type",params:{type: "string"},schema:schema10.properties.schedule.properties.type.type,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}if(!((data17 === "once") || (data17 === "monthly"))){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/enum",keyword:"enum",params:{allowedValues: schema10.properties.schedule.properties.type.enum},schema:schema10.properties.schedule.properties.type.enum,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}var valid5 = _errs30 === errors;}else {var valid5 = true;}if(valid5){if(data16.enabled !== undefined){let data18 = data16.enabled;const _errs32 = errors;if(typeof data18 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/schedule/enabled",schemaPath:"#/properties/schedule/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.schedule.properties.enabled.type,parentSchema:schema10.properties.schedule.properties.enabled,data:data18}];return false;}var valid5 = _errs32 === errors;}else {var valid5 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "object"},schema:schema10.properties.schedule.type,parentSchema:schema10.properties.schedule,data:data16}];return false;}}var valid0 = _errs28 === errors;}else {var valid0 = true;}if(valid0){if(data.generation_date !== undefined){const _errs34 = errors;if(!(validate31(data.generation_date, {instancePath:instancePath+"/generation_date",parentData:data,parentDataProperty:"generation_date",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid0 = _errs34 === errors;}else {var valid0 = true;}}}}}}}}}else {validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema10.type,parentSchema:schema10,data}];return false;}}validate26.errors = vErrors;return errors === 0;}const reportIds = validate35;const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json","title":"GET /tenants/{tenant_id}/reports: 200","description":"The report ids of a tenant: ids only, no paging.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}}}};function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate36.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate36.errors = vErrors;return errors === 0;}function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema13.required,parentSchema:schema13,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){const _errs3 = errors;if(!(validate36(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);errors = vErrors.length;}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate35.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema13.properties.items.type,parentSchema:schema13.properties.items,data:data0}];return false;}}}}}else {validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema13.type,parentSchema:schema13,data}];return false;}}validate35.errors = vErrors;return errors === 0;}const search = validate38;const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json","title":"GET /search: 200","description":"Users and tenants mixed; the action reads obj_type, id and login.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["obj_type","id"],"properties":{"obj_type":{"type":"string","enum":["tenant","user"]},"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"}}}}}};function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate39.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate39.errors = vErrors;return errors === 0;}function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema15.required,parentSchema:schema15,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.obj_type === undefined) && (missing1 = "obj_type")) || ((data1.id === undefined) && (missing1 = "id"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema15.properties.items.items.required,parentSchema:schema15.properties.items.items,data:data1}];return false;}else {if(data1.obj_type !== undefined){let data2 = data1.obj_type;const _errs5 = errors;if(typeof data2 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.obj_type.type,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}if(!((data2 === "tenant") || (data2 === "user"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.items.items.properties.obj_type.enum},schema:schema15.properties.items.items.properties.obj_type.enum,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.id !== undefined){const _errs7 = errors;if(!(validate39(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);errors = vErrors.length;}var valid2 = _errs7 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data4 = data1.login;const _errs8 = errors;if(typeof data4 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.login.type,parentSchema:schema15.properties.items.items.properties.login,data:data4}];return false;}var valid2 = _errs8 === errors;}else {var valid2 = true;}}}}}else {validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema15.properties.items.items.type,parentSchema:schema15.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate38.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema15.properties.items.type,parentSchema:schema15.properties.items,data:data0}];return false;}}}}}else {validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema15.type,parentSchema:schema15,data}];return false;}}validate38.errors = vErrors;return errors === 0;}const users = validate41;const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json","title":"GET /users?uuids=: 200","description":"Users by id; the action reads id, login and contact.email.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["id","login"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"},"enabled":{"type":"boolean"},"contact":{"type":"object","properties":{"email":{"type":"string"}}}}}}}};function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate42.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate42.errors = vErrors;return errors === 0;}function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema17.required,parentSchema:schema17,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.id === undefined) && (missing1 = "id")) || ((data1.login === undefined) && (missing1 = "login"))){validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema17.properties.items.items.required,parentSchema:schema17.properties.items.items,data:data1}];return false;}else {if(data1.id !== undefined){const _errs5 = errors;if(!(validate42(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data3 = data1.login;const _errs6 = errors;if(typeof data3 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.login.type,parentSchema:schema17.properties.items.items.properties.login,data:data3}];return false;}var valid2 = _errs6 === errors;}else {var valid2 = true;}if(valid2){if(data1.tenant_id !== undefined){const _errs8 = errors;if(!(validate42(data1.tenant_id, {instancePath:instancePath+"/items/" + i0+"/tenant_id",parentData:data1,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs8 === errors;}else {var valid2 = true;}if(valid2){if(data1.enabled !== undefined){let data5 = data1.enabled;const _errs9 = errors;if(typeof data5 !== "boolean"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/enabled",schemaPath:"#/properties/items/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema17.properties.items.items.properties.enabled.type,parentSchema:schema17.properties.items.items.properties.enabled,data:data5}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data1.contact !== undefined){let data6 = data1.contact;const _errs11 = errors;if(errors === _errs11){if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.email !== undefined){let data7 = data6.email;if(typeof data7 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact/email",schemaPath:"#/properties/items/items/properties/contact/properties/email/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.contact.properties.email.type,parentSchema:schema17.properties.items.items.properties.contact.properties.email,data:data7}];return false;}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact",schemaPath:"#/properties/items/items/properties/contact/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.properties.contact.type,parentSchema:schema17.properties.items.items.properties.contact,data:data6}];return false;}}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.type,parentSchema:schema17.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate41.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema17.properties.items.type,parentSchema:schema17.properties.items,data:data0}];return false;}}}}}else {validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema17.type,parentSchema:schema17,data}];return false;}}validate41.errors = vErrors;return errors === 0;}
 
 ;// CONCATENATED MODULE: ./src/util/one-line.ts
 const MAX = 80;
-/** A value for a message: JSON on one line (undefined as "absent"), cut short; it may come from outside. */
-function oneLineJson(value, max = MAX) {
+/**
+ * A value for a message: JSON on one line (undefined as "absent"), cut short; it may come from outside,
+ * so it is scrubbed by `redact` before the cut (a cut secret is no longer found whole: its start would show).
+ */
+function oneLineJson(value, redact, max = MAX) {
     if (value === undefined)
         return 'absent';
-    const text = JSON.stringify(value) ?? String(value);
+    const text = redact(JSON.stringify(value) ?? String(value));
     return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
@@ -2076,8 +2197,8 @@ function checked(validate, answer, call, redact = (text) => text) {
     if (validate(answer))
         return answer;
     const error = validate.errors?.[0];
-    const problem = error ? problemOf(error) : 'the answer does not have the documented shape';
-    // The message quotes what the server sent, which may echo a secret back.
+    // The message quotes what the server sent, which may echo a secret back: scrubbed before it is cut.
+    const problem = error ? problemOf(error, redact) : 'the answer does not have the documented shape';
     throw new errors_ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem));
 }
 /** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
@@ -2102,27 +2223,28 @@ const ARTICLE = {
     number: 'a number',
 };
 /** What one Ajv error says about the answer, in words a person can act on. */
-function problemOf(e) {
+function problemOf(e, redact) {
     const at = field(e.instancePath);
+    const shown = (value) => oneLineJson(value, redact);
     switch (e.keyword) {
         case 'required':
             return `${field(e.instancePath, e.params.missingProperty)} is missing`;
         case 'type': {
             const type = String(e.params.type);
-            return `${at} is ${oneLineJson(e.data)}; expected ${ARTICLE[type] ?? type}`;
+            return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`;
         }
         case 'enum': {
             const allowed = e.params.allowedValues;
-            return `${at} is ${oneLineJson(e.data)}; expected one of: ${allowed.join(', ')}`;
+            return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`;
         }
         case 'pattern': {
             const what = e.parentSchema?.description;
-            return `${at} is ${oneLineJson(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`;
+            return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`;
         }
         case 'minLength':
             return `${at} is empty`;
         default:
-            return `${at} ${e.message ?? 'is not valid'} (${oneLineJson(e.data)})`;
+            return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`;
     }
 }
 
@@ -2207,9 +2329,13 @@ class TokenSource {
         catch {
             throw new errors_ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the response is not JSON');
         }
+        // A token is a secret before its answer is checked: a refusal quotes the answer's other fields,
+        // and a server may echo the token into one of them.
+        const token = answer?.access_token;
+        if (typeof token === 'string')
+            this.hide(token);
         const call = { method: 'POST', path: '/idp/token', status: reply.status };
-        const body = checked(token, answer, call, this.secrets.redact);
-        this.hide(body.access_token);
+        const body = checked(answer_validators_token, answer, call, this.secrets.redact);
         // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
         // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
         // token is then used until a 401 asks for a new one, instead of a token request for every call.
@@ -2249,6 +2375,10 @@ class AcronisClient {
         this.http = new HttpClient(options);
         this.secrets = options.secrets ?? new Redactor();
         this.tokens = new TokenSource(this.http, root, credentials, this.secrets);
+    }
+    /** Scrubs every secret this client knows (the client secret, each token) from a text it did not make. */
+    get redact() {
+        return this.secrets.redact;
     }
     /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
     async authenticate() {
@@ -2625,7 +2755,7 @@ async function put(r, plan, before, client, fail) {
     const reset = unmanagedChanges(r, before, after);
     if (reset.length) {
         const what = reset
-            .map((c) => `${c.field} was ${oneLineJson(c.was)} (now ${oneLineJson(c.now)})`)
+            .map((c) => `${c.field} was ${oneLineJson(c.was, client.redact)} (now ${oneLineJson(c.now, client.redact)})`)
             .join('; ');
         return failed(r, plan.changes, `the API also changed what the file does not manage: ${what}; restore by hand`);
     }
@@ -4730,6 +4860,15 @@ function renderTerminal(run, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/tty.ts
+
+/**
+ * Text with data from outside, for a terminal: every secret scrubbed, and each line's control
+ * characters escaped (`\x1b`, never raw), so an API's answer cannot move the cursor, retitle the
+ * window or paint a line of its own. Our own colours are added after, never passed through this.
+ */
+function forTerminal(text, secrets) {
+    return secrets.redact(text).split('\n').map(printable).join('\n');
+}
 /**
  * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set
  * and not empty). FORCE_COLOR, the common override, turns it on for a pipe, e.g. `| less -R`.
@@ -4804,8 +4943,6 @@ class Progress {
 
 
 
-
-
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
 const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
 /** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
@@ -4843,7 +4980,7 @@ async function runConfig(mode, flags, cli) {
     }
     const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying');
     const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined;
-    const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() => progress.clear());
+    const result = await execute(settings, config, terminalIO(progress, cli.secrets), reviewed).finally(() => progress.clear());
     if (flags.json) {
         // JSON for a script on stdout; the table for the person on stderr.
         for (const part of planJsonParts(result.outcomes))
@@ -4856,11 +4993,11 @@ async function runConfig(mode, flags, cli) {
     // Failures again on stderr, as file:line:col, so a script or an editor can find them.
     for (const o of result.outcomes) {
         if (o.status === 'failed')
-            cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`);
+            cli.stderr.write(forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`, cli.secrets));
     }
     const failure = failureOf(result);
     if (failure) {
-        cli.stderr.write(`${failure.message}\n`);
+        cli.stderr.write(forTerminal(`${failure.message}\n`, cli.secrets));
         return 1;
     }
     return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
@@ -4869,13 +5006,16 @@ async function runConfig(mode, flags, cli) {
 function terminalOptions(stream, cli) {
     return { color: useColor(stream, cli.env), width: lineWidth(stream, cli.env) };
 }
-/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
-function terminalIO(progress) {
+/**
+ * The engine's messages on a terminal: above the progress line, which counts the reports done. The
+ * client learns each token into `secrets` (no runner to tell: no ::add-mask::); every line is scrubbed
+ * and escaped, since it may quote the API.
+ */
+function terminalIO(progress, secrets) {
     return {
-        // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
-        secrets: new Redactor(),
-        info: (line) => progress.line(line),
-        warning: (line) => progress.line(`warning: ${line}`),
+        secrets,
+        info: (line) => progress.line(forTerminal(line, secrets)),
+        warning: (line) => progress.line(forTerminal(`warning: ${line}`, secrets)),
         onOutcome: (_o, done, total) => progress.tick(done, total),
     };
 }
@@ -4904,16 +5044,17 @@ async function runExport(flags, cli) {
     // Before any request: a file that would be refused at the end is refused now.
     if (output && !force && (await exists(external_node_path_default().resolve(cli.cwd, output))))
         throw new InputError(`${output} exists; export replaces no file: add --force to replace it, or name another with -o`);
-    const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'));
+    const progress = new Progress(cli.stderr, 'reading reports');
+    const tenant = await read(settings, flags['by-login'] === true, progress, cli);
     // A printed file has no copy of the schema beside it: it names the published one.
     const { text, unwritable } = renderExport(tenant, {
         schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : reports_schema_namespaceObject.$id),
         generator: `${cli.program} ${cli.version}`,
     });
     for (const f of tenant.failures)
-        cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`);
+        cli.stderr.write(forTerminal(`could not read report ${f.id}: ${f.error}\n`, cli.secrets));
     for (const u of unwritable)
-        cli.stderr.write(`could not write report ${u.id}: ${u.reason}\n`);
+        cli.stderr.write(forTerminal(`could not write report ${u.id}: ${u.reason}\n`, cli.secrets));
     if (output) {
         const target = external_node_path_default().resolve(cli.cwd, output);
         await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
@@ -4950,8 +5091,8 @@ async function exists(file) {
         throw e;
     });
 }
-async function read(settings, byLogin, progress) {
-    const client = connect(settings, terminalIO(progress));
+async function read(settings, byLogin, progress, cli) {
+    const client = connect(settings, terminalIO(progress, cli.secrets));
     try {
         await client.authenticate();
         const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)();
@@ -5513,7 +5654,7 @@ async function pullConfig(settings, { text, config }, io, options) {
         const appended = extra.map((r) => entryText(r, logins));
         if (found)
             found.unwritable = appended.filter((e) => !('lines' in e));
-        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), found);
+        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), client.redact, found);
         const written = options.write && edited.text !== text;
         if (written)
             await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
@@ -5541,7 +5682,7 @@ function outcome(r, p, live, written) {
     return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
 }
 /** A value the editor could not change in place stays as it is, and is listed instead. */
-function refuse(problem, pulls, reports, found) {
+function refuse(problem, pulls, reports, redact, found) {
     if (problem.field === 'reports') {
         if (found)
             found.refused = problem.message;
@@ -5555,7 +5696,7 @@ function refuse(problem, pulls, reports, found) {
     p.changes = p.changes.filter((c) => c !== change);
     // What the notes said was written into that field (a name replaced) was not written either.
     p.notes = p.notes.filter((n) => !(n.field === problem.field && n.written));
-    const live = change ? ` (live: ${oneLineJson(change.to)})` : '';
+    const live = change ? ` (live: ${oneLineJson(change.to, redact)})` : '';
     p.notes.push({
         id: r.id,
         field: problem.field,
@@ -5570,10 +5711,10 @@ function refuse(problem, pulls, reports, found) {
  * The new text is then read back whole: every entry must hold exactly what was meant, the untouched
  * ones what they held before; anything else is a bug, and then nothing is written. Pure.
  */
-function pulledText(text, config, pulls, appended, found) {
+function pulledText(text, config, pulls, appended, redact, found) {
     const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), appended.map((e) => e.lines));
     for (const problem of edited.problems)
-        refuse(problem, pulls, config.reports, found);
+        refuse(problem, pulls, config.reports, redact, found);
     if (found)
         found.appended = found.refused ? [] : appended.map((e) => e.values.id);
     if (edited.text === text)
@@ -5804,22 +5945,20 @@ function fenced(diff, budget) {
 
 
 
-
 /** pull: the live values written into reports.yaml in place; the diff on stdout. Returns the exit code. */
 async function runPull(flags, cli) {
     const settings = cliSettings('pull', flags, cli.env, cli.cwd);
     const source = await readSource(settings);
     const progress = new Progress(cli.stderr, 'reading reports');
-    const run = await pullConfig(settings, source, terminalIO(progress), {
+    const run = await pullConfig(settings, source, terminalIO(progress, cli.secrets), {
         byLogin: flags['by-login'] === true,
         addUndeclared: flags['add-undeclared'] === true,
         write: flags.check !== true,
     }).finally(() => progress.clear());
     // The diff alone on stdout, so `pull --check > change.patch` is a patch.
     cli.stdout.write(unifiedDiff(settings.configName, run.before, run.edits));
-    for (const line of pullListing(run))
-        cli.stderr.write(`${logLine(line)}\n`);
-    cli.stderr.write(`${pullHeadline(run)}\n`);
+    for (const line of [...pullListing(run), pullHeadline(run)])
+        cli.stderr.write(`${forTerminal(line, cli.secrets)}\n`);
     // The same rule as the action's step (failed-reports); undeclared reports only the command line adds.
     if (failureOf(run) || run.undeclared?.unread.length)
         return 1;
@@ -5837,9 +5976,14 @@ async function runPull(flags, cli) {
 
 
 
+
+
 /** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes (or pull --check would). */
 async function main(argv, io) {
-    const cli = { ...io, program: PROGRAM, version: package_namespaceObject.rE };
+    // As the action does with its inputs: every secret known before anything could print it.
+    const { ACRONIS_CLIENT_SECRET: secret, ACRONIS_TOKEN: token, ACRONIS_BASE_URL: base } = io.env;
+    const secrets = Redactor.of(secret ?? '', token ?? '', passwordOf(base ?? ''));
+    const cli = { ...io, program: PROGRAM, version: package_namespaceObject.rE, secrets };
     let flags = {};
     try {
         const parsed = parseCommandLine(argv);
@@ -5855,6 +5999,7 @@ async function main(argv, io) {
                 return 0;
             case 'run':
                 flags = parsed.flags;
+                secrets.add(passwordOf(flags['base-url'] ?? ''));
                 if (parsed.command === 'export')
                     return await runExport(parsed.flags, cli);
                 if (parsed.command === 'pull')
@@ -5863,7 +6008,7 @@ async function main(argv, io) {
         }
     }
     catch (e) {
-        cli.stderr.write(explain(e, cli, flags));
+        cli.stderr.write(forTerminal(explain(e, cli, flags), secrets));
         return 1;
     }
 }

@@ -1,6 +1,6 @@
 import { execute, readSource, type EngineIO } from './engine/engine.js'
 import * as log from './github/log.js'
-import { publish, publishFailure, setOutputs } from './github/publish.js'
+import { publish, publishFailure, publishBare, setOutputs } from './github/publish.js'
 import { findReviewedPlan } from './github/reviewed.js'
 import { publishPull } from './github/publish-pull.js'
 import { pullConfig } from './engine/pull-file.js'
@@ -39,7 +39,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const result = await execute(settings, config, io, reviewed)
     await publish(result, settings, given.github, env, reviewed)
   } catch (e) {
-    // Whatever stopped the run, the summary and the outputs still say why.
-    await publishFailure(e, settings, env)
+    // Whatever stopped the run, the summary and the outputs still say why, even if saying it fails.
+    await publishFailure(e, settings, env).catch((again: unknown) => publishBare(e, again, env))
   }
 }

@@ -23,8 +23,8 @@ export function checked<T>(
 ): T {
   if (validate(answer)) return answer
   const error = validate.errors?.[0]
-  const problem = error ? problemOf(error) : 'the answer does not have the documented shape'
-  // The message quotes what the server sent, which may echo a secret back.
+  // The message quotes what the server sent, which may echo a secret back: scrubbed before it is cut.
+  const problem = error ? problemOf(error, redact) : 'the answer does not have the documented shape'
   throw new ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem))
 }
 
@@ -50,26 +50,27 @@ const ARTICLE: Record<string, string> = {
 }
 
 /** What one Ajv error says about the answer, in words a person can act on. */
-function problemOf(e: ErrorObject): string {
+function problemOf(e: ErrorObject, redact: Redact): string {
   const at = field(e.instancePath)
+  const shown = (value: unknown) => oneLineJson(value, redact)
   switch (e.keyword) {
     case 'required':
       return `${field(e.instancePath, (e.params as { missingProperty: string }).missingProperty)} is missing`
     case 'type': {
       const type = String((e.params as { type: string }).type)
-      return `${at} is ${oneLineJson(e.data)}; expected ${ARTICLE[type] ?? type}`
+      return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues
-      return `${at} is ${oneLineJson(e.data)}; expected one of: ${allowed.join(', ')}`
+      return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`
     }
     case 'pattern': {
       const what = (e.parentSchema as { description?: string } | undefined)?.description
-      return `${at} is ${oneLineJson(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`
+      return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`
     }
     case 'minLength':
       return `${at} is empty`
     default:
-      return `${at} ${e.message ?? 'is not valid'} (${oneLineJson(e.data)})`
+      return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`
   }
 }

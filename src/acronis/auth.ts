@@ -90,9 +90,12 @@ export class TokenSource {
     } catch {
       throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the response is not JSON')
     }
+    // A token is a secret before its answer is checked: a refusal quotes the answer's other fields,
+    // and a server may echo the token into one of them.
+    const token = (answer as { access_token?: unknown } | null)?.access_token
+    if (typeof token === 'string') this.hide(token)
     const call = { method: 'POST', path: '/idp/token', status: reply.status }
     const body = checked(answers.token, answer, call, this.secrets.redact)
-    this.hide(body.access_token)
     // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
     // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
     // token is then used until a 401 asks for a new one, instead of a token request for every call.

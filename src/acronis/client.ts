@@ -2,7 +2,7 @@ import type { ValidateFunction } from 'ajv'
 import { HttpClient, type HttpOptions } from '../http/client.js'
 import { RunTimeoutError } from '../http/deadline.js'
 import { TransportError } from '../http/errors.js'
-import { Redactor } from '../util/redact.js'
+import { Redactor, type Redact } from '../util/redact.js'
 import { mapLimit } from '../util/map-limit.js'
 import * as answers from './answer-validators.js'
 import { checked } from './answers.js'
@@ -32,6 +32,11 @@ export class AcronisClient {
     this.http = new HttpClient(options)
     this.secrets = options.secrets ?? new Redactor()
     this.tokens = new TokenSource(this.http, root, credentials, this.secrets)
+  }
+
+  /** Scrubs every secret this client knows (the client secret, each token) from a text it did not make. */
+  get redact(): Redact {
+    return this.secrets.redact
   }
 
   /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */

@@ -8,7 +8,7 @@ import { tenantResolver } from '../engine/tenant.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { terminalIO } from './run.js'
-import { Progress, type Cli } from './tty.js'
+import { forTerminal, Progress, type Cli } from './tty.js'
 import { plural } from '../util/plural.js'
 
 /**
@@ -25,14 +25,17 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
     throw new InputError(
       `${output} exists; export replaces no file: add --force to replace it, or name another with -o`,
     )
-  const tenant = await read(settings, flags['by-login'] === true, new Progress(cli.stderr, 'reading reports'))
+  const progress = new Progress(cli.stderr, 'reading reports')
+  const tenant = await read(settings, flags['by-login'] === true, progress, cli)
   // A printed file has no copy of the schema beside it: it names the published one.
   const { text, unwritable } = renderExport(tenant, {
     schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : schema.$id),
     generator: `${cli.program} ${cli.version}`,
   })
-  for (const f of tenant.failures) cli.stderr.write(`could not read report ${f.id}: ${f.error}\n`)
-  for (const u of unwritable) cli.stderr.write(`could not write report ${u.id}: ${u.reason}\n`)
+  for (const f of tenant.failures)
+    cli.stderr.write(forTerminal(`could not read report ${f.id}: ${f.error}\n`, cli.secrets))
+  for (const u of unwritable)
+    cli.stderr.write(forTerminal(`could not write report ${u.id}: ${u.reason}\n`, cli.secrets))
   if (output) {
     const target = path.resolve(cli.cwd, output)
     await mkdir(path.dirname(target), { recursive: true })
@@ -76,8 +79,13 @@ async function exists(file: string): Promise<boolean> {
   )
 }
 
-async function read(settings: OnlineSettings, byLogin: boolean, progress: Progress): Promise<TenantExport> {
-  const client = connect(settings, terminalIO(progress))
+async function read(
+  settings: OnlineSettings,
+  byLogin: boolean,
+  progress: Progress,
+  cli: Cli,
+): Promise<TenantExport> {
+  const client = connect(settings, terminalIO(progress, cli.secrets))
   try {
     await client.authenticate()
     const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)()

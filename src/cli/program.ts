@@ -2,17 +2,24 @@ import pkg from '../../package.json' with { type: 'json' }
 import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
 import { authHint, nothingDone } from '../engine/verdict.js'
-import { InputError } from '../settings/settings.js'
+import { InputError, passwordOf } from '../settings/settings.js'
+import { Redactor } from '../util/redact.js'
 import { parseCommandLine, UsageError, type Flags } from './args.js'
 import { commandHelp, overview, PROGRAM } from './commands.js'
 import { runExport } from './export-command.js'
 import { runPull } from './pull-command.js'
 import { runConfig } from './run.js'
-import type { Cli } from './tty.js'
+import { forTerminal, type Cli } from './tty.js'
 
 /** Runs one command line and returns its exit code: 0 success, 1 failure, 2 plan has changes (or pull --check would). */
-export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'version'>): Promise<number> {
-  const cli: Cli = { ...io, program: PROGRAM, version: pkg.version }
+export async function main(
+  argv: readonly string[],
+  io: Omit<Cli, 'program' | 'version' | 'secrets'>,
+): Promise<number> {
+  // As the action does with its inputs: every secret known before anything could print it.
+  const { ACRONIS_CLIENT_SECRET: secret, ACRONIS_TOKEN: token, ACRONIS_BASE_URL: base } = io.env
+  const secrets = Redactor.of(secret ?? '', token ?? '', passwordOf(base ?? ''))
+  const cli: Cli = { ...io, program: PROGRAM, version: pkg.version, secrets }
   let flags: Flags = {}
   try {
     const parsed = parseCommandLine(argv)
@@ -28,12 +35,13 @@ export async function main(argv: readonly string[], io: Omit<Cli, 'program' | 'v
         return 0
       case 'run':
         flags = parsed.flags
+        secrets.add(passwordOf(flags['base-url'] ?? ''))
         if (parsed.command === 'export') return await runExport(parsed.flags, cli)
         if (parsed.command === 'pull') return await runPull(parsed.flags, cli)
         return await runConfig(parsed.command, parsed.flags, cli)
     }
   } catch (e) {
-    cli.stderr.write(explain(e, cli, flags))
+    cli.stderr.write(forTerminal(explain(e, cli, flags), secrets))
     return 1
   }
 }

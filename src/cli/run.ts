@@ -10,9 +10,8 @@ import { renderTerminal } from '../report/terminal.js'
 import { recipientNames } from '../engine/recipients.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
-import { lineWidth, Progress, useColor, type Cli } from './tty.js'
-import { logLine } from '../util/log-safe.js'
-import { Redactor } from '../util/redact.js'
+import { forTerminal, lineWidth, Progress, useColor, type Cli } from './tty.js'
+import type { Redactor } from '../util/redact.js'
 import { plural } from '../util/plural.js'
 
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
@@ -54,7 +53,7 @@ export async function runConfig(
   }
   const progress = new Progress(cli.stderr, settings.mode === 'plan' ? 'planning' : 'applying')
   const reviewed = flags['reviewed-plan'] ? await readReviewed(flags['reviewed-plan'], cli.cwd) : undefined
-  const result = await execute(settings, config, terminalIO(progress), reviewed).finally(() =>
+  const result = await execute(settings, config, terminalIO(progress, cli.secrets), reviewed).finally(() =>
     progress.clear(),
   )
   if (flags.json) {
@@ -67,11 +66,13 @@ export async function runConfig(
   // Failures again on stderr, as file:line:col, so a script or an editor can find them.
   for (const o of result.outcomes) {
     if (o.status === 'failed')
-      cli.stderr.write(`${logLine(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}`)}\n`)
+      cli.stderr.write(
+        forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`, cli.secrets),
+      )
   }
   const failure = failureOf(result)
   if (failure) {
-    cli.stderr.write(`${failure.message}\n`)
+    cli.stderr.write(forTerminal(`${failure.message}\n`, cli.secrets))
     return 1
   }
   return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0
@@ -82,13 +83,16 @@ function terminalOptions(stream: Cli['stdout'], cli: Cli) {
   return { color: useColor(stream, cli.env), width: lineWidth(stream, cli.env) }
 }
 
-/** The engine's messages on a terminal: above the progress line, which counts the reports done. */
-export function terminalIO(progress: Progress): EngineIO {
+/**
+ * The engine's messages on a terminal: above the progress line, which counts the reports done. The
+ * client learns each token into `secrets` (no runner to tell: no ::add-mask::); every line is scrubbed
+ * and escaped, since it may quote the API.
+ */
+export function terminalIO(progress: Progress, secrets: Redactor): EngineIO {
   return {
-    // No runner to tell (::add-mask::): the client scrubs what it makes, and nothing else prints secrets.
-    secrets: new Redactor(),
-    info: (line) => progress.line(line),
-    warning: (line) => progress.line(`warning: ${line}`),
+    secrets,
+    info: (line) => progress.line(forTerminal(line, secrets)),
+    warning: (line) => progress.line(forTerminal(`warning: ${line}`, secrets)),
     onOutcome: (_o, done, total) => progress.tick(done, total),
   }
 }

@@ -1,3 +1,6 @@
+import { printable } from '../util/log-safe.js'
+import type { Redactor } from '../util/redact.js'
+
 /** A stream as the CLI needs it: Node's process.stdout and stderr, or a test's stand-in. */
 interface Output {
   write(text: string): unknown
@@ -14,6 +17,17 @@ export interface Cli {
   stderr: Output
   program: string
   version: string
+  /** The run's secrets (ACRONIS_CLIENT_SECRET, ACRONIS_TOKEN, a password in --base-url, each token). */
+  secrets: Redactor
+}
+
+/**
+ * Text with data from outside, for a terminal: every secret scrubbed, and each line's control
+ * characters escaped (`\x1b`, never raw), so an API's answer cannot move the cursor, retitle the
+ * window or paint a line of its own. Our own colours are added after, never passed through this.
+ */
+export function forTerminal(text: string, secrets: Redactor): string {
+  return secrets.redact(text).split('\n').map(printable).join('\n')
 }
 
 /**

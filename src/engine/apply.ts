@@ -139,7 +139,10 @@ async function put(
   const reset = unmanagedChanges(r, before, after)
   if (reset.length) {
     const what = reset
-      .map((c) => `${c.field} was ${oneLineJson(c.was)} (now ${oneLineJson(c.now)})`)
+      .map(
+        (c) =>
+          `${c.field} was ${oneLineJson(c.was, client.redact)} (now ${oneLineJson(c.now, client.redact)})`,
+      )
       .join('; ')
     return failed(
       r,

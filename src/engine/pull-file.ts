@@ -12,6 +12,7 @@ import { pullEntry, type EntryPull } from './pull.js'
 import { lookupNames, recipientNames } from './recipients.js'
 import { loginsOf, readReports, type Unread } from './tenant-export.js'
 import { tenantResolver, undeclared } from './tenant.js'
+import type { Redact } from '../util/redact.js'
 
 interface PullOptions {
   /** Recipients the file gains are written by login rather than UUID. */
@@ -92,6 +93,7 @@ export async function pullConfig(
       config,
       pulls,
       appended.filter((e): e is EntryText => 'lines' in e),
+      client.redact,
       found,
     )
     const written = options.write && edited.text !== text
@@ -136,6 +138,7 @@ function refuse(
   problem: EditProblem,
   pulls: (EntryPull | undefined)[],
   reports: readonly DesiredReport[],
+  redact: Redact,
   found: Undeclared | undefined,
 ): void {
   if (problem.field === 'reports') {
@@ -149,7 +152,7 @@ function refuse(
   p.changes = p.changes.filter((c) => c !== change)
   // What the notes said was written into that field (a name replaced) was not written either.
   p.notes = p.notes.filter((n) => !(n.field === problem.field && n.written))
-  const live = change ? ` (live: ${oneLineJson(change.to)})` : ''
+  const live = change ? ` (live: ${oneLineJson(change.to, redact)})` : ''
   p.notes.push({
     id: r.id,
     field: problem.field,
@@ -170,6 +173,7 @@ export function pulledText(
   config: DesiredConfig,
   pulls: (EntryPull | undefined)[],
   appended: readonly EntryText[],
+  redact: Redact,
   found?: Undeclared,
 ): Edited {
   const edited = editReports(
@@ -177,7 +181,7 @@ export function pulledText(
     pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
     appended.map((e) => e.lines),
   )
-  for (const problem of edited.problems) refuse(problem, pulls, config.reports, found)
+  for (const problem of edited.problems) refuse(problem, pulls, config.reports, redact, found)
   if (found) found.appended = found.refused ? [] : appended.map((e) => e.values.id)
   if (edited.text === text) return edited
   const intended = config.reports.map((r, i) => {

@@ -126,6 +126,29 @@ export async function publishFailure(
   log.fail(hint ? `${failure.message}. ${hint}` : failure.message)
 }
 
+/**
+ * The last word of a run whose failure could not be shown (the renderers or the redaction threw):
+ * `failure-reason`, one line in the summary and a failed step, each written on its own so one that
+ * throws does not stop the others. The second error is named by its class only: its text is unknown.
+ */
+export async function publishBare(e: unknown, again: unknown, env: NodeJS.ProcessEnv): Promise<void> {
+  const attempt = async (step: () => unknown) => {
+    try {
+      await step()
+    } catch {
+      // Each step on its own: what can still be written is written.
+    }
+  }
+  let reason = 'config'
+  let why = e instanceof Error ? e.name : typeof e
+  await attempt(() => ({ reason, message: why } = failureOfError(e)))
+  await attempt(() => (why = log.redact(why)))
+  const message = `${why}; showing it in full failed too (${again instanceof Error ? again.name : typeof again})`
+  await attempt(() => core.setOutput('failure-reason', reason))
+  if (env.GITHUB_STEP_SUMMARY) await attempt(() => core.summary.emptyBuffer().addRaw(`${message}\n`).write())
+  await attempt(() => core.setFailed(message))
+}
+
 /** Parts of an output, each scrubbed of secrets as it is written. */
 function* redacted(parts: Iterable<string>): Generator<string> {
   for (const part of parts) yield log.redact(part)

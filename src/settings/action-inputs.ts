@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import type { ReviewPolicy } from '../model.js'
 import type { Redactor } from '../util/redact.js'
 import { proxySecrets } from '../http/proxy.js'
-import { InputError, settingsFrom, type RawInputs, type Settings } from './settings.js'
+import { InputError, passwordOf, settingsFrom, type RawInputs, type Settings } from './settings.js'
 
 // The checks live in settings.ts, shared with the command line (which must not load @actions/core).
 export { type Settings } from './settings.js'
@@ -67,20 +67,5 @@ export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionS
   return {
     settings: settingsFrom(raw, { workspace: env.GITHUB_WORKSPACE || process.cwd(), eventName }),
     github: { token: core.getInput('github-token'), prComment, eventName, reviewedPlan: reviewedPlan() },
-  }
-}
-
-/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
-function passwordOf(url: string): string {
-  let password: string
-  try {
-    password = new URL(url.trim()).password
-  } catch {
-    return ''
-  }
-  try {
-    return decodeURIComponent(password)
-  } catch {
-    return password
   }
 }

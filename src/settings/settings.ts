@@ -49,6 +49,21 @@ export interface OnlineSettings extends FileSettings {
 /** Every input, read and checked once; the action and the command line build it the same way. */
 export type Settings = OfflineSettings | OnlineSettings
 
+/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
+export function passwordOf(url: string): string {
+  let password: string
+  try {
+    password = new URL(url.trim()).password
+  } catch {
+    return ''
+  }
+  try {
+    return decodeURIComponent(password)
+  } catch {
+    return password
+  }
+}
+
 /** A bad input: the message names the input, quotes the value and says what was expected. */
 export class InputError extends Error {
   constructor(message: string) {

@@ -71,3 +71,55 @@ describe('redaction', () => {
     expect(new Redactor().redact('nothing here')).toBe('nothing here')
   })
 })
+
+describe('redaction of any length, in linear time (issue 18)', () => {
+  const token = (n: number) => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'
+    let s = 'eyJ'
+    for (let i = 0; s.length < n; i++) s += alphabet[(i * 7919 + (i >> 3)) % alphabet.length]
+    return s
+  }
+
+  it.each([28_000, 1_000_000])('hides a token of %i characters in every form, without a crash', (n) => {
+    const t = token(n)
+    const r = Redactor.of(t)
+    const b64 = Buffer.from(`id:${t}`).toString('base64')
+    const out = r.redact(`got ${t} then ${t.toLowerCase()} and Basic ${b64} end`)
+    expect(out).not.toContain(t.slice(0, 40))
+    expect(out.length).toBeLessThan(200)
+    expect(out.startsWith('got *** then *** and Basic ')).toBe(true)
+    expect(out.endsWith(' end')).toBe(true)
+  })
+
+  it('hides the JSON-escaped form of a secret with " or \\ in it', () => {
+    const secret = 'pa"ss\\word-123'
+    const r = Redactor.of(secret)
+    expect(r.redact(`version is ${JSON.stringify(`x${secret}`)}`)).toBe('version is "x***"')
+  })
+
+  it('hides every overlapping and repeated occurrence, also of a periodic secret', () => {
+    expect(Redactor.of('abab-abab').redact('abab-abab-abab!')).toBe('***!')
+    expect(Redactor.of('aabaa').redact('aabaabaa aabaa-aabaaaabaa')).toBe('*** ***-******')
+    expect(Redactor.of('xxxxxx').redact(`${'x'.repeat(100_001)}y`)).toBe('***y')
+    expect(Redactor.of('secret1', 'cret1-more').redact('a secret1-more b')).toBe('a *** b')
+  })
+
+  it('keeps the rest of a text with characters whose lower case is longer (İ) in place', () => {
+    expect(Redactor.of('Token-SECRET').redact('İ token-secret İ TOKEN-SECRET')).toBe('İ *** İ ***')
+  })
+
+  it('takes time linear in the text, not quadratic (a ratio of two sizes, not a clock)', () => {
+    const r = Redactor.of('abcabcabc')
+    const cost = (text: string) => {
+      const start = process.hrtime.bigint()
+      for (let i = 0; i < 3; i++) r.redact(text)
+      return Number(process.hrtime.bigint() - start)
+    }
+    // Occurrences overlapping one another, and a text where every `.` starts a word before `://`.
+    for (const unit of ['abc', 'a.', 'a://b@', 'x.a://']) {
+      cost(unit.repeat(20_000))
+      const ratio = cost(unit.repeat(400_000)) / cost(unit.repeat(40_000))
+      expect(ratio, unit).toBeLessThan(40) // linear: about 10; quadratic: about 100
+    }
+  })
+})
