@@ -139,7 +139,7 @@ describe('the command line redacts what it refuses', () => {
         files: { 'reports.yaml': 'reports: []\n' },
       })
       expect(r.code, r.stderr).toBe(1)
-      expect(r.stderr).toMatch(/^acronis-report-sync: base-url "/)
+      expect(r.stderr).toMatch(/^acronis-report-sync: --base-url "/)
       expect(r.stderr).not.toContain(secret)
       expect(r.stderr).toContain('***')
     }
