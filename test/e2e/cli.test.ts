@@ -290,7 +290,7 @@ describe('the command line', () => {
       [['plan'], { ...env, ACRONIS_CLIENT_SECRET: '' }, /ACRONIS_CLIENT_SECRET is empty/],
       [
         ['plan'],
-        { ...env, ACRONIS_TOKEN: 't' },
+        { ...env, ACRONIS_TOKEN: 'a-given-token-1234' },
         /set either ACRONIS_TOKEN, or ACRONIS_CLIENT_ID and ACRONIS_CLIENT_SECRET/,
       ],
     ]

@@ -115,6 +115,7 @@ describe('a run that throws while showing its failure', () => {
   it('still sets failure-reason and fails the step with a message, without a stack trace', async () => {
     const { report, inputs } = await servers.world()
     const r = await runAction({
+      node: RUNNER_NODE[0]!.bin, // in a process of its own: in this one, core.summary keeps the file it first used
       config: yaml([{ id: report().id, kind: 'bogus-kind' }]),
       inputs: inputs(),
       // The job summary cannot be written: the summary of a config error throws, then its fallback.
