@@ -8,7 +8,12 @@ import path from 'node:path'
 const root = path.resolve(import.meta.dirname, '..')
 const STAMP = path.join(root, 'node_modules/.cache/acronis-report-sync/build-stamp.json')
 /** What scripts/build.mjs writes: the bundles, their licences, the generated validators. */
-const OUTPUTS = ['dist', 'src/config/reports-validator.js', 'src/acronis/answer-validators.js']
+const OUTPUTS = [
+  'dist',
+  'src/config/reports-validator.js',
+  'src/acronis/answer-validators.js',
+  'src/engine/record-validator.js',
+]
 /** What it reads: the sources and schemas, itself, the dependencies' lock, the compiler settings. */
 const INPUTS = ['src', 'schema', 'scripts/build.mjs', 'package-lock.json', 'tsconfig.json']
 

@@ -10,6 +10,7 @@ const ncc = require('@vercel/ncc')
 const root = path.resolve(import.meta.dirname, '..')
 const VALIDATOR = 'src/config/reports-validator.js'
 const ANSWERS = 'src/acronis/answer-validators.js'
+const RECORD = 'src/engine/record-validator.js'
 /** schema/api/<file>.json → the validator's export name in ANSWERS. */
 const ANSWER_SCHEMAS = {
   token: 'token.json',
@@ -71,6 +72,15 @@ async function writeAnswerValidators() {
     Object.entries(ANSWER_SCHEMAS).map(([name, file]) => [name, schemas[files.indexOf(file)].$id]),
   )
   await put(ANSWERS, generated('schema/api/*.json', standalone(ajv, ids)))
+}
+
+/** The reviewed record's validator (schema/reviewed-record.json), the same way: the record read back is checked whole. */
+async function writeRecordValidator() {
+  const { Ajv } = require('ajv')
+  const standalone = require('ajv/dist/standalone').default
+  const schema = JSON.parse(await readFile(path.join(root, 'schema/reviewed-record.json'), 'utf8'))
+  const ajv = new Ajv({ strict: true, unicode: false, logger: false, code: { source: true, esm: true } })
+  await put(RECORD, generated('schema/reviewed-record.json', standalone(ajv, ajv.compile(schema))))
 }
 
 function generated(from, code) {
@@ -166,6 +176,7 @@ async function put(file, content) {
 
 await writeValidator()
 await writeAnswerValidators()
+await writeRecordValidator()
 for (const { out, input, license } of entries) {
   let bundle
   try {

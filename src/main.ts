@@ -2,6 +2,7 @@ import { execute, readSource, type EngineIO } from './engine/engine.js'
 import * as log from './github/log.js'
 import { publish, publishFailure, publishBare, setOutputs } from './github/publish.js'
 import { findReviewedPlan } from './github/reviewed.js'
+import { recordKeysOf } from './engine/review.js'
 import { publishPull } from './github/publish-pull.js'
 import { pullConfig } from './engine/pull-file.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
@@ -34,7 +35,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const reviewed =
       settings.mode === 'apply'
-        ? await findReviewedPlan(given.github, settings.configName, settings.timeoutMs, env, log)
+        ? await findReviewedPlan(
+            given.github,
+            settings.configName,
+            settings.timeoutMs,
+            env,
+            log,
+            recordKeysOf(settings.credentials),
+          )
         : undefined
     const result = await execute(settings, config, io, reviewed)
     await publish(result, settings, given.github, env, reviewed)

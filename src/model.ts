@@ -86,8 +86,10 @@ export interface ReviewedPlan {
   digestLength: number
   /** Every report that would change was kept in full: a report not listed was reviewed as unchanged. */
   complete: boolean
-  /** The head commit that was planned: shown, never a gate. */
+  /** The head commit that was planned (the merged pull request's final head). */
   sha?: string
+  /** The key its digests were made with (derived from the client secret); absent: plain SHA-256. */
+  digestKey?: Uint8Array
 }
 
 /** Whether an apply wrote only what was reviewed: `check` finds a reviewed plan if there is one, `require` insists. */

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto'
+import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { isObject } from '../util/is-object.js'
+import validRecord from './record-validator.js'
 import {
   FIELDS,
   type Change,
@@ -14,18 +15,57 @@ import {
 // the apply after the merge checks its fresh plan against it, report by report, field by field.
 
 /** A change as recorded: [field, from, to], and for recipients shown by name the UUIDs behind both sides. */
-type Row = [Field, Shown, Shown] | [Field, Shown, Shown, string[], string[]]
+export type Row = [Field, Shown, Shown] | [Field, Shown, Shown, string[], string[]]
 
 const rowOf = (c: Change): Row =>
   c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to]
 const changeOf = ([field, from, to, idsFrom, idsTo]: Row): Change =>
   idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to }
 
+/**
+ * Keys derived from the API client secret (HKDF-SHA256, one label each: never the secret itself), so
+ * only a run of this action that holds the secret can write a record an apply trusts, or a digest
+ * that matches: the MAC over the record, and the key of each report's digest.
+ */
+export interface RecordKeys {
+  mac: Buffer
+  digest: Buffer
+}
+
+export function recordKeys(clientSecret: string): RecordKeys {
+  const derive = (label: string) =>
+    Buffer.from(
+      hkdfSync('sha256', clientSecret, 'acronis-report-sync', `reviewed plan record v2: ${label}`, 32),
+    )
+  return { mac: derive('mac'), digest: derive('change digest') }
+}
+
+/** The keys of a run with client credentials; undefined with a given token (no secret to derive them from). */
+export function recordKeysOf(
+  credentials: { clientSecret: string } | { token: string },
+): RecordKeys | undefined {
+  return 'clientSecret' in credentials ? recordKeys(credentials.clientSecret) : undefined
+}
+
+/** What a record is for: it is the reviewed plan of this pull request at this head, and of no other. */
+export interface RecordBinding {
+  /** owner/name, as GITHUB_REPOSITORY says it. */
+  repository: string
+  pullRequest: number
+  /** The head commit that was planned (at apply: the merged pull request's final head). */
+  head: string
+  /** The config path, as the comment's marker has it. */
+  config: string
+}
+
 /** The record hidden in the plan comment (an HTML comment, invisible to readers). */
 interface Recorded {
-  v: 1
+  v: 2
+  repo: string
+  pr: number
   /** The head commit that was planned. */
-  sha?: string
+  sha: string
+  config: string
   /** Report id (lower case) → its changes as [field, from, to], for the reports whose changes fit. */
   full: Record<string, Row[]>
   /** The digests of the other reports, `digestLength` characters each, one after another. */
@@ -36,21 +76,38 @@ interface Recorded {
 }
 
 const BLOCK_START = '<!-- acronis-report-sync:reviewed '
-const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*\}) -->/
+/** The record's JSON, then its MAC (base64url HMAC-SHA256), or `unsigned` when the run had no client secret. */
+const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*?\}) ([\w-]{43}|unsigned) -->/g
+const UNSIGNED = 'unsigned'
+/** Domain separation: this MAC is of a reviewed-plan record and nothing else. */
+const MAC_LABEL = 'acronis-report-sync reviewed plan record v2\n'
 /**
- * A digest is 12 base64url characters (72 bits) while they fit, fewer for larger plans, never fewer
- * than 5 (30 bits: with 10,000 digests kept, a report whose changes moved still matches one of them
- * with a chance of 1 in 100,000).
+ * A digest is 16 base64url characters (96 bits), keyed with a key only the action holds. Without the
+ * key no digest can be computed at all; and even unkeyed (a run with a given token), matching one of
+ * 10,000 digests by trying live values offline takes about 2^83 tries.
  */
-const DIGEST_CHARS = 12
-const MIN_DIGEST_CHARS = 5
+const DIGEST_CHARS = 16
+
+const macOf = (key: Buffer, json: string) =>
+  createHmac('sha256', key)
+    .update(MAC_LABEL + json)
+    .digest('base64url')
 
 const canonical = (id: string, changes: readonly Change[]) =>
   JSON.stringify([id.toLowerCase(), changes.map(rowOf)])
 
-/** A truncated SHA-256 of a report's id and its changes: tells whether the changes moved, in a few bytes. */
-export function changeDigest(id: string, changes: readonly Change[], length: number): string {
-  return createHash('sha256').update(canonical(id, changes)).digest('base64url').slice(0, length)
+/**
+ * A truncated HMAC-SHA256 of a report's id and its changes (a plain SHA-256 without a key): tells
+ * whether the changes moved, in a few bytes, and cannot be matched by someone without the key.
+ */
+export function changeDigest(
+  id: string,
+  changes: readonly Change[],
+  length: number,
+  key?: Uint8Array,
+): string {
+  const hash = key ? createHmac('sha256', key) : createHash('sha256')
+  return hash.update(canonical(id, changes)).digest('base64url').slice(0, length)
 }
 
 /**
@@ -60,12 +117,24 @@ export function changeDigest(id: string, changes: readonly Change[], length: num
  */
 export function recordReviewedPlan(
   outcomes: readonly Outcome[],
-  sha: string | undefined,
+  binding: RecordBinding,
+  keys: RecordKeys | undefined,
   budget: number,
 ): { block: string; unrecorded: number } {
   const pending = outcomes.filter((o) => o.status === 'would-update')
-  const data: Recorded = { v: 1, sha, full: {}, digests: '', digestLength: DIGEST_CHARS, unrecorded: 0 }
-  const room = budget - BLOCK_START.length - 200 // the keys, the sha and the closing
+  const data: Recorded = {
+    v: 2,
+    repo: binding.repository,
+    pr: binding.pullRequest,
+    sha: binding.head,
+    config: binding.config,
+    full: {},
+    digests: '',
+    digestLength: DIGEST_CHARS,
+    unrecorded: 0,
+  }
+  // The keys, the binding, the MAC and the closing.
+  const room = budget - BLOCK_START.length - 300 - binding.repository.length - binding.config.length
   let used = 0
   let i = 0
   for (; i < pending.length; i++) {
@@ -78,19 +147,34 @@ export function recordReviewedPlan(
   }
   const rest = pending.slice(i)
   if (rest.length) {
-    const length = Math.floor((room - used) / rest.length)
-    data.digestLength = Math.max(MIN_DIGEST_CHARS, Math.min(DIGEST_CHARS, length))
-    const fit = Math.min(rest.length, Math.floor((room - used) / data.digestLength))
+    const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / DIGEST_CHARS)))
     data.digests = rest
       .slice(0, fit)
-      .map((o) => changeDigest(o.id, o.changes, data.digestLength))
+      .map((o) => changeDigest(o.id, o.changes, DIGEST_CHARS, keys?.digest))
       .join('')
     data.unrecorded = rest.length - fit
   }
   // JSON with < and > escaped: nothing in it can end the HTML comment that hides it.
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e')
-  return { block: `${BLOCK_START}${json} -->`, unrecorded: data.unrecorded }
+  const mac = keys ? macOf(keys.mac, json) : UNSIGNED
+  return { block: `${BLOCK_START}${json} ${mac} -->`, unrecorded: data.unrecorded }
 }
+
+/**
+ * Whether a comment's body holds exactly one record whose MAC verifies with `keys`: a record this
+ * action wrote (for any head), so the comment is its own to edit. Without keys, nothing verifies.
+ */
+export function holdsOwnRecord(body: string, keys: RecordKeys | undefined): boolean {
+  const blocks = [...body.matchAll(BLOCK)]
+  if (!keys || blocks.length !== 1) return false
+  const [, json, mac] = blocks[0] as unknown as [string, string, string]
+  const want = Buffer.from(macOf(keys.mac, json))
+  return mac.length === want.length && timingSafeEqual(Buffer.from(mac), want)
+}
+
+/** Why a record whose MAC does not verify is no reviewed plan. */
+export const UNVERIFIED =
+  'the recorded plan does not verify (not written by this action with this client secret, or edited since)'
 
 /** A reviewed plan that cannot be read: the apply then counts it as not found, with this reason. */
 export class ReviewedPlanError extends Error {
@@ -100,36 +184,49 @@ export class ReviewedPlanError extends Error {
   }
 }
 
-/** The reviewed plan recorded in a plan comment's body; undefined when it carries none. */
-export function readReviewedPlan(body: string): ReviewedPlan | undefined {
-  const m = BLOCK.exec(body)
-  if (!m) return undefined
+/**
+ * The reviewed plan recorded in a plan comment's body for `binding`; undefined when it carries none.
+ * With `keys` (a run with the client secret) the record must carry a MAC that verifies: a record
+ * anyone else wrote, or edited, or one made for another repository, pull request, head or config, is
+ * a ReviewedPlanError that says so. Without keys (a given token) the MAC cannot be checked: the
+ * caller trusts the record only as far as it trusts the comment's author. One block only: a comment
+ * with two records is refused (one of them was pasted in).
+ */
+export function readReviewedPlan(
+  body: string,
+  binding: RecordBinding,
+  keys: RecordKeys | undefined,
+): ReviewedPlan | undefined {
+  const blocks = [...body.matchAll(BLOCK)]
+  if (!blocks.length) {
+    if (body.includes(BLOCK_START)) throw new ReviewedPlanError('the recorded plan is malformed')
+    return undefined
+  }
+  if (blocks.length > 1) throw new ReviewedPlanError('the comment holds more than one recorded plan')
+  const [, json] = blocks[0] as unknown as [string, string]
+  if (keys && !holdsOwnRecord(body, keys)) throw new ReviewedPlanError(UNVERIFIED)
   let d: unknown
   try {
-    d = JSON.parse(m[1]!)
+    d = JSON.parse(json)
   } catch {
     throw new ReviewedPlanError('the recorded plan is not JSON')
   }
-  if (!isObject(d) || d.v !== 1) throw new ReviewedPlanError('the recorded plan has an unknown version')
-  const { sha, full, digests, digestLength: n, unrecorded } = d
-  const ok =
-    (sha === undefined || (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))) &&
-    isObject(full) &&
-    typeof digests === 'string' &&
-    /^[\w-]*$/.test(digests) &&
-    Number.isInteger(n) &&
-    (n as number) >= MIN_DIGEST_CHARS &&
-    digests.length % (n as number) === 0 &&
-    Number.isInteger(unrecorded) &&
-    (unrecorded as number) >= 0
-  if (!ok) throw new ReviewedPlanError('the recorded plan is malformed')
+  if (!isObject(d) || d.v !== 2) throw new ReviewedPlanError('the recorded plan has an unknown version')
+  // The shape, checked whole by the validator scripts/build.mjs compiles from schema/reviewed-record.json.
+  if (!validRecord(d)) throw new ReviewedPlanError('the recorded plan is malformed')
+  const { sha, full, digests, digestLength: length, unrecorded } = d
+  if (
+    d.repo.toLowerCase() !== binding.repository.toLowerCase() ||
+    d.pr !== binding.pullRequest ||
+    d.config !== binding.config
+  )
+    throw new ReviewedPlanError('the recorded plan is for another repository, pull request or config')
+  if (sha.toLowerCase() !== binding.head.toLowerCase())
+    throw new ReviewedPlanError(
+      `the recorded plan is of commit ${sha.slice(0, 7)}, not of the pull request's final head ${binding.head.slice(0, 7)} (a later push was not planned)`,
+    )
   const changes = new Map<string, Change[]>()
-  for (const [id, rows] of Object.entries(full)) {
-    if (!Array.isArray(rows) || !rows.every(isRow))
-      throw new ReviewedPlanError(`the changes of ${id} are malformed`)
-    changes.set(id.toLowerCase(), rows.map(changeOf))
-  }
-  const length = n as number
+  for (const [id, rows] of Object.entries(full)) changes.set(id.toLowerCase(), rows.map(changeOf))
   const set = new Set<string>()
   for (let i = 0; i < digests.length; i += length) set.add(digests.slice(i, i + length))
   return {
@@ -138,6 +235,7 @@ export function readReviewedPlan(body: string): ReviewedPlan | undefined {
     digestLength: length,
     complete: set.size === 0 && unrecorded === 0,
     sha,
+    digestKey: keys?.digest,
   }
 }
 
@@ -187,7 +285,10 @@ export function reviewCheck(plans: readonly ReviewedPlan[] | undefined): ReviewC
         const same = canonical(key, reviewed) === canonical(key, changes)
         return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] }
       }
-      if (plan.digests.size && plan.digests.has(changeDigest(key, changes, plan.digestLength)))
+      if (
+        plan.digests.size &&
+        plan.digests.has(changeDigest(key, changes, plan.digestLength, plan.digestKey))
+      )
         return undefined
     }
     return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null }

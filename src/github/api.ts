@@ -15,6 +15,8 @@ export interface IssueComment {
 /** A pull request as `GET /repos/{repo}/commits/{sha}/pulls` lists it. */
 export interface PullRequest {
   number: number
+  /** The pull request's head: once merged, the last commit pushed to it. */
+  head?: { sha: string }
   merged_at: string | null
   merge_commit_sha: string | null
   html_url?: string
@@ -35,6 +37,8 @@ export const MAX_PAGES = 100
 /** What looking through a conversation found: the comment, or whether every page was read. */
 interface Search {
   comment?: IssueComment
+  /** Every comment found, oldest first. */
+  comments: IssueComment[]
   /** false when the listing stopped at MAX_PAGES with pages left. */
   complete: boolean
 }
@@ -83,28 +87,39 @@ export class GitHubApi {
    * Whether the account the token acts as wrote the comment: only then is it the action's own.
    * Someone else's comment may carry the same marker; it is never edited nor trusted.
    */
-  async isOwn(c: IssueComment): Promise<boolean> {
+  async isOwn(c: IssueComment, strict = false): Promise<boolean> {
     if (!c.user) return false
     const me = await this.whoAmI()
-    if (me.kind === 'app') return c.user.type === 'Bot'
+    // An app's token cannot ask who it is: any Bot, unless `strict` asks for the one GITHUB_TOKEN acts as.
+    if (me.kind === 'app') return c.user.type === 'Bot' && (!strict || c.user.login === 'github-actions[bot]')
     return c.user.type === 'User' && c.user.login.toLowerCase() === me.login.toLowerCase()
   }
 
-  /** The first comment of the issue that `wanted` picks and the token's account wrote, within MAX_PAGES. */
-  async findOwnComment(repo: string, issue: number, wanted: (c: IssueComment) => boolean): Promise<Search> {
+  /**
+   * The comments of the issue that `wanted` picks and the token's account wrote (see isOwn), oldest
+   * first, within MAX_PAGES; `comment` is the newest of them.
+   */
+  async findOwnComment(
+    repo: string,
+    issue: number,
+    wanted: (c: IssueComment) => boolean,
+    strict = false,
+  ): Promise<Search> {
+    const found: IssueComment[] = []
+    const result = (complete: boolean): Search => ({ comment: found.at(-1), comments: found, complete })
     let next: URL | undefined = this.url(`/repos/${repo}/issues/${issue}/comments?per_page=100`)
     for (let page = 1; next; page++) {
-      if (page > MAX_PAGES) return { complete: false }
+      if (page > MAX_PAGES) return result(false)
       const { value, headers } = await this.read('GET', next)
       if (!Array.isArray(value)) throw unexpected('GET', next, 'not a list')
       for (const c of value.filter(isComment)) {
-        if (wanted(c) && (await this.isOwn(c))) return { comment: c, complete: true }
+        if (wanted(c) && (await this.isOwn(c, strict))) found.push(c)
       }
       next = nextLink(headers.link)
       // The token follows the Link header only to the API host it was given for.
       if (next && next.origin !== this.origin) next = undefined
     }
-    return { complete: true }
+    return result(true)
   }
 
   createComment(repo: string, issue: number, body: string): Promise<IssueComment> {
@@ -194,7 +209,8 @@ function isPullRequest(v: unknown): v is PullRequest {
     isObject(v) &&
     typeof v.number === 'number' &&
     (v.merged_at === null || typeof v.merged_at === 'string') &&
-    (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string')
+    (v.merge_commit_sha === null || typeof v.merge_commit_sha === 'string') &&
+    (v.head === undefined || (isObject(v.head) && typeof v.head.sha === 'string'))
   )
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { GitHubApi } from './api.js'
+import { GitHubApi, type IssueComment } from './api.js'
 import { GitHubError } from './errors.js'
 
 /** The repository and run this job belongs to, from the runner's environment. */
@@ -58,10 +58,10 @@ interface CommentResult {
 export async function upsertComment(
   api: GitHubApi,
   pr: PullRequestContext,
-  marker: string,
   body: string,
+  own: { wanted: (c: IssueComment) => boolean; strict: boolean },
 ): Promise<CommentResult> {
-  const found = await api.findOwnComment(pr.repository, pr.number, (c) => c.body.includes(marker))
+  const found = await api.findOwnComment(pr.repository, pr.number, own.wanted, own.strict)
   const saved = found.comment
     ? await api.editComment(pr.repository, found.comment.id, body)
     : await api.createComment(pr.repository, pr.number, body)

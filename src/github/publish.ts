@@ -8,7 +8,7 @@ import { commentHint, pullRequestContext, upsertComment } from './pr-comment.js'
 import { reportOnPullRequest, type Reviewed } from './reviewed.js'
 import { setOutputInParts } from './step-output.js'
 import { commentMarker, renderComment, REVIEWED_BUDGET } from '../report/comment-body.js'
-import { recordReviewedPlan } from '../engine/review.js'
+import { holdsOwnRecord, recordKeysOf, recordReviewedPlan } from '../engine/review.js'
 import { countOutcomes, showChanges, type RunResult } from '../model.js'
 import { authHint, failureOf, failureOfError, nothingDone, type Failure } from '../engine/verdict.js'
 import { countOutputs, planJsonParts } from '../report/outputs.js'
@@ -43,11 +43,24 @@ export async function publish(
   if (context && github.token) {
     const api = new GitHubApi(context.apiUrl, github.token, settings.timeoutMs)
     try {
-      const recording = recordReviewedPlan(run.outcomes, context.commit, REVIEWED_BUDGET)
+      const keys = recordKeysOf(settings.credentials)
+      const binding = {
+        repository: context.repository,
+        pullRequest: context.number,
+        head: context.commit ?? '',
+        config: run.config,
+      }
+      const recording = recordReviewedPlan(run.outcomes, binding, keys, REVIEWED_BUDGET)
       const body = log.redact(
         renderComment(run, { commit: context.commit, runUrl: context.runUrl }, recording),
       )
-      const saved = await upsertComment(api, context, commentMarker(run.config), body)
+      // Only a comment this action wrote is edited: with the client secret, one whose record verifies;
+      // with a given token, one by the exact account GITHUB_TOKEN (or the user's token) acts as.
+      const marker = commentMarker(run.config)
+      const saved = await upsertComment(api, context, body, {
+        wanted: (c) => c.body.includes(marker) && (!keys || holdsOwnRecord(c.body, keys)),
+        strict: !keys,
+      })
       if (saved.incomplete) {
         log.warning(
           `plan comment: the conversation has more than ${MAX_PAGES} pages of comments, not all were read; posted a new plan comment`,

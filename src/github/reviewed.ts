@@ -1,5 +1,11 @@
 import type { ReviewInput } from '../engine/engine.js'
-import { readReviewedPlan, ReviewedPlanError } from '../engine/review.js'
+import {
+  holdsOwnRecord,
+  readReviewedPlan,
+  ReviewedPlanError,
+  UNVERIFIED,
+  type RecordKeys,
+} from '../engine/review.js'
 import type { ReviewedPlan, ReviewPolicy, RunResult } from '../model.js'
 import { commentMarker, recordsCompletedApply, renderAppliedComment } from '../report/comment-body.js'
 import type { GitHubSettings } from '../settings/action-inputs.js'
@@ -40,9 +46,11 @@ interface PullRecord {
 
 /**
  * The verified record of pull request `pull`: the action's own plan comment on it (the marker of
- * this config, written by the account the token acts as) and the reviewed plan recorded in it.
- * `missing` says why there is none; a record that does not read is a warning as well. Whether the
- * comment records a completed apply is read either way. A GitHub failure throws.
+ * this config; with `keys`, a record whose MAC verifies; without, written by the exact account the
+ * token acts as) and the reviewed plan recorded in it, for the pull request's final head. Of several
+ * such comments the newest whose record is of that head counts. `missing` says why there is none; a
+ * record that does not verify or read is a warning as well. Whether the comment records a completed
+ * apply is read either way. A GitHub failure throws.
  */
 export async function recordOfPull(
   api: GitHubApi,
@@ -50,27 +58,49 @@ export async function recordOfPull(
   pull: PullRequest,
   config: string,
   io: ReviewIO,
+  keys: RecordKeys | undefined,
 ): Promise<PullLookup<PullRecord>> {
   const marker = commentMarker(config)
-  const found = await api.findOwnComment(repository, pull.number, (c) => c.body.includes(marker))
-  if (!found.comment) {
+  const mine = (c: IssueComment) => c.body.includes(marker)
+  const found = await api.findOwnComment(repository, pull.number, mine, !keys)
+  // A comment by the right account whose record does not verify: someone else's record, or an edit.
+  const forged = keys ? found.comments.filter((c) => !holdsOwnRecord(c.body, keys)) : []
+  const signed = keys ? found.comments.filter((c) => holdsOwnRecord(c.body, keys)) : found.comments
+  if (forged.length && !signed.length) {
+    const missing = `the plan comment of pull request #${pull.number}: ${UNVERIFIED}`
+    io.warning(`reviewed plan: ${missing}; counted as no reviewed plan`)
+    return { missing, applied: false }
+  }
+  const head = pull.head?.sha
+  if (signed.length && !head)
+    return { missing: `GitHub did not say the head of pull request #${pull.number}`, applied: false }
+  const binding = { repository, pullRequest: pull.number, head: head ?? '', config }
+  let newest: { comment: IssueComment; error: unknown } | undefined
+  for (const comment of [...signed].reverse()) {
+    try {
+      const plan = readReviewedPlan(comment.body, binding, keys)
+      if (plan) return { record: { comment, plan }, applied: recordsCompletedApply(comment.body) }
+    } catch (e) {
+      if (!(e instanceof ReviewedPlanError)) throw e
+      newest ??= { comment, error: e }
+    }
+  }
+  if (newest) {
+    const missing = `the plan comment of pull request #${pull.number}: ${(newest.error as Error).message}`
+    io.warning(`reviewed plan: ${missing}; counted as no reviewed plan`)
+    return { missing, applied: recordsCompletedApply(newest.comment.body) }
+  }
+  if (!signed.length) {
     const where = found.complete ? '' : ` in its first ${MAX_PAGES} pages of comments`
     return {
       missing: `pull request #${pull.number} has no plan comment of this action${where}`,
       applied: false,
     }
   }
-  const comment = found.comment
-  const applied = recordsCompletedApply(comment.body)
-  try {
-    const plan = readReviewedPlan(comment.body)
-    if (!plan) return { missing: `the plan comment of pull request #${pull.number} records no plan`, applied }
-    return { record: { comment, plan }, applied }
-  } catch (e) {
-    if (!(e instanceof ReviewedPlanError)) throw e
-    const missing = `the plan comment of pull request #${pull.number}: ${e.message}`
-    io.warning(`reviewed plan: ${missing}; counted as no reviewed plan`)
-    return { missing, applied }
+  const last = signed.at(-1)!
+  return {
+    missing: `the plan comment of pull request #${pull.number} records no plan`,
+    applied: recordsCompletedApply(last.body),
   }
 }
 
@@ -86,6 +116,7 @@ export async function findReviewedPlan(
   timeoutMs: number,
   env: NodeJS.ProcessEnv,
   io: ReviewIO,
+  keys: RecordKeys | undefined,
 ): Promise<Reviewed | undefined> {
   if (github.reviewedPlan === 'off') return undefined
   const policy: ReviewPolicy = github.reviewedPlan
@@ -103,7 +134,7 @@ export async function findReviewedPlan(
       api,
       repo.repository,
       sha,
-      (pull) => recordOfPull(api, repo.repository, pull, config, io),
+      (pull) => recordOfPull(api, repo.repository, pull, config, io, keys),
       (line) => io.warning(line),
     )
     if (found.failed) return none(`the lookup failed: ${found.failed}`)

@@ -233,10 +233,10 @@ describe('an apply catches up on every reviewed pull request since the last appl
     expect(r.outputs).toMatchObject({ changed: '1', held: '2', 'failure-reason': 'plan-changed' })
     expect(puts(sim).map((q) => q.path)).toEqual([`/api/2/reports/${a.id}`])
     expect(r.summary.replace(/\u200d/g, '')).toContain(
-      'Not reviewed: the plan comment of pull request #13: the recorded plan is not JSON; pull request #12 has no plan comment of this action.',
+      'Not reviewed: the plan comment of pull request #13: the recorded plan does not verify (not written by this action with this client secret, or edited since); pull request #12 has no plan comment of this action.',
     )
     expect(r.annotations.filter((x) => x.level === 'warning').map((x) => x.message)).toContainEqual(
-      'reviewed plan: the plan comment of pull request #13: the recorded plan is not JSON; counted as no reviewed plan',
+      'reviewed plan: the plan comment of pull request #13: the recorded plan does not verify (not written by this action with this client secret, or edited since); counted as no reviewed plan',
     )
     for (const id of [b.id, c.id]) expect(planOf(r.outputs).find((e) => e.id === id)?.status).toBe('held')
 

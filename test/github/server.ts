@@ -246,6 +246,9 @@ export async function startGitHubStub(): Promise<GitHubStub> {
         .find((c) => c.id === Number(id))
       if (!found) throw new HttpError(404, 'Not Found')
       writer(who)
+      // An app edits only its own comments (a person with write access may edit anyone's).
+      if (isBot(who.user) && found.user.login !== who.user)
+        throw new HttpError(403, 'Resource not accessible by integration')
       found.body = commentBody(raw)
       return { status: 200, body: found }
     }

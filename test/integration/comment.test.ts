@@ -18,7 +18,8 @@ async function setup() {
   gh.addToken(TOKEN, 'write')
   const pr: PullRequestContext = { apiUrl: gh.url, repository: 'acme/billing', number: 7 }
   api = new GitHubApi(gh.url, TOKEN, 5000)
-  const upsert = (body: string) => upsertComment(api!, pr, '<!-- m -->', body)
+  const upsert = (body: string) =>
+    upsertComment(api!, pr, body, { wanted: (c) => c.body.includes('<!-- m -->'), strict: false })
   return { gh, upsert }
 }
 

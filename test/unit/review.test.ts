@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   changeDigest,
   readReviewedPlan,
+  recordKeys,
   recordReviewedPlan,
   reviewCheck,
   reviewedFromEntries,
@@ -28,20 +29,21 @@ const update = (i: number, changes = kind('usage_summary', 'usage_daily')): Outc
   at,
 })
 const unchanged = (i: number): Outcome => ({ id: id(i), status: 'unchanged', changes: [], at })
+const HEAD = 'feedfacecafebeef0000000000000000deadbeef'
+const B = { repository: 'acme/billing', pullRequest: 7, head: HEAD, config: 'reports.yaml' }
+const KEYS = recordKeys('the-client-secret-of-this-run')
+const record = (outcomes: Outcome[], keys = KEYS) => recordReviewedPlan(outcomes, B, keys, REVIEWED_BUDGET)
+const read = (body: string, keys = KEYS, binding = B) => readReviewedPlan(body, binding, keys)
 
 describe('the reviewed plan', () => {
   it('records every change in full when it fits, and reads back the same plan', () => {
     const recipients: Change[] = [{ field: 'recipients', from: ['a@x.io'], to: ['a@x.io', 'b@x.io'] }]
-    const { block, unrecorded } = recordReviewedPlan(
-      [update(1), unchanged(2), update(3, recipients)],
-      'feedface',
-      REVIEWED_BUDGET,
-    )
+    const { block, unrecorded } = record([update(1), unchanged(2), update(3, recipients)])
     expect(unrecorded).toBe(0)
-    expect(block).toMatch(/^<!-- acronis-report-sync:reviewed \{.*\} -->$/)
-    const plan = readReviewedPlan(`text before\n${block}\ntext after`)!
+    expect(block).toMatch(/^<!-- acronis-report-sync:reviewed \{.*\} [\w-]{43} -->$/)
+    const plan = read(`text before\n${block}\ntext after`)!
     expect(plan.complete).toBe(true)
-    expect(plan.sha).toBe('feedface')
+    expect(plan.sha).toBe(HEAD)
     expect([...plan.changes]).toEqual([
       [id(1), kind('usage_summary', 'usage_daily')],
       [id(3), recipients],
@@ -53,8 +55,8 @@ describe('the reviewed plan', () => {
     const named = (to: string): Change[] => [
       { field: 'recipients', from: [], to: ['alice'], ids: { from: [], to: [to] } },
     ]
-    const { block } = recordReviewedPlan([update(1, named(alice))], undefined, REVIEWED_BUDGET)
-    const fromComment = reviewCheck([readReviewedPlan(block)!])
+    const { block } = record([update(1, named(alice))])
+    const fromComment = reviewCheck([read(block)!])
     expect(fromComment(id(1), named(alice))).toBeUndefined()
     // The same name on both sides, another user behind it: not what was reviewed.
     expect(fromComment(id(1), named(mallory))).toEqual({
@@ -69,21 +71,21 @@ describe('the reviewed plan', () => {
 
   it('cannot be closed early by a value that holds -->', () => {
     const sneaky = kind('x --> <script>', 'y')
-    const { block } = recordReviewedPlan([update(1, sneaky)], undefined, REVIEWED_BUDGET)
+    const { block } = record([update(1, sneaky)])
     expect(block.indexOf('-->')).toBe(block.length - 3)
     expect(block).not.toContain('<script>')
-    expect(readReviewedPlan(block)!.changes.get(id(1))).toEqual(sneaky)
+    expect(read(block)!.changes.get(id(1))).toEqual(sneaky)
   })
 
   it('keeps digests where the full changes of thousands of reports do not fit', () => {
     const outcomes = Array.from({ length: 3000 }, (_, i) => update(i))
-    const { block, unrecorded } = recordReviewedPlan(outcomes, 'abcdef0', REVIEWED_BUDGET)
+    const { block, unrecorded } = record(outcomes)
     expect(unrecorded).toBe(0)
     expect(block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
-    const plan = readReviewedPlan(block)!
+    const plan = read(block)!
     expect(plan.complete).toBe(false)
     expect(plan.changes.size + plan.digests.size).toBe(3000)
-    expect(plan.digestLength).toBe(12)
+    expect(plan.digestLength).toBe(16)
     const check = reviewCheck([plan])
     expect(outcomes.filter((o) => check(o.id, o.changes))).toEqual([])
     // A moved `to`: its digest no longer matches, and only a digest was kept.
@@ -93,26 +95,26 @@ describe('the reviewed plan', () => {
     })
   })
 
-  it('fits 10,000 changes as shorter digests, and past that says how many did not fit at all', () => {
-    const ten = Array.from({ length: 10_000 }, (_, i) => update(i))
-    const recorded = recordReviewedPlan(ten, undefined, REVIEWED_BUDGET)
+  it('fits 3,000 changes as 16-character keyed digests, and past that says how many did not fit at all', () => {
+    const three = Array.from({ length: 3000 }, (_, i) => update(i))
+    const recorded = record(three)
     expect(recorded.block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
     expect(recorded.unrecorded).toBe(0)
-    expect(readReviewedPlan(recorded.block)!.digestLength).toBe(5)
+    expect(read(recorded.block)!.digestLength).toBe(16)
 
     const twelve = Array.from({ length: 12_000 }, (_, i) => update(i))
-    const over = recordReviewedPlan(twelve, undefined, REVIEWED_BUDGET)
+    const over = record(twelve)
     expect(over.block.length).toBeLessThanOrEqual(REVIEWED_BUDGET)
-    expect(over.unrecorded).toBeGreaterThan(1000)
+    expect(over.unrecorded).toBeGreaterThan(8000)
     // What did not fit is held at the apply, and only that.
-    const plan = readReviewedPlan(over.block)!
+    const plan = read(over.block)!
     const held = twelve.filter((o) => reviewCheck([plan])(o.id, o.changes)).length
     expect(held).toBe(over.unrecorded)
   })
 
   it('holds what differs, passes what was reviewed, and tells a report reviewed as unchanged', () => {
-    const { block } = recordReviewedPlan([update(1), unchanged(2)], undefined, REVIEWED_BUDGET)
-    const check = reviewCheck([readReviewedPlan(block)!])
+    const { block } = record([update(1), unchanged(2)])
+    const check = reviewCheck([read(block)!])
     expect(check(id(1).toUpperCase(), kind('usage_summary', 'usage_daily'))).toBeUndefined()
     expect(check(id(1), kind('usage_current', 'usage_daily'))).toEqual({
       error: 'differs from the reviewed plan',
@@ -163,7 +165,7 @@ describe('the reviewed plan', () => {
       ],
       ...(over ? { overMaxChanges: { count: 1, limit: 0 } } : {}),
     })
-    const plan = renderComment(run(0), {}, recordReviewedPlan([update(1)], undefined, REVIEWED_BUDGET))
+    const plan = renderComment(run(0), {}, record([update(1)]))
     expect(recordsCompletedApply(plan)).toBe(false)
     const where = {
       run: '345',
@@ -185,19 +187,47 @@ describe('the reviewed plan', () => {
   })
 
   it('refuses a record that is not one, and finds none in a comment without it', () => {
-    expect(readReviewedPlan('<!-- acronis-report-sync: reports.yaml -->\n### plan')).toBeUndefined()
+    expect(read('<!-- acronis-report-sync: reports.yaml -->\n### plan')).toBeUndefined()
+    const { block } = record([update(1)])
+    const json = /\{.*\}/.exec(block)![0]
+    const signed = (text: string) => block.replace(json, text)
     for (const bad of [
-      '{"v":2,"full":{},"digests":"","digestLength":16,"unrecorded":0}',
-      '{"v":1,"full":{"x":[["colour","a","b"]]},"digests":"","digestLength":16,"unrecorded":0}',
-      '{"v":1,"full":{},"digests":"abc","digestLength":16,"unrecorded":0}',
-      '{"v":1,"full":{},"digests":"","digestLength":2,"unrecorded":0}',
-      '{"v":1,"sha":"[x](https://evil)","full":{},"digests":"","digestLength":12,"unrecorded":0}',
-      'not json}',
+      // Forged: JSON anyone can write, with no MAC, a made-up one, or ours of other text.
+      `<!-- acronis-report-sync:reviewed ${json} unsigned -->`,
+      `<!-- acronis-report-sync:reviewed ${json} ${'A'.repeat(43)} -->`,
+      signed(json.replace('usage_daily', 'usage_current')), // edited after it was written
+      `${block}\n${block}`, // a second record pasted in
+      `<!-- acronis-report-sync:reviewed {"v":2,"full":{} -->`,
     ]) {
-      expect(() => readReviewedPlan(`<!-- acronis-report-sync:reviewed {${bad.slice(1)} -->`), bad).toThrow(
-        ReviewedPlanError,
-      )
+      expect(() => read(bad), bad).toThrow(ReviewedPlanError)
     }
+    // Another client secret's key, another pull request, repository, config or head: not this plan.
+    expect(() => read(block, recordKeys('another-secret'))).toThrow(/does not verify/)
+    expect(() => read(block, KEYS, { ...B, pullRequest: 8 })).toThrow(/another repository, pull request/)
+    expect(() => read(block, KEYS, { ...B, repository: 'acme/other' })).toThrow(/another repository/)
+    expect(() => read(block, KEYS, { ...B, config: 'other.yaml' })).toThrow(/another repository/)
+    expect(() => read(block, KEYS, { ...B, head: 'a'.repeat(40) })).toThrow(
+      /of commit feedfac, not of the pull request's final head aaaaaaa/,
+    )
+    // Without keys (a given token) the MAC cannot be checked: the record reads, the caller decides.
+    const unsigned = recordReviewedPlan([update(1)], B, undefined, REVIEWED_BUDGET).block
+    expect(unsigned).toMatch(/ unsigned -->$/)
+    expect(readReviewedPlan(unsigned, B, undefined)!.changes.size).toBe(1)
+    expect(() => read(unsigned)).toThrow(/does not verify/)
+  })
+
+  it('keys each digest: 16 characters that nobody without the key can compute or match', () => {
+    const c = kind('usage_summary', 'usage_daily')
+    const digest = changeDigest(id(1), c, 16, KEYS.digest)
+    expect(digest).toMatch(/^[\w-]{16}$/)
+    expect(digest).not.toBe(changeDigest(id(1), c, 16))
+    expect(digest).not.toBe(changeDigest(id(1), c, 16, recordKeys('another-secret').digest))
+    // A record's digests match only with the key it was written with.
+    const outcomes = Array.from({ length: 3000 }, (_, i) => update(i))
+    const plan = read(record(outcomes).block)!
+    expect(plan.digests.size).toBeGreaterThan(0)
+    expect(reviewCheck([plan])(id(2999), c)).toBeUndefined()
+    expect(reviewCheck([{ ...plan, digestKey: undefined }])(id(2999), c)).toMatchObject({ reviewed: null })
   })
 
   it('reads the plan output of the action (or plan --json) as a reviewed plan', () => {
@@ -223,11 +253,11 @@ describe('the plan comment with the reviewed plan', () => {
 
   it('stays within the limit with room for the outcome, at 3,000 reports', () => {
     const outcomes = Array.from({ length: 3000 }, (_, i) => update(i))
-    const recording = recordReviewedPlan(outcomes, 'abcdef0', REVIEWED_BUDGET)
+    const recording = record(outcomes)
     const body = renderComment(run(outcomes), { commit: 'abcdef0' }, recording)
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT - 6_000)
     expect(body).toMatch(/\d+ more reports omitted/)
-    const recorded = readReviewedPlan(body)!
+    const recorded = read(body)!
     expect(recorded.changes.size + recorded.digests.size).toBe(3000)
 
     const applied = { ...run(outcomes), mode: 'apply' as const }
@@ -248,12 +278,12 @@ describe('the plan comment with the reviewed plan', () => {
     // Applied twice (a rerun): one outcome, the plan once.
     const again = renderAppliedComment(applied, after, { run: '78' })
     expect(again.match(/### Applied in/g)).toHaveLength(1)
-    expect(readReviewedPlan(again)).toEqual(recorded)
+    expect(read(again)).toEqual(recorded)
   })
 
   it('warns the reviewer when changes did not fit the record, and stays within the limit', () => {
     const outcomes = Array.from({ length: 12_000 }, (_, i) => update(i))
-    const recording = recordReviewedPlan(outcomes, undefined, REVIEWED_BUDGET)
+    const recording = record(outcomes)
     const body = renderComment(run(outcomes), {}, recording)
     expect(body).toContain(`${recording.unrecorded} changes did not fit`)
     expect(body.length).toBeLessThanOrEqual(COMMENT_LIMIT - 6_000)
