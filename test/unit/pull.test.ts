@@ -124,7 +124,7 @@ describe('pulledText', () => {
     const config = parseConfig(text, 'reports.yaml')
     const pulls = [pullEntry(0, config.reports[0]!, live({ recipients: [A] }), names), undefined]
     expect(pulls[0]!.notes.map((n) => n.written)).toEqual([true])
-    const edited = pulledText(text, config, pulls, [])
+    const edited = pulledText(text, config, pulls, [], (t) => t)
     expect(edited.text).toBe(text)
     expect(pulls[0]!.changes).toEqual([])
     expect(pulls[0]!.notes.map((n) => [n.field, n.written, n.message.split(':')[0]])).toEqual([
