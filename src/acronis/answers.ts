@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv'
 import { oneLineJson } from '../util/one-line.js'
 import type { Redact } from '../util/redact.js'
 import { ApiError } from './errors.js'
+import { pointerSegments } from '../util/json-pointer.js'
 
 /** Where an answer came from, for the error that refuses it. */
 export interface Call {
@@ -30,10 +31,7 @@ export function checked<T>(
 
 /** `/parameters/kind` → `parameters.kind`, `/recipients/0` → `recipients[0]`; the root is "the answer". */
 function field(pointer: string, child?: string): string {
-  const parts = pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+  const parts = pointerSegments(pointer)
   if (child !== undefined) parts.push(child)
   let out = ''
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p

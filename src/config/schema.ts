@@ -7,6 +7,7 @@ import { excerpt, type ConfigErrorCode } from './errors.js'
  * Ajv compiles it to code at build time (scripts/build.mjs → reports-validator.js).
  */
 import validate from './reports-validator.js'
+import { pointerSegments } from '../util/json-pointer.js'
 
 /** A schema violation, addressed by a JSON pointer path into the document. */
 interface SchemaProblem {
@@ -30,12 +31,7 @@ export function checkSchema(data: unknown): SchemaProblem[] {
 }
 
 function pointerToPath(pointer: string): (string | number)[] {
-  if (pointer === '') return []
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+  return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s))
 }
 
 /** `kind`, `recipients[2]`, or `reports` at the top: the name people see in the file. */
