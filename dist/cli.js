@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8913);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7984);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8913:
+/***/ 7984:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2186,7 +2186,19 @@ function oneLineJson(value, redact, max = MAX) {
     return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
+;// CONCATENATED MODULE: ./src/util/json-pointer.ts
+/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
+function pointerSegments(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 ;// CONCATENATED MODULE: ./src/acronis/answers.ts
+
 
 
 /**
@@ -2203,10 +2215,7 @@ function checked(validate, answer, call, redact = (text) => text) {
 }
 /** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
 function field(pointer, child) {
-    const parts = pointer
-        .split('/')
-        .slice(1)
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = pointerSegments(pointer);
     if (child !== undefined)
         parts.push(child);
     let out = '';
@@ -3377,6 +3386,7 @@ const validate = (/* unused pure expression or super */ null && (validate10));/*
  * Ajv compiles it to code at build time (scripts/build.mjs \u2192 reports-validator.js).
  */
 
+
 const reportKeys = Object.keys(reports_schema_namespaceObject.definitions.report.properties);
 const topKeys = Object.keys(reports_schema_namespaceObject.properties);
 function checkSchema(data) {
@@ -3388,13 +3398,7 @@ function checkSchema(data) {
     return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(schema_problemOf);
 }
 function pointerToPath(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 /** `kind`, `recipients[2]`, or `reports` at the top: the name people see in the file. */
 function fieldName(path) {
@@ -6385,7 +6389,7 @@ exports.composeNode = composeNode;
 
 var identity = __nccwpck_require__(1127);
 var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(1294);
+var resolveBlockScalar = __nccwpck_require__(8913);
 var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
@@ -6826,7 +6830,7 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 1294:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -9657,7 +9661,7 @@ exports.toJS = toJS;
 
 
 
-var resolveBlockScalar = __nccwpck_require__(1294);
+var resolveBlockScalar = __nccwpck_require__(8913);
 var resolveFlowScalar = __nccwpck_require__(6842);
 var errors = __nccwpck_require__(1464);
 var stringifyString = __nccwpck_require__(3069);
