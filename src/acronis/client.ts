@@ -8,7 +8,7 @@ import * as answers from './answer-validators.js'
 import { checked } from './answers.js'
 import { TokenSource, type Credentials } from './auth.js'
 import { apiErrorFrom, ApiError } from './errors.js'
-import type { ApiUser, LiveReport, ReportUpdate, SearchItem } from './types.js'
+import type { ApiUser, LiveReport, ReportCreate, ReportUpdate, SearchItem } from './types.js'
 
 export interface ClientOptions extends HttpOptions {
   /**
@@ -54,6 +54,19 @@ export class AcronisClient {
     return this.sameReport('PUT', id, await this.json('PUT', reportPath(id), answers.report, update))
   }
 
+  /**
+   * `POST /reports`. Not idempotent: the HTTP layer retries it only where the server cannot have acted
+   * (a 429, a refused connection); after a timeout, a reset or a 5xx the report may exist (the caller looks).
+   */
+  async createReport(create: ReportCreate): Promise<LiveReport> {
+    return this.json('POST', '/reports', answers.report, create)
+  }
+
+  /** `DELETE /reports/{id}?version=N` with the version read in this run: a stale one is a 409. */
+  async deleteReport(id: string, version: number): Promise<void> {
+    await this.exchange('DELETE', `${reportPath(id)}?version=${version}`)
+  }
+
   /** The tenant's report ids, each once (an id the API lists twice is still one report). */
   async tenantReportIds(tenantId: string): Promise<string[]> {
     const { items } = await this.json('GET', `/tenants/${segment(tenantId)}/reports`, answers.reportIds)
@@ -91,6 +104,23 @@ export class AcronisClient {
     validate: ValidateFunction<T>,
     body?: unknown,
   ): Promise<T> {
+    const reply = await this.exchange(method, path, body)
+    const pathOnly = path.split('?')[0]!
+    let answer: unknown
+    try {
+      answer = JSON.parse(reply.body)
+    } catch {
+      throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON')
+    }
+    return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact)
+  }
+
+  /** One call with the run's token (renewed once on a 401); any status but 2xx is an ApiError. */
+  private async exchange(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: string }> {
     const url = new URL(`${this.root.pathname}${path}`, this.root)
     const pathOnly = path.split('?')[0]!
     const send = (authorization: string) =>
@@ -116,13 +146,7 @@ export class AcronisClient {
     }
     if (reply.status < 200 || reply.status >= 300)
       throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact)
-    let answer: unknown
-    try {
-      answer = JSON.parse(reply.body)
-    } catch {
-      throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON')
-    }
-    return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact)
+    return reply
   }
 
   /** A report answered for another id is refused whole: nothing of it is planned, written or exported. */

@@ -50,6 +50,26 @@ export interface ReportUpdate {
   schedule?: { enabled: boolean }
 }
 
+/**
+ * The body of `POST /reports` (the schema `reportPost`, shared/acronis-api.md "Creating and deleting"):
+ * no other property is allowed; `formats`, `period`, the flags and `generation_date` are optional.
+ */
+export interface ReportCreate {
+  recipients: string[]
+  result_action: (typeof RESULT_ACTIONS)[number]
+  parameters: {
+    tenant_id: string
+    kind: ReportKind
+    level: ReportLevel
+    formats?: ReportFormat[]
+    period?: { start: string; end: string }
+    hide_zero_usage?: boolean
+    show_skus?: boolean
+  }
+  schedule: { type: (typeof SCHEDULE_TYPES)[number]; enabled?: boolean }
+  generation_date?: string
+}
+
 /** A user as `GET /users?uuids=` returns it (the fields this project reads). */
 export interface ApiUser {
   id: string

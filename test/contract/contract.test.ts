@@ -6,7 +6,7 @@ import { readTenant } from '../../src/engine/tenant-export.js'
 import { USER_A, worlds, yaml } from '../e2e/fixture.js'
 import { runAction } from '../e2e/harness.js'
 import { api, put, tokenRequest } from '../simulator/harness.js'
-import type { Fault, LoggedRequest } from '../simulator/index.js'
+import { usageNotReady, type Fault, type LoggedRequest } from '../simulator/index.js'
 import { answerViolations, operationOf, requestViolations, violations } from './contract.js'
 import subset from './acronis-v2.subset.json' with { type: 'json' }
 
@@ -65,6 +65,46 @@ describe('the vendor contract (test/contract/acronis-v2.subset.json)', () => {
     }
     expect(violations(sim.requests)).toEqual([])
     expect(templates(sim.requests)).toContain('GET /users')
+  })
+
+  it('holds for a create and a delete through our client, and for their documented refusals', async () => {
+    const { sim, report, tenant, client: c } = await servers.world()
+    const old = report({ version: 3 })
+    const client = new AcronisClient(
+      apiRoot(sim.url),
+      { clientId: c.clientId, clientSecret: c.secret },
+      { concurrency: 2, timeoutMs: 2000 },
+    )
+    const body = {
+      recipients: [USER_A],
+      result_action: 'send' as const,
+      parameters: {
+        tenant_id: tenant.id,
+        kind: 'usage_summary' as const,
+        level: 'accounts' as const,
+        formats: ['csv' as const, 'html' as const],
+        hide_zero_usage: false,
+        show_skus: false,
+      },
+      schedule: { type: 'monthly' as const },
+    }
+    try {
+      const created = await client.createReport(body)
+      expect(created.version).toBe(1)
+      await client.deleteReport(old.id, 3)
+      await expect(client.deleteReport(created.id, 7)).rejects.toMatchObject({ status: 409 })
+      sim.inject(usageNotReady())
+      await expect(client.createReport(body)).rejects.toMatchObject({ status: 400 })
+      await expect(client.deleteReport(old.id, 3)).rejects.toMatchObject({ status: 404 })
+    } finally {
+      client.close()
+    }
+    expect(violations(sim.requests)).toEqual([])
+    expect(templates(sim.requests)).toEqual([
+      'DELETE /reports/{report_id}',
+      'POST /idp/token',
+      'POST /reports',
+    ])
   })
 
   it("holds for the simulator's error answers: OAuth errors from the token endpoint, the Acronis body elsewhere", async () => {

@@ -1,4 +1,5 @@
 import type { LiveReport } from '../../src/acronis/types.js'
+import { errorBody } from './http.js'
 
 /** A scripted misbehaviour for matching requests; see `Simulator.inject`. */
 export interface Fault {
@@ -16,6 +17,11 @@ export interface Fault {
   body?: unknown
   /** Destroy the socket without answering. */
   reset?: boolean
+  /**
+   * Handle the request (a POST creates its report, a PUT or DELETE writes), then destroy the socket
+   * without answering: the client cannot tell whether anything happened.
+   */
+  dropAfterWrite?: boolean
   /** Never answer (the request stays open until the client gives up or the simulator closes). */
   hang?: boolean
   /** Extra delay before the request is answered (or faulted). */
@@ -36,6 +42,19 @@ export interface Fault {
    * (e.g. `parameters.hide_zero_usage`), as a data center that follows the vendor guide would.
    */
   refuse?: readonly string[]
+}
+
+/**
+ * The vendor's documented refusal of `POST /reports` while the usage history is not ready: 400 in the
+ * early hours (about 01:00 to 06:00, data-center time), 500 after 06:00 when it should have been.
+ */
+export function usageNotReady(when: 'early' | 'late' = 'early'): Fault {
+  const message =
+    when === 'early'
+      ? 'Usage history is not ready yet: reports can be created after 06:00 (data-center time)'
+      : 'Usage history is not ready but should be available already: try again later'
+  const status = when === 'early' ? 400 : 500
+  return { method: 'POST', path: '/reports', status, body: errorBody(status, message) }
 }
 
 /** A seeded soak: each eligible request fails with probability `rate` and a status drawn from `statuses`. */

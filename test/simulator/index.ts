@@ -2,7 +2,7 @@ import { Simulator, type SimulatorOptions } from './simulator.js'
 
 export { Simulator, type SimulatorOptions } from './simulator.js'
 export type { LoggedRequest } from './log.js'
-export type { Fault, RandomFaultOptions } from './faults.js'
+export { usageNotReady, type Fault, type RandomFaultOptions } from './faults.js'
 export type { RateLimitOptions } from './rate-limit.js'
 export type { DeepPartial, SimClient, SimState, SimTenant, SimUser } from './store.js'
 

@@ -2,7 +2,9 @@ import { authenticate, tokenEndpoint } from './auth.js'
 import { requireReport, requireTenant, type RequestContext } from './context.js'
 import { errorReply, HttpError, type Reply } from './http.js'
 import { searchEndpoint, usersEndpoint } from './users.js'
-import { validateUpdate } from './validate.js'
+import { randomUUID } from 'node:crypto'
+import type { LiveReport } from '../../src/acronis/types.js'
+import { validateCreate, validateUpdate } from './validate.js'
 
 type Handler = (ctx: RequestContext) => Reply
 
@@ -10,7 +12,8 @@ const ROUTES: { pattern: string[]; handlers: Record<string, Handler> }[] = [
   { pattern: ['clients', ':id'], handlers: { GET: getClient } },
   { pattern: ['tenants', ':id', 'reports'], handlers: { GET: tenantReports } },
   { pattern: ['tenants', ':id', 'users'], handlers: { GET: tenantUsers } },
-  { pattern: ['reports', ':id'], handlers: { GET: getReport, PUT: putReport } },
+  { pattern: ['reports'], handlers: { POST: postReport } },
+  { pattern: ['reports', ':id'], handlers: { GET: getReport, PUT: putReport, DELETE: deleteReport } },
   { pattern: ['users'], handlers: { GET: usersEndpoint } },
   { pattern: ['search'], handlers: { GET: searchEndpoint } },
 ]
@@ -87,17 +90,21 @@ function getReport(ctx: RequestContext): Reply {
   return { status: 200, body: requireReport(ctx, ctx.params[0]!) }
 }
 
-function putReport(ctx: RequestContext): Reply {
+/** The request's JSON body: 415 unless labelled application/json, 400 unless it parses. */
+function jsonBody(ctx: RequestContext): unknown {
   const type = (ctx.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase()
   if (type !== 'application/json') {
     throw new HttpError(415, 'Content-Type must be application/json', `got ${type || 'none'}`)
   }
-  let body: unknown
   try {
-    body = JSON.parse(ctx.body)
+    return JSON.parse(ctx.body)
   } catch {
     throw new HttpError(400, 'request body is not valid JSON')
   }
+}
+
+function putReport(ctx: RequestContext): Reply {
+  const body = jsonBody(ctx)
   const validation = validateUpdate(body)
   if (!validation.ok) throw new HttpError(400, validation.message, validation.field)
   const refused = ctx.write.refuse?.find((field) => carries(validation.value, field))
@@ -130,4 +137,65 @@ function carries(body: unknown, field: string): boolean {
     node = (node as Record<string, unknown>)[key]
   }
   return true
+}
+
+/**
+ * POST /reports (the vendor's `reportPost`): validated like the schema, then the rules the guide adds;
+ * answers 200 with the full report, as the document says (not 201).
+ */
+function postReport(ctx: RequestContext): Reply {
+  const validation = validateCreate(jsonBody(ctx))
+  if (!validation.ok) throw new HttpError(400, validation.message, validation.field)
+  const body = validation.value
+  requireTenant(ctx, body.parameters.tenant_id)
+  if (ctx.auth.role !== 'admin') throw new HttpError(403, 'a readonly_admin cannot create reports')
+  // "Yes (if result_action is send)", and "must be used only when result_action is send".
+  if (body.result_action === 'send' && body.recipients.length === 0) {
+    throw new HttpError(400, 'recipients are required when result_action is send', 'recipients')
+  }
+  if (body.result_action === 'save' && body.recipients.length > 0) {
+    throw new HttpError(400, 'recipients must be used only when result_action is send', 'recipients')
+  }
+  const { formats, period, hide_zero_usage, show_skus, ...required } = body.parameters
+  if (body.schedule.type === 'once' && period === undefined) {
+    throw new HttpError(400, 'a one-time report needs parameters.period', 'parameters.period')
+  }
+  // Fixed dates, as seeded reports have: answers stay deterministic. The vendor does not document which
+  // formats a report without `formats` gets; this stand-in picks csv.
+  const report: LiveReport = {
+    id: randomUUID(),
+    version: 1,
+    result_action: body.result_action,
+    recipients: [...body.recipients],
+    parameters: {
+      ...required,
+      formats: formats ? [...formats] : ['csv'],
+      period: period ?? { start: '2026-10-01', end: '2026-10-31' },
+      ...(hide_zero_usage === undefined ? {} : { hide_zero_usage }),
+      ...(show_skus === undefined ? {} : { show_skus }),
+    },
+    schedule: { type: body.schedule.type, enabled: body.schedule.enabled ?? true },
+    generation_date: body.generation_date ?? '2026-11-02',
+  }
+  ctx.store.insertReport(report)
+  return { status: 200, body: report }
+}
+
+/** DELETE /reports/{id}?version=N: the version is required, and a stale one is a conflict. */
+function deleteReport(ctx: RequestContext): Reply {
+  const version = ctx.query.get('version')
+  if (version === null || !/^-?\d+$/.test(version)) {
+    throw new HttpError(400, 'the query parameter version (an integer) is required', 'version')
+  }
+  const report = requireReport(ctx, ctx.params[0]!)
+  if (ctx.auth.role !== 'admin') throw new HttpError(403, 'a readonly_admin cannot delete reports')
+  if (Number(version) !== report.version) {
+    throw new HttpError(
+      409,
+      `version ${version} is not the current version of report ${report.id}`,
+      'version',
+    )
+  }
+  ctx.store.deleteReport(report.id)
+  return { status: 204 }
 }

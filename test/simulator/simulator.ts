@@ -28,11 +28,12 @@ export interface SimulatorOptions {
   latencyMs?: number
   /** A rate limit it enforces without announcing it (429 once the bucket is empty); default none. */
   rateLimit?: RateLimitOptions
-  /** Called after every update the API accepted (a PUT answered 2xx): `npm run simulator --state` saves then. */
+  /** Called after every write the API accepted (a PUT, POST or DELETE handled 2xx): `npm run simulator --state` saves then. */
   onWrite?: () => void
 }
 
 const API_ROOT = '/api/2'
+const WRITES = ['PUT', 'POST', 'DELETE']
 
 /** A live Account Management API v2 on a local port: seed it, script faults, read the request log. */
 export class Simulator {
@@ -193,7 +194,7 @@ export class Simulator {
     const answer = (reply: Reply) => {
       finish(reply.status)
       entry.response = send(res, reply)
-      if (method === 'PUT' && reply.status < 300) this.onWrite?.()
+      if (WRITES.includes(method) && reply.status < 300) this.onWrite?.()
     }
     this.handle(req, entry, url, fault, answer).catch((error: unknown) => {
       // A client that went away mid-body lands here too; there is nobody left to answer.
@@ -240,6 +241,10 @@ export class Simulator {
       write: fault ?? {},
     }
     const reply = dispatch(context, path.slice(API_ROOT.length) || '/')
+    if (fault?.dropAfterWrite) {
+      if (WRITES.includes(entry.method) && reply.status < 300) this.onWrite?.()
+      return void req.socket.destroy()
+    }
     if (fault && 'reply' in fault && reply.status < 300) {
       // A copy: the handler may have answered the stored object itself.
       const real: unknown = structuredClone(reply.body)

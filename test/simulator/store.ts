@@ -170,6 +170,13 @@ export class Store {
     return structuredClone(next)
   }
 
+  /** Stores a whole report as given (a created one, or one restored from a snapshot). */
+  insertReport(report: LiveReport): void {
+    this.requireTenant(report.parameters.tenant_id)
+    this.reports.set(report.id, report)
+    indexAdd(this.reportsByTenant, report.parameters.tenant_id, report.id)
+  }
+
   deleteReport(id: string): boolean {
     const report = this.reports.get(id)
     if (!report) return false
@@ -237,11 +244,7 @@ export class Store {
     for (const c of state.clients) this.clients.set(c.clientId, { ...c })
     for (const u of state.users) this.addUser(u)
     // As stored, not merged into addReport's defaults: a field the report lacks stays absent.
-    for (const r of state.reports) {
-      this.requireTenant(r.parameters.tenant_id)
-      this.reports.set(r.id, structuredClone(r))
-      indexAdd(this.reportsByTenant, r.parameters.tenant_id, r.id)
-    }
+    for (const r of state.reports) this.insertReport(structuredClone(r))
   }
 
   private requireTenant(id: string): void {
