@@ -22,7 +22,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     log.info(`${settings.configName}: ${settings.modeReason}`)
     const source = await readSource(settings)
     const { config } = source
-    log.info(`${settings.configName}: ${plural(config.reports.length, 'report')} declared, no errors`)
+    log.info(`${settings.configName}: ${plural(config.entries, 'report')} declared, no errors`)
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
     const io: EngineIO = { secrets: log.secrets, info: log.info, warning: (line) => log.warning(line) }
     if (settings.mode === 'pull') {

@@ -1,5 +1,5 @@
 import type { SourceRef } from './config/errors.js'
-import type { DesiredReport } from './config/load.js'
+import type { DesiredReport, NewReport } from './config/load.js'
 import type { TextEdit } from './config/edit.js'
 import { printable } from './util/log-safe.js'
 
@@ -10,12 +10,17 @@ import { printable } from './util/log-safe.js'
 export const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'] as const
 export type Field = (typeof FIELDS)[number]
 
+/** Fields an update cannot change: compared on a report, set only when one is created. */
+export const IMMUTABLE_FIELDS = ['tenant', 'result_action', 'formats'] as const
+/** A field a change can name: a managed one, or one a create sets once. */
+export type ChangeField = Field | (typeof IMMUTABLE_FIELDS)[number] | 'id'
+
 /** A value as people read it in a plan; `null` stands for "absent from the live report". */
 export type Shown = string | boolean | string[] | null
 
 /** One field that differs: what the API has, what the file wants. */
 export interface Change {
-  field: Field
+  field: ChangeField
   from: Shown
   to: Shown
   /**
@@ -50,15 +55,36 @@ export interface ResolvedReport extends DesiredReport {
   recipientNames?: ReadonlyMap<string, string>
 }
 
+/** An entry without id (a report to create), its recipients resolved as ResolvedReport's are. */
+export interface ResolvedNewReport extends NewReport {
+  recipientIds?: string[]
+  recipientNames?: ReadonlyMap<string, string>
+}
+
 /**
  * What happened to one declared report. Each report has its own; nothing collapses them into a flag.
- * `held`: an apply did not write it, because its changes differ from the reviewed plan.
+ * `held`: an apply did not write it, because its changes differ from the reviewed plan. `create` and
+ * `delete` are what a plan (or a stopped apply) would do; `created` and `deleted` what an apply did.
  */
-export type Status = 'unchanged' | 'updated' | 'would-update' | 'held' | 'failed'
+export type Status =
+  | 'unchanged'
+  | 'updated'
+  | 'would-update'
+  | 'create'
+  | 'created'
+  | 'delete'
+  | 'deleted'
+  | 'held'
+  | 'failed'
 
 export interface Outcome {
+  /** The report's id; empty for a report not created (yet). */
   id: string
   name?: string
+  /** The entry's position in the file's list (what a reviewed plan keys a report to create by). */
+  entry?: number
+  /** Something a person should know: a report found but not yet recorded, one already gone. */
+  note?: string
   status: Status
   changes: Change[]
   /**
@@ -145,6 +171,8 @@ export interface RunResult {
   outcomes: Outcome[]
   /** Set when max-changes stopped an apply. */
   overMaxChanges?: { count: number; limit: number }
+  /** Set when max-deletes stopped an apply. */
+  overMaxDeletes?: { count: number; limit: number }
   /** Reports of the tenant that the file does not declare: listed, never changed. */
   unmanaged?: { tenantId: string; ids: string[] }
   /** Set when an apply was checked against a reviewed plan (reviewed-plan: check or require). */
@@ -153,23 +181,37 @@ export interface RunResult {
   runTimeout?: { seconds: number; stopped: number }
 }
 
-/** A held report counts in `held` only: neither changed nor failed. */
+/** A held report counts in `held` only: neither changed nor failed. Creates and deletes count apart. */
 export interface Counts {
   changed: number
   unchanged: number
   failed: number
   held: number
+  created: number
+  deleted: number
 }
 
 export function countOutcomes(outcomes: readonly Outcome[]): Counts {
-  const c: Counts = { changed: 0, unchanged: 0, failed: 0, held: 0 }
+  const c: Counts = { changed: 0, unchanged: 0, failed: 0, held: 0, created: 0, deleted: 0 }
   for (const o of outcomes) {
     if (o.status === 'failed') c.failed++
     else if (o.status === 'unchanged') c.unchanged++
     else if (o.status === 'held') c.held++
+    else if (o.status === 'create' || o.status === 'created') c.created++
+    else if (o.status === 'delete' || o.status === 'deleted') c.deleted++
     else c.changed++
   }
   return c
+}
+
+/** Whether a run changes (or would change) anything: updates, creates and deletes. */
+export function changesAnything(c: Counts): boolean {
+  return c.changed + c.created + c.deleted > 0
+}
+
+/** How a reviewed plan names a report: its id, or for one to create (no id yet) its entry. */
+export function reviewKey(o: Pick<Outcome, 'id' | 'entry'>): string {
+  return o.id ? o.id.toLowerCase() : `new:${o.entry ?? -1}`
 }
 
 /** Something pull lists for a person to look at: a live value it left out of the file, or a name it replaced. */

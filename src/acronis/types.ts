@@ -14,6 +14,7 @@ export const SCHEDULE_TYPES = ['once', 'monthly'] as const
 export type ReportKind = (typeof REPORT_KINDS)[number]
 export type ReportLevel = (typeof REPORT_LEVELS)[number]
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
+export type ResultAction = (typeof RESULT_ACTIONS)[number]
 
 /** True when `value` is one of the values the vendor documents for it. */
 export function documented<T extends string>(known: readonly T[], value: string): value is T {

@@ -40,6 +40,11 @@ export const OPTIONS = {
     arg: 'N|P%',
     help: 'write nothing if more reports than this (a count, or a percentage of those declared) would change',
   },
+  'max-deletes': {
+    type: 'string',
+    arg: 'N|P%',
+    help: 'write nothing if more reports than this (a count, or a percentage of those declared) would be deleted',
+  },
   json: {
     type: 'boolean',
     help: "print the plan as JSON, one entry per report, as the action's `plan` output (the table goes to stderr)",
@@ -122,8 +127,10 @@ export const COMMANDS: Record<CommandName, CommandSpec> = {
   },
   apply: {
     summary: 'update the reports that differ from reports.yaml',
-    description: 'Plans, then sends one PUT per report that differs, and prints what happened to each.',
-    options: ['config', ...ONLINE, 'max-changes', 'reviewed-plan', 'json', 'help'],
+    description:
+      'Plans, then sends one PUT per report that differs, one POST per report to create and one DELETE per\n' +
+      'report marked state: absent, and prints what happened to each.',
+    options: ['config', ...ONLINE, 'max-changes', 'max-deletes', 'reviewed-plan', 'json', 'help'],
     online: true,
   },
   export: {

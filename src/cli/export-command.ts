@@ -31,6 +31,7 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   const { text, unwritable } = renderExport(tenant, {
     schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : schema.$id),
     generator: `${cli.program} ${cli.version}`,
+    tenant: settings.tenantId,
   })
   for (const f of tenant.failures)
     cli.stderr.write(forTerminal(`could not read report ${f.id}: ${f.error}\n`, cli.secrets))

@@ -67,6 +67,7 @@ function inputs(flags: Flags, env: NodeJS.ProcessEnv, cwd: string): [RawInputs, 
     'timeout-seconds': flags['timeout-seconds'],
     'run-timeout-seconds': flags['run-timeout'],
     'max-changes': flags['max-changes'],
+    'max-deletes': flags['max-deletes'],
     'tenant-id': tenant.value,
   }
   // A file named with --config is read wherever it is; the default one only inside the current directory.

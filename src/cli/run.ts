@@ -4,7 +4,8 @@ import { execute, validate, type EngineIO, type ReviewInput } from '../engine/en
 import { reviewedFromEntries } from '../engine/review.js'
 import { planJsonParts } from '../report/outputs.js'
 import { InputError } from '../settings/settings.js'
-import { countOutcomes } from '../model.js'
+import { changesAnything, countOutcomes } from '../model.js'
+import { reportId } from '../report/format.js'
 import { failureOf } from '../engine/verdict.js'
 import { renderTerminal } from '../report/terminal.js'
 import { recipientNames } from '../engine/recipients.js'
@@ -45,7 +46,7 @@ export async function runConfig(
   const settings = cliSettings(mode, flags, cli.env, cli.cwd)
   const config = await validate(settings)
   if (settings.mode === 'validate') {
-    const n = config.reports.length
+    const n = config.entries
     const names = recipientNames(config).length
     const later = names ? `; ${plural(names, 'recipient name')} to resolve when planning` : ''
     cli.stdout.write(`${settings.configName}: ${plural(n, 'report')} declared, no errors${later}\n`)
@@ -67,7 +68,7 @@ export async function runConfig(
   for (const o of result.outcomes) {
     if (o.status === 'failed')
       cli.stderr.write(
-        forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`, cli.secrets),
+        forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${reportId(o)}: ${o.error}\n`, cli.secrets),
       )
   }
   const failure = failureOf(result)
@@ -75,7 +76,9 @@ export async function runConfig(
     cli.stderr.write(forTerminal(`${failure.message}\n`, cli.secrets))
     return 1
   }
-  return mode === 'plan' && flags['detailed-exitcode'] && countOutcomes(result.outcomes).changed ? 2 : 0
+  return mode === 'plan' && flags['detailed-exitcode'] && changesAnything(countOutcomes(result.outcomes))
+    ? 2
+    : 0
 }
 
 /** Colour and width for the stream the table goes to. */

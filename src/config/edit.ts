@@ -41,13 +41,15 @@ export interface EntryEdit {
   index: number
   scalars?: Partial<Record<ScalarField, string | boolean>>
   recipients?: RecipientsEdit
+  /** An entry without id: the id of the report it now stands for, written as the entry's first key. */
+  id?: string
 }
 
 /** A change that cannot be made in place (the value is anchored, say): that field is left as it is. */
 export interface EditProblem {
   /** The entry's index; -1 for the list itself (appending entries). */
   index: number
-  field: ScalarField | 'recipients' | 'reports'
+  field: ScalarField | 'recipients' | 'reports' | 'id'
   message: string
 }
 
@@ -163,7 +165,11 @@ class Editor {
 
   entry(node: unknown, base: number, edit: EntryEdit): void {
     this.base = base
-    const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])]
+    const fields = [
+      ...Object.keys(edit.scalars ?? {}),
+      ...(edit.recipients ? ['recipients'] : []),
+      ...(edit.id ? ['id'] : []),
+    ]
     if (!isMap(node)) {
       for (const field of fields) this.problem(edit.index, field as ScalarField, 'the entry is not a mapping')
       return
@@ -175,6 +181,28 @@ class Editor {
     }
     const recipients = edit.recipients
     if (recipients) this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients))
+    const id = edit.id
+    if (id) this.field(edit.index, 'id', () => this.insertId(edit.index, node, id))
+  }
+
+  /**
+   * `id: <uuid>` before the entry's first key, at that key's column (`- name: x` becomes `- id: …` and
+   * `  name: x` below it; `{kind: …}` becomes `{id: …, kind: …}`): the one key pull adds.
+   */
+  private insertId(index: number, entry: YAMLMap, id: string): void {
+    if (entry.items.some((p) => keyIs(p, 'id')))
+      return this.problem(index, 'id', 'the entry has an id already')
+    const key = entry.items[0]?.key
+    if (!isScalar(key) || !key.range || key.anchor || key.tag)
+      return this.problem(index, 'id', 'the entry does not start with a plain key')
+    const [start] = this.at(key)
+    const value = yamlScalar(id, undefined, !!entry.flow)
+    const column = start - this.lineStart(start)
+    // A block entry must start its line with the key (after `- ` or spaces): then the new line lines up.
+    if (!entry.flow && !/^[ ]*(- +)?$/.test(this.text.slice(this.lineStart(start), start)))
+      return this.problem(index, 'id', 'the entry does not start its line')
+    const text = entry.flow ? `id: ${value}, ` : `id: ${value}${this.eol}${' '.repeat(column)}`
+    this.edits.push({ start, end: start, text })
   }
 
   /**

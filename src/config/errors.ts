@@ -29,6 +29,8 @@ export type ConfigErrorCode =
   | 'recipient'
   | 'version'
   | 'duplicate-id'
+  | 'duplicate-report'
+  | 'lifecycle'
   | 'recipient-unknown'
   | 'recipient-ambiguous'
 

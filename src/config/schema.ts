@@ -27,7 +27,18 @@ export function checkSchema(data: unknown): SchemaProblem[] {
   const all = validate.errors ?? []
   // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
   const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath))
-  return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(problemOf)
+  return all
+    .filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath))
+    .filter((e) => !createRule(e))
+    .map(problemOf)
+}
+
+/**
+ * The schema's rule for an entry without id (kind, level, result_action): for editors. The action
+ * says it once per entry, in its own words (load.ts lifecycleErrors), so these are left out here.
+ */
+function createRule(e: ErrorObject): boolean {
+  return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'))
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

@@ -48,12 +48,14 @@ export interface YamlSource {
   locate(path: readonly (string | number)[], key?: string): Located
   /** File offsets of entry i's id and recipients (annotations of later failures). */
   mark(i: number): EntryMarks
-  /** File offset of entry i's id value (every report carries it): cheap, unlike mark(). */
+  /** File offset of entry i's id value (or of the entry, when it has none): cheap, unlike mark(). */
   idOffset(i: number): number
 }
 
 /** Where a `reports` entry's id and each of its recipients are in the file. */
 interface EntryMarks {
+  /** The entry itself: where an entry without id is located. */
+  start?: number
   id?: number
   recipients?: number[]
 }
@@ -63,6 +65,7 @@ function marksOf(entry: unknown, base: number): EntryMarks {
   const id = entry.get('id', true)
   const list = entry.get('recipients', true)
   return {
+    start: entry.range ? base + entry.range[0] : undefined,
     id: isNode(id) && id.range ? base + id.range[0] : undefined,
     recipients: isSeq(list)
       ? list.items.map((n) => base + (isNode(n) && n.range ? n.range[0] : 0))
@@ -159,7 +162,7 @@ export function whole(text: string): YamlSource {
     syntax: doc ? syntaxOf(doc, 0) : [],
     locate: (path, key) => ({ node: find(doc, path, key), base: 0 }),
     mark: marks,
-    idOffset: (i) => marks(i).id ?? 0,
+    idOffset: (i) => marks(i).id ?? marks(i).start ?? 0,
   }
 }
 

@@ -1,11 +1,26 @@
-import type { EntryValues } from './entry-text.js'
 import { ConfigErrors } from './errors.js'
-import { parseConfig } from './load.js'
+import { entriesOf, parseConfig } from './load.js'
 
-const KEYS = ['id', 'name', 'kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'] as const
+const KEYS = [
+  'id',
+  'name',
+  'state',
+  'tenant',
+  'kind',
+  'level',
+  'result_action',
+  'formats',
+  'recipients',
+  'enabled',
+  'hide_zero_usage',
+  'show_skus',
+] as const
+
+/** What reading gives back of one entry, whichever kind it is (to keep, to delete, to create). */
+type Values = Partial<Record<(typeof KEYS)[number], unknown>>
 
 /** An entry's values in one comparable string (a fixed key order; absent keys left out). */
-function valuesOf(r: Partial<EntryValues>): string {
+function valuesOf(r: Values): string {
   return JSON.stringify(KEYS.map((k) => r[k]))
 }
 
@@ -15,14 +30,10 @@ function valuesOf(r: Partial<EntryValues>): string {
  * may be there. What the action writes is checked this way before it replaces anything, so a value
  * that became YAML structure, or an edit that reached an entry it did not mean to, writes nothing.
  */
-export function unlikeIntended(
-  text: string,
-  file: string,
-  intended: readonly EntryValues[],
-): string | undefined {
+export function unlikeIntended(text: string, file: string, intended: readonly Values[]): string | undefined {
   let read
   try {
-    read = parseConfig(text, file).reports
+    read = entriesOf(parseConfig(text, file))
   } catch (e) {
     if (!(e instanceof ConfigErrors)) throw e
     const first = e.errors[0]
@@ -31,10 +42,10 @@ export function unlikeIntended(
   if (read.length !== intended.length)
     return `it would hold ${read.length} entries instead of ${intended.length}`
   for (let i = 0; i < read.length; i++) {
-    const [got, meant] = [read[i]!, intended[i]!]
+    const [got, meant]: Values[] = [read[i]!, intended[i]!]
     if (valuesOf(got) === valuesOf(meant)) continue
     const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]))
-    return `entry ${i + 1} (${meant.id}) would read back with other values for ${fields.join(', ')}`
+    return `entry ${i + 1} (${String(meant!.id ?? 'without id')}) would read back with other values for ${fields.join(', ')}`
   }
   return undefined
 }

@@ -22,6 +22,8 @@ interface ReconcileOptions {
   concurrency: number
   /** When set, a write that would update more reports than this sends nothing at all. */
   maxChanges?: number
+  /** Writes planned elsewhere (creates, deletes) that count in max-changes with the updates. */
+  otherChanges?: number
   /** When set, a write whose changes are not the reviewed ones is held: not sent, and not counted by max-changes. */
   review?: ReviewCheck
   /** Called once per finished report, for progress on long runs. */
@@ -87,7 +89,7 @@ export async function reconcile(
     return { kind: 'done', outcome: finish(await put(r, plan, live, client, fail)) }
   }
 
-  const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0)
+  const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), options.otherChanges ?? 0)
   const over = limit !== undefined && count > limit
   // Results by position: each outcome stays where its report is in the file.
   const outcomes = await mapLimit(steps, workers, async (s) => {
@@ -110,7 +112,7 @@ export async function reconcile(
 function outcomeOf(r: ResolvedReport, plan: ReportPlan, applied: boolean): Outcome {
   if (plan.blocked) return failed(r, plan.changes, plan.blocked)
   const status: Status = !plan.changes.length ? 'unchanged' : applied ? 'updated' : 'would-update'
-  return { id: r.id, name: r.name, status, changes: plan.changes, at: r.at }
+  return { id: r.id, name: r.name, entry: r.index, status, changes: plan.changes, at: r.at }
 }
 
 /**
@@ -154,5 +156,5 @@ async function put(
 }
 
 function failed(r: ResolvedReport, changes: Change[], error: string): Outcome {
-  return { id: r.id, name: r.name, status: 'failed', changes, error, at: r.at }
+  return { id: r.id, name: r.name, entry: r.index, status: 'failed', changes, error, at: r.at }
 }

@@ -20,7 +20,8 @@ export interface ReportPlan {
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.every((v) => b.includes(v)) && b.every((v) => a.includes(v))
 
-function current(live: LiveReport, field: Field): Shown {
+/** A managed field's live value, as plans show it. */
+export function liveValue(live: LiveReport, field: Field): Shown {
   switch (field) {
     case 'kind':
     case 'level':
@@ -49,7 +50,7 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
   for (const field of FIELDS) {
     const want = wanted(desired, field)
     if (want === undefined) continue
-    const have = current(live, field)
+    const have = liveValue(live, field)
     if (Array.isArray(want) && Array.isArray(have)) {
       if (!sameSet(want, have)) {
         const names = desired.recipientNames
@@ -60,6 +61,8 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
       }
     } else if (want !== have) changes.push({ field, from: have, to: want })
   }
+  const immutable = immutableDifference(desired, live)
+  if (immutable) return { changes, blocked: immutable }
   if (!changes.length) return { changes }
   const undocumented = undocumentedValue(live)
   if (undocumented) return { changes, blocked: undocumented }
@@ -76,6 +79,28 @@ export function planReport(desired: ResolvedReport, live: LiveReport): ReportPla
     }
   }
   return { changes, update: mergedUpdate(desired, live) }
+}
+
+/**
+ * A field an update cannot change (tenant, result_action, formats) that the entry declares otherwise
+ * than the report has: the report fails, saying how to replace it.
+ */
+function immutableDifference(desired: ResolvedReport, live: LiveReport): string | undefined {
+  const p = live.parameters
+  const differs: [string, string, string][] = []
+  if (desired.tenant !== undefined && desired.tenant !== p.tenant_id.toLowerCase())
+    differs.push(['tenant', p.tenant_id, desired.tenant])
+  if (desired.result_action !== undefined && desired.result_action !== live.result_action)
+    differs.push(['result_action', live.result_action, desired.result_action])
+  if (desired.formats !== undefined) {
+    const want = [...new Set(desired.formats)].sort()
+    const have = [...new Set(p.formats)].sort()
+    if (want.join() !== have.join()) differs.push(['formats', `[${have.join(', ')}]`, `[${want.join(', ')}]`])
+  }
+  if (!differs.length) return undefined
+  const what = differs.map(([field, from, to]) => `${field} is ${from}, the file says ${to}`).join('; ')
+  const fields = differs.map(([field]) => field).join(' and ')
+  return `${fields} cannot change by an update (${what}): to replace the report, add a new entry without id with the new value and set \`state: absent\` on this one, in one pull request`
 }
 
 /**

@@ -1,15 +1,26 @@
 import type { LiveReport } from '../acronis/types.js'
 import { editReports, type EditProblem, type Edited } from '../config/edit.js'
 import { entryText, writable, type EntryText, type Unwritable } from '../config/entry-text.js'
-import { MAX_CONFIG_BYTES, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import {
+  entriesOf,
+  MAX_CONFIG_BYTES,
+  type DesiredConfig,
+  type DesiredReport,
+  type NewReport,
+} from '../config/load.js'
+import type { AcronisClient } from '../acronis/client.js'
+import { describeError } from '../acronis/errors.js'
+import { isUuid } from '../config/patterns.js'
+import { mapLimit } from '../util/map-limit.js'
+import { Candidates, declares } from './lifecycle.js'
 import { unlikeIntended } from '../config/verify.js'
 import { writeConfigText } from '../config/write.js'
 import { oneLineJson } from '../util/one-line.js'
-import type { Outcome, PullResult, Undeclared } from '../model.js'
+import type { Outcome, PullResult, ResolvedNewReport, Undeclared } from '../model.js'
 import type { OnlineSettings } from '../settings/settings.js'
 import { connect, type ConfigSource, type EngineIO } from './engine.js'
 import { pullEntry, type EntryPull } from './pull.js'
-import { lookupNames, recipientNames } from './recipients.js'
+import { lookupNames, recipientNames, type NameMatches } from './recipients.js'
 import { loginsOf, readReports, type Unread } from './tenant-export.js'
 import { tenantResolver, undeclared } from './tenant.js'
 import type { Redact } from '../util/redact.js'
@@ -46,7 +57,7 @@ export async function pullConfig(
       settings.concurrency,
     )
     const pull = (i: number, label?: (id: string) => string) =>
-      pullEntry(i, config.reports[i]!, lives[i] as LiveReport, names, label)
+      pullEntry(config.reports[i]!.index, config.reports[i]!, lives[i] as LiveReport, names, label)
     const pulls = lives.map((live, i) => {
       const p = 'error' in live ? undefined : pull(i)
       io.onOutcome?.(outcome(config.reports[i]!, p, live, false), i + 1, total)
@@ -62,7 +73,7 @@ export async function pullConfig(
       const { ids } = await undeclared(
         client,
         tenantId,
-        config.reports.map((r) => r.id),
+        [...config.reports, ...config.deletes].map((r) => r.id),
       )
       const read = await readReports(client, ids, settings.concurrency)
       const live = read.filter((r): r is LiveReport => !('error' in r))
@@ -86,6 +97,7 @@ export async function pullConfig(
       }
     }
 
+    const ids = await createdIds(config, client, tenant, names, settings.concurrency)
     const appended = extra.map((r) => entryText(r, logins))
     if (found) found.unwritable = appended.filter((e): e is Unwritable => !('lines' in e))
     const edited = pulledText(
@@ -95,6 +107,7 @@ export async function pullConfig(
       appended.filter((e): e is EntryText => 'lines' in e),
       client.redact,
       found,
+      ids,
     )
     const written = options.write && edited.text !== text
     if (written)
@@ -111,7 +124,10 @@ export async function pullConfig(
       before: text,
       after: edited.text,
       edits: edited.edits,
-      outcomes: config.reports.map((r, i) => outcome(r, pulls[i], lives[i]!, written)),
+      outcomes: [
+        ...config.reports.map((r, i) => outcome(r, pulls[i], lives[i]!, written)),
+        ...ids.map((x) => recordedOutcome(x, written)),
+      ].sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column),
       notes: pulls.flatMap((p) => p?.notes ?? []),
       undeclared: found,
       written,
@@ -133,6 +149,66 @@ function outcome(
   return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes }
 }
 
+/**
+ * What pull found for an entry without id: the one report that matches it (its id to write), or why
+ * there is none to record (not created yet, several match, the tenant could not be read).
+ */
+export interface CreatedId {
+  r: NewReport
+  id?: string
+  note?: string
+  error?: string
+}
+
+/**
+ * The report each entry without id stands for, once an apply created it: the one undeclared report of
+ * its tenant that matches what the entry declares (as apply matches it), whose id pull then writes.
+ */
+async function createdIds(
+  config: DesiredConfig,
+  client: AcronisClient,
+  tenant: () => Promise<string | undefined>,
+  names: NameMatches,
+  concurrency: number,
+): Promise<CreatedId[]> {
+  if (!config.creates.length) return []
+  const declared = new Set([...config.reports, ...config.deletes].map((r) => r.id))
+  const candidates = new Candidates(client, declared, concurrency)
+  const own = await tenant().catch(() => undefined)
+  return mapLimit(config.creates, concurrency, async (r): Promise<CreatedId> => {
+    const tenantId = r.tenant ?? config.tenant ?? own
+    if (!tenantId) return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' }
+    // A name that is not exactly one user cannot match anything: the entry is left as it is.
+    const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])))
+    if (ids?.some((m) => m.length !== 1))
+      return { r, note: 'a recipient does not name exactly one user; nothing recorded' }
+    const resolved: ResolvedNewReport = { ...r, recipientIds: ids?.map((m) => m[0]!) }
+    try {
+      const found = (await candidates.of(tenantId)).filter((live) => declares(resolved, tenantId, live))
+      if (found.length === 1) return { r, id: found[0]!.id.toLowerCase() }
+      return {
+        r,
+        note: found.length
+          ? `${found.length} reports match: add \`id:\` with the one this entry means`
+          : 'no report matches it yet: an apply creates it',
+      }
+    } catch (e) {
+      return { r, error: describeError(e) }
+    }
+  })
+}
+
+function recordedOutcome(x: CreatedId, written: boolean): Outcome {
+  const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at }
+  if (x.error) return { ...base, status: 'failed', changes: [], error: x.error }
+  if (!x.id) return { ...base, status: 'unchanged', changes: [], ...(x.note ? { note: x.note } : {}) }
+  return {
+    ...base,
+    status: written ? 'updated' : 'would-update',
+    changes: [{ field: 'id', from: null, to: x.id }],
+  }
+}
+
 /** A value the editor could not change in place stays as it is, and is listed instead. */
 function refuse(
   problem: EditProblem,
@@ -145,8 +221,11 @@ function refuse(
     if (found) found.refused = problem.message
     return
   }
-  const p = pulls[problem.index]
-  const r = reports[problem.index]
+  if (problem.field === 'id') return
+  // The editor names an entry by its place in the file's list.
+  const k = reports.findIndex((x) => x.index === problem.index)
+  const p = pulls[k]
+  const r = reports[k]
   if (!p || !r) return
   const change = p.changes.find((c) => c.field === problem.field)
   p.changes = p.changes.filter((c) => c !== change)
@@ -175,19 +254,37 @@ export function pulledText(
   appended: readonly EntryText[],
   redact: Redact,
   found?: Undeclared,
+  ids: CreatedId[] = [],
 ): Edited {
   const edited = editReports(
     text,
-    pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
+    [
+      ...pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
+      ...ids.flatMap((x) => (x.id ? [{ index: x.r.index, id: x.id }] : [])),
+    ],
     appended.map((e) => e.lines),
   )
-  for (const problem of edited.problems) refuse(problem, pulls, config.reports, redact, found)
+  for (const problem of edited.problems) {
+    const x = problem.field === 'id' ? ids.find((c) => c.r.index === problem.index) : undefined
+    if (x) {
+      x.note = `cannot write \`id: ${x.id}\` in place: ${problem.message}; add it by hand`
+      x.id = undefined
+    } else refuse(problem, pulls, config.reports, redact, found)
+  }
   if (found) found.appended = found.refused ? [] : appended.map((e) => e.values.id)
   if (edited.text === text) return edited
-  const intended = config.reports.map((r, i) => {
-    const changes = pulls[i]?.changes ?? []
-    return changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r
-  })
+  // Every entry, in file order: those to create or delete are meant to read back as they were.
+  const pulled = new Map(
+    config.reports.map((r, i) => {
+      const changes = pulls[i]?.changes ?? []
+      return [
+        r.index,
+        changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r,
+      ]
+    }),
+  )
+  for (const x of ids) if (x.id) pulled.set(x.r.index, { ...x.r, id: x.id } as DesiredReport)
+  const intended = entriesOf(config).map((r) => pulled.get(r.index) ?? r) as DesiredReport[]
   if (!found?.refused) intended.push(...appended.map((e) => e.values as DesiredReport))
   const wrong = unlikeIntended(edited.text, config.file, intended)
   if (wrong) throw new Error(`pull could not edit ${config.file} as intended: ${wrong}; nothing was written`)

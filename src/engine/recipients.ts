@@ -3,7 +3,7 @@ import { ConfigError, ConfigErrors } from '../config/errors.js'
 import { isUuid } from '../config/patterns.js'
 import type { DesiredConfig } from '../config/load.js'
 import { mapLimit } from '../util/map-limit.js'
-import { type ResolvedReport } from '../model.js'
+import type { ResolvedNewReport, ResolvedReport } from '../model.js'
 
 /** Recipients that match no user, or several: configuration errors, found by asking the API (nothing written). */
 export class RecipientErrors extends ConfigErrors {}
@@ -11,7 +11,8 @@ export class RecipientErrors extends ConfigErrors {}
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 export function recipientNames(config: DesiredConfig): string[] {
   const names = new Set<string>()
-  for (const r of config.reports) for (const x of r.recipients ?? []) if (!isUuid(x)) names.add(x)
+  for (const r of [...config.reports, ...config.creates])
+    for (const x of r.recipients ?? []) if (!isUuid(x)) names.add(x)
   return [...names]
 }
 
@@ -65,14 +66,14 @@ export async function resolveRecipients(
   client: AcronisClient,
   tenant: () => Promise<string | undefined>,
   concurrency: number,
-): Promise<ResolvedReport[]> {
+): Promise<{ reports: ResolvedReport[]; creates: ResolvedNewReport[] }> {
   const ids = await lookupNames(recipientNames(config), client, tenant, concurrency)
   // One map for the whole file, shared by every report that spells its users the same way.
   const known = new Map<string, string>()
   for (const [name, match] of ids) if (match.length === 1 && !known.has(match[0]!)) known.set(match[0]!, name)
 
   const errors: ConfigError[] = []
-  const reports = config.reports.map((r): ResolvedReport => {
+  const resolve = <T extends ResolvedReport | ResolvedNewReport>(r: T): T => {
     // UUIDs only: nothing to resolve. Without names in the file, no copy either (10,000 reports
     // would mean 10,000 copies); with them, the report borrows the file's map for its plan.
     if (!r.recipients || r.recipients.every((x) => isUuid(x)))
@@ -99,7 +100,9 @@ export async function resolveRecipients(
       return match[0]!
     })
     return { ...r, recipientIds, recipientNames: own ?? known }
-  })
+  }
+  const reports = config.reports.map(resolve)
+  const creates = config.creates.map(resolve)
   if (errors.length) throw new RecipientErrors(errors)
-  return reports
+  return { reports, creates }
 }

@@ -3,8 +3,10 @@ import { isObject } from '../util/is-object.js'
 import validRecord from './record-validator.js'
 import {
   FIELDS,
+  IMMUTABLE_FIELDS,
+  reviewKey,
   type Change,
-  type Field,
+  type ChangeField,
   type Outcome,
   type ReviewCheck,
   type ReviewedPlan,
@@ -15,7 +17,7 @@ import {
 // the apply after the merge checks its fresh plan against it, report by report, field by field.
 
 /** A change as recorded: [field, from, to], and for recipients shown by name the UUIDs behind both sides. */
-export type Row = [Field, Shown, Shown] | [Field, Shown, Shown, string[], string[]]
+export type Row = [ChangeField, Shown, Shown] | [ChangeField, Shown, Shown, string[], string[]]
 
 const rowOf = (c: Change): Row =>
   c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to]
@@ -75,6 +77,9 @@ interface Recorded {
   unrecorded: number
 }
 
+/** What a reviewed plan records: the writes a merge would make. */
+const WRITES: readonly Outcome['status'][] = ['would-update', 'create', 'delete']
+
 const BLOCK_START = '<!-- acronis-report-sync:reviewed '
 /** The record's JSON, then its MAC (base64url HMAC-SHA256), or `unsigned` when the run had no client secret. */
 const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*?\}) ([\w-]{43}|unsigned) -->/g
@@ -121,7 +126,8 @@ export function recordReviewedPlan(
   keys: RecordKeys | undefined,
   budget: number,
 ): { block: string; unrecorded: number } {
-  const pending = outcomes.filter((o) => o.status === 'would-update')
+  // Creates are keyed by their entry (they have no id yet), deletes by id with the live values they remove.
+  const pending = outcomes.filter((o) => WRITES.includes(o.status))
   const data: Recorded = {
     v: 2,
     repo: binding.repository,
@@ -139,10 +145,10 @@ export function recordReviewedPlan(
   let i = 0
   for (; i < pending.length; i++) {
     const o = pending[i]!
-    const size = canonical(o.id, o.changes).length
+    const size = canonical(reviewKey(o), o.changes).length
     // In full only while the digests of every report after this one still fit.
     if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room) break
-    data.full[o.id.toLowerCase()] = o.changes.map(rowOf)
+    data.full[reviewKey(o)] = o.changes.map(rowOf)
     used += size
   }
   const rest = pending.slice(i)
@@ -150,7 +156,7 @@ export function recordReviewedPlan(
     const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / DIGEST_CHARS)))
     data.digests = rest
       .slice(0, fit)
-      .map((o) => changeDigest(o.id, o.changes, DIGEST_CHARS, keys?.digest))
+      .map((o) => changeDigest(reviewKey(o), o.changes, DIGEST_CHARS, keys?.digest))
       .join('')
     data.unrecorded = rest.length - fit
   }
@@ -250,7 +256,8 @@ export function reviewedFromEntries(value: unknown): ReviewedPlan {
     const ok =
       isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes)
     if (!ok) throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`)
-    if (e.status !== 'update') return
+    if (e.status !== 'update' && e.status !== 'create' && e.status !== 'delete') return
+    const key = reviewKey({ id: e.id as string, entry: typeof e.entry === 'number' ? e.entry : undefined })
     const rows = (e.changes as unknown[]).map((c) =>
       !isObject(c)
         ? undefined
@@ -259,7 +266,7 @@ export function reviewedFromEntries(value: unknown): ReviewedPlan {
           : [c.field, c.from, c.to],
     )
     if (!rows.every(isRow)) throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`)
-    changes.set((e.id as string).toLowerCase(), rows.map(changeOf))
+    changes.set(key, rows.map(changeOf))
   })
   return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true }
 }
@@ -310,7 +317,7 @@ function isRow(v: unknown): v is Row {
   return (
     Array.isArray(v) &&
     (v.length === 3 || (v.length === 5 && v[0] === 'recipients' && isIds(v[3]) && isIds(v[4]))) &&
-    (FIELDS as readonly unknown[]).includes(v[0]) &&
+    ([...FIELDS, ...IMMUTABLE_FIELDS] as readonly unknown[]).includes(v[0]) &&
     isShown(v[1]) &&
     isShown(v[2])
   )

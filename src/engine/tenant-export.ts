@@ -3,7 +3,7 @@ import { describeError } from '../acronis/errors.js'
 import type { LiveReport } from '../acronis/types.js'
 import { entryText, writable, type EntryText, type Unwritable } from '../config/entry-text.js'
 import { isRecipientName, isUuid } from '../config/patterns.js'
-import { commentValue } from '../config/scalar.js'
+import { commentValue, yamlScalar } from '../config/scalar.js'
 import { unlikeIntended } from '../config/verify.js'
 import { plural } from '../util/plural.js'
 import { mapLimit } from '../util/map-limit.js'
@@ -103,6 +103,8 @@ interface RenderOptions {
   schema: string
   /** Who wrote the file, for its header. */
   generator: string
+  /** Written as the file's `tenant` when the tenant was named (export --tenant): plans then count its reports. */
+  tenant?: string
 }
 
 function oneTime(r: LiveReport): string {
@@ -136,6 +138,7 @@ export function renderExport(t: TenantExport, options: RenderOptions): ExportTex
     `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural(entries.length, 'scheduled report')}.`,
     '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
     'version: 1',
+    ...(options.tenant ? [`tenant: ${yamlScalar(options.tenant.toLowerCase())}`] : []),
     entries.length ? 'reports:' : 'reports: []',
   ]
   for (const e of entries) out.push(...e.lines.map((l) => `  ${l}`), '')

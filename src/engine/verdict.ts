@@ -16,6 +16,7 @@ export type FailureReason =
   | 'run-timeout'
   | 'failed-reports'
   | 'max-changes'
+  | 'max-deletes'
   | 'drift'
   | 'plan-changed'
 
@@ -33,6 +34,7 @@ export const PRECEDENCE: readonly FailureReason[] = [
   'api',
   'run-timeout',
   'failed-reports',
+  'max-deletes',
   'max-changes',
   'drift',
   'plan-changed',
@@ -58,8 +60,12 @@ const RULES: Partial<Record<FailureReason, Rule>> = {
   'max-changes': ({ overMaxChanges: over }) =>
     over &&
     `max-changes: the plan updates ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
+  'max-deletes': ({ overMaxDeletes: over }) =>
+    over &&
+    `max-deletes: the plan deletes ${plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
   drift: (run, options) => {
-    const { changed } = countOutcomes(run.outcomes)
+    const c = countOutcomes(run.outcomes)
+    const changed = c.changed + c.created + c.deleted
     if (!options.failOnDrift || run.mode !== 'plan' || !changed) return undefined
     return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`
   },

@@ -12,7 +12,7 @@ import { holdsOwnRecord, recordKeysOf, recordReviewedPlan } from '../engine/revi
 import { countOutcomes, showChanges, type RunResult } from '../model.js'
 import { authHint, failureOf, failureOfError, nothingDone, type Failure } from '../engine/verdict.js'
 import { countOutputs, planJsonParts } from '../report/outputs.js'
-import { heldLines } from '../report/format.js'
+import { changeWords, heldLines, reportId } from '../report/format.js'
 import { renderConfigErrors, renderStopped, renderSummary } from '../report/summary.js'
 import type { GitHubSettings } from '../settings/action-inputs.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
@@ -26,9 +26,9 @@ export async function publish(
   reviewed?: Reviewed,
 ): Promise<void> {
   for (const o of run.outcomes) {
-    if (o.status === 'unchanged') continue
-    const what = o.status === 'held' ? heldLines(o) : [showChanges(o.changes), o.error]
-    const line = `${o.status} ${o.name ? `${o.name} (${o.id})` : o.id}: ${what.filter(Boolean).join('; ')}`
+    if (o.status === 'unchanged' && !o.note) continue
+    const what = o.status === 'held' ? heldLines(o) : [showChanges(o.changes), o.note, o.error]
+    const line = `${o.status} ${o.name ? `${o.name} (${reportId(o)})` : reportId(o)}: ${what.filter(Boolean).join('; ')}`
     const at = { file: run.config, startLine: o.at.line, startColumn: o.at.column }
     if (o.status === 'failed') log.error(line, at)
     else if (o.status === 'held') log.warning(line, at)
@@ -77,10 +77,12 @@ export async function publish(
   if (reviewed) await reportOnPullRequest(reviewed, run, github.token, settings.timeoutMs, env, log)
 
   const c = countOutcomes(run.outcomes)
-  // An apply that max-changes stopped wrote nothing: its changes are still only planned.
-  const verb = run.mode === 'plan' ? 'to update' : run.overMaxChanges ? 'would update' : 'updated'
+  // An apply that max-changes (or max-deletes) stopped wrote nothing: its changes are still only planned.
+  const stopped = !!run.overMaxChanges || !!run.overMaxDeletes
+  const words = changeWords(c, run.mode === 'plan' || stopped)
+  const said = run.mode === 'plan' ? words : words.map((w) => w.replace(/^(\d+) to /, '$1 would '))
   const held = c.held ? `, ${c.held} held` : ''
-  log.info(`${run.mode}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${held}`)
+  log.info(`${run.mode}: ${said.join(', ')}, ${c.unchanged} unchanged, ${c.failed} failed${held}`)
   if (failure) log.fail(failure.message)
 }
 

@@ -1,4 +1,4 @@
-import { byImportance, cell, fitRows, reportRow, reviewLines } from './format.js'
+import { byImportance, cell, changeWords, fitRows, reportRow, reviewLines } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
 import { plural } from '../util/plural.js'
@@ -45,7 +45,9 @@ export function renderComment(run: RunResult, from: Provenance, recording?: Reco
     PLAN_START,
     `### Acronis report sync: plan for \`${cell(run.config)}\``,
     '',
-    `**${c.changed}** to update · **${c.unchanged}** unchanged · **${c.failed}** failed`,
+    `${changeWords(c, true)
+      .map((w) => w.replace(/^(\d+)/, '**$1**'))
+      .join(' · ')} · **${c.unchanged}** unchanged · **${c.failed}** failed`,
     '',
   ]
   if (recording?.unrecorded) {
@@ -125,18 +127,22 @@ export function renderAppliedComment(run: RunResult, previous: string, where: Ap
   const c = countOutcomes(run.outcomes)
   const name = `run ${where.run ?? ''}`.trim()
   const runText = where.runUrl ? `[${name}](${where.runUrl})` : name
-  const verb = run.overMaxChanges ? 'Nothing applied' : 'Applied'
+  const stopped = !!run.overMaxChanges || !!run.overMaxDeletes
+  const verb = stopped ? 'Nothing applied' : 'Applied'
   const together = where.with !== undefined ? ` with #${where.with}` : ''
   const at = where.commit ? ` at ${where.commit.slice(0, 7)}` : ''
+  const words = changeWords(c, stopped).map((w) => w.replace(/^(\d+) to /, '$1 would '))
   const head = [
     marker,
-    `### ${verb}${together} in ${runText}${at}: ${c.changed} ${run.overMaxChanges ? 'would update' : 'updated'}, ${c.held} held, ${c.failed} failed`,
+    `### ${verb}${together} in ${runText}${at}: ${words.join(', ')}, ${c.held} held, ${c.failed} failed`,
     '',
   ]
   if (run.review) head.push(...reviewLines(run.review, true).flatMap((l) => [l, '']))
   const held = run.outcomes.filter((o) => o.status === 'held')
   const failed = run.outcomes.filter((o) => o.status === 'failed')
-  const shown = [...held, ...failed]
+  // Each created report with its new id (the pull that records it in the file needs nothing else).
+  const made = run.outcomes.filter((o) => o.status === 'created' || o.status === 'deleted')
+  const shown = [...held, ...failed, ...made]
   if (shown.length) head.push('| Report | Status | Reviewed and now |', '| --- | --- | --- |')
   const tail = ['', '---', '', plan]
   const budget = COMMENT_LIMIT - head.join('\n').length - tail.join('\n').length - 200

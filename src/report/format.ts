@@ -1,6 +1,7 @@
 import {
   showChange,
   showChanges,
+  type Counts,
   type Outcome,
   type Review,
   type ReviewSource,
@@ -10,14 +11,31 @@ import {
 const STATUS_TEXT: Record<Status, string> = {
   failed: '❌ failed',
   'would-update': '🔄 will update',
+  create: '🆕 will create',
+  created: '🆕 created',
+  delete: '🗑️ **will delete**',
+  deleted: '🗑️ **deleted**',
   held: '⏸️ held',
   updated: '✅ updated',
   unchanged: '✔️ unchanged',
 }
 
-const ORDER: Record<Status, number> = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 }
+const ORDER: Record<Status, number> = {
+  delete: 0,
+  deleted: 0,
+  failed: 1,
+  held: 2,
+  'would-update': 3,
+  updated: 3,
+  create: 3,
+  created: 3,
+  unchanged: 4,
+}
 
-/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+/**
+ * Deletes first (what cannot be undone), then failures, held reports, changes, and the rest, each in
+ * file order: what a reviewer must see survives truncation.
+ */
 export function byImportance(outcomes: readonly Outcome[]): Outcome[] {
   // Array.prototype.sort is stable: equal ranks keep file order.
   return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status])
@@ -84,12 +102,33 @@ export function fitRows<T>(
 
 /** One table row: the report (name and id), its status, and each change or the error. */
 export function reportRow(o: Outcome): string {
-  const title = o.name ? `${cell(o.name)}<br><sub>${cell(o.id)}</sub>` : cell(o.id)
+  const id = reportId(o)
+  const title = o.name ? `${cell(o.name)}<br><sub>${cell(id)}</sub>` : cell(id)
   const detail =
     o.status === 'held'
       ? heldLines(o).map((line, i) => (i ? cell(line) : `**${cell(line)}**`))
-      : [...o.changes.map((ch) => cell(showChange(ch))), ...(o.error ? [`**${cell(o.error)}**`] : [])]
+      : [
+          ...o.changes.map((ch) => cell(showChange(ch))),
+          ...(o.note ? [`_${cell(o.note)}_`] : []),
+          ...(o.error ? [`**${cell(o.error)}**`] : []),
+        ]
   return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '—'} |`
+}
+
+/** A report's id as shown: a report not created (yet) has none. */
+export function reportId(o: Outcome): string {
+  return o.id || 'new report'
+}
+
+/**
+ * The counts of what changes, in words: "2 to update, 1 to create" for a plan (or a stopped apply),
+ * "2 updated, 1 created" for an apply; creates and deletes only when there are some.
+ */
+export function changeWords(c: Counts, planned: boolean): string[] {
+  const words = [`${c.changed} ${planned ? 'to update' : 'updated'}`]
+  if (c.created) words.push(`${c.created} ${planned ? 'to create' : 'created'}`)
+  if (c.deleted) words.push(`${c.deleted} ${planned ? 'to delete' : 'deleted'}`)
+  return words
 }
 
 /** What a held report shows everywhere: why, the plan now, and what was reviewed. */

@@ -1,12 +1,16 @@
-import { countOutcomes, type Change, type Outcome } from '../model.js'
+import { changesAnything, countOutcomes, type Change, type Outcome } from '../model.js'
 
 /** One entry of the `plan` output: a stable, documented JSON shape for other tools. */
 export interface PlanEntry {
   id: string
   name: string | null
-  status: 'unchanged' | 'update' | 'held' | 'failed'
+  status: 'unchanged' | 'update' | 'create' | 'delete' | 'held' | 'failed'
   changes: PlanChange[]
   error: string | null
+  /** A report to create (no id yet): its entry's position in the file's list, for a reviewed plan. */
+  entry?: number
+  /** Something to know: a report found but not recorded in the file, one already gone. */
+  note?: string
   /** Held entries only: the reviewed changes, or null when only a digest of them was kept (or none was found). */
   reviewed?: PlanChange[] | null
 }
@@ -23,6 +27,10 @@ const STATUS: Record<Outcome['status'], PlanEntry['status']> = {
   unchanged: 'unchanged',
   'would-update': 'update',
   updated: 'update',
+  create: 'create',
+  created: 'create',
+  delete: 'delete',
+  deleted: 'delete',
   held: 'held',
   failed: 'failed',
 }
@@ -41,6 +49,8 @@ export function planEntry(o: Outcome): PlanEntry {
     changes: plain(o.changes),
     error: o.error ?? null,
   }
+  if (o.status === 'create') entry.entry = o.entry
+  if (o.note) entry.note = o.note
   if (o.status === 'held') entry.reviewed = o.reviewed ? plain(o.reviewed) : null
   return entry
 }
@@ -66,6 +76,8 @@ export function countOutputs(outcomes: readonly Outcome[]): Record<string, strin
     unchanged: String(c.unchanged),
     failed: String(c.failed),
     held: String(c.held),
-    'has-changes': String(c.changed + c.held > 0),
+    created: String(c.created),
+    deleted: String(c.deleted),
+    'has-changes': String(changesAnything(c) || c.held > 0),
   }
 }

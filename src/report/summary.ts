@@ -1,5 +1,5 @@
 import type { ConfigError } from '../config/errors.js'
-import { byImportance, cell, fitRows, reportRow, reviewLines } from './format.js'
+import { byImportance, cell, changeWords, fitRows, reportRow, reviewLines } from './format.js'
 import { countOutcomes, type RunResult } from '../model.js'
 import { plural } from '../util/plural.js'
 
@@ -16,11 +16,12 @@ const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 export function renderSummary(run: RunResult, failure?: Verdict): string {
   const c = countOutcomes(run.outcomes)
-  const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated'
+  const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes
+  const words = changeWords(c, planned).map((w) => w.replace(/^(\d+)/, '**$1**'))
   const lines = [
     `## Acronis report sync: ${run.mode}`,
     '',
-    `**${c.changed}** ${verb} · **${c.unchanged}** unchanged · **${c.failed}** failed${c.held ? ` · **${c.held}** held` : ''} — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+    `${words.join(' · ')} · **${c.unchanged}** unchanged · **${c.failed}** failed${c.held ? ` · **${c.held}** held` : ''} — ${run.outcomes.length} declared in \`${cell(run.config)}\``,
     '',
   ]
   if (run.review) lines.push(...reviewLines(run.review, true).flatMap((l) => [l, '']))
@@ -28,6 +29,13 @@ export function renderSummary(run: RunResult, failure?: Verdict): string {
     lines.push(
       `> [!CAUTION]`,
       `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`,
+      '',
+    )
+  }
+  if (run.overMaxDeletes) {
+    lines.push(
+      `> [!CAUTION]`,
+      `> Nothing was written: the plan deletes ${plural(run.overMaxDeletes.count, 'report')} and max-deletes allows ${run.overMaxDeletes.limit}.`,
       '',
     )
   }

@@ -1,5 +1,5 @@
 import { countOutcomes, showValue, type Outcome, type RunResult, type Status } from '../model.js'
-import { byImportance, reviewedLine, reviewLines } from './format.js'
+import { byImportance, changeWords, reportId, reviewedLine, reviewLines } from './format.js'
 import { logLine } from '../util/log-safe.js'
 import { plural } from '../util/plural.js'
 import { unmanagedLine } from './summary.js'
@@ -23,6 +23,10 @@ function painter(color: boolean) {
 const STATUS: Record<Status, [string, Style]> = {
   failed: ['failed', 'red'],
   'would-update': ['will update', 'yellow'],
+  create: ['will create', 'green'],
+  created: ['created', 'green'],
+  delete: ['will delete', 'red'],
+  deleted: ['deleted', 'red'],
   held: ['held', 'yellow'],
   updated: ['updated', 'green'],
   unchanged: ['unchanged', 'dim'],
@@ -41,13 +45,14 @@ const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO']
 function reportLines(o: Outcome): Cell[][] {
   const [word, style] = STATUS[o.status]
   // The command line runs in workflows too: a name or an API message must not start a workflow command there.
-  const id = logLine(o.id)
+  const id = logLine(reportId(o))
   const report: Cell[] = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }]
   const detail: Cell[][] = o.changes.map((c) => [
     { text: c.field },
     { text: logLine(showValue(c.from)), style: 'red' },
     { text: logLine(showValue(c.to)), style: 'green' },
   ])
+  if (o.note) detail.push([{ text: logLine(o.note), style: 'dim', span: true }])
   if (o.error)
     detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }])
   const reviewed = o.status === 'held' ? reviewedLine(o) : undefined
@@ -116,11 +121,11 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
   const paint = painter(options.color)
   const c = countOutcomes(run.outcomes)
   // An apply stopped by max-changes updated nothing: its changes are still only planned.
-  const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated'
+  const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes
   const out = [
     paint(
       'bold',
-      `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`,
+      `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${changeWords(c, planned).join(', ')}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`,
     ) + ` (${run.outcomes.length} declared in ${run.config})`,
   ]
   if (run.review) out.push(...reviewLines(run.review).map(logLine))
@@ -132,7 +137,15 @@ export function renderTerminal(run: RunResult, options: TerminalOptions): string
       ),
     )
   }
-  const shown = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged')
+  if (run.overMaxDeletes) {
+    out.push(
+      paint(
+        'red',
+        `Nothing was written: the plan deletes ${plural(run.overMaxDeletes.count, 'report')} and max-deletes allows ${run.overMaxDeletes.limit}.`,
+      ),
+    )
+  }
+  const shown = byImportance(run.outcomes).filter((o) => o.status !== 'unchanged' || o.note)
   if (shown.length) {
     const head: Cell[] = HEADERS.map((text) => ({ text, style: 'bold' }))
     out.push('', ...table([head, ...shown.flatMap(reportLines)], paint, options.width))

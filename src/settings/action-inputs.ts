@@ -58,6 +58,7 @@ export function readSettings(env: NodeJS.ProcessEnv, secrets: Redactor): ActionS
     'timeout-seconds',
     'run-timeout-seconds',
     'max-changes',
+    'max-deletes',
     'tenant-id',
   ] as const
   const raw: RawInputs = Object.fromEntries(names.map((name) => [name, core.getInput(name)]))

@@ -11,8 +11,8 @@ export type Mode = 'validate' | 'plan' | 'apply' | 'pull'
 /** The modes that read the API (and for apply, write it). */
 export type OnlineMode = Exclude<Mode, 'validate'>
 
-/** max-changes as given: a count, or a percentage of the declared reports. */
-type MaxChanges = { count: number } | { percent: number }
+/** max-changes (and max-deletes) as given: a count, or a percentage of the declared reports. */
+export type MaxChanges = { count: number } | { percent: number }
 
 /** What every mode needs: the file, and why this mode. */
 interface FileSettings {
@@ -42,6 +42,8 @@ export interface OnlineSettings extends FileSettings {
   readonly runTimeoutSeconds: number
   readonly failOnDrift: boolean
   readonly maxChanges?: MaxChanges
+  /** Over this many deletes, an apply writes nothing. */
+  readonly maxDeletes?: MaxChanges
   /** Tenant whose undeclared reports are counted; undefined means the API client's own. */
   readonly tenantId?: string
 }
@@ -84,6 +86,7 @@ export interface RawInputs {
   'timeout-seconds'?: string
   'run-timeout-seconds'?: string
   'max-changes'?: string
+  'max-deletes'?: string
   'tenant-id'?: string
   /** Booleans arrive parsed: the action reads them with core.getBooleanInput, the CLI as flags. */
   'fail-on-drift'?: boolean
@@ -166,13 +169,13 @@ function checks(raw: RawInputs, ctx: InputContext) {
     return Number(value)
   }
 
-  const maxChanges = (): MaxChanges | undefined => {
-    const value = text('max-changes')
+  const maxChanges = (name: 'max-changes' | 'max-deletes' = 'max-changes'): MaxChanges | undefined => {
+    const value = text(name)
     if (!value) return undefined
     const m = /^(\d+)(%?)$/.exec(value)
     if (!m || (m[2] && Number(m[1]) > 100)) {
       throw new InputError(
-        `${label('max-changes')}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`,
+        `${label(name)}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`,
       )
     }
     return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) }
@@ -238,6 +241,7 @@ function checks(raw: RawInputs, ctx: InputContext) {
       runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
       failOnDrift: raw['fail-on-drift'] ?? false,
       maxChanges: maxChanges(),
+      maxDeletes: maxChanges('max-deletes'),
     }),
   }
 }

@@ -67,6 +67,27 @@ describe('the vendor contract (test/contract/acronis-v2.subset.json)', () => {
     expect(templates(sim.requests)).toContain('GET /users')
   })
 
+  it('holds for an apply that creates and deletes reports from the file', async () => {
+    const { sim, report, tenant, inputs } = await servers.world()
+    const gone = report({ version: 2 })
+    const config = [
+      `tenant: ${tenant.id}`,
+      'reports:',
+      `  - {id: ${gone.id}, state: absent}`,
+      '  - {kind: usage_daily, level: itself, result_action: send, formats: [csv, html], recipients: [alice], hide_zero_usage: false, show_skus: true}',
+      '  - {kind: usage_summary, level: accounts, result_action: save, enabled: false}',
+      '',
+    ].join('\n')
+    for (const mode of ['plan', 'apply']) {
+      const r = await runAction({ config, inputs: inputs({ mode }) })
+      expect(r.code, r.stdout).toBe(0)
+    }
+    expect(violations(sim.requests)).toEqual([])
+    expect(templates(sim.requests)).toEqual(
+      expect.arrayContaining(['POST /reports', 'DELETE /reports/{report_id}']),
+    )
+  })
+
   it('holds for a create and a delete through our client, and for their documented refusals', async () => {
     const { sim, report, tenant, client: c } = await servers.world()
     const old = report({ version: 3 })

@@ -6,7 +6,16 @@ import { runAction, type RunResult } from './harness.js'
 const servers = worlds()
 
 /** The outputs a run that planned nothing sets. */
-const EMPTY = { changed: '0', unchanged: '0', failed: '0', held: '0', 'has-changes': 'false', plan: '[]' }
+const EMPTY = {
+  changed: '0',
+  unchanged: '0',
+  failed: '0',
+  created: '0',
+  deleted: '0',
+  held: '0',
+  'has-changes': 'false',
+  plan: '[]',
+}
 const errorLines = (r: RunResult) => r.annotations.filter((a) => a.level === 'error').map((a) => a.message)
 
 describe('a failed run of the bundled action', () => {

@@ -36,8 +36,12 @@ async function setup(count: number) {
     reports: ids.map((id, i) => ({
       id,
       kind: 'usage_summary',
+      index: i,
       at: { file: 'reports.yaml', line: i + 3, column: 5 },
     })),
+    deletes: [],
+    creates: [],
+    entries: ids.length,
   }
   const settings = (extra: Partial<OnlineSettings> = {}): OnlineSettings => ({
     configPath: '/dev/null',

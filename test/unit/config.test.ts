@@ -54,7 +54,7 @@ describe('parseConfig', () => {
     expect(errors[1]!.message).toContain('"partners"')
     expect(errors[1]!.message).toContain('all_partners')
     expect(errors[2]!.message).toContain('"yes"')
-    expect(errors[5]!.message).toContain('"id"')
+    expect(errors[5]!.message).toContain('an entry without id is a report to create')
     expect(errors.every((e) => e.file === 'reports.yaml')).toBe(true)
   })
 

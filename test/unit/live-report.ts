@@ -33,4 +33,4 @@ export function live(
 }
 
 /** The declared report for ID with these fields managed. */
-export const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: ID, at, ...r })
+export const want = (r: Partial<ResolvedReport>): ResolvedReport => ({ id: ID, index: 0, at, ...r })

@@ -10,6 +10,7 @@ const at = { file: 'reports.yaml', line: 2, column: 9 }
 
 const desired = (r: Partial<DesiredReport>): DesiredReport => ({
   id: ID,
+  index: 0,
   at,
   recipientAt: (k) => ({ ...at, line: 10 + k }),
   ...r,

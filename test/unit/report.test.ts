@@ -40,7 +40,7 @@ describe('renderers', () => {
 
   it('count outcomes and render outputs from the same plan', () => {
     const o = outcomes(6)
-    expect(countOutcomes(o)).toEqual({ changed: 2, unchanged: 2, failed: 2, held: 0 })
+    expect(countOutcomes(o)).toEqual({ changed: 2, unchanged: 2, failed: 2, held: 0, created: 0, deleted: 0 })
     const out = renderOutputs(o)
     expect(out).toMatchObject({ changed: '2', unchanged: '2', failed: '2', 'has-changes': 'true' })
     const plan = JSON.parse(out.plan!) as PlanEntry[]

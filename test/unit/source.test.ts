@@ -125,7 +125,7 @@ describe('one meaning at any size', () => {
     if (errors.length) return errors
     return parseConfig(text, 'r.yaml')
       .reports.slice(5, 5 + count)
-      .map(({ at: _at, recipientAt: _r, ...entry }) => entry)
+      .map(({ at: _at, recipientAt: _r, index: _i, ...entry }) => entry)
   }
   const sizes = (variants: string[][], first: string[] = []) =>
     [10, 250].map((n) => meaning(sized(n, variants, first), variants.length))

@@ -38,6 +38,7 @@ describe('failureOf', () => {
       'api',
       'run-timeout',
       'failed-reports',
+      'max-deletes',
       'max-changes',
       'drift',
       'plan-changed',

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import { createBody, createChanges, declares, deleteChanges } from '../../src/engine/lifecycle.js'
+import { planReport } from '../../src/engine/plan.js'
+import {
+  readReviewedPlan,
+  recordKeys,
+  recordReviewedPlan,
+  reviewCheck,
+  reviewedFromEntries,
+} from '../../src/engine/review.js'
+import type { Outcome, ResolvedNewReport } from '../../src/model.js'
+import { planEntry } from '../../src/report/outputs.js'
+import { A, B, live, want } from './live-report.js'
+
+const T = 't'
+const at = { file: 'reports.yaml', line: 4, column: 5 }
+const entry = (r: Partial<ResolvedNewReport> = {}): ResolvedNewReport => ({
+  kind: 'usage_summary',
+  level: 'accounts',
+  result_action: 'send',
+  recipients: [A],
+  index: 2,
+  at,
+  ...r,
+})
+
+describe('fields an update cannot change', () => {
+  it.each([
+    [{ result_action: 'save' as const }, 'result_action'],
+    [{ formats: ['csv' as const, 'html' as const] }, 'formats'],
+    [{ tenant: 'another' }, 'tenant'],
+  ])('fail the report when %j differs, naming %s and how to replace it; nothing is sent', (field, name) => {
+    const plan = planReport(want({ ...field, kind: 'usage_daily' }), live())
+    expect(plan.update).toBeUndefined()
+    expect(plan.blocked).toContain(`${name} cannot change by an update`)
+    expect(plan.blocked).toContain('add a new entry without id')
+    expect(plan.blocked).toContain('`state: absent` on this one')
+  })
+
+  it('compare formats as a set and the tenant without regard to case', () => {
+    const same = want({ formats: ['html', 'csv', 'csv'], tenant: 'abc', result_action: 'send' })
+    expect(planReport(same, live({}, { formats: ['csv', 'html'], tenant_id: 'ABC' }))).toEqual({
+      changes: [],
+    })
+  })
+})
+
+describe('an entry without id', () => {
+  it('posts the documented body: a monthly schedule, recipients only for send, only the declared extras', () => {
+    expect(createBody(entry({ recipientIds: [A, A], hide_zero_usage: false }), T)).toEqual({
+      recipients: [A],
+      result_action: 'send',
+      parameters: { tenant_id: T, kind: 'usage_summary', level: 'accounts', hide_zero_usage: false },
+      schedule: { type: 'monthly' },
+    })
+    const save = createBody(
+      entry({ result_action: 'save', recipients: undefined, enabled: false, formats: ['json_v2_0'] }),
+      T,
+    )
+    expect(save).toMatchObject({ recipients: [], schedule: { type: 'monthly', enabled: false } })
+    expect(save.parameters.formats).toEqual(['json_v2_0'])
+  })
+
+  it('matches a live report by everything it declares, and nothing it does not', () => {
+    const r = entry({ recipientIds: [A], formats: ['csv'] })
+    expect(declares(r, T, live())).toBe(true)
+    expect(declares(entry({ recipients: undefined }), T, live({ recipients: [B] }))).toBe(true)
+    expect(declares(r, T, live({ recipients: [A, B] }))).toBe(false)
+    expect(declares(r, T, live({}, { formats: ['csv', 'html'] }))).toBe(false)
+    expect(declares(r, T, live({}, { tenant_id: 'other' }))).toBe(false)
+    expect(declares(r, T, live({ result_action: 'save' }))).toBe(false)
+    expect(declares(r, T, live({ schedule: { type: 'once', enabled: true } }))).toBe(false)
+    expect(declares(entry({ hide_zero_usage: false }), T, live())).toBe(false)
+  })
+})
+
+describe('the reviewed plan covers creates and deletes, field by field', () => {
+  const create = (r: ResolvedNewReport): Outcome => ({
+    id: '',
+    entry: r.index,
+    name: 'new',
+    status: 'create',
+    changes: createChanges(r, T),
+    at,
+  })
+  const del = (report = live()): Outcome => ({
+    id: report.id,
+    entry: 0,
+    status: 'delete',
+    changes: deleteChanges(report),
+    at,
+  })
+
+  it('writes a create and a delete as reviewed, and holds a create whose content changed or a delete of a report that changed', () => {
+    const binding = { repository: 'acme/billing', pullRequest: 7, head: 'abc1234', config: 'reports.yaml' }
+    const keys = recordKeys('the-client-secret')
+    const block = recordReviewedPlan([create(entry()), del()], binding, keys, 50_000).block
+    const reviewed = readReviewedPlan(block, binding, keys)!
+    const check = reviewCheck([reviewed])
+    expect(check('new:2', create(entry()).changes)).toBeUndefined()
+    expect(check(live().id, del().changes)).toBeUndefined()
+    const moved = check('new:2', create(entry({ level: 'itself' })).changes)
+    expect(moved?.error).toContain('differs from the reviewed plan')
+    expect(moved?.reviewed).toContainEqual({ field: 'level', from: null, to: 'accounts' })
+    expect(check(live().id, deleteChanges(live({}, { kind: 'usage_daily' })))?.error).toContain('differs')
+  })
+
+  it('reads creates and deletes from the plan output, a create by its entry', () => {
+    const reviewed = reviewedFromEntries(JSON.parse(JSON.stringify([create(entry()), del()].map(planEntry))))
+    expect([...reviewed.changes.keys()]).toEqual(['new:2', live().id])
+  })
+})
