@@ -153,6 +153,22 @@ describe('creating reports from entries without id', () => {
   })
 })
 
+describe("the file's tenant", () => {
+  it('is where undeclared reports are counted and where an entry without a tenant creates its report', async () => {
+    const { sim, tenant, inputs, report } = await servers.world()
+    const child = sim.addTenant({ parentId: tenant.id })
+    report() // the client's tenant: not counted now
+    const stray = sim.addReport({ parameters: { tenant_id: child.id } })
+    const config = file(child.id, [{ ...billing, recipients: undefined, result_action: 'save' }])
+    const r = await runAction({ config, inputs: inputs({ mode: 'apply' }) })
+    expect(r.code, r.stdout).toBe(0)
+    expect(JSON.parse(posts(sim)[0]!.body).parameters.tenant_id).toBe(child.id)
+    expect(r.summary).toContain(
+      `1 report of tenant ${child.id} is not declared (listed, never changed): ${stray.id}`,
+    )
+  })
+})
+
 describe('the command line', () => {
   it('plan shows the create and the delete, apply shows the created report with its id', async () => {
     const { sim, tenant, env, report } = await servers.world()

@@ -9,6 +9,7 @@ import {
   reviewedFromEntries,
 } from '../../src/engine/review.js'
 import type { Outcome, ResolvedNewReport } from '../../src/model.js'
+import { renderAppliedComment } from '../../src/report/comment-body.js'
 import { planEntry } from '../../src/report/outputs.js'
 import { A, B, live, want } from './live-report.js'
 
@@ -108,5 +109,20 @@ describe('the reviewed plan covers creates and deletes, field by field', () => {
   it('reads creates and deletes from the plan output, a create by its entry', () => {
     const reviewed = reviewedFromEntries(JSON.parse(JSON.stringify([create(entry()), del()].map(planEntry))))
     expect([...reviewed.changes.keys()]).toEqual(['new:2', live().id])
+  })
+})
+
+describe('the plan comment after the apply', () => {
+  it('lists each created report with its new id, and each deleted one', () => {
+    const created: Outcome = { id: A, name: 'Acme billing', entry: 0, status: 'created', changes: [], at }
+    const deleted: Outcome = { id: B, entry: 1, status: 'deleted', changes: [], at }
+    const body = renderAppliedComment(
+      { mode: 'apply', config: 'reports.yaml', outcomes: [created, deleted] },
+      '<!-- acronis-report-sync:plan -->\nthe plan',
+      { run: '7' },
+    )
+    expect(body).toContain('Applied in run 7: 0 updated, 1 created, 1 deleted, 0 held, 0 failed')
+    expect(body).toMatch(new RegExp(`Acme billing<br><sub>${A}</sub> \\| 🆕 created`))
+    expect(body).toContain(B)
   })
 })
