@@ -42,10 +42,11 @@ export function unlikeIntended(text: string, file: string, intended: readonly Va
   if (read.length !== intended.length)
     return `it would hold ${read.length} entries instead of ${intended.length}`
   for (let i = 0; i < read.length; i++) {
-    const [got, meant]: Values[] = [read[i]!, intended[i]!]
+    const got: Values = read[i]!
+    const meant: Values = intended[i]!
     if (valuesOf(got) === valuesOf(meant)) continue
     const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]))
-    return `entry ${i + 1} (${String(meant!.id ?? 'without id')}) would read back with other values for ${fields.join(', ')}`
+    return `entry ${i + 1} (${String(meant.id ?? 'without id')}) would read back with other values for ${fields.join(', ')}`
   }
   return undefined
 }
