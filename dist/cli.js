@@ -2,11 +2,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 5581:
+/***/ 709:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7984);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4740);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7984:
+/***/ 4740:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -280,6 +280,8 @@ function logLine(text) {
 // these types from here, never from each other's modules, so data flows one way.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+/** Fields an update cannot change: compared on a report, set only when one is created. */
+const IMMUTABLE_FIELDS = ['tenant', 'result_action', 'formats'];
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 function showValue(v) {
     if (v === null)
@@ -297,7 +299,7 @@ function showChanges(changes) {
     return changes.map(model_showChange).join('; ');
 }
 function model_countOutcomes(outcomes) {
-    const c = { changed: 0, unchanged: 0, failed: 0, held: 0 };
+    const c = { changed: 0, unchanged: 0, failed: 0, held: 0, created: 0, deleted: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
             c.failed++;
@@ -305,14 +307,26 @@ function model_countOutcomes(outcomes) {
             c.unchanged++;
         else if (o.status === 'held')
             c.held++;
+        else if (o.status === 'create' || o.status === 'created')
+            c.created++;
+        else if (o.status === 'delete' || o.status === 'deleted')
+            c.deleted++;
         else
             c.changed++;
     }
     return c;
 }
+/** Whether a run changes (or would change) anything: updates, creates and deletes. */
+function model_changesAnything(c) {
+    return c.changed + c.created + c.deleted > 0;
+}
+/** How a reviewed plan names a report: its id, or for one to create (no id yet) its entry. */
+function model_reviewKey(o) {
+    return o.id ? o.id.toLowerCase() : `new:${o.entry ?? -1}`;
+}
 
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
-const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report\'s UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}}');
+const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"tenant":{"description":"The tenant new reports belong to (an entry\'s own tenant overrides it), and whose undeclared reports a plan counts. Default: the API client\'s tenant.","$ref":"#/definitions/uuid"},"reports":{"description":"The reports this file manages. An entry without id is a report to create; `state: absent` deletes one. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report\'s UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file\'s tenant, then the API client\'s). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}}}}');
 ;// CONCATENATED MODULE: ./src/config/patterns.ts
 
 /** The schema's own patterns, so every check of a UUID or a recipient name agrees with reports.yaml's. */
@@ -335,7 +349,7 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -895,13 +909,13 @@ function checks(raw, ctx) {
         }
         return Number(value);
     };
-    const maxChanges = () => {
-        const value = text('max-changes');
+    const maxChanges = (name = 'max-changes') => {
+        const value = text(name);
         if (!value)
             return undefined;
         const m = /^(\d+)(%?)$/.exec(value);
         if (!m || (m[2] && Number(m[1]) > 100)) {
-            throw new InputError(`${label('max-changes')}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
+            throw new InputError(`${label(name)}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
         }
         return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
     };
@@ -957,6 +971,7 @@ function checks(raw, ctx) {
             runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
             failOnDrift: raw['fail-on-drift'] ?? false,
             maxChanges: maxChanges(),
+            maxDeletes: maxChanges('max-deletes'),
         }),
     };
 }
@@ -1004,7 +1019,7 @@ class RecipientErrors extends errors_ConfigErrors {
 /** The logins and emails reports.yaml uses in place of user UUIDs, each once. */
 function recipientNames(config) {
     const names = new Set();
-    for (const r of config.reports)
+    for (const r of [...config.reports, ...config.creates])
         for (const x of r.recipients ?? [])
             if (!isUuid(x))
                 names.add(x);
@@ -1051,7 +1066,7 @@ async function resolveRecipients(config, client, tenant, concurrency) {
         if (match.length === 1 && !known.has(match[0]))
             known.set(match[0], name);
     const errors = [];
-    const reports = config.reports.map((r) => {
+    const resolve = (r) => {
         // UUIDs only: nothing to resolve. Without names in the file, no copy either (10,000 reports
         // would mean 10,000 copies); with them, the report borrows the file's map for its plan.
         if (!r.recipients || r.recipients.every((x) => isUuid(x)))
@@ -1074,10 +1089,12 @@ async function resolveRecipients(config, client, tenant, concurrency) {
             return match[0];
         });
         return { ...r, recipientIds, recipientNames: own ?? known };
-    });
+    };
+    const reports = config.reports.map(resolve);
+    const creates = config.creates.map(resolve);
     if (errors.length)
         throw new RecipientErrors(errors);
-    return reports;
+    return { reports, creates };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/verdict.ts
@@ -1097,6 +1114,7 @@ const PRECEDENCE = [
     'api',
     'run-timeout',
     'failed-reports',
+    'max-deletes',
     'max-changes',
     'drift',
     'plan-changed',
@@ -1112,8 +1130,11 @@ const RULES = {
     },
     'max-changes': ({ overMaxChanges: over }) => over &&
         `max-changes: the plan updates ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
+    'max-deletes': ({ overMaxDeletes: over }) => over &&
+        `max-deletes: the plan deletes ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
-        const { changed } = model_countOutcomes(run.outcomes);
+        const c = model_countOutcomes(run.outcomes);
+        const changed = c.changed + c.created + c.deleted;
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
             return undefined;
         return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
@@ -1253,6 +1274,11 @@ const OPTIONS = {
         arg: 'N|P%',
         help: 'write nothing if more reports than this (a count, or a percentage of those declared) would change',
     },
+    'max-deletes': {
+        type: 'string',
+        arg: 'N|P%',
+        help: 'write nothing if more reports than this (a count, or a percentage of those declared) would be deleted',
+    },
     json: {
         type: 'boolean',
         help: "print the plan as JSON, one entry per report, as the action's `plan` output (the table goes to stderr)",
@@ -1320,8 +1346,9 @@ const COMMANDS = {
     },
     apply: {
         summary: 'update the reports that differ from reports.yaml',
-        description: 'Plans, then sends one PUT per report that differs, and prints what happened to each.',
-        options: ['config', ...ONLINE, 'max-changes', 'reviewed-plan', 'json', 'help'],
+        description: 'Plans, then sends one PUT per report that differs, one POST per report to create and one DELETE per\n' +
+            'report marked state: absent, and prints what happened to each.',
+        options: ['config', ...ONLINE, 'max-changes', 'max-deletes', 'reviewed-plan', 'json', 'help'],
         online: true,
     },
     export: {
@@ -2186,19 +2213,7 @@ function oneLineJson(value, redact, max = MAX) {
     return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
-;// CONCATENATED MODULE: ./src/util/json-pointer.ts
-/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
-function pointerSegments(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
 ;// CONCATENATED MODULE: ./src/acronis/answers.ts
-
 
 
 /**
@@ -2215,7 +2230,10 @@ function checked(validate, answer, call, redact = (text) => text) {
 }
 /** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
 function field(pointer, child) {
-    const parts = pointerSegments(pointer);
+    const parts = pointer
+        .split('/')
+        .slice(1)
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     if (child !== undefined)
         parts.push(child);
     let out = '';
@@ -2401,6 +2419,17 @@ class AcronisClient {
     async updateReport(id, update) {
         return this.sameReport('PUT', id, await this.json('PUT', reportPath(id), report, update));
     }
+    /**
+     * `POST /reports`. Not idempotent: the HTTP layer retries it only where the server cannot have acted
+     * (a 429, a refused connection); after a timeout, a reset or a 5xx the report may exist (the caller looks).
+     */
+    async createReport(create) {
+        return this.json('POST', '/reports', report, create);
+    }
+    /** `DELETE /reports/{id}?version=N` with the version read in this run: a stale one is a 409. */
+    async deleteReport(id, version) {
+        await this.exchange('DELETE', `${reportPath(id)}?version=${version}`);
+    }
     /** The tenant's report ids, each once (an id the API lists twice is still one report). */
     async tenantReportIds(tenantId) {
         const { items } = await this.json('GET', `/tenants/${segment(tenantId)}/reports`, reportIds);
@@ -2427,6 +2456,19 @@ class AcronisClient {
     }
     /** One call; its answer checked against `validate` (the documented shape) before anyone reads it. */
     async json(method, path, validate, body) {
+        const reply = await this.exchange(method, path, body);
+        const pathOnly = path.split('?')[0];
+        let answer;
+        try {
+            answer = JSON.parse(reply.body);
+        }
+        catch {
+            throw new errors_ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
+        }
+        return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact);
+    }
+    /** One call with the run's token (renewed once on a 401); any status but 2xx is an ApiError. */
+    async exchange(method, path, body) {
         const url = new URL(`${this.root.pathname}${path}`, this.root);
         const pathOnly = path.split('?')[0];
         const send = (authorization) => this.asApiError(method, pathOnly, () => this.http.send({
@@ -2449,14 +2491,7 @@ class AcronisClient {
         }
         if (reply.status < 200 || reply.status >= 300)
             throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact);
-        let answer;
-        try {
-            answer = JSON.parse(reply.body);
-        }
-        catch {
-            throw new errors_ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
-        }
-        return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact);
+        return reply;
     }
     /** A report answered for another id is refused whole: nothing of it is planned, written or exported. */
     sameReport(method, id, report) {
@@ -2513,7 +2548,8 @@ function documented(known, value) {
 
 // Recipient lists are short: two inclusions cost less than two Sets, once per report of a large run.
 const sameSet = (a, b) => a.every((v) => b.includes(v)) && b.every((v) => a.includes(v));
-function current(live, field) {
+/** A managed field's live value, as plans show it. */
+function liveValue(live, field) {
     switch (field) {
         case 'kind':
         case 'level':
@@ -2540,7 +2576,7 @@ function planReport(desired, live) {
         const want = wanted(desired, field);
         if (want === undefined)
             continue;
-        const have = current(live, field);
+        const have = liveValue(live, field);
         if (Array.isArray(want) && Array.isArray(have)) {
             if (!sameSet(want, have)) {
                 const names = desired.recipientNames;
@@ -2553,6 +2589,9 @@ function planReport(desired, live) {
         else if (want !== have)
             changes.push({ field, from: have, to: want });
     }
+    const immutable = immutableDifference(desired, live);
+    if (immutable)
+        return { changes, blocked: immutable };
     if (!changes.length)
         return { changes };
     const undocumented = undocumentedValue(live);
@@ -2571,6 +2610,29 @@ function planReport(desired, live) {
         };
     }
     return { changes, update: mergedUpdate(desired, live) };
+}
+/**
+ * A field an update cannot change (tenant, result_action, formats) that the entry declares otherwise
+ * than the report has: the report fails, saying how to replace it.
+ */
+function immutableDifference(desired, live) {
+    const p = live.parameters;
+    const differs = [];
+    if (desired.tenant !== undefined && desired.tenant !== p.tenant_id.toLowerCase())
+        differs.push(['tenant', p.tenant_id, desired.tenant]);
+    if (desired.result_action !== undefined && desired.result_action !== live.result_action)
+        differs.push(['result_action', live.result_action, desired.result_action]);
+    if (desired.formats !== undefined) {
+        const want = [...new Set(desired.formats)].sort();
+        const have = [...new Set(p.formats)].sort();
+        if (want.join() !== have.join())
+            differs.push(['formats', `[${have.join(', ')}]`, `[${want.join(', ')}]`]);
+    }
+    if (!differs.length)
+        return undefined;
+    const what = differs.map(([field, from, to]) => `${field} is ${from}, the file says ${to}`).join('; ');
+    const fields = differs.map(([field]) => field).join(' and ');
+    return `${fields} cannot change by an update (${what}): to replace the report, add a new entry without id with the new value and set \`state: absent\` on this one, in one pull request`;
 }
 /**
  * Why a PUT must not be built from this live report: a kind or level the vendor does not document
@@ -2717,7 +2779,7 @@ async function reconcile(reports, client, options) {
             return { kind: 'to-put', report: r, plan, live };
         return { kind: 'done', outcome: finish(await put(r, plan, live, client, fail)) };
     }
-    const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), 0);
+    const count = steps.reduce((n, s) => (s.kind === 'to-put' ? n + 1 : n), options.otherChanges ?? 0);
     const over = limit !== undefined && count > limit;
     // Results by position: each outcome stays where its report is in the file.
     const outcomes = await mapLimit(steps, workers, async (s) => {
@@ -2740,7 +2802,7 @@ function outcomeOf(r, plan, applied) {
     if (plan.blocked)
         return failed(r, plan.changes, plan.blocked);
     const status = !plan.changes.length ? 'unchanged' : applied ? 'updated' : 'would-update';
-    return { id: r.id, name: r.name, status, changes: plan.changes, at: r.at };
+    return { id: r.id, name: r.name, entry: r.index, status, changes: plan.changes, at: r.at };
 }
 /**
  * Sends the PUT and reads its answer field by field: the managed fields must show the file's values,
@@ -2771,11 +2833,11 @@ async function put(r, plan, before, client, fail) {
     return outcomeOf(r, plan, true);
 }
 function failed(r, changes, error) {
-    return { id: r.id, name: r.name, status: 'failed', changes, error, at: r.at };
+    return { id: r.id, name: r.name, entry: r.index, status: 'failed', changes, error, at: r.at };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ../../work/wt/life/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(6433);
 ;// CONCATENATED MODULE: ./src/config/limits.ts
 
 /*
@@ -2964,6 +3026,124 @@ function inspect(tokens, depth = 0) {
     return { limit, references };
 }
 
+;// CONCATENATED MODULE: ./src/config/scalar.ts
+
+/**
+ * What may not stand raw in a written scalar: C0 and C1 controls (tab included), DEL, the Unicode line
+ * and paragraph separators, the byte order mark, and a surrogate without its pair. yaml's stringifier
+ * escapes some of them (`\e`, `\a`, `\n`), not all (DEL, U+0085, U+2028 stay raw).
+ */
+const scalar_UNSAFE = 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
+/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSAFE_ALL = new RegExp(scalar_UNSAFE.source, 'g');
+/** A flow list ends a plain scalar at `,` `[` `]` `{` `}` and `: `: plain only for the simplest values. */
+const FLOW_PLAIN = /^\w[\w.@+-]*$/;
+// Never over several lines: lineWidth 0 folds nothing, double quotes never break a line (yaml would
+// write a line break in one as two raw ones), blockQuote false never writes `|-` or `>`.
+const ONE_LINE = { lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Infinity };
+const written = (value, type) => (0,dist/* stringify */.As)(value, { ...ONE_LINE, defaultStringType: type }).replace(/\n$/, '');
+/**
+ * A string as one YAML scalar on one line: in `style` (the quoting its neighbours use) where that style
+ * can hold it as written, otherwise double-quoted with every unsafe character escaped. `flow`: the
+ * scalar stands inside `[...]`. Reads back as exactly `value` wherever a scalar can stand.
+ */
+function yamlScalar(value, style, flow = false) {
+    let text;
+    if (scalar_UNSAFE.test(value) || style === 'QUOTE_DOUBLE')
+        text = doubleQuoted(value);
+    else if (style === 'QUOTE_SINGLE')
+        text = written(value, 'QUOTE_SINGLE');
+    else {
+        text = written(value, 'PLAIN');
+        if (flow && text === value && !FLOW_PLAIN.test(value))
+            text = doubleQuoted(value);
+    }
+    // The stringifier falls back to another style when the asked one cannot hold the value: whatever
+    // it chose must still be one line of safe characters.
+    if (/[\n\r]/.test(text) || scalar_UNSAFE.test(text))
+        text = doubleQuoted(value);
+    return text;
+}
+function doubleQuoted(value) {
+    // Inside double quotes any character may be written as \uXXXX; those yaml left raw are.
+    return written(value, 'QUOTE_DOUBLE').replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/** Longest value a comment line shows: comments only describe, and a line has a length limit. */
+const COMMENT_VALUE_CHARS = 200;
+/**
+ * A value for a comment line (`# read-only: formats csv`): the scalar yamlScalar writes, so nothing in
+ * it can end the comment, cut to COMMENT_VALUE_CHARS.
+ */
+function commentValue(value) {
+    const text = yamlScalar(value, undefined, true);
+    return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}\u2026` : text;
+}
+
+;// CONCATENATED MODULE: ./src/config/entry-text.ts
+
+
+
+/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
+function writable(r) {
+    return r.result_action === 'send' ? r.recipients : undefined;
+}
+function readOnly(r) {
+    const formats = r.parameters.formats.map(commentValue).join(', ');
+    const parts = [
+        `schedule ${commentValue(r.schedule.type)}`,
+        `result action ${commentValue(r.result_action)}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
+        `formats ${formats || 'none'}`,
+    ];
+    return `read-only: ${parts.join(' \u00b7 ')}`;
+}
+/**
+ * One scheduled report as a reports.yaml entry holding its live values (recipients by login where
+ * `logins` names one), so a plan of it shows no changes. Every value is written by yamlScalar. A report
+ * with more recipients than a list may hold cannot be written: it is returned as Unwritable.
+ */
+function entryText(r, logins) {
+    const id = r.id.toLowerCase();
+    const recipients = writable(r);
+    if (recipients && recipients.length > MAX_ITEMS) {
+        const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`;
+        return { id, reason };
+    }
+    const values = { id };
+    const lines = [`# ${readOnly(r)}`, `- id: ${yamlScalar(r.id)}`];
+    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
+    for (const [key, known] of [
+        ['kind', REPORT_KINDS],
+        ['level', REPORT_LEVELS],
+    ]) {
+        const value = r.parameters[key];
+        if (documented(known, value)) {
+            lines.push(`  ${key}: ${yamlScalar(value)}`);
+            Object.assign(values, { [key]: value });
+        }
+        else
+            lines.push(`  # not supported by this version, so not managed: ${key}: ${commentValue(value)}`);
+    }
+    if (recipients) {
+        values.recipients = recipients.map((u) => logins?.get(u.toLowerCase()) ?? u);
+        if (!recipients.length)
+            lines.push('  recipients: []');
+        else
+            lines.push('  recipients:', ...values.recipients.map((v) => `    - ${yamlScalar(v)}`));
+    }
+    values.enabled = r.schedule.enabled;
+    lines.push(`  enabled: ${r.schedule.enabled}`);
+    // Absent from the live report means absent here: declaring a value would plan a change.
+    for (const key of ['hide_zero_usage', 'show_skus']) {
+        const value = r.parameters[key];
+        if (value === undefined)
+            continue;
+        values[key] = value;
+        lines.push(`  ${key}: ${value}`);
+    }
+    return { values, lines };
+}
+
 ;// CONCATENATED MODULE: ./src/config/source.ts
 
 
@@ -2982,6 +3162,7 @@ function marksOf(entry, base) {
     const id = entry.get('id', true);
     const list = entry.get('recipients', true);
     return {
+        start: entry.range ? base + entry.range[0] : undefined,
         id: (0,dist/* isNode */.Ll)(id) && id.range ? base + id.range[0] : undefined,
         recipients: (0,dist/* isSeq */.oP)(list)
             ? list.items.map((n) => base + ((0,dist/* isNode */.Ll)(n) && n.range ? n.range[0] : 0))
@@ -3059,7 +3240,7 @@ function whole(text) {
         syntax: doc ? syntaxOf(doc, 0) : [],
         locate: (path, key) => ({ node: find(doc, path, key), base: 0 }),
         mark: marks,
-        idOffset: (i) => marks(i).id ?? 0,
+        idOffset: (i) => marks(i).id ?? marks(i).start ?? 0,
     };
 }
 const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/;
@@ -3375,7 +3556,7 @@ function indentationProblem(text) {
 // Generated by scripts/build.mjs from schema/reports.schema.json with Ajv: do not edit.
 /* eslint-disable */
 // @ts-nocheck
-const validate = (/* unused pure expression or super */ null && (validate10));/* harmony default export */ const reports_validator = (validate10);const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file's format.","const":1},"reports":{"description":"The reports this file manages. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report's UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}}}};const reports_validator_schema12 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"description":"The report's UUID.","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}}};const reports_validator_schema13 = {"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const reports_validator_pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");const schema14 = {"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]};const reports_validator_pattern2 = new RegExp("^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$", "u");function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(typeof data !== "string"){const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema14.type,parentSchema:schema14,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;let valid0 = false;const _errs2 = errors;if(typeof data === "string"){if(!reports_validator_pattern0.test(data)){const err1 = {instancePath,schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}else {const err2 = {instancePath,schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema13.type,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var _valid0 = _errs2 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs5 = errors;if(typeof data === "string"){if(!reports_validator_pattern2.test(data)){const err3 = {instancePath,schemaPath:"#/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"},message:"must match pattern \""+"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"+"\"",schema:"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$",parentSchema:schema14.anyOf[1],data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs5 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema14.anyOf,parentSchema:schema14,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}else {errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'",schema:reports_validator_schema12.required,parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!((((((((key0 === "id") || (key0 === "name")) || (key0 === "kind")) || (key0 === "level")) || (key0 === "recipients")) || (key0 === "enabled")) || (key0 === "hide_zero_usage")) || (key0 === "show_skus"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.id !== undefined){let data0 = data.id;if(typeof data0 === "string"){if(!reports_validator_pattern0.test(data0)){const err2 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema13,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}else {const err3 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema13.type,parentSchema:reports_validator_schema13,data:data0};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.name !== undefined){let data1 = data.name;if(typeof data1 === "string"){if(data1.length < 1){const err4 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:reports_validator_schema12.properties.name,data:data1};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.properties.name.type,parentSchema:reports_validator_schema12.properties.name,data:data1};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.kind !== undefined){let data2 = data.kind;if(!((((data2 === "usage_daily") || (data2 === "usage_summary")) || (data2 === "usage_current")) || (data2 === "usage_breakdown"))){const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: reports_validator_schema12.properties.kind.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema12.properties.kind.enum,parentSchema:reports_validator_schema12.properties.kind,data:data2};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.level !== undefined){let data3 = data.level;if(!(((((data3 === "itself") || (data3 === "direct_partners")) || (data3 === "all_partners")) || (data3 === "all_customers")) || (data3 === "accounts"))){const err7 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: reports_validator_schema12.properties.level.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema12.properties.level.enum,parentSchema:reports_validator_schema12.properties.level,data:data3};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.recipients !== undefined){let data4 = data.recipients;if(Array.isArray(data4)){const len0 = data4.length;for(let i0=0; i0<len0; i0++){if(!(validate12(data4[i0], {instancePath:instancePath+"/recipients/" + i0,parentData:data4,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}}}else {const err8 = {instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array",schema:reports_validator_schema12.properties.recipients.type,parentSchema:reports_validator_schema12.properties.recipients,data:data4};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.enabled !== undefined){let data6 = data.enabled;if(typeof data6 !== "boolean"){const err9 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema12.properties.enabled.type,parentSchema:reports_validator_schema12.properties.enabled,data:data6};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.hide_zero_usage !== undefined){let data7 = data.hide_zero_usage;if(typeof data7 !== "boolean"){const err10 = {instancePath:instancePath+"/hide_zero_usage",schemaPath:"#/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema12.properties.hide_zero_usage.type,parentSchema:reports_validator_schema12.properties.hide_zero_usage,data:data7};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.show_skus !== undefined){let data8 = data.show_skus;if(typeof data8 !== "boolean"){const err11 = {instancePath:instancePath+"/show_skus",schemaPath:"#/properties/show_skus/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema12.properties.show_skus.type,parentSchema:reports_validator_schema12.properties.show_skus,data:data8};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}}else {const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json" */;let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.reports === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reports"},message:"must have required property '"+"reports"+"'",schema:schema11.required,parentSchema:schema11,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!((key0 === "version") || (key0 === "reports"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.version !== undefined){let data0 = data.version;if(1 !== data0){const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.version,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.reports !== undefined){let data1 = data.reports;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){if(!(validate11(data1[i0], {instancePath:instancePath+"/reports/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}}}else {const err3 = {instancePath:instancePath+"/reports",schemaPath:"#/properties/reports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.reports.type,parentSchema:schema11.properties.reports,data:data1};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate10.errors = vErrors;return errors === 0;}
+const validate = (/* unused pure expression or super */ null && (validate10));/* harmony default export */ const reports_validator = (validate10);const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file's format.","const":1},"tenant":{"description":"The tenant new reports belong to (an entry's own tenant overrides it), and whose undeclared reports a plan counts. Default: the API client's tenant.","$ref":"#/definitions/uuid"},"reports":{"description":"The reports this file manages. An entry without id is a report to create; `state: absent` deletes one. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}}}};const reports_validator_schema12 = {"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const reports_validator_pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");const reports_validator_schema13 = {"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}};const func2 = Object.prototype.hasOwnProperty;const schema16 = {"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]};const pattern4 = new RegExp("^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$", "u");function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(typeof data !== "string"){const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;let valid0 = false;const _errs2 = errors;if(typeof data === "string"){if(!reports_validator_pattern0.test(data)){const err1 = {instancePath,schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}else {const err2 = {instancePath,schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var _valid0 = _errs2 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs5 = errors;if(typeof data === "string"){if(!pattern4.test(data)){const err3 = {instancePath,schemaPath:"#/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"},message:"must match pattern \""+"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"+"\"",schema:"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$",parentSchema:schema16.anyOf[1],data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs5 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.anyOf,parentSchema:schema16,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}else {errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs1 = errors;let valid0 = true;const _errs2 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.id === undefined) && (missing0 = "id")){const err0 = {};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}var _valid0 = _errs2 === errors;errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}if(!_valid0){const _errs3 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.kind === undefined){const err1 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.level === undefined){const err2 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.result_action === undefined){const err3 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "result_action"},message:"must have required property '"+"result_action"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs3 === errors;valid0 = _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:reports_validator_schema13.if,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data && typeof data == "object" && !Array.isArray(data)){for(const key0 in data){if(!(func2.call(reports_validator_schema13.properties, key0))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.id !== undefined){let data0 = data.id;if(typeof data0 === "string"){if(!reports_validator_pattern0.test(data0)){const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data0};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}else {const err7 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data0};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.name !== undefined){let data1 = data.name;if(typeof data1 === "string"){if(data1.length < 1){const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:reports_validator_schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema13.properties.name.type,parentSchema:reports_validator_schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.state !== undefined){let data2 = data.state;if(!((data2 === "present") || (data2 === "absent"))){const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.state.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.state.enum,parentSchema:reports_validator_schema13.properties.state,data:data2};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.tenant !== undefined){let data3 = data.tenant;if(typeof data3 === "string"){if(!reports_validator_pattern0.test(data3)){const err11 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data3};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data3};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.result_action !== undefined){let data4 = data.result_action;if(!((data4 === "send") || (data4 === "save"))){const err13 = {instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.result_action.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.result_action.enum,parentSchema:reports_validator_schema13.properties.result_action,data:data4};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.formats !== undefined){let data5 = data.formats;if(Array.isArray(data5)){if(data5.length < 1){const err14 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:reports_validator_schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const len0 = data5.length;for(let i0=0; i0<len0; i0++){let data6 = data5[i0];if(!(((((data6 === "csv") || (data6 === "html")) || (data6 === "json_v1")) || (data6 === "csv_v2_0")) || (data6 === "json_v2_0"))){const err15 = {instancePath:instancePath+"/formats/" + i0,schemaPath:"#/properties/formats/items/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.formats.items.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.formats.items.enum,parentSchema:reports_validator_schema13.properties.formats.items,data:data6};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}else {const err16 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/type",keyword:"type",params:{type: "array"},message:"must be array",schema:reports_validator_schema13.properties.formats.type,parentSchema:reports_validator_schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.kind !== undefined){let data7 = data.kind;if(!((((data7 === "usage_daily") || (data7 === "usage_summary")) || (data7 === "usage_current")) || (data7 === "usage_breakdown"))){const err17 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.kind.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.kind.enum,parentSchema:reports_validator_schema13.properties.kind,data:data7};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.level !== undefined){let data8 = data.level;if(!(((((data8 === "itself") || (data8 === "direct_partners")) || (data8 === "all_partners")) || (data8 === "all_customers")) || (data8 === "accounts"))){const err18 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.level.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.level.enum,parentSchema:reports_validator_schema13.properties.level,data:data8};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data.recipients !== undefined){let data9 = data.recipients;if(Array.isArray(data9)){const len1 = data9.length;for(let i1=0; i1<len1; i1++){if(!(validate12(data9[i1], {instancePath:instancePath+"/recipients/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}}}else {const err19 = {instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array",schema:reports_validator_schema13.properties.recipients.type,parentSchema:reports_validator_schema13.properties.recipients,data:data9};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.enabled !== undefined){let data11 = data.enabled;if(typeof data11 !== "boolean"){const err20 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.enabled.type,parentSchema:reports_validator_schema13.properties.enabled,data:data11};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.hide_zero_usage !== undefined){let data12 = data.hide_zero_usage;if(typeof data12 !== "boolean"){const err21 = {instancePath:instancePath+"/hide_zero_usage",schemaPath:"#/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.hide_zero_usage.type,parentSchema:reports_validator_schema13.properties.hide_zero_usage,data:data12};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data.show_skus !== undefined){let data13 = data.show_skus;if(typeof data13 !== "boolean"){const err22 = {instancePath:instancePath+"/show_skus",schemaPath:"#/properties/show_skus/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.show_skus.type,parentSchema:reports_validator_schema13.properties.show_skus,data:data13};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}}else {const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:reports_validator_schema13.type,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json" */;let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.reports === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reports"},message:"must have required property '"+"reports"+"'",schema:schema11.required,parentSchema:schema11,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!(((key0 === "version") || (key0 === "tenant")) || (key0 === "reports"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.version !== undefined){let data0 = data.version;if(1 !== data0){const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.version,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.tenant !== undefined){let data1 = data.tenant;if(typeof data1 === "string"){if(!reports_validator_pattern0.test(data1)){const err3 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data1};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data1};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.reports !== undefined){let data2 = data.reports;if(Array.isArray(data2)){const len0 = data2.length;for(let i0=0; i0<len0; i0++){if(!(validate11(data2[i0], {instancePath:instancePath+"/reports/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}}}else {const err5 = {instancePath:instancePath+"/reports",schemaPath:"#/properties/reports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.reports.type,parentSchema:schema11.properties.reports,data:data2};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate10.errors = vErrors;return errors === 0;}
 
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 
@@ -3386,7 +3567,6 @@ const validate = (/* unused pure expression or super */ null && (validate10));/*
  * Ajv compiles it to code at build time (scripts/build.mjs \u2192 reports-validator.js).
  */
 
-
 const reportKeys = Object.keys(reports_schema_namespaceObject.definitions.report.properties);
 const topKeys = Object.keys(reports_schema_namespaceObject.properties);
 function checkSchema(data) {
@@ -3395,10 +3575,26 @@ function checkSchema(data) {
     const all = reports_validator.errors ?? [];
     // A failed anyOf also reports each branch's failure at the same place: keep only the anyOf.
     const anyOf = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-    return all.filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath)).map(schema_problemOf);
+    return all
+        .filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath))
+        .filter((e) => !createRule(e))
+        .map(schema_problemOf);
+}
+/**
+ * The schema's rule for an entry without id (kind, level, result_action): for editors. The action
+ * says it once per entry, in its own words (load.ts lifecycleErrors), so these are left out here.
+ */
+function createRule(e) {
+    return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'));
 }
 function pointerToPath(pointer) {
-    return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 /** `kind`, `recipients[2]`, or `reports` at the top: the name people see in the file. */
 function fieldName(path) {
@@ -3644,6 +3840,10 @@ function firstInvalidUtf8(b) {
 
 
 
+/** Every entry of the file, in its order: reports to keep, to delete and to create. */
+function entriesOf(config) {
+    return [...config.reports, ...config.deletes, ...config.creates].sort((a, b) => a.index - b.index);
+}
 /** Large providers declare thousands of reports (~250 bytes each); anything near this is not a config. */
 const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /**
@@ -3688,10 +3888,26 @@ function parseConfig(text, file) {
     };
     const errors = checkSchema(source.data ?? null).map((p) => new ConfigError(p.code, p.message, place(p.path, p.key), dotted(p.path, p.key)));
     errors.push(...duplicateIds(source.data, (i) => at(source.idOffset(i))));
+    errors.push(...lifecycleErrors(source.data, place));
     if (errors.length)
         throw new errors_ConfigErrors(errors.sort((a, b) => a.line - b.line || a.column - b.column));
-    const reports = source.data.reports.map((raw, i) => toDesired(raw, i, source, at));
-    return { file, reports };
+    const data = source.data;
+    const tenant = data.tenant?.toLowerCase();
+    const config = {
+        file,
+        tenant,
+        reports: [],
+        deletes: [],
+        creates: [],
+        entries: data.reports.length,
+    };
+    data.reports.forEach((raw, i) => {
+        if (raw.id === undefined)
+            return void config.creates.push(toNew(raw, i, source, at));
+        const r = toDesired(raw, i, source, at);
+        (r.state === 'absent' ? config.deletes : config.reports).push(r);
+    });
+    return config;
 }
 /**
  * yaml's syntax errors, except where one mistake made many of them: a tab used to indent is one
@@ -3743,6 +3959,9 @@ function toDesired(raw, i, source, at) {
     // that live as long as the run. The schema has checked every key, so the entry is a DesiredReport.
     const r = raw;
     r.id = String(raw.id).toLowerCase();
+    r.index = i;
+    if (r.tenant !== undefined)
+        r.tenant = r.tenant.toLowerCase();
     r.at = at(source.idOffset(i));
     // Looked up only for a recipient that does not resolve: most runs never need it.
     if (Array.isArray(raw.recipients))
@@ -3752,6 +3971,492 @@ function toDesired(raw, i, source, at) {
 function dotted(path, key) {
     const all = key === undefined ? path : [...path, key];
     return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+/** An entry without id, completed in place like toDesired. */
+function toNew(raw, i, source, at) {
+    const r = raw;
+    r.index = i;
+    if (r.tenant !== undefined)
+        r.tenant = r.tenant.toLowerCase();
+    r.at = at(source.idOffset(i));
+    if (Array.isArray(raw.recipients))
+        r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i));
+    return r;
+}
+const TO_CREATE = ['kind', 'level', 'result_action'];
+/**
+ * What the schema cannot say about creating and deleting, each at its place: an entry without id
+ * needs what a POST needs; `state: absent` needs an id; recipients belong to `send` reports; and two
+ * entries without id must not declare the same report (one would create it, the other find it).
+ */
+function lifecycleErrors(data, place) {
+    const top = data;
+    if (!top || !Array.isArray(top.reports))
+        return [];
+    const errors = [];
+    const first = new Map();
+    top.reports.forEach((raw, i) => {
+        if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+            return;
+        const e = raw;
+        const fail = (code, message, key) => errors.push(new ConfigError(code, message, place(key ? ['reports', i, key] : ['reports', i]), `reports[${i}]${key ? `.${key}` : ''}`));
+        const recipients = Array.isArray(e.recipients) ? e.recipients : undefined;
+        if (e.result_action === 'save' && recipients?.length)
+            fail('lifecycle', 'recipients: only reports whose result_action is send have recipients (this one is save)', 'recipients');
+        if (e.id !== undefined)
+            return;
+        if (e.state === 'absent') {
+            fail('lifecycle', 'state: absent deletes a report by its id: add `id:` with the report to delete', 'state');
+            return;
+        }
+        const missing = TO_CREATE.filter((k) => e[k] === undefined);
+        if (missing.length)
+            fail('required', `an entry without id is a report to create: it needs ${missing.join(', ').replace(/, (?=[^,]*$)/, ' and ')} (or add the id of an existing report)`);
+        if (e.result_action === 'send' && !recipients?.length)
+            fail('lifecycle', 'a report to create whose result_action is send needs recipients');
+        if (missing.length)
+            return;
+        const key = declaredKey(e, top.tenant);
+        const seen = first.get(key);
+        if (seen === undefined)
+            first.set(key, i);
+        else
+            fail('duplicate-report', `declares the same report as the entry at line ${place(['reports', seen]).line}: both would be that one report; remove one`);
+    });
+    return errors;
+}
+/** What an entry without id declares, as one comparable string: two equal ones are the same report. */
+function declaredKey(e, fileTenant) {
+    const lower = (v) => (typeof v === 'string' ? v.toLowerCase() : v);
+    const set = (v) => (Array.isArray(v) ? [...new Set(v.map(lower))].sort() : v);
+    return JSON.stringify([
+        lower(e.tenant ?? fileTenant),
+        e.kind,
+        e.level,
+        e.result_action,
+        set(e.formats),
+        set(e.recipients),
+        e.enabled,
+        e.hide_zero_usage,
+        e.show_skus,
+    ]);
+}
+
+;// CONCATENATED MODULE: ./src/config/verify.ts
+
+
+const KEYS = [
+    'id',
+    'name',
+    'state',
+    'tenant',
+    'kind',
+    'level',
+    'result_action',
+    'formats',
+    'recipients',
+    'enabled',
+    'hide_zero_usage',
+    'show_skus',
+];
+/** An entry's values in one comparable string (a fixed key order; absent keys left out). */
+function valuesOf(r) {
+    return JSON.stringify(KEYS.map((k) => r[k]));
+}
+/**
+ * Why `text`, about to be written, is not exactly `intended`, or undefined when it is: the whole text
+ * is read as loading reads it, every entry is compared with the one meant, in order, and nothing else
+ * may be there. What the action writes is checked this way before it replaces anything, so a value
+ * that became YAML structure, or an edit that reached an entry it did not mean to, writes nothing.
+ */
+function unlikeIntended(text, file, intended) {
+    let read;
+    try {
+        read = entriesOf(parseConfig(text, file));
+    }
+    catch (e) {
+        if (!(e instanceof errors_ConfigErrors))
+            throw e;
+        const first = e.errors[0];
+        return `it would not be valid: ${first ? `${first.toString()}` : e.message}`;
+    }
+    if (read.length !== intended.length)
+        return `it would hold ${read.length} entries instead of ${intended.length}`;
+    for (let i = 0; i < read.length; i++) {
+        const got = read[i];
+        const meant = intended[i];
+        if (valuesOf(got) === valuesOf(meant))
+            continue;
+        const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]));
+        return `entry ${i + 1} (${String(meant.id ?? 'without id')}) would read back with other values for ${fields.join(', ')}`;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
+
+
+
+
+
+
+
+/** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
+async function readTenant(client, tenantId, options) {
+    const ids = await client.tenantReportIds(tenantId);
+    const read = await readReports(client, ids, options.concurrency, options.onProgress);
+    const reports = read.filter((r) => !('error' in r));
+    const failures = read.filter((r) => 'error' in r);
+    if (!options.byLogin)
+        return { tenantId, reports, failures };
+    const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
+    return { tenantId, reports, failures, logins: await loginsOf(client, [...recipients]) };
+}
+/** GETs each report, twice the client's concurrency in the pipeline; one that fails is returned as Unread. */
+function readReports(client, ids, concurrency, onProgress) {
+    let done = 0;
+    return mapLimit(ids, concurrency * 2, async (id) => {
+        try {
+            return await client.getReport(id);
+        }
+        catch (e) {
+            return { id, error: describeError(e) };
+        }
+        finally {
+            onProgress?.(++done, ids.length);
+        }
+    });
+}
+/**
+ * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
+ * name or is longer than any honest one, is left out: it stays a UUID.
+ */
+/** An email address has at most 254 characters; a login written in a list must leave the line short. */
+const MAX_LOGIN_CHARS = 254;
+/**
+ * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
+ * A user the API does not return (outside the tenant) is left out: it stays a UUID.
+ */
+async function loginsOf(client, ids) {
+    return usableLogins(await client.users(ids));
+}
+/**
+ * The logins a file can name users by: not one the schema would refuse as a name, not one that reads
+ * as a UUID, none longer than any honest one, none two users answer with (it would name neither:
+ * plan finds a recipient by its exact login). Those users stay UUIDs.
+ */
+function usableLogins(users) {
+    const seen = new Map();
+    for (const u of users)
+        seen.set(u.login, (seen.get(u.login) ?? 0) + 1);
+    return new Map(users
+        .filter((u) => seen.get(u.login) === 1)
+        .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
+        .map((u) => [u.id.toLowerCase(), u.login]));
+}
+function oneTime(r) {
+    const p = r.parameters;
+    const period = p.period ? `, period ${commentValue(p.period.start)} to ${commentValue(p.period.end)}` : '';
+    const formats = p.formats.map(commentValue).join(', ');
+    return `#   ${commentValue(r.id)}: ${commentValue(p.kind)}, level ${commentValue(p.level)}, result action ${commentValue(r.result_action)}, formats ${formats}${period}`;
+}
+/**
+ * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
+ * plan of the file shows no changes. One-time reports cannot be updated and appear only as comments.
+ */
+function renderExport(t, options) {
+    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId);
+    const made = t.reports
+        .filter((r) => r.schedule.type !== 'once')
+        .sort(byId)
+        .map((r) => entryText(r, t.logins));
+    const entries = made.filter((e) => 'lines' in e);
+    const unwritable = made.filter((e) => !('lines' in e));
+    const out = [
+        `# yaml-language-server: $schema=${options.schema}`,
+        `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural_plural(entries.length, 'scheduled report')}.`,
+        '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
+        'version: 1',
+        ...(options.tenant ? [`tenant: ${yamlScalar(options.tenant.toLowerCase())}`] : []),
+        entries.length ? 'reports:' : 'reports: []',
+    ];
+    for (const e of entries)
+        out.push(...e.lines.map((l) => `  ${l}`), '');
+    if (once.length) {
+        out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
+        out.push(...once.map(oneTime), '');
+    }
+    if (t.failures.length) {
+        out.push('# Reports that could not be read, not exported:');
+        out.push(...t.failures.map((f) => `#   ${commentValue(f.id)}: ${commentValue(f.error)}`), '');
+    }
+    if (unwritable.length) {
+        out.push('# Reports no entry can hold as they are, not exported:');
+        out.push(...unwritable.map((u) => `#   ${u.id}: ${u.reason}`), '');
+    }
+    while (out[out.length - 1] === '')
+        out.pop();
+    const text = out.join('\n') + '\n';
+    // The file is read back whole before anyone sees it: it must declare exactly the entries meant.
+    const wrong = unlikeIntended(text, 'reports.yaml', entries.map((e) => e.values));
+    if (wrong)
+        throw new Error(`export could not write the tenant's reports as they are (${wrong}); nothing was written`);
+    return { text, unwritable };
+}
+
+;// CONCATENATED MODULE: ./src/engine/lifecycle.ts
+
+
+
+
+
+/** GETs each report to delete: its version is the one the DELETE sends; one already gone is unchanged. */
+function planDeletes(deletes, client, concurrency) {
+    return mapLimit(deletes, concurrency * 2, async (r) => {
+        try {
+            return { kind: 'delete', r, live: await client.getReport(r.id) };
+        }
+        catch (e) {
+            if (e instanceof errors_ApiError && e.status === 404)
+                return { kind: 'done', outcome: gone(r) };
+            return { kind: 'done', outcome: { ...base(r), status: 'failed', changes: [], error: describeError(e) } };
+        }
+    });
+}
+/** What a delete removes, field by field (live \u2192 unset): what a reviewed plan records and compares. */
+function deleteChanges(live) {
+    return FIELDS.map((field) => ({ field, from: liveValue(live, field), to: null }));
+}
+/** Sends the DELETE with the version read in this run; a report gone meanwhile is unchanged. */
+async function sendDelete(r, live, client) {
+    const changes = deleteChanges(live);
+    try {
+        await client.deleteReport(r.id, live.version);
+        return { ...base(r), status: 'deleted', changes };
+    }
+    catch (e) {
+        if (e instanceof errors_ApiError && e.status === 404)
+            return gone(r);
+        const why = e instanceof errors_ApiError && e.status === 409
+            ? `${describeError(e)}: the report changed since it was read (version ${live.version}); nothing was deleted, run again to delete it as it is now`
+            : describeError(e);
+        return { ...base(r), status: 'failed', changes, error: why };
+    }
+}
+const base = (r) => ({ id: r.id, name: r.name, at: r.at, entry: r.index });
+const gone = (r) => ({
+    ...base(r),
+    status: 'unchanged',
+    changes: [],
+    note: 'already gone: nothing to delete (remove the entry)',
+});
+/** The undeclared reports of each tenant new entries belong to, read once per tenant; re-read on demand. */
+class Candidates {
+    client;
+    declared;
+    concurrency;
+    byTenant = new Map();
+    constructor(client, 
+    /** Every id the file declares (kept or deleted), and every report this run made: never a candidate. */
+    declared, concurrency) {
+        this.client = client;
+        this.declared = declared;
+        this.concurrency = concurrency;
+    }
+    /** A report an entry now stands for (created or found in this run): no other entry may match it. */
+    claim(id) {
+        this.declared.add(id.toLowerCase());
+    }
+    /** The tenant's undeclared scheduled reports (a fresh listing when `fresh`). */
+    async of(tenantId, fresh = false) {
+        let pending = fresh ? undefined : this.byTenant.get(tenantId);
+        if (!pending) {
+            pending = this.read(tenantId);
+            this.byTenant.set(tenantId, pending);
+        }
+        return (await pending).filter((r) => !this.declared.has(r.id.toLowerCase()));
+    }
+    /** A report that cannot be read might be the one an entry means: then nothing is created blindly. */
+    async read(tenantId) {
+        const ids = (await this.client.tenantReportIds(tenantId)).filter((id) => !this.declared.has(id.toLowerCase()));
+        const read = await readReports(this.client, ids, this.concurrency);
+        const unread = read.filter((r) => 'error' in r);
+        if (unread.length)
+            throw new Error(`${unread.length} undeclared report(s) of tenant ${tenantId} could not be read (${unread[0].error}), so whether this report exists is unknown: nothing was created`);
+        return read;
+    }
+}
+/**
+ * Whether a live report is the one an entry without id declares: its tenant, kind, level,
+ * result_action, a monthly schedule, and every other field the entry declares (formats and recipients
+ * as sets).
+ */
+function declares(r, tenantId, live) {
+    const p = live.parameters;
+    const sameSet = (a, b) => {
+        const x = new Set(a.map((v) => v.toLowerCase()));
+        const y = new Set(b.map((v) => v.toLowerCase()));
+        return x.size === y.size && [...x].every((v) => y.has(v));
+    };
+    if (p.tenant_id.toLowerCase() !== tenantId || live.schedule.type !== 'monthly')
+        return false;
+    if (p.kind !== r.kind || p.level !== r.level || live.result_action !== r.result_action)
+        return false;
+    if (r.formats && !sameSet(r.formats, p.formats))
+        return false;
+    if (r.enabled !== undefined && r.enabled !== live.schedule.enabled)
+        return false;
+    if (r.hide_zero_usage !== undefined && r.hide_zero_usage !== p.hide_zero_usage)
+        return false;
+    if (r.show_skus !== undefined && r.show_skus !== p.show_skus)
+        return false;
+    const recipients = r.recipientIds ?? r.recipients;
+    return !recipients || sameSet(recipients, live.recipients);
+}
+/** What a create makes, field by field (unset \u2192 declared): shown in plans, recorded for review. */
+function createChanges(r, tenantId) {
+    const changes = [
+        { field: 'tenant', from: null, to: tenantId },
+        { field: 'result_action', from: null, to: r.result_action },
+    ];
+    if (r.formats)
+        changes.push({ field: 'formats', from: null, to: [...r.formats] });
+    for (const field of FIELDS) {
+        if (field === 'recipients') {
+            const ids = r.recipientIds ?? r.recipients?.map((x) => x.toLowerCase());
+            if (!ids)
+                continue;
+            const names = ids.map((id) => r.recipientNames?.get(id) ?? id);
+            const change = { field, from: null, to: [...new Set(names)].sort() };
+            if (r.recipientNames && ids.some((id) => r.recipientNames.has(id)))
+                change.ids = { from: [], to: [...new Set(ids)].sort() };
+            changes.push(change);
+        }
+        else if (r[field] !== undefined)
+            changes.push({ field, from: null, to: r[field] });
+    }
+    return changes;
+}
+/** Plans one entry without id against its tenant's undeclared reports: found once, none (create), or several. */
+async function planCreate(r, tenantId, candidates) {
+    const at = { id: '', name: r.name, at: r.at, entry: r.index };
+    if (!tenantId) {
+        const error = 'a report to create needs its tenant: set `tenant` in the file (or on the entry), or tenant-id when using a token';
+        return { kind: 'done', outcome: { ...at, status: 'failed', changes: [], error } };
+    }
+    const changes = createChanges(r, tenantId);
+    try {
+        const found = (await candidates.of(tenantId)).filter((live) => declares(r, tenantId, live));
+        if (found.length === 1)
+            return { kind: 'done', outcome: recorded(r, found[0].id) };
+        if (found.length > 1)
+            return { kind: 'done', outcome: ambiguous(r, found, changes) };
+        return { kind: 'create', r, tenantId, changes };
+    }
+    catch (e) {
+        return { kind: 'done', outcome: { ...at, status: 'failed', changes, error: describeError(e) } };
+    }
+}
+const recorded = (r, id) => ({
+    id,
+    name: r.name,
+    at: r.at,
+    entry: r.index,
+    status: 'unchanged',
+    changes: [],
+    note: `exists as ${id}, not yet recorded: run pull (or add \`id: ${id}\` to the entry)`,
+});
+const ambiguous = (r, found, changes) => ({
+    id: '',
+    name: r.name,
+    at: r.at,
+    entry: r.index,
+    status: 'failed',
+    changes,
+    error: `${found.length} reports match: add \`id:\` with the one this entry means (${found
+        .map((f) => f.id)
+        .sort()
+        .join(', ')})`,
+});
+/** The POST body: the documented shape, a monthly schedule, only what the entry declares besides. */
+function createBody(r, tenantId) {
+    const parameters = { tenant_id: tenantId, kind: r.kind, level: r.level };
+    if (r.formats)
+        parameters.formats = [...r.formats];
+    if (r.hide_zero_usage !== undefined)
+        parameters.hide_zero_usage = r.hide_zero_usage;
+    if (r.show_skus !== undefined)
+        parameters.show_skus = r.show_skus;
+    const recipients = r.result_action === 'send' ? [...new Set(r.recipientIds ?? r.recipients ?? [])] : [];
+    return {
+        recipients,
+        result_action: r.result_action,
+        parameters,
+        schedule: r.enabled === undefined ? { type: 'monthly' } : { type: 'monthly', enabled: r.enabled },
+    };
+}
+/**
+ * Creates the report. A POST is not idempotent: after a timeout, a reset or a 5xx the report may exist,
+ * so the tenant is listed again and matched first; only when nothing matches is the POST sent once more.
+ */
+async function sendCreate(step, client, candidates) {
+    const { r, tenantId, changes } = step;
+    const body = createBody(r, tenantId);
+    const done = (id, note) => ({
+        id,
+        name: r.name,
+        at: r.at,
+        entry: r.index,
+        status: 'created',
+        changes,
+        ...(note ? { note } : {}),
+    });
+    const fail = (e) => ({
+        id: '',
+        name: r.name,
+        at: r.at,
+        entry: r.index,
+        status: 'failed',
+        changes,
+        error: refusal(e),
+    });
+    try {
+        return done((await client.createReport(body)).id);
+    }
+    catch (e) {
+        if (!uncertain(e))
+            return fail(e);
+        let found;
+        try {
+            found = (await candidates.of(tenantId, true)).filter((live) => declares(r, tenantId, live));
+        }
+        catch (listing) {
+            return fail(listing);
+        }
+        if (found.length === 1)
+            return done(found[0].id, `the answer to the POST was lost (${describeError(e)}); the report was found`);
+        if (found.length > 1)
+            return ambiguous(r, found, changes);
+        try {
+            return done((await client.createReport(body)).id);
+        }
+        catch (again) {
+            return fail(again);
+        }
+    }
+}
+/** A POST the server may have acted on: no answer (a timeout, a reset) or a 5xx. */
+function uncertain(e) {
+    return e instanceof errors_ApiError && (e.status === 0 || e.status >= 500);
+}
+/** The API's words, and for the documented early-hours refusal what to do about it. */
+function refusal(e) {
+    const text = describeError(e);
+    if (e instanceof errors_ApiError && (e.status === 400 || e.status === 500) && /not ready/i.test(e.message))
+        return `${text}: the API creates reports only once the day's usage history is ready (after about 06:00, data-center time); run the apply again then`;
+    return text;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/tenant.ts
@@ -3787,7 +4492,7 @@ const is_object_isObject = (v) => typeof v === 'object' && v !== null;
 // Generated by scripts/build.mjs from schema/reviewed-record.json with Ajv: do not edit.
 /* eslint-disable */
 // @ts-nocheck
-const record_validator_validate = (/* unused pure expression or super */ null && (record_validator_validate10));/* harmony default export */ const record_validator = ((/* unused pure expression or super */ null && (record_validator_validate10)));const record_validator_schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json","title":"The reviewed plan recorded in a plan comment (version 2)","description":"The JSON of the hidden block `<!-- acronis-report-sync:reviewed {\u2026} <mac> -->` that src/engine/review.ts writes and reads; its MAC is checked before this shape.","type":"object","required":["v","repo","pr","sha","config","full","digests","digestLength","unrecorded"],"additionalProperties":false,"properties":{"v":{"const":2},"repo":{"type":"string","minLength":1,"maxLength":256},"pr":{"type":"integer","minimum":1},"sha":{"type":"string","pattern":"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},"config":{"type":"string","minLength":1,"maxLength":4096},"full":{"type":"object","additionalProperties":{"type":"array","items":{"$ref":"#/definitions/row"}}},"digests":{"type":"string","pattern":"^([A-Za-z0-9_-]{16})*$"},"digestLength":{"const":16},"unrecorded":{"type":"integer","minimum":0}},"definitions":{"field":{"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus"]},"shown":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]},"ids":{"type":"array","items":{"type":"string"}},"row":{"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]}}};const func2 = Object.prototype.hasOwnProperty;const record_validator_pattern0 = new RegExp("^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$", "u");const pattern1 = new RegExp("^([A-Za-z0-9_-]{16})*$", "u");const record_validator_schema12 = {"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]};const record_validator_schema13 = {"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus"]};const record_validator_schema14 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]};const schema18 = {"type":"array","items":{"type":"string"}};function record_validator_validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs0 = errors;let valid0 = false;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data)){if(data.length > 3){const err0 = {instancePath,schemaPath:"#/anyOf/0/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}else {if(data.length < 3){const err1 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 3},message:"must NOT have fewer than 3 items"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}else {const len0 = data.length;if(len0 > 0){let data0 = data[0];const _errs3 = errors;if(!((((((data0 === "kind") || (data0 === "level")) || (data0 === "recipients")) || (data0 === "enabled")) || (data0 === "hide_zero_usage")) || (data0 === "show_skus"))){const err2 = {instancePath:instancePath+"/0",schemaPath:"#/definitions/field/enum",keyword:"enum",params:{allowedValues: record_validator_schema13.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid1 = _errs3 === errors;}if(valid1){if(len0 > 1){let data1 = data[1];const _errs5 = errors;const _errs7 = errors;let valid4 = false;const _errs8 = errors;if(data1 !== null){const err3 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var _valid1 = _errs8 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs10 = errors;if(typeof data1 !== "string"){const err4 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var _valid1 = _errs10 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs12 = errors;if(typeof data1 !== "boolean"){const err5 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var _valid1 = _errs12 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data1)){var valid5 = true;const len1 = data1.length;for(let i0=0; i0<len1; i0++){const _errs16 = errors;if(typeof data1[i0] !== "string"){const err6 = {instancePath:instancePath+"/1/" + i0,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid5 = _errs16 === errors;if(!valid5){break;}}}else {const err7 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var _valid1 = _errs14 === errors;valid4 = valid4 || _valid1;}}}if(!valid4){const err8 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}else {errors = _errs7;if(vErrors !== null){if(_errs7){vErrors.length = _errs7;}else {vErrors = null;}}}var valid1 = _errs5 === errors;}if(valid1){if(len0 > 2){let data3 = data[2];const _errs18 = errors;const _errs20 = errors;let valid7 = false;const _errs21 = errors;if(data3 !== null){const err9 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var _valid2 = _errs21 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs23 = errors;if(typeof data3 !== "string"){const err10 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var _valid2 = _errs23 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs25 = errors;if(typeof data3 !== "boolean"){const err11 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var _valid2 = _errs25 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs27 = errors;if(errors === _errs27){if(Array.isArray(data3)){var valid8 = true;const len2 = data3.length;for(let i1=0; i1<len2; i1++){const _errs29 = errors;if(typeof data3[i1] !== "string"){const err12 = {instancePath:instancePath+"/2/" + i1,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid8 = _errs29 === errors;if(!valid8){break;}}}else {const err13 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}var _valid2 = _errs27 === errors;valid7 = valid7 || _valid2;}}}if(!valid7){const err14 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}else {errors = _errs20;if(vErrors !== null){if(_errs20){vErrors.length = _errs20;}else {vErrors = null;}}}var valid1 = _errs18 === errors;}}}}}}else {const err15 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}var _valid0 = _errs1 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs31 = errors;if(errors === _errs31){if(Array.isArray(data)){if(data.length > 5){const err16 = {instancePath,schemaPath:"#/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}else {if(data.length < 5){const err17 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 5},message:"must NOT have fewer than 5 items"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}else {const len3 = data.length;if(len3 > 0){const _errs33 = errors;if("recipients" !== data[0]){const err18 = {instancePath:instancePath+"/0",schemaPath:"#/anyOf/1/items/0/const",keyword:"const",params:{allowedValue: "recipients"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid9 = _errs33 === errors;}if(valid9){if(len3 > 1){let data6 = data[1];const _errs34 = errors;const _errs36 = errors;let valid11 = false;const _errs37 = errors;if(data6 !== null){const err19 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var _valid3 = _errs37 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs39 = errors;if(typeof data6 !== "string"){const err20 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var _valid3 = _errs39 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs41 = errors;if(typeof data6 !== "boolean"){const err21 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var _valid3 = _errs41 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs43 = errors;if(errors === _errs43){if(Array.isArray(data6)){var valid12 = true;const len4 = data6.length;for(let i2=0; i2<len4; i2++){const _errs45 = errors;if(typeof data6[i2] !== "string"){const err22 = {instancePath:instancePath+"/1/" + i2,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid12 = _errs45 === errors;if(!valid12){break;}}}else {const err23 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var _valid3 = _errs43 === errors;valid11 = valid11 || _valid3;}}}if(!valid11){const err24 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}else {errors = _errs36;if(vErrors !== null){if(_errs36){vErrors.length = _errs36;}else {vErrors = null;}}}var valid9 = _errs34 === errors;}if(valid9){if(len3 > 2){let data8 = data[2];const _errs47 = errors;const _errs49 = errors;let valid14 = false;const _errs50 = errors;if(data8 !== null){const err25 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var _valid4 = _errs50 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs52 = errors;if(typeof data8 !== "string"){const err26 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}var _valid4 = _errs52 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs54 = errors;if(typeof data8 !== "boolean"){const err27 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var _valid4 = _errs54 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs56 = errors;if(errors === _errs56){if(Array.isArray(data8)){var valid15 = true;const len5 = data8.length;for(let i3=0; i3<len5; i3++){const _errs58 = errors;if(typeof data8[i3] !== "string"){const err28 = {instancePath:instancePath+"/2/" + i3,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}var valid15 = _errs58 === errors;if(!valid15){break;}}}else {const err29 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}var _valid4 = _errs56 === errors;valid14 = valid14 || _valid4;}}}if(!valid14){const err30 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}else {errors = _errs49;if(vErrors !== null){if(_errs49){vErrors.length = _errs49;}else {vErrors = null;}}}var valid9 = _errs47 === errors;}if(valid9){if(len3 > 3){let data10 = data[3];const _errs60 = errors;const _errs61 = errors;if(errors === _errs61){if(Array.isArray(data10)){var valid17 = true;const len6 = data10.length;for(let i4=0; i4<len6; i4++){const _errs63 = errors;if(typeof data10[i4] !== "string"){const err31 = {instancePath:instancePath+"/3/" + i4,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}var valid17 = _errs63 === errors;if(!valid17){break;}}}else {const err32 = {instancePath:instancePath+"/3",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}var valid9 = _errs60 === errors;}if(valid9){if(len3 > 4){let data12 = data[4];const _errs65 = errors;const _errs66 = errors;if(errors === _errs66){if(Array.isArray(data12)){var valid19 = true;const len7 = data12.length;for(let i5=0; i5<len7; i5++){const _errs68 = errors;if(typeof data12[i5] !== "string"){const err33 = {instancePath:instancePath+"/4/" + i5,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}var valid19 = _errs68 === errors;if(!valid19){break;}}}else {const err34 = {instancePath:instancePath+"/4",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}var valid9 = _errs65 === errors;}}}}}}}}else {const err35 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}var _valid0 = _errs31 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err36 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;record_validator_validate11.errors = vErrors;return false;}else {errors = _errs0;if(vErrors !== null){if(_errs0){vErrors.length = _errs0;}else {vErrors = null;}}}record_validator_validate11.errors = vErrors;return errors === 0;}function record_validator_validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.v === undefined) && (missing0 = "v")) || ((data.repo === undefined) && (missing0 = "repo"))) || ((data.pr === undefined) && (missing0 = "pr"))) || ((data.sha === undefined) && (missing0 = "sha"))) || ((data.config === undefined) && (missing0 = "config"))) || ((data.full === undefined) && (missing0 = "full"))) || ((data.digests === undefined) && (missing0 = "digests"))) || ((data.digestLength === undefined) && (missing0 = "digestLength"))) || ((data.unrecorded === undefined) && (missing0 = "unrecorded"))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(record_validator_schema11.properties, key0))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.v !== undefined){const _errs2 = errors;if(2 !== data.v){record_validator_validate10.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.repo !== undefined){let data1 = data.repo;const _errs3 = errors;if(errors === _errs3){if(typeof data1 === "string"){if(data1.length > 256){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];return false;}else {if(data1.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.pr !== undefined){let data2 = data.pr;const _errs5 = errors;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs5){if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];return false;}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.sha !== undefined){let data3 = data.sha;const _errs7 = errors;if(errors === _errs7){if(typeof data3 === "string"){if(!record_validator_pattern0.test(data3)){record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},message:"must match pattern \""+"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.config !== undefined){let data4 = data.config;const _errs9 = errors;if(errors === _errs9){if(typeof data4 === "string"){if(data4.length > 4096){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];return false;}else {if(data4.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.full !== undefined){let data5 = data.full;const _errs11 = errors;if(errors === _errs11){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){for(const key1 in data5){let data6 = data5[key1];const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data6)){var valid2 = true;const len0 = data6.length;for(let i0=0; i0<len0; i0++){const _errs16 = errors;if(!(record_validator_validate11(data6[i0], {instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? record_validator_validate11.errors : vErrors.concat(record_validator_validate11.errors);errors = vErrors.length;}var valid2 = _errs16 === errors;if(!valid2){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/full/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid1 = _errs14 === errors;if(!valid1){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full",schemaPath:"#/properties/full/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.digests !== undefined){let data8 = data.digests;const _errs17 = errors;if(errors === _errs17){if(typeof data8 === "string"){if(!pattern1.test(data8)){record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_-]{16})*$"},message:"must match pattern \""+"^([A-Za-z0-9_-]{16})*$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs17 === errors;}else {var valid0 = true;}if(valid0){if(data.digestLength !== undefined){const _errs19 = errors;if(16 !== data.digestLength){record_validator_validate10.errors = [{instancePath:instancePath+"/digestLength",schemaPath:"#/properties/digestLength/const",keyword:"const",params:{allowedValue: 16},message:"must be equal to constant"}];return false;}var valid0 = _errs19 === errors;}else {var valid0 = true;}if(valid0){if(data.unrecorded !== undefined){let data10 = data.unrecorded;const _errs20 = errors;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs20){if((typeof data10 == "number") && (isFinite(data10))){if(data10 < 0 || isNaN(data10)){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];return false;}}}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {record_validator_validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}record_validator_validate10.errors = vErrors;return errors === 0;}
+const record_validator_validate = (/* unused pure expression or super */ null && (record_validator_validate10));/* harmony default export */ const record_validator = ((/* unused pure expression or super */ null && (record_validator_validate10)));const record_validator_schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json","title":"The reviewed plan recorded in a plan comment (version 2)","description":"The JSON of the hidden block `<!-- acronis-report-sync:reviewed {\u2026} <mac> -->` that src/engine/review.ts writes and reads; its MAC is checked before this shape.","type":"object","required":["v","repo","pr","sha","config","full","digests","digestLength","unrecorded"],"additionalProperties":false,"properties":{"v":{"const":2},"repo":{"type":"string","minLength":1,"maxLength":256},"pr":{"type":"integer","minimum":1},"sha":{"type":"string","pattern":"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},"config":{"type":"string","minLength":1,"maxLength":4096},"full":{"type":"object","additionalProperties":{"type":"array","items":{"$ref":"#/definitions/row"}}},"digests":{"type":"string","pattern":"^([A-Za-z0-9_-]{16})*$"},"digestLength":{"const":16},"unrecorded":{"type":"integer","minimum":0}},"definitions":{"field":{"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]},"shown":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]},"ids":{"type":"array","items":{"type":"string"}},"row":{"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]}}};const record_validator_func2 = Object.prototype.hasOwnProperty;const record_validator_pattern0 = new RegExp("^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$", "u");const pattern1 = new RegExp("^([A-Za-z0-9_-]{16})*$", "u");const record_validator_schema12 = {"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]};const record_validator_schema13 = {"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]};const schema14 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]};const schema18 = {"type":"array","items":{"type":"string"}};function record_validator_validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs0 = errors;let valid0 = false;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data)){if(data.length > 3){const err0 = {instancePath,schemaPath:"#/anyOf/0/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}else {if(data.length < 3){const err1 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 3},message:"must NOT have fewer than 3 items"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}else {const len0 = data.length;if(len0 > 0){let data0 = data[0];const _errs3 = errors;if(!(((((((((data0 === "kind") || (data0 === "level")) || (data0 === "recipients")) || (data0 === "enabled")) || (data0 === "hide_zero_usage")) || (data0 === "show_skus")) || (data0 === "tenant")) || (data0 === "result_action")) || (data0 === "formats"))){const err2 = {instancePath:instancePath+"/0",schemaPath:"#/definitions/field/enum",keyword:"enum",params:{allowedValues: record_validator_schema13.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid1 = _errs3 === errors;}if(valid1){if(len0 > 1){let data1 = data[1];const _errs5 = errors;const _errs7 = errors;let valid4 = false;const _errs8 = errors;if(data1 !== null){const err3 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var _valid1 = _errs8 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs10 = errors;if(typeof data1 !== "string"){const err4 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var _valid1 = _errs10 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs12 = errors;if(typeof data1 !== "boolean"){const err5 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var _valid1 = _errs12 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data1)){var valid5 = true;const len1 = data1.length;for(let i0=0; i0<len1; i0++){const _errs16 = errors;if(typeof data1[i0] !== "string"){const err6 = {instancePath:instancePath+"/1/" + i0,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid5 = _errs16 === errors;if(!valid5){break;}}}else {const err7 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var _valid1 = _errs14 === errors;valid4 = valid4 || _valid1;}}}if(!valid4){const err8 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}else {errors = _errs7;if(vErrors !== null){if(_errs7){vErrors.length = _errs7;}else {vErrors = null;}}}var valid1 = _errs5 === errors;}if(valid1){if(len0 > 2){let data3 = data[2];const _errs18 = errors;const _errs20 = errors;let valid7 = false;const _errs21 = errors;if(data3 !== null){const err9 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var _valid2 = _errs21 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs23 = errors;if(typeof data3 !== "string"){const err10 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var _valid2 = _errs23 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs25 = errors;if(typeof data3 !== "boolean"){const err11 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var _valid2 = _errs25 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs27 = errors;if(errors === _errs27){if(Array.isArray(data3)){var valid8 = true;const len2 = data3.length;for(let i1=0; i1<len2; i1++){const _errs29 = errors;if(typeof data3[i1] !== "string"){const err12 = {instancePath:instancePath+"/2/" + i1,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid8 = _errs29 === errors;if(!valid8){break;}}}else {const err13 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}var _valid2 = _errs27 === errors;valid7 = valid7 || _valid2;}}}if(!valid7){const err14 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}else {errors = _errs20;if(vErrors !== null){if(_errs20){vErrors.length = _errs20;}else {vErrors = null;}}}var valid1 = _errs18 === errors;}}}}}}else {const err15 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}var _valid0 = _errs1 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs31 = errors;if(errors === _errs31){if(Array.isArray(data)){if(data.length > 5){const err16 = {instancePath,schemaPath:"#/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}else {if(data.length < 5){const err17 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 5},message:"must NOT have fewer than 5 items"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}else {const len3 = data.length;if(len3 > 0){const _errs33 = errors;if("recipients" !== data[0]){const err18 = {instancePath:instancePath+"/0",schemaPath:"#/anyOf/1/items/0/const",keyword:"const",params:{allowedValue: "recipients"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid9 = _errs33 === errors;}if(valid9){if(len3 > 1){let data6 = data[1];const _errs34 = errors;const _errs36 = errors;let valid11 = false;const _errs37 = errors;if(data6 !== null){const err19 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var _valid3 = _errs37 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs39 = errors;if(typeof data6 !== "string"){const err20 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var _valid3 = _errs39 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs41 = errors;if(typeof data6 !== "boolean"){const err21 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var _valid3 = _errs41 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs43 = errors;if(errors === _errs43){if(Array.isArray(data6)){var valid12 = true;const len4 = data6.length;for(let i2=0; i2<len4; i2++){const _errs45 = errors;if(typeof data6[i2] !== "string"){const err22 = {instancePath:instancePath+"/1/" + i2,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid12 = _errs45 === errors;if(!valid12){break;}}}else {const err23 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var _valid3 = _errs43 === errors;valid11 = valid11 || _valid3;}}}if(!valid11){const err24 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}else {errors = _errs36;if(vErrors !== null){if(_errs36){vErrors.length = _errs36;}else {vErrors = null;}}}var valid9 = _errs34 === errors;}if(valid9){if(len3 > 2){let data8 = data[2];const _errs47 = errors;const _errs49 = errors;let valid14 = false;const _errs50 = errors;if(data8 !== null){const err25 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var _valid4 = _errs50 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs52 = errors;if(typeof data8 !== "string"){const err26 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}var _valid4 = _errs52 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs54 = errors;if(typeof data8 !== "boolean"){const err27 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var _valid4 = _errs54 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs56 = errors;if(errors === _errs56){if(Array.isArray(data8)){var valid15 = true;const len5 = data8.length;for(let i3=0; i3<len5; i3++){const _errs58 = errors;if(typeof data8[i3] !== "string"){const err28 = {instancePath:instancePath+"/2/" + i3,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}var valid15 = _errs58 === errors;if(!valid15){break;}}}else {const err29 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}var _valid4 = _errs56 === errors;valid14 = valid14 || _valid4;}}}if(!valid14){const err30 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}else {errors = _errs49;if(vErrors !== null){if(_errs49){vErrors.length = _errs49;}else {vErrors = null;}}}var valid9 = _errs47 === errors;}if(valid9){if(len3 > 3){let data10 = data[3];const _errs60 = errors;const _errs61 = errors;if(errors === _errs61){if(Array.isArray(data10)){var valid17 = true;const len6 = data10.length;for(let i4=0; i4<len6; i4++){const _errs63 = errors;if(typeof data10[i4] !== "string"){const err31 = {instancePath:instancePath+"/3/" + i4,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}var valid17 = _errs63 === errors;if(!valid17){break;}}}else {const err32 = {instancePath:instancePath+"/3",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}var valid9 = _errs60 === errors;}if(valid9){if(len3 > 4){let data12 = data[4];const _errs65 = errors;const _errs66 = errors;if(errors === _errs66){if(Array.isArray(data12)){var valid19 = true;const len7 = data12.length;for(let i5=0; i5<len7; i5++){const _errs68 = errors;if(typeof data12[i5] !== "string"){const err33 = {instancePath:instancePath+"/4/" + i5,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}var valid19 = _errs68 === errors;if(!valid19){break;}}}else {const err34 = {instancePath:instancePath+"/4",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}var valid9 = _errs65 === errors;}}}}}}}}else {const err35 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}var _valid0 = _errs31 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err36 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;record_validator_validate11.errors = vErrors;return false;}else {errors = _errs0;if(vErrors !== null){if(_errs0){vErrors.length = _errs0;}else {vErrors = null;}}}record_validator_validate11.errors = vErrors;return errors === 0;}function record_validator_validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.v === undefined) && (missing0 = "v")) || ((data.repo === undefined) && (missing0 = "repo"))) || ((data.pr === undefined) && (missing0 = "pr"))) || ((data.sha === undefined) && (missing0 = "sha"))) || ((data.config === undefined) && (missing0 = "config"))) || ((data.full === undefined) && (missing0 = "full"))) || ((data.digests === undefined) && (missing0 = "digests"))) || ((data.digestLength === undefined) && (missing0 = "digestLength"))) || ((data.unrecorded === undefined) && (missing0 = "unrecorded"))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(record_validator_func2.call(record_validator_schema11.properties, key0))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.v !== undefined){const _errs2 = errors;if(2 !== data.v){record_validator_validate10.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.repo !== undefined){let data1 = data.repo;const _errs3 = errors;if(errors === _errs3){if(typeof data1 === "string"){if(data1.length > 256){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];return false;}else {if(data1.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.pr !== undefined){let data2 = data.pr;const _errs5 = errors;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs5){if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];return false;}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.sha !== undefined){let data3 = data.sha;const _errs7 = errors;if(errors === _errs7){if(typeof data3 === "string"){if(!record_validator_pattern0.test(data3)){record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},message:"must match pattern \""+"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.config !== undefined){let data4 = data.config;const _errs9 = errors;if(errors === _errs9){if(typeof data4 === "string"){if(data4.length > 4096){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];return false;}else {if(data4.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.full !== undefined){let data5 = data.full;const _errs11 = errors;if(errors === _errs11){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){for(const key1 in data5){let data6 = data5[key1];const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data6)){var valid2 = true;const len0 = data6.length;for(let i0=0; i0<len0; i0++){const _errs16 = errors;if(!(record_validator_validate11(data6[i0], {instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? record_validator_validate11.errors : vErrors.concat(record_validator_validate11.errors);errors = vErrors.length;}var valid2 = _errs16 === errors;if(!valid2){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/full/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid1 = _errs14 === errors;if(!valid1){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full",schemaPath:"#/properties/full/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.digests !== undefined){let data8 = data.digests;const _errs17 = errors;if(errors === _errs17){if(typeof data8 === "string"){if(!pattern1.test(data8)){record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_-]{16})*$"},message:"must match pattern \""+"^([A-Za-z0-9_-]{16})*$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs17 === errors;}else {var valid0 = true;}if(valid0){if(data.digestLength !== undefined){const _errs19 = errors;if(16 !== data.digestLength){record_validator_validate10.errors = [{instancePath:instancePath+"/digestLength",schemaPath:"#/properties/digestLength/const",keyword:"const",params:{allowedValue: 16},message:"must be equal to constant"}];return false;}var valid0 = _errs19 === errors;}else {var valid0 = true;}if(valid0){if(data.unrecorded !== undefined){let data10 = data.unrecorded;const _errs20 = errors;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs20){if((typeof data10 == "number") && (isFinite(data10))){if(data10 < 0 || isNaN(data10)){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];return false;}}}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {record_validator_validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}record_validator_validate10.errors = vErrors;return errors === 0;}
 
 ;// CONCATENATED MODULE: ./src/engine/review.ts
 
@@ -3804,6 +4509,8 @@ function recordKeys(clientSecret) {
 function recordKeysOf(credentials) {
     return 'clientSecret' in credentials ? recordKeys(credentials.clientSecret) : undefined;
 }
+/** What a reviewed plan records: the writes a merge would make. */
+const WRITES = (/* unused pure expression or super */ null && (['would-update', 'create', 'delete']));
 const BLOCK_START = '<!-- acronis-report-sync:reviewed ';
 /** The record's JSON, then its MAC (base64url HMAC-SHA256), or `unsigned` when the run had no client secret. */
 const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*?\}) ([\w-]{43}|unsigned) -->/g;
@@ -3834,7 +4541,8 @@ function changeDigest(id, changes, length, key) {
  * a digest for each of the others. `unrecorded` counts what did not fit even as a digest.
  */
 function recordReviewedPlan(outcomes, binding, keys, budget) {
-    const pending = outcomes.filter((o) => o.status === 'would-update');
+    // Creates are keyed by their entry (they have no id yet), deletes by id with the live values they remove.
+    const pending = outcomes.filter((o) => WRITES.includes(o.status));
     const data = {
         v: 2,
         repo: binding.repository,
@@ -3852,11 +4560,11 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
     let i = 0;
     for (; i < pending.length; i++) {
         const o = pending[i];
-        const size = canonical(o.id, o.changes).length;
+        const size = canonical(reviewKey(o), o.changes).length;
         // In full only while the digests of every report after this one still fit.
         if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room)
             break;
-        data.full[o.id.toLowerCase()] = o.changes.map(rowOf);
+        data.full[reviewKey(o)] = o.changes.map(rowOf);
         used += size;
     }
     const rest = pending.slice(i);
@@ -3864,7 +4572,7 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
         const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / DIGEST_CHARS)));
         data.digests = rest
             .slice(0, fit)
-            .map((o) => changeDigest(o.id, o.changes, DIGEST_CHARS, keys?.digest))
+            .map((o) => changeDigest(reviewKey(o), o.changes, DIGEST_CHARS, keys?.digest))
             .join('');
         data.unrecorded = rest.length - fit;
     }
@@ -3960,8 +4668,9 @@ function reviewedFromEntries(value) {
         const ok = is_object_isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes);
         if (!ok)
             throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
-        if (e.status !== 'update')
+        if (e.status !== 'update' && e.status !== 'create' && e.status !== 'delete')
             return;
+        const key = model_reviewKey({ id: e.id, entry: typeof e.entry === 'number' ? e.entry : undefined });
         const rows = e.changes.map((c) => !is_object_isObject(c)
             ? undefined
             : is_object_isObject(c.ids)
@@ -3969,7 +4678,7 @@ function reviewedFromEntries(value) {
                 : [c.field, c.from, c.to]);
         if (!rows.every(isRow))
             throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`);
-        changes.set(e.id.toLowerCase(), rows.map(changeOf));
+        changes.set(key, rows.map(changeOf));
     });
     return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true };
 }
@@ -4011,12 +4720,15 @@ const isIds = (v) => Array.isArray(v) && v.every((x) => typeof x === 'string');
 function isRow(v) {
     return (Array.isArray(v) &&
         (v.length === 3 || (v.length === 5 && v[0] === 'recipients' && isIds(v[3]) && isIds(v[4]))) &&
-        FIELDS.includes(v[0]) &&
+        [...FIELDS, ...IMMUTABLE_FIELDS].includes(v[0]) &&
         isShown(v[1]) &&
         isShown(v[2]));
 }
 
 ;// CONCATENATED MODULE: ./src/engine/engine.ts
+
+
+
 
 
 
@@ -4050,34 +4762,51 @@ function connect(settings, io) {
  */
 async function execute(settings, config, io, reviewed) {
     const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require');
+    const review = checked ? reviewCheck(reviewed.plans) : undefined;
     const client = connect(settings, io);
     try {
         const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
         let reports;
+        let creates;
         try {
             await client.authenticate();
-            reports = await resolveRecipients(config, client, tenant, settings.concurrency);
+            ({ reports, creates } = await resolveRecipients(config, client, tenant, settings.concurrency));
         }
         catch (e) {
             if (e instanceof deadline_RunTimeoutError)
                 return unattempted(settings, config, e.seconds);
             throw e;
         }
-        const maxChanges = maxChangesFor(settings, reports.length);
+        // The file's tenant, when it names one, is the tenant whose undeclared reports are counted.
+        const fileTenant = config.tenant ? () => Promise.resolve(config.tenant) : tenant;
+        const declared = [...config.reports, ...config.deletes].map((r) => r.id);
+        const write = settings.mode === 'apply';
+        // Creates and deletes are planned before anything is written: max-changes and max-deletes count them.
+        const candidates = new Candidates(client, new Set(declared), settings.concurrency);
+        const [deletes, made] = await Promise.all([
+            planDeletes(config.deletes, client, settings.concurrency),
+            mapLimit(creates, settings.concurrency, async (r) => planCreate(r, r.tenant ?? config.tenant ?? (await tenant().catch(() => undefined)), candidates)),
+        ]);
+        const toDelete = engine_writable(deletes, write, review);
+        const toCreate = engine_writable(made, write, review);
+        const maxDeletes = limitFor(settings.maxDeletes, declared.length, write);
+        const overMaxDeletes = maxDeletes !== undefined && toDelete.send.length > maxDeletes
+            ? { count: toDelete.send.length, limit: maxDeletes }
+            : undefined;
+        const maxChanges = limitFor(settings.maxChanges, declared.length, write);
         // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
         const [reconciled, listed] = await Promise.allSettled([
             reconcile(reports, client, {
-                write: settings.mode === 'apply',
+                write: write && !overMaxDeletes,
                 concurrency: settings.concurrency,
                 maxChanges,
-                review: checked ? reviewCheck(reviewed.plans) : undefined,
+                otherChanges: toDelete.send.length + toCreate.send.length,
+                review,
                 onOutcome: io.onOutcome,
             }),
             // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
-            tenant()
-                .then((id) => id
-                ? undeclared(client, id, config.reports.map((r) => r.id))
-                : undefined)
+            fileTenant()
+                .then((id) => (id ? undeclared(client, id, declared) : undefined))
                 .catch((e) => {
                 io.warning(`could not list the tenant's undeclared reports: ${describeError(e)}`);
                 return undefined;
@@ -4086,11 +4815,32 @@ async function execute(settings, config, io, reviewed) {
         if (reconciled.status === 'rejected')
             throw reconciled.reason;
         const result = reconciled.value;
-        const unmanaged = listed.status === 'fulfilled' ? listed.value : undefined;
+        const stopped = !!overMaxDeletes || !!result.overMaxChanges;
+        // Deletes before creates: a replacement (a new entry, `state: absent` on the old) never has both at once.
+        const deleted = await mapLimit(toDelete.send, settings.concurrency, (s) => stopped ? Promise.resolve(planned(s)) : sendDelete(s.r, s.live, client));
+        const created = [];
+        // One at a time: a create that lost its answer lists the tenant again, and must not find a sibling's.
+        for (const s of toCreate.send) {
+            const o = stopped ? planned(s) : await sendCreate(s, client, candidates);
+            if (o.id)
+                candidates.claim(o.id);
+            created.push(o);
+        }
+        const outcomes = [...result.outcomes, ...toDelete.done, ...deleted, ...toCreate.done, ...created];
+        // Every outcome where its entry is in the file.
+        outcomes.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+        let unmanaged = listed.status === 'fulfilled' ? listed.value : undefined;
+        if (unmanaged) {
+            // Reports found or created for entries without id are the file's, even before the id is written.
+            const mine = new Set(outcomes.filter((o) => o.entry !== undefined && o.id).map((o) => o.id.toLowerCase()));
+            unmanaged = { ...unmanaged, ids: unmanaged.ids.filter((id) => !mine.has(id.toLowerCase())) };
+        }
         return {
             mode: settings.mode,
             config: settings.configName,
             ...result,
+            outcomes,
+            ...(overMaxDeletes ? { overMaxDeletes } : {}),
             unmanaged,
             ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
         };
@@ -4116,278 +4866,47 @@ function unattempted(settings, config, seconds) {
         runTimeout: { seconds, stopped: config.reports.length },
     };
 }
-function maxChangesFor(settings, declared) {
-    const m = settings.maxChanges;
-    if (!m || settings.mode !== 'apply')
+/** max-changes or max-deletes as a count: a percentage is of the reports the file declares by id. */
+function limitFor(m, declared, write) {
+    if (!m || !write)
         return undefined;
     return 'count' in m ? m.count : Math.floor((declared * m.percent) / 100);
 }
-
-;// CONCATENATED MODULE: ./src/config/scalar.ts
-
 /**
- * What may not stand raw in a written scalar: C0 and C1 controls (tab included), DEL, the Unicode line
- * and paragraph separators, the byte order mark, and a surrogate without its pair. yaml's stringifier
- * escapes some of them (`\e`, `\a`, `\n`), not all (DEL, U+0085, U+2028 stay raw).
+ * Splits planned creates or deletes: finished ones (found, gone, failed; in a plan, every one as
+ * `create` or `delete`; in an apply, those held by the reviewed plan) and those to send.
  */
-const scalar_UNSAFE = 
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const UNSAFE_ALL = new RegExp(scalar_UNSAFE.source, 'g');
-/** A flow list ends a plain scalar at `,` `[` `]` `{` `}` and `: `: plain only for the simplest values. */
-const FLOW_PLAIN = /^\w[\w.@+-]*$/;
-// Never over several lines: lineWidth 0 folds nothing, double quotes never break a line (yaml would
-// write a line break in one as two raw ones), blockQuote false never writes `|-` or `>`.
-const ONE_LINE = { lineWidth: 0, blockQuote: false, doubleQuotedMinMultiLineLength: Infinity };
-const written = (value, type) => (0,dist/* stringify */.As)(value, { ...ONE_LINE, defaultStringType: type }).replace(/\n$/, '');
-/**
- * A string as one YAML scalar on one line: in `style` (the quoting its neighbours use) where that style
- * can hold it as written, otherwise double-quoted with every unsafe character escaped. `flow`: the
- * scalar stands inside `[...]`. Reads back as exactly `value` wherever a scalar can stand.
- */
-function yamlScalar(value, style, flow = false) {
-    let text;
-    if (scalar_UNSAFE.test(value) || style === 'QUOTE_DOUBLE')
-        text = doubleQuoted(value);
-    else if (style === 'QUOTE_SINGLE')
-        text = written(value, 'QUOTE_SINGLE');
-    else {
-        text = written(value, 'PLAIN');
-        if (flow && text === value && !FLOW_PLAIN.test(value))
-            text = doubleQuoted(value);
-    }
-    // The stringifier falls back to another style when the asked one cannot hold the value: whatever
-    // it chose must still be one line of safe characters.
-    if (/[\n\r]/.test(text) || scalar_UNSAFE.test(text))
-        text = doubleQuoted(value);
-    return text;
-}
-function doubleQuoted(value) {
-    // Inside double quotes any character may be written as \uXXXX; those yaml left raw are.
-    return written(value, 'QUOTE_DOUBLE').replace(UNSAFE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/** Longest value a comment line shows: comments only describe, and a line has a length limit. */
-const COMMENT_VALUE_CHARS = 200;
-/**
- * A value for a comment line (`# read-only: formats csv`): the scalar yamlScalar writes, so nothing in
- * it can end the comment, cut to COMMENT_VALUE_CHARS.
- */
-function commentValue(value) {
-    const text = yamlScalar(value, undefined, true);
-    return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}\u2026` : text;
-}
-
-;// CONCATENATED MODULE: ./src/config/entry-text.ts
-
-
-
-/** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
-function writable(r) {
-    return r.result_action === 'send' ? r.recipients : undefined;
-}
-function readOnly(r) {
-    const formats = r.parameters.formats.map(commentValue).join(', ');
-    const parts = [
-        `schedule ${commentValue(r.schedule.type)}`,
-        `result action ${commentValue(r.result_action)}${r.result_action === 'send' ? '' : ' (recipients not managed)'}`,
-        `formats ${formats || 'none'}`,
-    ];
-    return `read-only: ${parts.join(' \u00b7 ')}`;
-}
-/**
- * One scheduled report as a reports.yaml entry holding its live values (recipients by login where
- * `logins` names one), so a plan of it shows no changes. Every value is written by yamlScalar. A report
- * with more recipients than a list may hold cannot be written: it is returned as Unwritable.
- */
-function entryText(r, logins) {
-    const id = r.id.toLowerCase();
-    const recipients = writable(r);
-    if (recipients && recipients.length > MAX_ITEMS) {
-        const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`;
-        return { id, reason };
-    }
-    const values = { id };
-    const lines = [`# ${readOnly(r)}`, `- id: ${yamlScalar(r.id)}`];
-    // A value newer than this version's schema would make the file invalid: leave it unmanaged.
-    for (const [key, known] of [
-        ['kind', REPORT_KINDS],
-        ['level', REPORT_LEVELS],
-    ]) {
-        const value = r.parameters[key];
-        if (documented(known, value)) {
-            lines.push(`  ${key}: ${yamlScalar(value)}`);
-            Object.assign(values, { [key]: value });
+function engine_writable(steps, write, review) {
+    const done = [];
+    const send = [];
+    for (const s of steps) {
+        if (s.kind === 'done')
+            done.push(s.outcome);
+        else if (!write)
+            done.push(planned(s));
+        else {
+            const p = planned(s);
+            const held = review?.(model_reviewKey(p), p.changes);
+            if (held)
+                done.push({ ...p, status: 'held', ...held });
+            else
+                send.push(s);
         }
-        else
-            lines.push(`  # not supported by this version, so not managed: ${key}: ${commentValue(value)}`);
     }
-    if (recipients) {
-        values.recipients = recipients.map((u) => logins?.get(u.toLowerCase()) ?? u);
-        if (!recipients.length)
-            lines.push('  recipients: []');
-        else
-            lines.push('  recipients:', ...values.recipients.map((v) => `    - ${yamlScalar(v)}`));
-    }
-    values.enabled = r.schedule.enabled;
-    lines.push(`  enabled: ${r.schedule.enabled}`);
-    // Absent from the live report means absent here: declaring a value would plan a change.
-    for (const key of ['hide_zero_usage', 'show_skus']) {
-        const value = r.parameters[key];
-        if (value === undefined)
-            continue;
-        values[key] = value;
-        lines.push(`  ${key}: ${value}`);
-    }
-    return { values, lines };
+    return { done, send };
 }
-
-;// CONCATENATED MODULE: ./src/config/verify.ts
-
-
-const KEYS = ['id', 'name', 'kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
-/** An entry's values in one comparable string (a fixed key order; absent keys left out). */
-function valuesOf(r) {
-    return JSON.stringify(KEYS.map((k) => r[k]));
-}
-/**
- * Why `text`, about to be written, is not exactly `intended`, or undefined when it is: the whole text
- * is read as loading reads it, every entry is compared with the one meant, in order, and nothing else
- * may be there. What the action writes is checked this way before it replaces anything, so a value
- * that became YAML structure, or an edit that reached an entry it did not mean to, writes nothing.
- */
-function unlikeIntended(text, file, intended) {
-    let read;
-    try {
-        read = parseConfig(text, file).reports;
-    }
-    catch (e) {
-        if (!(e instanceof errors_ConfigErrors))
-            throw e;
-        const first = e.errors[0];
-        return `it would not be valid: ${first ? `${first.toString()}` : e.message}`;
-    }
-    if (read.length !== intended.length)
-        return `it would hold ${read.length} entries instead of ${intended.length}`;
-    for (let i = 0; i < read.length; i++) {
-        const [got, meant] = [read[i], intended[i]];
-        if (valuesOf(got) === valuesOf(meant))
-            continue;
-        const fields = KEYS.filter((k) => JSON.stringify(got[k]) !== JSON.stringify(meant[k]));
-        return `entry ${i + 1} (${meant.id}) would read back with other values for ${fields.join(', ')}`;
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
-
-
-
-
-
-
-
-/** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
-async function readTenant(client, tenantId, options) {
-    const ids = await client.tenantReportIds(tenantId);
-    const read = await readReports(client, ids, options.concurrency, options.onProgress);
-    const reports = read.filter((r) => !('error' in r));
-    const failures = read.filter((r) => 'error' in r);
-    if (!options.byLogin)
-        return { tenantId, reports, failures };
-    const recipients = new Set(reports.flatMap((r) => writable(r)?.map((u) => u.toLowerCase()) ?? []));
-    return { tenantId, reports, failures, logins: await loginsOf(client, [...recipients]) };
-}
-/** GETs each report, twice the client's concurrency in the pipeline; one that fails is returned as Unread. */
-function readReports(client, ids, concurrency, onProgress) {
-    let done = 0;
-    return mapLimit(ids, concurrency * 2, async (id) => {
-        try {
-            return await client.getReport(id);
-        }
-        catch (e) {
-            return { id, error: describeError(e) };
-        }
-        finally {
-            onProgress?.(++done, ids.length);
-        }
-    });
-}
-/**
- * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
- * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name or is longer than any honest one, is left out: it stays a UUID.
- */
-/** An email address has at most 254 characters; a login written in a list must leave the line short. */
-const MAX_LOGIN_CHARS = 254;
-/**
- * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
- * A user the API does not return (outside the tenant) is left out: it stays a UUID.
- */
-async function loginsOf(client, ids) {
-    return usableLogins(await client.users(ids));
-}
-/**
- * The logins a file can name users by: not one the schema would refuse as a name, not one that reads
- * as a UUID, none longer than any honest one, none two users answer with (it would name neither:
- * plan finds a recipient by its exact login). Those users stay UUIDs.
- */
-function usableLogins(users) {
-    const seen = new Map();
-    for (const u of users)
-        seen.set(u.login, (seen.get(u.login) ?? 0) + 1);
-    return new Map(users
-        .filter((u) => seen.get(u.login) === 1)
-        .filter((u) => u.login.length <= MAX_LOGIN_CHARS && isRecipientName(u.login) && !isUuid(u.login))
-        .map((u) => [u.id.toLowerCase(), u.login]));
-}
-function oneTime(r) {
-    const p = r.parameters;
-    const period = p.period ? `, period ${commentValue(p.period.start)} to ${commentValue(p.period.end)}` : '';
-    const formats = p.formats.map(commentValue).join(', ');
-    return `#   ${commentValue(r.id)}: ${commentValue(p.kind)}, level ${commentValue(p.level)}, result action ${commentValue(r.result_action)}, formats ${formats}${period}`;
-}
-/**
- * reports.yaml for a tenant: every scheduled report as a managed entry holding its live values, so a
- * plan of the file shows no changes. One-time reports cannot be updated and appear only as comments.
- */
-function renderExport(t, options) {
-    const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    const once = t.reports.filter((r) => r.schedule.type === 'once').sort(byId);
-    const made = t.reports
-        .filter((r) => r.schedule.type !== 'once')
-        .sort(byId)
-        .map((r) => entryText(r, t.logins));
-    const entries = made.filter((e) => 'lines' in e);
-    const unwritable = made.filter((e) => !('lines' in e));
-    const out = [
-        `# yaml-language-server: $schema=${options.schema}`,
-        `# Exported by ${options.generator} from tenant ${commentValue(t.tenantId)}: ${plural_plural(entries.length, 'scheduled report')}.`,
-        '# A key left out is not managed. Read-only attributes are comments: changing one needs a new report.',
-        'version: 1',
-        entries.length ? 'reports:' : 'reports: []',
-    ];
-    for (const e of entries)
-        out.push(...e.lines.map((l) => `  ${l}`), '');
-    if (once.length) {
-        out.push('# One-time reports (schedule once): the API cannot update them, so they are not managed.');
-        out.push(...once.map(oneTime), '');
-    }
-    if (t.failures.length) {
-        out.push('# Reports that could not be read, not exported:');
-        out.push(...t.failures.map((f) => `#   ${commentValue(f.id)}: ${commentValue(f.error)}`), '');
-    }
-    if (unwritable.length) {
-        out.push('# Reports no entry can hold as they are, not exported:');
-        out.push(...unwritable.map((u) => `#   ${u.id}: ${u.reason}`), '');
-    }
-    while (out[out.length - 1] === '')
-        out.pop();
-    const text = out.join('\n') + '\n';
-    // The file is read back whole before anyone sees it: it must declare exactly the entries meant.
-    const wrong = unlikeIntended(text, 'reports.yaml', entries.map((e) => e.values));
-    if (wrong)
-        throw new Error(`export could not write the tenant's reports as they are (${wrong}); nothing was written`);
-    return { text, unwritable };
+/** A create or delete not sent: what it would do. */
+function planned(s) {
+    if (s.kind === 'delete')
+        return {
+            id: s.r.id,
+            name: s.r.name,
+            entry: s.r.index,
+            at: s.r.at,
+            status: 'delete',
+            changes: deleteChanges(s.live),
+        };
+    return { id: '', name: s.r.name, entry: s.r.index, at: s.r.at, status: 'create', changes: s.changes };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/flags.ts
@@ -4439,6 +4958,7 @@ function inputs(flags, env, cwd) {
         'timeout-seconds': flags['timeout-seconds'],
         'run-timeout-seconds': flags['run-timeout'],
         'max-changes': flags['max-changes'],
+        'max-deletes': flags['max-deletes'],
         'tenant-id': tenant.value,
     };
     // A file named with --config is read wherever it is; the default one only inside the current directory.
@@ -4451,6 +4971,10 @@ const STATUS = {
     unchanged: 'unchanged',
     'would-update': 'update',
     updated: 'update',
+    create: 'create',
+    created: 'create',
+    delete: 'delete',
+    deleted: 'delete',
     held: 'held',
     failed: 'failed',
 };
@@ -4464,6 +4988,10 @@ function planEntry(o) {
         changes: outputs_plain(o.changes),
         error: o.error ?? null,
     };
+    if (o.status === 'create')
+        entry.entry = o.entry;
+    if (o.note)
+        entry.note = o.note;
     if (o.status === 'held')
         entry.reviewed = o.reviewed ? outputs_plain(o.reviewed) : null;
     return entry;
@@ -4488,7 +5016,9 @@ function countOutputs(outcomes) {
         unchanged: String(c.unchanged),
         failed: String(c.failed),
         held: String(c.held),
-        'has-changes': String(c.changed + c.held > 0),
+        created: String(c.created),
+        deleted: String(c.deleted),
+        'has-changes': String(changesAnything(c) || c.held > 0),
     };
 }
 
@@ -4497,12 +5027,29 @@ function countOutputs(outcomes) {
 const STATUS_TEXT = {
     failed: '\u274c failed',
     'would-update': '\ud83d\udd04 will update',
+    create: '\ud83c\udd95 will create',
+    created: '\ud83c\udd95 created',
+    delete: '\ud83d\uddd1\ufe0f **will delete**',
+    deleted: '\ud83d\uddd1\ufe0f **deleted**',
     held: '\u23f8\ufe0f held',
     updated: '\u2705 updated',
     unchanged: '\u2714\ufe0f unchanged',
 };
-const ORDER = { failed: 0, held: 1, 'would-update': 2, updated: 2, unchanged: 3 };
-/** Failures first, then held reports, then changes, then the rest, each in file order: what a reviewer must see survives truncation. */
+const ORDER = {
+    delete: 0,
+    deleted: 0,
+    failed: 1,
+    held: 2,
+    'would-update': 3,
+    updated: 3,
+    create: 3,
+    created: 3,
+    unchanged: 4,
+};
+/**
+ * Deletes first (what cannot be undone), then failures, held reports, changes, and the rest, each in
+ * file order: what a reviewer must see survives truncation.
+ */
 function format_byImportance(outcomes) {
     // Array.prototype.sort is stable: equal ranks keep file order.
     return [...outcomes].sort((a, b) => ORDER[a.status] - ORDER[b.status]);
@@ -4564,11 +5111,32 @@ function format_fitRows(items, render, budget, omitted) {
 }
 /** One table row: the report (name and id), its status, and each change or the error. */
 function format_reportRow(o) {
-    const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(o.id)}</sub>` : format_cell(o.id);
+    const id = reportId(o);
+    const title = o.name ? `${format_cell(o.name)}<br><sub>${format_cell(id)}</sub>` : format_cell(id);
     const detail = o.status === 'held'
         ? heldLines(o).map((line, i) => (i ? format_cell(line) : `**${format_cell(line)}**`))
-        : [...o.changes.map((ch) => format_cell(showChange(ch))), ...(o.error ? [`**${format_cell(o.error)}**`] : [])];
+        : [
+            ...o.changes.map((ch) => format_cell(showChange(ch))),
+            ...(o.note ? [`_${format_cell(o.note)}_`] : []),
+            ...(o.error ? [`**${format_cell(o.error)}**`] : []),
+        ];
     return `| ${title} | ${STATUS_TEXT[o.status]} | ${detail.join('<br>') || '\u2014'} |`;
+}
+/** A report's id as shown: a report not created (yet) has none. */
+function reportId(o) {
+    return o.id || 'new report';
+}
+/**
+ * The counts of what changes, in words: "2 to update, 1 to create" for a plan (or a stopped apply),
+ * "2 updated, 1 created" for an apply; creates and deletes only when there are some.
+ */
+function format_changeWords(c, planned) {
+    const words = [`${c.changed} ${planned ? 'to update' : 'updated'}`];
+    if (c.created)
+        words.push(`${c.created} ${planned ? 'to create' : 'created'}`);
+    if (c.deleted)
+        words.push(`${c.deleted} ${planned ? 'to delete' : 'deleted'}`);
+    return words;
 }
 /** What a held report shows everywhere: why, the plan now, and what was reviewed. */
 function heldLines(o) {
@@ -4636,17 +5204,21 @@ const ROW_BUDGET_CHARS = (/* unused pure expression or super */ null && (900 * 1
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 function renderSummary(run, failure) {
     const c = countOutcomes(run.outcomes);
-    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
+    const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes;
+    const words = changeWords(c, planned).map((w) => w.replace(/^(\d+)/, '**$1**'));
     const lines = [
         `## Acronis report sync: ${run.mode}`,
         '',
-        `**${c.changed}** ${verb} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
+        `${words.join(' \u00b7 ')} \u00b7 **${c.unchanged}** unchanged \u00b7 **${c.failed}** failed${c.held ? ` \u00b7 **${c.held}** held` : ''} \u2014 ${run.outcomes.length} declared in \`${cell(run.config)}\``,
         '',
     ];
     if (run.review)
         lines.push(...reviewLines(run.review, true).flatMap((l) => [l, '']));
     if (run.overMaxChanges) {
         lines.push(`> [!CAUTION]`, `> Nothing was written: the plan updates ${plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`, '');
+    }
+    if (run.overMaxDeletes) {
+        lines.push(`> [!CAUTION]`, `> Nothing was written: the plan deletes ${plural(run.overMaxDeletes.count, 'report')} and max-deletes allows ${run.overMaxDeletes.limit}.`, '');
     }
     if (failure)
         lines.push(summary_verdictLine(failure), '');
@@ -4808,6 +5380,10 @@ function painter(color) {
 const terminal_STATUS = {
     failed: ['failed', 'red'],
     'would-update': ['will update', 'yellow'],
+    create: ['will create', 'green'],
+    created: ['created', 'green'],
+    delete: ['will delete', 'red'],
+    deleted: ['deleted', 'red'],
     held: ['held', 'yellow'],
     updated: ['updated', 'green'],
     unchanged: ['unchanged', 'dim'],
@@ -4817,13 +5393,15 @@ const HEADERS = ['STATUS', 'REPORT', 'FIELD', 'FROM', 'TO'];
 function reportLines(o) {
     const [word, style] = terminal_STATUS[o.status];
     // The command line runs in workflows too: a name or an API message must not start a workflow command there.
-    const id = logLine(o.id);
+    const id = logLine(reportId(o));
     const report = o.name ? [{ text: logLine(o.name) }, { text: id, style: 'dim' }] : [{ text: id }];
     const detail = o.changes.map((c) => [
         { text: c.field },
         { text: logLine(showValue(c.from)), style: 'red' },
         { text: logLine(showValue(c.to)), style: 'green' },
     ]);
+    if (o.note)
+        detail.push([{ text: logLine(o.note), style: 'dim', span: true }]);
     if (o.error)
         detail.push([{ text: logLine(o.error), style: style === 'red' ? 'red' : 'yellow', span: true }]);
     const reviewed = o.status === 'held' ? reviewedLine(o) : undefined;
@@ -4896,16 +5474,19 @@ function renderTerminal(run, options) {
     const paint = painter(options.color);
     const c = model_countOutcomes(run.outcomes);
     // An apply stopped by max-changes updated nothing: its changes are still only planned.
-    const verb = run.mode === 'plan' || run.overMaxChanges ? 'to update' : 'updated';
+    const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes;
     const out = [
-        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${c.changed} ${verb}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
+        paint('bold', `${run.mode === 'plan' ? 'Plan' : 'Apply'}: ${format_changeWords(c, planned).join(', ')}, ${c.unchanged} unchanged, ${c.failed} failed${c.held ? `, ${c.held} held` : ''}`) + ` (${run.outcomes.length} declared in ${run.config})`,
     ];
     if (run.review)
         out.push(...format_reviewLines(run.review).map(logLine));
     if (run.overMaxChanges) {
         out.push(paint('red', `Nothing was written: the plan updates ${plural_plural(run.overMaxChanges.count, 'report')} and max-changes allows ${run.overMaxChanges.limit}.`));
     }
-    const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged');
+    if (run.overMaxDeletes) {
+        out.push(paint('red', `Nothing was written: the plan deletes ${plural_plural(run.overMaxDeletes.count, 'report')} and max-deletes allows ${run.overMaxDeletes.limit}.`));
+    }
+    const shown = format_byImportance(run.outcomes).filter((o) => o.status !== 'unchanged' || o.note);
     if (shown.length) {
         const head = HEADERS.map((text) => ({ text, style: 'bold' }));
         out.push('', ...table([head, ...shown.flatMap(reportLines)], paint, options.width));
@@ -5007,6 +5588,7 @@ class Progress {
 
 
 
+
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
 const MAX_REVIEWED_BYTES = 64 * 1024 * 1024;
 /** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
@@ -5036,7 +5618,7 @@ async function runConfig(mode, flags, cli) {
     const settings = cliSettings(mode, flags, cli.env, cli.cwd);
     const config = await engine_validate(settings);
     if (settings.mode === 'validate') {
-        const n = config.reports.length;
+        const n = config.entries;
         const names = recipientNames(config).length;
         const later = names ? `; ${plural_plural(names, 'recipient name')} to resolve when planning` : '';
         cli.stdout.write(`${settings.configName}: ${plural_plural(n, 'report')} declared, no errors${later}\n`);
@@ -5057,14 +5639,16 @@ async function runConfig(mode, flags, cli) {
     // Failures again on stderr, as file:line:col, so a script or an editor can find them.
     for (const o of result.outcomes) {
         if (o.status === 'failed')
-            cli.stderr.write(forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${o.id}: ${o.error}\n`, cli.secrets));
+            cli.stderr.write(forTerminal(`${o.at.file}:${o.at.line}:${o.at.column}: ${reportId(o)}: ${o.error}\n`, cli.secrets));
     }
     const failure = failureOf(result);
     if (failure) {
         cli.stderr.write(forTerminal(`${failure.message}\n`, cli.secrets));
         return 1;
     }
-    return mode === 'plan' && flags['detailed-exitcode'] && model_countOutcomes(result.outcomes).changed ? 2 : 0;
+    return mode === 'plan' && flags['detailed-exitcode'] && model_changesAnything(model_countOutcomes(result.outcomes))
+        ? 2
+        : 0;
 }
 /** Colour and width for the stream the table goes to. */
 function terminalOptions(stream, cli) {
@@ -5114,6 +5698,7 @@ async function runExport(flags, cli) {
     const { text, unwritable } = renderExport(tenant, {
         schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : reports_schema_namespaceObject.$id),
         generator: `${cli.program} ${cli.version}`,
+        tenant: settings.tenantId,
     });
     for (const f of tenant.failures)
         cli.stderr.write(forTerminal(`could not read report ${f.id}: ${f.error}\n`, cli.secrets));
@@ -5189,7 +5774,7 @@ function editReports(text, entries, appended = []) {
     if (!entries.length && !appended.length)
         return { text, edits: [], problems: [] };
     const editor = new Editor(text);
-    const list = entriesOf(text);
+    const list = edit_entriesOf(text);
     for (const e of entries) {
         const { node, base } = list.entry(e.index);
         editor.entry(node, base, e);
@@ -5204,7 +5789,7 @@ function editReports(text, entries, appended = []) {
  * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
  * 10,000 reports); any other file is parsed whole.
  */
-function entriesOf(text) {
+function edit_entriesOf(text) {
     const offsets = plainEntryOffsets(text);
     if (offsets?.length) {
         return {
@@ -5268,7 +5853,11 @@ class Editor {
     }
     entry(node, base, edit) {
         this.base = base;
-        const fields = [...Object.keys(edit.scalars ?? {}), ...(edit.recipients ? ['recipients'] : [])];
+        const fields = [
+            ...Object.keys(edit.scalars ?? {}),
+            ...(edit.recipients ? ['recipients'] : []),
+            ...(edit.id ? ['id'] : []),
+        ];
         if (!(0,dist/* isMap */.jh)(node)) {
             for (const field of fields)
                 this.problem(edit.index, field, 'the entry is not a mapping');
@@ -5280,6 +5869,28 @@ class Editor {
         const recipients = edit.recipients;
         if (recipients)
             this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients));
+        const id = edit.id;
+        if (id)
+            this.field(edit.index, 'id', () => this.insertId(edit.index, node, id));
+    }
+    /**
+     * `id: <uuid>` before the entry's first key, at that key's column (`- name: x` becomes `- id: \u2026` and
+     * `  name: x` below it; `{kind: \u2026}` becomes `{id: \u2026, kind: \u2026}`): the one key pull adds.
+     */
+    insertId(index, entry, id) {
+        if (entry.items.some((p) => keyIs(p, 'id')))
+            return this.problem(index, 'id', 'the entry has an id already');
+        const key = entry.items[0]?.key;
+        if (!(0,dist/* isScalar */.jn)(key) || !key.range || key.anchor || key.tag)
+            return this.problem(index, 'id', 'the entry does not start with a plain key');
+        const [start] = this.at(key);
+        const value = yamlScalar(id, undefined, !!entry.flow);
+        const column = start - this.lineStart(start);
+        // A block entry must start its line with the key (after `- ` or spaces): then the new line lines up.
+        if (!entry.flow && !/^[ ]*(- +)?$/.test(this.text.slice(this.lineStart(start), start)))
+            return this.problem(index, 'id', 'the entry does not start its line');
+        const text = entry.flow ? `id: ${value}, ` : `id: ${value}${this.eol}${' '.repeat(column)}`;
+        this.edits.push({ start, end: start, text });
     }
     /**
      * Makes one field's edits, and takes them back when a line they make would be longer than reading
@@ -5556,7 +6167,7 @@ async function holds(real, stats, displayName, limits, read) {
 
 
 const KNOWN = { kind: REPORT_KINDS, level: REPORT_LEVELS };
-function liveValue(live, field) {
+function pull_liveValue(live, field) {
     switch (field) {
         case 'kind':
         case 'level':
@@ -5591,7 +6202,7 @@ function pullEntry(index, desired, live, names, label = (id) => id) {
         const have = desired[field];
         if (have === undefined)
             continue;
-        const value = liveValue(live, field);
+        const value = pull_liveValue(live, field);
         if (value === have)
             continue;
         if (value === undefined) {
@@ -5668,6 +6279,10 @@ function pullRecipients(desired, live, names, label, note) {
 
 
 
+
+
+
+
 /**
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
@@ -5681,7 +6296,7 @@ async function pullConfig(settings, { text, config }, io, options) {
         const names = await lookupNames(recipientNames(config), client, tenant, settings.concurrency);
         const total = config.reports.length;
         const lives = await readReports(client, config.reports.map((r) => r.id), settings.concurrency);
-        const pull = (i, label) => pullEntry(i, config.reports[i], lives[i], names, label);
+        const pull = (i, label) => pullEntry(config.reports[i].index, config.reports[i], lives[i], names, label);
         const pulls = lives.map((live, i) => {
             const p = 'error' in live ? undefined : pull(i);
             io.onOutcome?.(outcome(config.reports[i], p, live, false), i + 1, total);
@@ -5693,7 +6308,7 @@ async function pullConfig(settings, { text, config }, io, options) {
             const tenantId = await tenant();
             if (!tenantId)
                 throw new Error('--add-undeclared needs the tenant: set --tenant-id when using ACRONIS_TOKEN');
-            const { ids } = await undeclared(client, tenantId, config.reports.map((r) => r.id));
+            const { ids } = await undeclared(client, tenantId, [...config.reports, ...config.deletes].map((r) => r.id));
             const read = await readReports(client, ids, settings.concurrency);
             const live = read.filter((r) => !('error' in r));
             extra = live.filter((r) => r.schedule.type !== 'once');
@@ -5715,10 +6330,11 @@ async function pullConfig(settings, { text, config }, io, options) {
                 });
             }
         }
+        const ids = await createdIds(config, client, tenant, names, settings.concurrency);
         const appended = extra.map((r) => entryText(r, logins));
         if (found)
             found.unwritable = appended.filter((e) => !('lines' in e));
-        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), client.redact, found);
+        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), client.redact, found, ids);
         const written = options.write && edited.text !== text;
         if (written)
             await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
@@ -5728,7 +6344,10 @@ async function pullConfig(settings, { text, config }, io, options) {
             before: text,
             after: edited.text,
             edits: edited.edits,
-            outcomes: config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
+            outcomes: [
+                ...config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
+                ...ids.map((x) => recordedOutcome(x, written)),
+            ].sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column),
             notes: pulls.flatMap((p) => p?.notes ?? []),
             undeclared: found,
             written,
@@ -5745,6 +6364,53 @@ function outcome(r, p, live, written) {
     const changes = p?.changes ?? [];
     return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
 }
+/**
+ * The report each entry without id stands for, once an apply created it: the one undeclared report of
+ * its tenant that matches what the entry declares (as apply matches it), whose id pull then writes.
+ */
+async function createdIds(config, client, tenant, names, concurrency) {
+    if (!config.creates.length)
+        return [];
+    const declared = new Set([...config.reports, ...config.deletes].map((r) => r.id));
+    const candidates = new Candidates(client, declared, concurrency);
+    const own = await tenant().catch(() => undefined);
+    return mapLimit(config.creates, concurrency, async (r) => {
+        const tenantId = r.tenant ?? config.tenant ?? own;
+        if (!tenantId)
+            return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' };
+        // A name that is not exactly one user cannot match anything: the entry is left as it is.
+        const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])));
+        if (ids?.some((m) => m.length !== 1))
+            return { r, note: 'a recipient does not name exactly one user; nothing recorded' };
+        const resolved = { ...r, recipientIds: ids?.map((m) => m[0]) };
+        try {
+            const found = (await candidates.of(tenantId)).filter((live) => declares(resolved, tenantId, live));
+            if (found.length === 1)
+                return { r, id: found[0].id.toLowerCase() };
+            return {
+                r,
+                note: found.length
+                    ? `${found.length} reports match: add \`id:\` with the one this entry means`
+                    : 'no report matches it yet: an apply creates it',
+            };
+        }
+        catch (e) {
+            return { r, error: describeError(e) };
+        }
+    });
+}
+function recordedOutcome(x, written) {
+    const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at };
+    if (x.error)
+        return { ...base, status: 'failed', changes: [], error: x.error };
+    if (!x.id)
+        return { ...base, status: 'unchanged', changes: [], ...(x.note ? { note: x.note } : {}) };
+    return {
+        ...base,
+        status: written ? 'updated' : 'would-update',
+        changes: [{ field: 'id', from: null, to: x.id }],
+    };
+}
 /** A value the editor could not change in place stays as it is, and is listed instead. */
 function refuse(problem, pulls, reports, redact, found) {
     if (problem.field === 'reports') {
@@ -5752,8 +6418,12 @@ function refuse(problem, pulls, reports, redact, found) {
             found.refused = problem.message;
         return;
     }
-    const p = pulls[problem.index];
-    const r = reports[problem.index];
+    if (problem.field === 'id')
+        return;
+    // The editor names an entry by its place in the file's list.
+    const k = reports.findIndex((x) => x.index === problem.index);
+    const p = pulls[k];
+    const r = reports[k];
     if (!p || !r)
         return;
     const change = p.changes.find((c) => c.field === problem.field);
@@ -5775,18 +6445,36 @@ function refuse(problem, pulls, reports, redact, found) {
  * The new text is then read back whole: every entry must hold exactly what was meant, the untouched
  * ones what they held before; anything else is a bug, and then nothing is written. Pure.
  */
-function pulledText(text, config, pulls, appended, redact, found) {
-    const edited = editReports(text, pulls.flatMap((p) => (p?.edit ? [p.edit] : [])), appended.map((e) => e.lines));
-    for (const problem of edited.problems)
-        refuse(problem, pulls, config.reports, redact, found);
+function pulledText(text, config, pulls, appended, redact, found, ids = []) {
+    const edited = editReports(text, [
+        ...pulls.flatMap((p) => (p?.edit ? [p.edit] : [])),
+        ...ids.flatMap((x) => (x.id ? [{ index: x.r.index, id: x.id }] : [])),
+    ], appended.map((e) => e.lines));
+    for (const problem of edited.problems) {
+        const x = problem.field === 'id' ? ids.find((c) => c.r.index === problem.index) : undefined;
+        if (x) {
+            x.note = `cannot write \`id: ${x.id}\` in place: ${problem.message}; add it by hand`;
+            x.id = undefined;
+        }
+        else
+            refuse(problem, pulls, config.reports, redact, found);
+    }
     if (found)
         found.appended = found.refused ? [] : appended.map((e) => e.values.id);
     if (edited.text === text)
         return edited;
-    const intended = config.reports.map((r, i) => {
+    // Every entry, in file order: those to create or delete are meant to read back as they were.
+    const pulled = new Map(config.reports.map((r, i) => {
         const changes = pulls[i]?.changes ?? [];
-        return changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r;
-    });
+        return [
+            r.index,
+            changes.length ? { ...r, ...Object.fromEntries(changes.map((c) => [c.field, c.to])) } : r,
+        ];
+    }));
+    for (const x of ids)
+        if (x.id)
+            pulled.set(x.r.index, { ...x.r, id: x.id });
+    const intended = entriesOf(config).map((r) => pulled.get(r.index) ?? r);
     if (!found?.refused)
         intended.push(...appended.map((e) => e.values));
     const wrong = unlikeIntended(edited.text, config.file, intended);
@@ -6121,18 +6809,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 7349:
+/***/ 9919:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
+var YAMLMap = __nccwpck_require__(3788);
+var YAMLSeq = __nccwpck_require__(8353);
+var resolveBlockMap = __nccwpck_require__(217);
+var resolveBlockSeq = __nccwpck_require__(9524);
+var resolveFlowCollection = __nccwpck_require__(4296);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -6218,15 +6906,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 1077:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(511);
+var composeNode = __nccwpck_require__(9359);
+var resolveEnd = __nccwpck_require__(4738);
+var resolveProps = __nccwpck_require__(6301);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -6270,17 +6958,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 9359:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(3571);
+var identity = __nccwpck_require__(429);
+var composeCollection = __nccwpck_require__(9919);
+var composeScalar = __nccwpck_require__(9967);
+var resolveEnd = __nccwpck_require__(4738);
+var utilEmptyScalarPosition = __nccwpck_require__(7433);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -6382,15 +7070,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 9967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
+var resolveBlockScalar = __nccwpck_require__(3923);
+var resolveFlowScalar = __nccwpck_require__(2228);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -6477,18 +7165,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 554:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(292);
+var Document = __nccwpck_require__(511);
+var errors = __nccwpck_require__(2262);
+var identity = __nccwpck_require__(429);
+var composeDoc = __nccwpck_require__(1077);
+var resolveEnd = __nccwpck_require__(4738);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -6706,17 +7394,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 217:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(4283);
+var YAMLMap = __nccwpck_require__(3788);
+var resolveProps = __nccwpck_require__(6301);
+var utilContainsNewline = __nccwpck_require__(2117);
+var utilFlowIndentCheck = __nccwpck_require__(1249);
+var utilMapIncludes = __nccwpck_require__(6889);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -6830,12 +7518,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 3923:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(8427);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -7037,14 +7725,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 9524:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(8353);
+var resolveProps = __nccwpck_require__(6301);
+var utilFlowIndentCheck = __nccwpck_require__(1249);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -7095,7 +7783,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 4738:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7141,19 +7829,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 4296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var YAMLMap = __nccwpck_require__(3788);
+var YAMLSeq = __nccwpck_require__(8353);
+var resolveEnd = __nccwpck_require__(4738);
+var resolveProps = __nccwpck_require__(6301);
+var utilContainsNewline = __nccwpck_require__(2117);
+var utilMapIncludes = __nccwpck_require__(6889);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -7357,13 +8045,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 2228:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(8427);
+var resolveEnd = __nccwpck_require__(4738);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -7589,7 +8277,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 6301:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7744,7 +8432,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 2117:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7787,7 +8475,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 7433:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7822,12 +8510,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 1249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(2117);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -7846,12 +8534,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 6889:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(429);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -7868,22 +8556,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 511:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(3571);
+var Collection = __nccwpck_require__(3979);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var toJS = __nccwpck_require__(1145);
+var Schema = __nccwpck_require__(6666);
+var stringifyDocument = __nccwpck_require__(8739);
+var anchors = __nccwpck_require__(9018);
+var applyReviver = __nccwpck_require__(5763);
+var createNode = __nccwpck_require__(4698);
+var directives = __nccwpck_require__(292);
 
 class Document {
     constructor(value, replacer, options) {
@@ -8212,13 +8900,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 9018:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(429);
+var visit = __nccwpck_require__(8138);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -8295,7 +8983,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 5763:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8359,14 +9047,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 4698:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(3571);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -8456,13 +9144,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 292:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(429);
+var visit = __nccwpck_require__(8138);
 
 const escapeChars = {
     '!': '%21',
@@ -8641,7 +9329,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 2262:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8710,28 +9398,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 6433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(554);
+var Document = __nccwpck_require__(511);
+var Schema = __nccwpck_require__(6666);
+var errors = __nccwpck_require__(2262);
+var Alias = __nccwpck_require__(3571);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var Scalar = __nccwpck_require__(8427);
+var YAMLMap = __nccwpck_require__(3788);
+var YAMLSeq = __nccwpck_require__(8353);
+var cst = __nccwpck_require__(9863);
+var lexer = __nccwpck_require__(8559);
+var lineCounter = __nccwpck_require__(662);
+var parser = __nccwpck_require__(3786);
+var publicApi = __nccwpck_require__(8601);
+var visit = __nccwpck_require__(8138);
 
 
 
@@ -8768,7 +9456,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 9639:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -8794,16 +9482,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 3571:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(9018);
+var visit = __nccwpck_require__(8138);
+var identity = __nccwpck_require__(429);
+var Node = __nccwpck_require__(1731);
+var toJS = __nccwpck_require__(1145);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -8917,14 +9605,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 3979:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(4698);
+var identity = __nccwpck_require__(429);
+var Node = __nccwpck_require__(1731);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -9075,14 +9763,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 1731:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(5763);
+var identity = __nccwpck_require__(429);
+var toJS = __nccwpck_require__(1145);
 
 class NodeBase {
     constructor(type) {
@@ -9122,15 +9810,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 4283:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(4698);
+var stringifyPair = __nccwpck_require__(8218);
+var addPairToJSMap = __nccwpck_require__(6090);
+var identity = __nccwpck_require__(429);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -9168,14 +9856,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 8427:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(429);
+var Node = __nccwpck_require__(1731);
+var toJS = __nccwpck_require__(1145);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -9202,17 +9890,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 3788:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(6482);
+var addPairToJSMap = __nccwpck_require__(6090);
+var Collection = __nccwpck_require__(3979);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var Scalar = __nccwpck_require__(8427);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -9356,17 +10044,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 8353:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(4698);
+var stringifyCollection = __nccwpck_require__(6482);
+var Collection = __nccwpck_require__(3979);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
+var toJS = __nccwpck_require__(1145);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -9478,16 +10166,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 6090:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var log = __nccwpck_require__(9639);
+var merge = __nccwpck_require__(9310);
+var stringify = __nccwpck_require__(8294);
+var identity = __nccwpck_require__(429);
+var toJS = __nccwpck_require__(1145);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -9550,7 +10238,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 429:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9610,12 +10298,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 1145:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(429);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -9656,15 +10344,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 8400:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(3923);
+var resolveFlowScalar = __nccwpck_require__(2228);
+var errors = __nccwpck_require__(2262);
+var stringifyString = __nccwpck_require__(8895);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -9881,7 +10569,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 5195:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9951,7 +10639,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 1053:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10057,14 +10745,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 9863:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(8400);
+var cstStringify = __nccwpck_require__(5195);
+var cstVisit = __nccwpck_require__(1053);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -10176,12 +10864,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 8559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(9863);
 
 /*
 START -> stream
@@ -10902,7 +11590,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 662:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10950,14 +11638,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 3786:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(9863);
+var lexer = __nccwpck_require__(8559);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -11929,18 +12617,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 8601:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(554);
+var Document = __nccwpck_require__(511);
+var errors = __nccwpck_require__(2262);
+var log = __nccwpck_require__(9639);
+var identity = __nccwpck_require__(429);
+var lineCounter = __nccwpck_require__(662);
+var parser = __nccwpck_require__(3786);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -12043,16 +12731,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 6666:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(429);
+var map = __nccwpck_require__(5761);
+var seq = __nccwpck_require__(6172);
+var string = __nccwpck_require__(1786);
+var tags = __nccwpck_require__(5564);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -12089,13 +12777,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 5761:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(429);
+var YAMLMap = __nccwpck_require__(3788);
 
 const map = {
     collection: 'map',
@@ -12115,12 +12803,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 7102:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(8427);
 
 const nullTag = {
     identify: value => value == null,
@@ -12139,13 +12827,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 6172:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(429);
+var YAMLSeq = __nccwpck_require__(8353);
 
 const seq = {
     collection: 'seq',
@@ -12165,12 +12853,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 1786:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(8895);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -12188,12 +12876,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 5521:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(8427);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -12216,13 +12904,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 4167:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(8427);
+var stringifyNumber = __nccwpck_require__(5247);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -12270,12 +12958,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 4472:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(5247);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -12319,18 +13007,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 3310:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(5761);
+var _null = __nccwpck_require__(7102);
+var seq = __nccwpck_require__(6172);
+var string = __nccwpck_require__(1786);
+var bool = __nccwpck_require__(5521);
+var float = __nccwpck_require__(4167);
+var int = __nccwpck_require__(4472);
 
 const schema = [
     map.map,
@@ -12351,14 +13039,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 3849:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(8427);
+var map = __nccwpck_require__(5761);
+var seq = __nccwpck_require__(6172);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -12422,27 +13110,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 5564:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(5761);
+var _null = __nccwpck_require__(7102);
+var seq = __nccwpck_require__(6172);
+var string = __nccwpck_require__(1786);
+var bool = __nccwpck_require__(5521);
+var float = __nccwpck_require__(4167);
+var int = __nccwpck_require__(4472);
+var schema = __nccwpck_require__(3310);
+var schema$1 = __nccwpck_require__(3849);
+var binary = __nccwpck_require__(1341);
+var merge = __nccwpck_require__(9310);
+var omap = __nccwpck_require__(433);
+var pairs = __nccwpck_require__(147);
+var schema$2 = __nccwpck_require__(1967);
+var set = __nccwpck_require__(6622);
+var timestamp = __nccwpck_require__(3982);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -12528,14 +13216,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 1341:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(8427);
+var stringifyString = __nccwpck_require__(8895);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -12605,12 +13293,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 9256:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(8427);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -12641,13 +13329,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 6360:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(8427);
+var stringifyNumber = __nccwpck_require__(5247);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -12698,12 +13386,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 4231:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(5247);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -12781,13 +13469,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 9310:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -12856,16 +13544,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 433:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(429);
+var toJS = __nccwpck_require__(1145);
+var YAMLMap = __nccwpck_require__(3788);
+var YAMLSeq = __nccwpck_require__(8353);
+var pairs = __nccwpck_require__(147);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -12940,15 +13628,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 147:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var Scalar = __nccwpck_require__(8427);
+var YAMLSeq = __nccwpck_require__(8353);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -13029,24 +13717,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 1967:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(5761);
+var _null = __nccwpck_require__(7102);
+var seq = __nccwpck_require__(6172);
+var string = __nccwpck_require__(1786);
+var binary = __nccwpck_require__(1341);
+var bool = __nccwpck_require__(9256);
+var float = __nccwpck_require__(6360);
+var int = __nccwpck_require__(4231);
+var merge = __nccwpck_require__(9310);
+var omap = __nccwpck_require__(433);
+var pairs = __nccwpck_require__(147);
+var set = __nccwpck_require__(6622);
+var timestamp = __nccwpck_require__(3982);
 
 const schema = [
     map.map,
@@ -13077,14 +13765,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 6622:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(429);
+var Pair = __nccwpck_require__(4283);
+var YAMLMap = __nccwpck_require__(3788);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -13180,12 +13868,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 3982:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(5247);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -13292,7 +13980,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 3357:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13450,15 +14138,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 8294:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(9018);
+var identity = __nccwpck_require__(429);
+var stringifyComment = __nccwpck_require__(8017);
+var stringifyString = __nccwpck_require__(8895);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -13588,14 +14276,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 6482:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(429);
+var stringify = __nccwpck_require__(8294);
+var stringifyComment = __nccwpck_require__(8017);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -13740,7 +14428,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 8017:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13771,14 +14459,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 8739:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(429);
+var stringify = __nccwpck_require__(8294);
+var stringifyComment = __nccwpck_require__(8017);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -13865,7 +14553,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 5247:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -13898,15 +14586,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 8218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(429);
+var Scalar = __nccwpck_require__(8427);
+var stringify = __nccwpck_require__(8294);
+var stringifyComment = __nccwpck_require__(8017);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -14057,13 +14745,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 8895:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(8427);
+var foldFlowLines = __nccwpck_require__(3357);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -14402,12 +15090,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 8138:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(429);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -14785,6 +15473,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(5581);
+/******/ var __webpack_exports__ = __nccwpck_require__(709);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

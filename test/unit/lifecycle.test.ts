@@ -93,7 +93,12 @@ describe('the reviewed plan covers creates and deletes, field by field', () => {
   })
 
   it('writes a create and a delete as reviewed, and holds a create whose content changed or a delete of a report that changed', () => {
-    const binding = { repository: 'acme/billing', pullRequest: 7, head: 'abc1234', config: 'reports.yaml' }
+    const binding = {
+      repository: 'acme/billing',
+      pullRequest: 7,
+      head: '0123456789abcdef0123456789abcdef01234567',
+      config: 'reports.yaml',
+    }
     const keys = recordKeys('the-client-secret')
     const block = recordReviewedPlan([create(entry()), del()], binding, keys, 50_000).block
     const reviewed = readReviewedPlan(block, binding, keys)!
