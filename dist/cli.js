@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4740);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9218);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4740:
+/***/ 9218:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -2213,7 +2213,19 @@ function oneLineJson(value, redact, max = MAX) {
     return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
+;// CONCATENATED MODULE: ./src/util/json-pointer.ts
+/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
+function pointerSegments(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 ;// CONCATENATED MODULE: ./src/acronis/answers.ts
+
 
 
 /**
@@ -2230,10 +2242,7 @@ function checked(validate, answer, call, redact = (text) => text) {
 }
 /** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
 function field(pointer, child) {
-    const parts = pointer
-        .split('/')
-        .slice(1)
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = pointerSegments(pointer);
     if (child !== undefined)
         parts.push(child);
     let out = '';
@@ -3567,6 +3576,7 @@ const validate = (/* unused pure expression or super */ null && (validate10));/*
  * Ajv compiles it to code at build time (scripts/build.mjs \u2192 reports-validator.js).
  */
 
+
 const reportKeys = Object.keys(reports_schema_namespaceObject.definitions.report.properties);
 const topKeys = Object.keys(reports_schema_namespaceObject.properties);
 function checkSchema(data) {
@@ -3588,13 +3598,7 @@ function createRule(e) {
     return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'));
 }
 function pointerToPath(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 /** `kind`, `recipients[2]`, or `reports` at the top: the name people see in the file. */
 function fieldName(path) {

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5421);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4277);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5421:
+/***/ 4277:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1376,7 +1376,19 @@ function describeError(e) {
     return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
+;// CONCATENATED MODULE: ./src/util/json-pointer.ts
+/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
+function pointerSegments(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
 ;// CONCATENATED MODULE: ./src/acronis/answers.ts
+
 
 
 /**
@@ -1393,10 +1405,7 @@ function checked(validate, answer, call, redact = (text) => text) {
 }
 /** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
 function field(pointer, child) {
-    const parts = pointer
-        .split('/')
-        .slice(1)
-        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = pointerSegments(pointer);
     if (child !== undefined)
         parts.push(child);
     let out = '';
@@ -2909,6 +2918,7 @@ const validate = (/* unused pure expression or super */ null && (validate10));/*
  * Ajv compiles it to code at build time (scripts/build.mjs \u2192 reports-validator.js).
  */
 
+
 const reportKeys = Object.keys(reports_schema_namespaceObject.BG.z8.qo);
 const topKeys = Object.keys(reports_schema_namespaceObject.qo);
 function checkSchema(data) {
@@ -2930,13 +2940,7 @@ function createRule(e) {
     return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'));
 }
 function pointerToPath(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    return pointerSegments(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 /** `kind`, `recipients[2]`, or `reports` at the top: the name people see in the file. */
 function fieldName(path) {
