@@ -2,11 +2,11 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 709:
+/***/ 5581:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9218);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4351);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9218:
+/***/ 4351:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -349,7 +349,7 @@ var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_no
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -2845,8 +2845,8 @@ function failed(r, changes, error) {
     return { id: r.id, name: r.name, entry: r.index, status: 'failed', changes, error, at: r.at };
 }
 
-// EXTERNAL MODULE: ../../work/wt/life/node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(6433);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/limits.ts
 
 /*
@@ -6813,18 +6813,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 9919:
+/***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveBlockMap = __nccwpck_require__(217);
-var resolveBlockSeq = __nccwpck_require__(9524);
-var resolveFlowCollection = __nccwpck_require__(4296);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -6910,15 +6910,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 1077:
+/***/ 3683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(511);
-var composeNode = __nccwpck_require__(9359);
-var resolveEnd = __nccwpck_require__(4738);
-var resolveProps = __nccwpck_require__(6301);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -6962,17 +6962,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 9359:
+/***/ 5937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var composeCollection = __nccwpck_require__(9919);
-var composeScalar = __nccwpck_require__(9967);
-var resolveEnd = __nccwpck_require__(4738);
-var utilEmptyScalarPosition = __nccwpck_require__(7433);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -7074,15 +7074,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 9967:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var resolveBlockScalar = __nccwpck_require__(3923);
-var resolveFlowScalar = __nccwpck_require__(2228);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -7169,18 +7169,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 554:
+/***/ 9984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(292);
-var Document = __nccwpck_require__(511);
-var errors = __nccwpck_require__(2262);
-var identity = __nccwpck_require__(429);
-var composeDoc = __nccwpck_require__(1077);
-var resolveEnd = __nccwpck_require__(4738);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -7398,17 +7398,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 217:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
-var resolveProps = __nccwpck_require__(6301);
-var utilContainsNewline = __nccwpck_require__(2117);
-var utilFlowIndentCheck = __nccwpck_require__(1249);
-var utilMapIncludes = __nccwpck_require__(6889);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -7522,12 +7522,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 3923:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -7729,14 +7729,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 9524:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveProps = __nccwpck_require__(6301);
-var utilFlowIndentCheck = __nccwpck_require__(1249);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -7787,7 +7787,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 4738:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -7833,19 +7833,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 4296:
+/***/ 3142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveEnd = __nccwpck_require__(4738);
-var resolveProps = __nccwpck_require__(6301);
-var utilContainsNewline = __nccwpck_require__(2117);
-var utilMapIncludes = __nccwpck_require__(6889);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -8049,13 +8049,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 2228:
+/***/ 6842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var resolveEnd = __nccwpck_require__(4738);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -8281,7 +8281,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 6301:
+/***/ 4631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8436,7 +8436,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 2117:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8479,7 +8479,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 7433:
+/***/ 2599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8514,12 +8514,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 1249:
+/***/ 4051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(2117);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -8538,12 +8538,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 6889:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -8560,22 +8560,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 511:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var toJS = __nccwpck_require__(1145);
-var Schema = __nccwpck_require__(6666);
-var stringifyDocument = __nccwpck_require__(8739);
-var anchors = __nccwpck_require__(9018);
-var applyReviver = __nccwpck_require__(5763);
-var createNode = __nccwpck_require__(4698);
-var directives = __nccwpck_require__(292);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(4043);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -8904,13 +8904,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 9018:
+/***/ 1596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var visit = __nccwpck_require__(8138);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -8987,7 +8987,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 5763:
+/***/ 3661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9051,14 +9051,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 4698:
+/***/ 2404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -9148,13 +9148,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 292:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var visit = __nccwpck_require__(8138);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -9333,7 +9333,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 2262:
+/***/ 1464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9402,28 +9402,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 6433:
+/***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(554);
-var Document = __nccwpck_require__(511);
-var Schema = __nccwpck_require__(6666);
-var errors = __nccwpck_require__(2262);
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var cst = __nccwpck_require__(9863);
-var lexer = __nccwpck_require__(8559);
-var lineCounter = __nccwpck_require__(662);
-var parser = __nccwpck_require__(3786);
-var publicApi = __nccwpck_require__(8601);
-var visit = __nccwpck_require__(8138);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -9460,7 +9460,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 9639:
+/***/ 7249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -9486,16 +9486,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 3571:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9018);
-var visit = __nccwpck_require__(8138);
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
-var toJS = __nccwpck_require__(1145);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -9609,14 +9609,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 3979:
+/***/ 101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -9767,14 +9767,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 1731:
+/***/ 6673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(5763);
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 class NodeBase {
     constructor(type) {
@@ -9814,15 +9814,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 4283:
+/***/ 7165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var stringifyPair = __nccwpck_require__(8218);
-var addPairToJSMap = __nccwpck_require__(6090);
-var identity = __nccwpck_require__(429);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -9860,14 +9860,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 8427:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
-var toJS = __nccwpck_require__(1145);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -9894,17 +9894,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 3788:
+/***/ 4454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(6482);
-var addPairToJSMap = __nccwpck_require__(6090);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -10048,17 +10048,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 8353:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var stringifyCollection = __nccwpck_require__(6482);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var toJS = __nccwpck_require__(1145);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(4043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -10170,16 +10170,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 6090:
+/***/ 7104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(9639);
-var merge = __nccwpck_require__(9310);
-var stringify = __nccwpck_require__(8294);
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -10242,7 +10242,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 429:
+/***/ 1127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10302,12 +10302,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 1145:
+/***/ 4043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -10348,15 +10348,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 8400:
+/***/ 110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(3923);
-var resolveFlowScalar = __nccwpck_require__(2228);
-var errors = __nccwpck_require__(2262);
-var stringifyString = __nccwpck_require__(8895);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -10573,7 +10573,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 5195:
+/***/ 1733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10643,7 +10643,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1053:
+/***/ 7715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10749,14 +10749,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 9863:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(8400);
-var cstStringify = __nccwpck_require__(5195);
-var cstVisit = __nccwpck_require__(1053);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -10868,12 +10868,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 8559:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(9863);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -11594,7 +11594,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 662:
+/***/ 6628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11642,14 +11642,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3786:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(9863);
-var lexer = __nccwpck_require__(8559);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -12621,18 +12621,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 8601:
+/***/ 4047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(554);
-var Document = __nccwpck_require__(511);
-var errors = __nccwpck_require__(2262);
-var log = __nccwpck_require__(9639);
-var identity = __nccwpck_require__(429);
-var lineCounter = __nccwpck_require__(662);
-var parser = __nccwpck_require__(3786);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -12735,16 +12735,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6666:
+/***/ 5840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var map = __nccwpck_require__(5761);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var tags = __nccwpck_require__(5564);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -12781,13 +12781,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 5761:
+/***/ 7451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var YAMLMap = __nccwpck_require__(3788);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -12807,12 +12807,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 7102:
+/***/ 3632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -12831,13 +12831,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 6172:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var YAMLSeq = __nccwpck_require__(8353);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -12857,12 +12857,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 1786:
+/***/ 6464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(8895);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -12880,12 +12880,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 5521:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -12908,13 +12908,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 4167:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var stringifyNumber = __nccwpck_require__(5247);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -12962,12 +12962,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 4472:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -13011,18 +13011,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 3310:
+/***/ 896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var bool = __nccwpck_require__(5521);
-var float = __nccwpck_require__(4167);
-var int = __nccwpck_require__(4472);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -13043,14 +13043,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3849:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var map = __nccwpck_require__(5761);
-var seq = __nccwpck_require__(6172);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -13114,27 +13114,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 5564:
+/***/ 18:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var bool = __nccwpck_require__(5521);
-var float = __nccwpck_require__(4167);
-var int = __nccwpck_require__(4472);
-var schema = __nccwpck_require__(3310);
-var schema$1 = __nccwpck_require__(3849);
-var binary = __nccwpck_require__(1341);
-var merge = __nccwpck_require__(9310);
-var omap = __nccwpck_require__(433);
-var pairs = __nccwpck_require__(147);
-var schema$2 = __nccwpck_require__(1967);
-var set = __nccwpck_require__(6622);
-var timestamp = __nccwpck_require__(3982);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -13220,14 +13220,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 1341:
+/***/ 6083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(8427);
-var stringifyString = __nccwpck_require__(8895);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -13297,12 +13297,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 9256:
+/***/ 8398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -13333,13 +13333,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 6360:
+/***/ 5782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var stringifyNumber = __nccwpck_require__(5247);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -13390,12 +13390,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 4231:
+/***/ 873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -13473,13 +13473,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 9310:
+/***/ 452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -13548,16 +13548,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 433:
+/***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var pairs = __nccwpck_require__(147);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -13632,15 +13632,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 147:
+/***/ 8385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
-var YAMLSeq = __nccwpck_require__(8353);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -13721,24 +13721,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 1967:
+/***/ 5913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var binary = __nccwpck_require__(1341);
-var bool = __nccwpck_require__(9256);
-var float = __nccwpck_require__(6360);
-var int = __nccwpck_require__(4231);
-var merge = __nccwpck_require__(9310);
-var omap = __nccwpck_require__(433);
-var pairs = __nccwpck_require__(147);
-var set = __nccwpck_require__(6622);
-var timestamp = __nccwpck_require__(3982);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schema = [
     map.map,
@@ -13769,14 +13769,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 6622:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -13872,12 +13872,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 3982:
+/***/ 6752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -13984,7 +13984,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 3357:
+/***/ 4475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14142,15 +14142,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 8294:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9018);
-var identity = __nccwpck_require__(429);
-var stringifyComment = __nccwpck_require__(8017);
-var stringifyString = __nccwpck_require__(8895);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -14280,14 +14280,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6482:
+/***/ 1212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -14432,7 +14432,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 8017:
+/***/ 9799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14463,14 +14463,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 8739:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -14557,7 +14557,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 5247:
+/***/ 8689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14590,15 +14590,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 8218:
+/***/ 9748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -14749,13 +14749,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 8895:
+/***/ 3069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var foldFlowLines = __nccwpck_require__(3357);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -15094,12 +15094,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 8138:
+/***/ 204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -15477,6 +15477,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(709);
+/******/ var __webpack_exports__ = __nccwpck_require__(5581);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 

@@ -2,11 +2,11 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20HttpClient_20_7B_20throw_20new_20Error_HttpClient_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20BearerCredentialHandler_20_7B_20throw_20new_20Error_BearerCredentialHandler_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20exec_20_7B_20throw_20new_20Error_exec_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20getExecOutput_20_7B_20throw_20new_20Error_getExecOutput_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_c94dad1e__ from "data:text/javascript,export%20function%20HttpClient()%20%7B%20throw%20new%20Error('HttpClient%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20BearerCredentialHandler()%20%7B%20throw%20new%20Error('BearerCredentialHandler%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20exec()%20%7B%20throw%20new%20Error('exec%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D%0Aexport%20function%20getExecOutput()%20%7B%20throw%20new%20Error('getExecOutput%20is%20not%20in%20this%20bundle%20(scripts%2Fbuild.mjs)')%20%7D";
 /******/ var __webpack_modules__ = ({
 
-/***/ 9863:
+/***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4277);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4442);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4277:
+/***/ 4442:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -345,7 +345,7 @@ class TransportError extends Error {
 ;// CONCATENATED MODULE: external "node:tls"
 const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/http-client/lib/proxy.js
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
     if (checkBypass(reqUrl)) {
@@ -2093,8 +2093,8 @@ function failed(r, changes, error) {
     return { id: r.id, name: r.name, entry: r.index, status: 'failed', changes, error, at: r.at };
 }
 
-// EXTERNAL MODULE: ../../work/wt/life/node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(6433);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/config/limits.ts
 
 /*
@@ -4350,7 +4350,7 @@ function planned(s) {
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -4386,7 +4386,7 @@ function toCommandProperties(annotationProperties) {
     };
 }
 //# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/command.js
 
 
 /**
@@ -4482,7 +4482,7 @@ function escapeProperty(s) {
 const external_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 ;// CONCATENATED MODULE: external "fs"
 const external_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/file-command.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -4525,7 +4525,7 @@ var x = (y) => {
 } 
 var y = (x) => (() => (x))
 const javascript_export_20function_20HttpClient_20_7B_20throw_20new_20Error_HttpClient_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20BearerCredentialHandler_20_7B_20throw_20new_20Error_BearerCredentialHandler_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20exec_20_7B_20throw_20new_20Error_exec_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_0Aexport_20function_20getExecOutput_20_7B_20throw_20new_20Error_getExecOutput_20is_20not_20in_20this_20bundle_20_scripts_2Fbuild_mjs_20_7D_namespaceObject = x({  });
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/oidc-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4599,7 +4599,7 @@ class oidc_utils_OidcClient {
     }
 }
 //# sourceMappingURL=oidc-utils.js.map
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/summary.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/summary.js
 var summary_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4880,7 +4880,7 @@ const _summary = new Summary();
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
 const summary = _summary;
 //# sourceMappingURL=summary.js.map
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/path-utils.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
 /**
  * toPosixPath converts the given path to the posix form. On Windows, \\ will be
@@ -4914,7 +4914,7 @@ function toPlatformPath(pth) {
     return pth.replace(/[/\\]/g, path.sep);
 }
 //# sourceMappingURL=path-utils.js.map
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/platform.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/platform.js
 var platform_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -4979,7 +4979,7 @@ function getDetails() {
     });
 }
 //# sourceMappingURL=platform.js.map
-;// CONCATENATED MODULE: ../../work/wt/life/node_modules/@actions/core/lib/core.js
+;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/core.js
 var core_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
@@ -7897,18 +7897,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 9919:
+/***/ 7349:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveBlockMap = __nccwpck_require__(217);
-var resolveBlockSeq = __nccwpck_require__(9524);
-var resolveFlowCollection = __nccwpck_require__(4296);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveBlockMap = __nccwpck_require__(7103);
+var resolveBlockSeq = __nccwpck_require__(334);
+var resolveFlowCollection = __nccwpck_require__(3142);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -7994,15 +7994,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 1077:
+/***/ 3683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(511);
-var composeNode = __nccwpck_require__(9359);
-var resolveEnd = __nccwpck_require__(4738);
-var resolveProps = __nccwpck_require__(6301);
+var Document = __nccwpck_require__(3021);
+var composeNode = __nccwpck_require__(5937);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -8046,17 +8046,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 9359:
+/***/ 5937:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var composeCollection = __nccwpck_require__(9919);
-var composeScalar = __nccwpck_require__(9967);
-var resolveEnd = __nccwpck_require__(4738);
-var utilEmptyScalarPosition = __nccwpck_require__(7433);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var composeCollection = __nccwpck_require__(7349);
+var composeScalar = __nccwpck_require__(5413);
+var resolveEnd = __nccwpck_require__(7788);
+var utilEmptyScalarPosition = __nccwpck_require__(2599);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -8158,15 +8158,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 9967:
+/***/ 5413:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var resolveBlockScalar = __nccwpck_require__(3923);
-var resolveFlowScalar = __nccwpck_require__(2228);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -8253,18 +8253,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 554:
+/***/ 9984:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(292);
-var Document = __nccwpck_require__(511);
-var errors = __nccwpck_require__(2262);
-var identity = __nccwpck_require__(429);
-var composeDoc = __nccwpck_require__(1077);
-var resolveEnd = __nccwpck_require__(4738);
+var directives = __nccwpck_require__(1342);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var identity = __nccwpck_require__(1127);
+var composeDoc = __nccwpck_require__(3683);
+var resolveEnd = __nccwpck_require__(7788);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -8482,17 +8482,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 217:
+/***/ 7103:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
-var resolveProps = __nccwpck_require__(6301);
-var utilContainsNewline = __nccwpck_require__(2117);
-var utilFlowIndentCheck = __nccwpck_require__(1249);
-var utilMapIncludes = __nccwpck_require__(6889);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -8606,12 +8606,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 3923:
+/***/ 8913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -8813,14 +8813,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 9524:
+/***/ 334:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveProps = __nccwpck_require__(6301);
-var utilFlowIndentCheck = __nccwpck_require__(1249);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveProps = __nccwpck_require__(4631);
+var utilFlowIndentCheck = __nccwpck_require__(4051);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -8871,7 +8871,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 4738:
+/***/ 7788:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8917,19 +8917,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 4296:
+/***/ 3142:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var resolveEnd = __nccwpck_require__(4738);
-var resolveProps = __nccwpck_require__(6301);
-var utilContainsNewline = __nccwpck_require__(2117);
-var utilMapIncludes = __nccwpck_require__(6889);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var resolveEnd = __nccwpck_require__(7788);
+var resolveProps = __nccwpck_require__(4631);
+var utilContainsNewline = __nccwpck_require__(9499);
+var utilMapIncludes = __nccwpck_require__(1187);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -9133,13 +9133,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 2228:
+/***/ 6842:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var resolveEnd = __nccwpck_require__(4738);
+var Scalar = __nccwpck_require__(3301);
+var resolveEnd = __nccwpck_require__(7788);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -9365,7 +9365,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 6301:
+/***/ 4631:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9520,7 +9520,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 2117:
+/***/ 9499:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9563,7 +9563,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 7433:
+/***/ 2599:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -9598,12 +9598,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 1249:
+/***/ 4051:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(2117);
+var utilContainsNewline = __nccwpck_require__(9499);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -9622,12 +9622,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 6889:
+/***/ 1187:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -9644,22 +9644,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 511:
+/***/ 3021:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var toJS = __nccwpck_require__(1145);
-var Schema = __nccwpck_require__(6666);
-var stringifyDocument = __nccwpck_require__(8739);
-var anchors = __nccwpck_require__(9018);
-var applyReviver = __nccwpck_require__(5763);
-var createNode = __nccwpck_require__(4698);
-var directives = __nccwpck_require__(292);
+var Alias = __nccwpck_require__(4065);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var toJS = __nccwpck_require__(4043);
+var Schema = __nccwpck_require__(5840);
+var stringifyDocument = __nccwpck_require__(6829);
+var anchors = __nccwpck_require__(1596);
+var applyReviver = __nccwpck_require__(3661);
+var createNode = __nccwpck_require__(2404);
+var directives = __nccwpck_require__(1342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -9988,13 +9988,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 9018:
+/***/ 1596:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var visit = __nccwpck_require__(8138);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -10071,7 +10071,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 5763:
+/***/ 3661:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10135,14 +10135,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 4698:
+/***/ 2404:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -10232,13 +10232,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 292:
+/***/ 1342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var visit = __nccwpck_require__(8138);
+var identity = __nccwpck_require__(1127);
+var visit = __nccwpck_require__(204);
 
 const escapeChars = {
     '!': '%21',
@@ -10417,7 +10417,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 2262:
+/***/ 1464:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10486,28 +10486,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 6433:
+/***/ 8815:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(554);
-var Document = __nccwpck_require__(511);
-var Schema = __nccwpck_require__(6666);
-var errors = __nccwpck_require__(2262);
-var Alias = __nccwpck_require__(3571);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var cst = __nccwpck_require__(2244);
-var lexer = __nccwpck_require__(8559);
-var lineCounter = __nccwpck_require__(662);
-var parser = __nccwpck_require__(3786);
-var publicApi = __nccwpck_require__(8601);
-var visit = __nccwpck_require__(8138);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var Schema = __nccwpck_require__(5840);
+var errors = __nccwpck_require__(1464);
+var Alias = __nccwpck_require__(4065);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
+var publicApi = __nccwpck_require__(4047);
+var visit = __nccwpck_require__(204);
 
 
 
@@ -10544,7 +10544,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 9639:
+/***/ 7249:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -10570,16 +10570,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 3571:
+/***/ 4065:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9018);
-var visit = __nccwpck_require__(8138);
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
-var toJS = __nccwpck_require__(1145);
+var anchors = __nccwpck_require__(1596);
+var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -10693,14 +10693,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 3979:
+/***/ 101:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
+var createNode = __nccwpck_require__(2404);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -10851,14 +10851,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 1731:
+/***/ 6673:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(5763);
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
+var applyReviver = __nccwpck_require__(3661);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 class NodeBase {
     constructor(type) {
@@ -10898,15 +10898,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 4283:
+/***/ 7165:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var stringifyPair = __nccwpck_require__(8218);
-var addPairToJSMap = __nccwpck_require__(6090);
-var identity = __nccwpck_require__(429);
+var createNode = __nccwpck_require__(2404);
+var stringifyPair = __nccwpck_require__(9748);
+var addPairToJSMap = __nccwpck_require__(7104);
+var identity = __nccwpck_require__(1127);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -10944,14 +10944,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 8427:
+/***/ 3301:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Node = __nccwpck_require__(1731);
-var toJS = __nccwpck_require__(1145);
+var identity = __nccwpck_require__(1127);
+var Node = __nccwpck_require__(6673);
+var toJS = __nccwpck_require__(4043);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -10978,17 +10978,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 3788:
+/***/ 4454:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(6482);
-var addPairToJSMap = __nccwpck_require__(6090);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
+var stringifyCollection = __nccwpck_require__(1212);
+var addPairToJSMap = __nccwpck_require__(7104);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -11132,17 +11132,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 8353:
+/***/ 2223:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(4698);
-var stringifyCollection = __nccwpck_require__(6482);
-var Collection = __nccwpck_require__(3979);
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var toJS = __nccwpck_require__(1145);
+var createNode = __nccwpck_require__(2404);
+var stringifyCollection = __nccwpck_require__(1212);
+var Collection = __nccwpck_require__(101);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var toJS = __nccwpck_require__(4043);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -11254,16 +11254,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 6090:
+/***/ 7104:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(9639);
-var merge = __nccwpck_require__(9310);
-var stringify = __nccwpck_require__(8294);
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
+var log = __nccwpck_require__(7249);
+var merge = __nccwpck_require__(452);
+var stringify = __nccwpck_require__(2148);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -11326,7 +11326,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 429:
+/***/ 1127:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11386,12 +11386,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 1145:
+/***/ 4043:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -11432,15 +11432,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 8400:
+/***/ 110:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(3923);
-var resolveFlowScalar = __nccwpck_require__(2228);
-var errors = __nccwpck_require__(2262);
-var stringifyString = __nccwpck_require__(8895);
+var resolveBlockScalar = __nccwpck_require__(8913);
+var resolveFlowScalar = __nccwpck_require__(6842);
+var errors = __nccwpck_require__(1464);
+var stringifyString = __nccwpck_require__(3069);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -11657,7 +11657,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 5195:
+/***/ 1733:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11727,7 +11727,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1053:
+/***/ 7715:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -11833,14 +11833,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 2244:
+/***/ 3461:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(8400);
-var cstStringify = __nccwpck_require__(5195);
-var cstVisit = __nccwpck_require__(1053);
+var cstScalar = __nccwpck_require__(110);
+var cstStringify = __nccwpck_require__(1733);
+var cstVisit = __nccwpck_require__(7715);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -11952,12 +11952,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 8559:
+/***/ 361:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(2244);
+var cst = __nccwpck_require__(3461);
 
 /*
 START -> stream
@@ -12678,7 +12678,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 662:
+/***/ 6628:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12726,14 +12726,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3786:
+/***/ 3456:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(2244);
-var lexer = __nccwpck_require__(8559);
+var cst = __nccwpck_require__(3461);
+var lexer = __nccwpck_require__(361);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -13705,18 +13705,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 8601:
+/***/ 4047:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(554);
-var Document = __nccwpck_require__(511);
-var errors = __nccwpck_require__(2262);
-var log = __nccwpck_require__(9639);
-var identity = __nccwpck_require__(429);
-var lineCounter = __nccwpck_require__(662);
-var parser = __nccwpck_require__(3786);
+var composer = __nccwpck_require__(9984);
+var Document = __nccwpck_require__(3021);
+var errors = __nccwpck_require__(1464);
+var log = __nccwpck_require__(7249);
+var identity = __nccwpck_require__(1127);
+var lineCounter = __nccwpck_require__(6628);
+var parser = __nccwpck_require__(3456);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -13819,16 +13819,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6666:
+/***/ 5840:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var map = __nccwpck_require__(5761);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var tags = __nccwpck_require__(5564);
+var identity = __nccwpck_require__(1127);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var tags = __nccwpck_require__(18);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -13865,13 +13865,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 5761:
+/***/ 7451:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var YAMLMap = __nccwpck_require__(3788);
+var identity = __nccwpck_require__(1127);
+var YAMLMap = __nccwpck_require__(4454);
 
 const map = {
     collection: 'map',
@@ -13891,12 +13891,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 7102:
+/***/ 3632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 const nullTag = {
     identify: value => value == null,
@@ -13915,13 +13915,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 6172:
+/***/ 1706:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var YAMLSeq = __nccwpck_require__(8353);
+var identity = __nccwpck_require__(1127);
+var YAMLSeq = __nccwpck_require__(2223);
 
 const seq = {
     collection: 'seq',
@@ -13941,12 +13941,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 1786:
+/***/ 6464:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(8895);
+var stringifyString = __nccwpck_require__(3069);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -13964,12 +13964,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 5521:
+/***/ 3959:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -13992,13 +13992,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 4167:
+/***/ 8405:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var stringifyNumber = __nccwpck_require__(5247);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -14046,12 +14046,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 4472:
+/***/ 9874:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -14095,18 +14095,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 3310:
+/***/ 896:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var bool = __nccwpck_require__(5521);
-var float = __nccwpck_require__(4167);
-var int = __nccwpck_require__(4472);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
 
 const schema = [
     map.map,
@@ -14127,14 +14127,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3849:
+/***/ 3559:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var map = __nccwpck_require__(5761);
-var seq = __nccwpck_require__(6172);
+var Scalar = __nccwpck_require__(3301);
+var map = __nccwpck_require__(7451);
+var seq = __nccwpck_require__(1706);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -14198,27 +14198,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 5564:
+/***/ 18:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var bool = __nccwpck_require__(5521);
-var float = __nccwpck_require__(4167);
-var int = __nccwpck_require__(4472);
-var schema = __nccwpck_require__(3310);
-var schema$1 = __nccwpck_require__(3849);
-var binary = __nccwpck_require__(1341);
-var merge = __nccwpck_require__(9310);
-var omap = __nccwpck_require__(433);
-var pairs = __nccwpck_require__(147);
-var schema$2 = __nccwpck_require__(1967);
-var set = __nccwpck_require__(6622);
-var timestamp = __nccwpck_require__(3982);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var bool = __nccwpck_require__(3959);
+var float = __nccwpck_require__(8405);
+var int = __nccwpck_require__(9874);
+var schema = __nccwpck_require__(896);
+var schema$1 = __nccwpck_require__(3559);
+var binary = __nccwpck_require__(6083);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var schema$2 = __nccwpck_require__(5913);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -14304,14 +14304,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 1341:
+/***/ 6083:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(8427);
-var stringifyString = __nccwpck_require__(8895);
+var Scalar = __nccwpck_require__(3301);
+var stringifyString = __nccwpck_require__(3069);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -14381,12 +14381,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 9256:
+/***/ 8398:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
+var Scalar = __nccwpck_require__(3301);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -14417,13 +14417,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 6360:
+/***/ 5782:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var stringifyNumber = __nccwpck_require__(5247);
+var Scalar = __nccwpck_require__(3301);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -14474,12 +14474,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 4231:
+/***/ 873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -14557,13 +14557,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 9310:
+/***/ 452:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -14632,16 +14632,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 433:
+/***/ 303:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var toJS = __nccwpck_require__(1145);
-var YAMLMap = __nccwpck_require__(3788);
-var YAMLSeq = __nccwpck_require__(8353);
-var pairs = __nccwpck_require__(147);
+var identity = __nccwpck_require__(1127);
+var toJS = __nccwpck_require__(4043);
+var YAMLMap = __nccwpck_require__(4454);
+var YAMLSeq = __nccwpck_require__(2223);
+var pairs = __nccwpck_require__(8385);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -14716,15 +14716,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 147:
+/***/ 8385:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var Scalar = __nccwpck_require__(8427);
-var YAMLSeq = __nccwpck_require__(8353);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var Scalar = __nccwpck_require__(3301);
+var YAMLSeq = __nccwpck_require__(2223);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -14805,24 +14805,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 1967:
+/***/ 5913:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(5761);
-var _null = __nccwpck_require__(7102);
-var seq = __nccwpck_require__(6172);
-var string = __nccwpck_require__(1786);
-var binary = __nccwpck_require__(1341);
-var bool = __nccwpck_require__(9256);
-var float = __nccwpck_require__(6360);
-var int = __nccwpck_require__(4231);
-var merge = __nccwpck_require__(9310);
-var omap = __nccwpck_require__(433);
-var pairs = __nccwpck_require__(147);
-var set = __nccwpck_require__(6622);
-var timestamp = __nccwpck_require__(3982);
+var map = __nccwpck_require__(7451);
+var _null = __nccwpck_require__(3632);
+var seq = __nccwpck_require__(1706);
+var string = __nccwpck_require__(6464);
+var binary = __nccwpck_require__(6083);
+var bool = __nccwpck_require__(8398);
+var float = __nccwpck_require__(5782);
+var int = __nccwpck_require__(873);
+var merge = __nccwpck_require__(452);
+var omap = __nccwpck_require__(303);
+var pairs = __nccwpck_require__(8385);
+var set = __nccwpck_require__(1528);
+var timestamp = __nccwpck_require__(6752);
 
 const schema = [
     map.map,
@@ -14853,14 +14853,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 6622:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Pair = __nccwpck_require__(4283);
-var YAMLMap = __nccwpck_require__(3788);
+var identity = __nccwpck_require__(1127);
+var Pair = __nccwpck_require__(7165);
+var YAMLMap = __nccwpck_require__(4454);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -14956,12 +14956,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 3982:
+/***/ 6752:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(5247);
+var stringifyNumber = __nccwpck_require__(8689);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -15068,7 +15068,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 3357:
+/***/ 4475:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15226,15 +15226,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 8294:
+/***/ 2148:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(9018);
-var identity = __nccwpck_require__(429);
-var stringifyComment = __nccwpck_require__(8017);
-var stringifyString = __nccwpck_require__(8895);
+var anchors = __nccwpck_require__(1596);
+var identity = __nccwpck_require__(1127);
+var stringifyComment = __nccwpck_require__(9799);
+var stringifyString = __nccwpck_require__(3069);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -15364,14 +15364,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 6482:
+/***/ 1212:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -15516,7 +15516,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 8017:
+/***/ 9799:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15547,14 +15547,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 8739:
+/***/ 6829:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -15641,7 +15641,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 5247:
+/***/ 8689:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -15674,15 +15674,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 8218:
+/***/ 9748:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
-var Scalar = __nccwpck_require__(8427);
-var stringify = __nccwpck_require__(8294);
-var stringifyComment = __nccwpck_require__(8017);
+var identity = __nccwpck_require__(1127);
+var Scalar = __nccwpck_require__(3301);
+var stringify = __nccwpck_require__(2148);
+var stringifyComment = __nccwpck_require__(9799);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -15833,13 +15833,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 8895:
+/***/ 3069:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(8427);
-var foldFlowLines = __nccwpck_require__(3357);
+var Scalar = __nccwpck_require__(3301);
+var foldFlowLines = __nccwpck_require__(4475);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -16178,12 +16178,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 8138:
+/***/ 204:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(429);
+var identity = __nccwpck_require__(1127);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -16572,6 +16572,6 @@ exports.visitAsync = visitAsync;
 /******/ // startup
 /******/ // Load entry module and return exports
 /******/ // This entry module used 'module' so it can't be inlined
-/******/ var __webpack_exports__ = __nccwpck_require__(9863);
+/******/ var __webpack_exports__ = __nccwpck_require__(9407);
 /******/ __webpack_exports__ = await __webpack_exports__;
 /******/ 
