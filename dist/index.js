@@ -3308,28 +3308,22 @@ function duplicateIds(data, idAt) {
 function toDesired(raw, i, source, at) {
     // Completed in place rather than copied: at 10,000 reports a second object per entry is megabytes
     // that live as long as the run. The schema has checked every key, so the entry is a DesiredReport.
-    const r = raw;
+    const r = toNew(raw, i, source, at);
     r.id = String(raw.id).toLowerCase();
-    r.index = i;
-    if (r.tenant !== undefined)
-        r.tenant = r.tenant.toLowerCase();
-    r.at = at(source.idOffset(i));
-    // Looked up only for a recipient that does not resolve: most runs never need it.
-    if (Array.isArray(raw.recipients))
-        r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i));
     return r;
 }
 function dotted(path, key) {
     const all = key === undefined ? path : [...path, key];
     return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
-/** An entry without id, completed in place like toDesired. */
+/** An entry completed in place (see toDesired): position, tenant and recipients' places; no id. */
 function toNew(raw, i, source, at) {
     const r = raw;
     r.index = i;
     if (r.tenant !== undefined)
         r.tenant = r.tenant.toLowerCase();
     r.at = at(source.idOffset(i));
+    // Looked up only for a recipient that does not resolve: most runs never need it.
     if (Array.isArray(raw.recipients))
         r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i));
     return r;
@@ -3597,6 +3591,8 @@ async function sendDelete(r, live, client) {
     }
 }
 const base = (r) => ({ id: r.id, name: r.name, at: r.at, entry: r.index });
+/** An entry to create has no id until the API gives one. */
+const newBase = (r, id = '') => ({ id, name: r.name, at: r.at, entry: r.index });
 const gone = (r) => ({
     ...base(r),
     status: 'unchanged',
@@ -3692,7 +3688,7 @@ function createChanges(r, tenantId) {
 }
 /** Plans one entry without id against its tenant's undeclared reports: found once, none (create), or several. */
 async function planCreate(r, tenantId, candidates) {
-    const at = { id: '', name: r.name, at: r.at, entry: r.index };
+    const at = newBase(r);
     if (!tenantId) {
         const error = 'a report to create needs its tenant: set `tenant` in the file (or on the entry), or tenant-id when using a token';
         return { kind: 'done', outcome: { ...at, status: 'failed', changes: [], error } };
@@ -3711,19 +3707,13 @@ async function planCreate(r, tenantId, candidates) {
     }
 }
 const recorded = (r, id) => ({
-    id,
-    name: r.name,
-    at: r.at,
-    entry: r.index,
+    ...newBase(r, id),
     status: 'unchanged',
     changes: [],
     note: `exists as ${id}, not yet recorded: run pull (or add \`id: ${id}\` to the entry)`,
 });
 const ambiguous = (r, found, changes) => ({
-    id: '',
-    name: r.name,
-    at: r.at,
-    entry: r.index,
+    ...newBase(r),
     status: 'failed',
     changes,
     error: `${found.length} reports match: add \`id:\` with the one this entry means (${found
@@ -3756,19 +3746,13 @@ async function sendCreate(step, client, candidates) {
     const { r, tenantId, changes } = step;
     const body = createBody(r, tenantId);
     const done = (id, note) => ({
-        id,
-        name: r.name,
-        at: r.at,
-        entry: r.index,
+        ...newBase(r, id),
         status: 'created',
         changes,
         ...(note ? { note } : {}),
     });
     const fail = (e) => ({
-        id: '',
-        name: r.name,
-        at: r.at,
-        entry: r.index,
+        ...newBase(r),
         status: 'failed',
         changes,
         error: refusal(e),

@@ -18,14 +18,14 @@
  * on two cores each side gets one. Children write their logs to files, not through this process.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import ts from 'typescript'
 import { startSimulator } from '../test/simulator/index.js'
-import { actionEnv, DIST, readOutputs } from './bench/action.js'
+import { applyEnv, DIST, readOutputs } from './bench/action.js'
 import { defaultNode, measure, type Measurement } from './bench/measure.js'
 import { rateChecks, rateLimitRuns, renderRateTable } from './bench/rate.js'
 import { floor, renderTable, type Row } from './bench/table.js'
@@ -105,18 +105,7 @@ async function withWorld<T>(size: number, fn: (run: Runner) => Promise<T>): Prom
       world,
       async action() {
         world.reset()
-        const env = await actionEnv(dir, {
-          config: 'reports.yaml',
-          'base-url': sim.url,
-          'client-id': world.clientId,
-          'client-secret': world.secret,
-          mode: 'apply',
-          concurrency: String(concurrency),
-          // Given, so the one call beyond the floor is the listing of undeclared reports.
-          'tenant-id': world.tenantId,
-        })
-        writeFileSync(env.GITHUB_STEP_SUMMARY!, '')
-        writeFileSync(env.GITHUB_OUTPUT!, '')
+        const env = await applyEnv(dir, sim.url, world, concurrency)
         const m = await measure(sim, node, [dist], { cwd: dir, env, label: 'action' })
         const out = await readOutputs(env.GITHUB_OUTPUT!)
         if (out.changed !== String(world.drifted) || out.failed !== '0') {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -43,4 +44,26 @@ export async function readOutputs(file: string): Promise<Record<string, string>>
   const out: Record<string, string> = {}
   for (const m of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]!] = m[3]!
   return out
+}
+
+/** The bench's apply run of a seeded world: `actionEnv` with its inputs, summary and output files empty. */
+export async function applyEnv(
+  workspace: string,
+  url: string,
+  world: { clientId: string; secret: string; tenantId: string },
+  concurrency: number,
+): Promise<Record<string, string>> {
+  const env = await actionEnv(workspace, {
+    config: 'reports.yaml',
+    'base-url': url,
+    'client-id': world.clientId,
+    'client-secret': world.secret,
+    mode: 'apply',
+    concurrency: String(concurrency),
+    // Given, so the one call beyond the floor is the listing of undeclared reports.
+    'tenant-id': world.tenantId,
+  })
+  writeFileSync(env.GITHUB_STEP_SUMMARY!, '')
+  writeFileSync(env.GITHUB_OUTPUT!, '')
+  return env
 }

@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import path from 'node:path'
 import { startSimulator } from '../../test/simulator/index.js'
-import { actionEnv, readOutputs } from './action.js'
+import { applyEnv, readOutputs } from './action.js'
 import { measure } from './measure.js'
 import { seed } from './world.js'
 
@@ -44,17 +43,7 @@ export async function rateLimitRuns(o: RateScenario): Promise<RateRow[]> {
       try {
         const dir = await mkdtemp(path.join(o.scratch, `rate-${limit}-`))
         const world = await seed(sim, o.size, dir)
-        const env = await actionEnv(dir, {
-          config: 'reports.yaml',
-          'base-url': sim.url,
-          'client-id': world.clientId,
-          'client-secret': world.secret,
-          mode: 'apply',
-          concurrency: String(o.concurrency),
-          'tenant-id': world.tenantId,
-        })
-        writeFileSync(env.GITHUB_STEP_SUMMARY!, '')
-        writeFileSync(env.GITHUB_OUTPUT!, '')
+        const env = await applyEnv(dir, sim.url, world, o.concurrency)
         o.log(`L = ${limit}/s, 429 ${retryAfter ? 'with' : 'without'} Retry-After, ${o.size} reports…`)
         // Armed after seeding and just before the run: the bucket starts full, as for a quiet API.
         sim.rateLimit({ perSecond: limit, retryAfter })

@@ -178,14 +178,8 @@ function duplicateIds(data: unknown, idAt: (i: number) => SourceRef): ConfigErro
 function toDesired(raw: Record<string, unknown>, i: number, source: YamlSource, at: At): DesiredReport {
   // Completed in place rather than copied: at 10,000 reports a second object per entry is megabytes
   // that live as long as the run. The schema has checked every key, so the entry is a DesiredReport.
-  const r = raw as unknown as DesiredReport
+  const r = toNew(raw, i, source, at) as unknown as DesiredReport
   r.id = String(raw.id).toLowerCase()
-  r.index = i
-  if (r.tenant !== undefined) r.tenant = r.tenant.toLowerCase()
-  r.at = at(source.idOffset(i))
-  // Looked up only for a recipient that does not resolve: most runs never need it.
-  if (Array.isArray(raw.recipients))
-    r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i))
   return r
 }
 
@@ -194,12 +188,13 @@ function dotted(path: (string | number)[], key?: string): string {
   return all.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('')
 }
 
-/** An entry without id, completed in place like toDesired. */
+/** An entry completed in place (see toDesired): position, tenant and recipients' places; no id. */
 function toNew(raw: Record<string, unknown>, i: number, source: YamlSource, at: At): NewReport {
   const r = raw as unknown as NewReport
   r.index = i
   if (r.tenant !== undefined) r.tenant = r.tenant.toLowerCase()
   r.at = at(source.idOffset(i))
+  // Looked up only for a recipient that does not resolve: most runs never need it.
   if (Array.isArray(raw.recipients))
     r.recipientAt = (k) => at(source.mark(i).recipients?.[k] ?? source.idOffset(i))
   return r

@@ -58,6 +58,8 @@ export async function sendDelete(
 }
 
 const base = (r: DesiredReport) => ({ id: r.id, name: r.name, at: r.at, entry: r.index })
+/** An entry to create has no id until the API gives one. */
+const newBase = (r: ResolvedNewReport, id = '') => ({ id, name: r.name, at: r.at, entry: r.index })
 const gone = (r: DesiredReport): Outcome => ({
   ...base(r),
   status: 'unchanged',
@@ -160,7 +162,7 @@ export async function planCreate(
   tenantId: string | undefined,
   candidates: Candidates,
 ): Promise<CreateStep> {
-  const at = { id: '', name: r.name, at: r.at, entry: r.index }
+  const at = newBase(r)
   if (!tenantId) {
     const error =
       'a report to create needs its tenant: set `tenant` in the file (or on the entry), or tenant-id when using a token'
@@ -178,20 +180,14 @@ export async function planCreate(
 }
 
 const recorded = (r: ResolvedNewReport, id: string): Outcome => ({
-  id,
-  name: r.name,
-  at: r.at,
-  entry: r.index,
+  ...newBase(r, id),
   status: 'unchanged',
   changes: [],
   note: `exists as ${id}, not yet recorded: run pull (or add \`id: ${id}\` to the entry)`,
 })
 
 const ambiguous = (r: ResolvedNewReport, found: readonly LiveReport[], changes: Change[]): Outcome => ({
-  id: '',
-  name: r.name,
-  at: r.at,
-  entry: r.index,
+  ...newBase(r),
   status: 'failed',
   changes,
   error: `${found.length} reports match: add \`id:\` with the one this entry means (${found
@@ -227,19 +223,13 @@ export async function sendCreate(
   const { r, tenantId, changes } = step
   const body = createBody(r, tenantId)
   const done = (id: string, note?: string): Outcome => ({
-    id,
-    name: r.name,
-    at: r.at,
-    entry: r.index,
+    ...newBase(r, id),
     status: 'created',
     changes,
     ...(note ? { note } : {}),
   })
   const fail = (e: unknown): Outcome => ({
-    id: '',
-    name: r.name,
-    at: r.at,
-    entry: r.index,
+    ...newBase(r),
     status: 'failed',
     changes,
     error: refusal(e),

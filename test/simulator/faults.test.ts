@@ -82,10 +82,10 @@ describe('scripted faults', () => {
     expect((await getReport()).status).toBe(200)
     const delayed = performance.now() - started
     expect(delayed).toBeGreaterThanOrEqual(595)
-    started = performance.now()
-    await getReport()
-    // The fault was used up: the next call does not wait its latency (half of it, however busy the machine).
-    expect(performance.now() - started).toBeLessThan(delayed / 2)
+    // The fault was used up by that one call, so the next does not wait its latency (counted, not timed:
+    // a wall-clock bound fails on a busy machine).
+    expect(sim.pendingFaults).toBe(0)
+    expect((await getReport()).status).toBe(200)
     sim.latencyMs = 60
     started = performance.now()
     await getReport()
