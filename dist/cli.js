@@ -126,7 +126,55 @@ function describeError(e) {
     return e instanceof errors_ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
+;// CONCATENATED MODULE: ./src/util/log-safe.ts
+/**
+ * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
+ * U+2028 and U+2029 end a line for some readers too.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/**
+ * Text with every control character escaped, never raw: it stays on its line. `short` writes them as
+ * a log shows them (`\n`, `\x1b`, `\u2028`); `unicode` as JSON and YAML's double quotes write them
+ * (`\u000a`, `\u001b`), the form configuration messages quote the file in.
+ */
+function printable(text, escapes = 'short') {
+    return text.replace(CONTROL, (c) => {
+        const code = c.charCodeAt(0);
+        if (escapes === 'unicode')
+            return `\\u${code.toString(16).padStart(4, '0')}`;
+        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
+    });
+}
+/**
+ * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
+ * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
+ * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
+ * what people read.
+ */
+const ZWJ = '\u200d';
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
+/** One line of the log that no data in it can turn into a workflow command. */
+function logLine(text) {
+    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
+    if (!UNSAFE.test(text))
+        return text;
+    return printable(text)
+        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
+        .replace(/##\[/g, `##${ZWJ}[`);
+}
+
+;// CONCATENATED MODULE: ./src/util/plural.ts
+/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
+function plural_plural(n, noun, nouns = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : nouns}`;
+}
+
 ;// CONCATENATED MODULE: ./src/config/errors.ts
+
+
 /** One problem in reports.yaml, with the place it is at. */
 class ConfigError extends Error {
     code;
@@ -159,7 +207,7 @@ class ConfigError extends Error {
 class errors_ConfigErrors extends Error {
     errors;
     constructor(errors) {
-        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
+        super(`${plural_plural(errors.length, 'configuration error')} in ${errors[0]?.file ?? 'the configuration'}`);
         this.errors = errors;
         this.name = 'ConfigErrors';
     }
@@ -169,9 +217,7 @@ class errors_ConfigErrors extends Error {
  * escaped, so it stays on one line, and cut to `max` characters. Never more of a file than that.
  */
 function clip(text, max = 200) {
-    const safe = text.replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const safe = printable(text, 'unicode');
     if (safe.length <= max)
         return safe;
     // Not between the two halves of a surrogate pair.
@@ -240,40 +286,6 @@ class RunDeadline {
 class errors_TransportError extends Error {
 }
 
-;// CONCATENATED MODULE: ./src/util/log-safe.ts
-/**
- * A control character: a newline (to a log, the end of a line), an escape (to a terminal, a command).
- * U+2028 and U+2029 end a line for some readers too.
- */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
-function printable(text) {
-    return text.replace(CONTROL, (c) => {
-        const code = c.charCodeAt(0);
-        return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
-    });
-}
-/**
- * The runner reads a workflow command from any line of a step's output: `::name::` at the start of
- * a line once spaces are trimmed, and the legacy `##[name]` anywhere in it (actions/runner,
- * ActionCommand.TryParseV2 and TryParse). A zero-width joiner breaks either marker without changing
- * what people read.
- */
-const ZWJ = '\u200d';
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|::|##\[/;
-/** One line of the log that no data in it can turn into a workflow command. */
-function logLine(text) {
-    // Most lines hold nothing to neutralise: they are returned as they are, without a copy.
-    if (!UNSAFE.test(text))
-        return text;
-    return printable(text)
-        .replace(/^(\s*):(?=:)/, `$1:${ZWJ}`)
-        .replace(/##\[/g, `##${ZWJ}[`);
-}
-
 ;// CONCATENATED MODULE: ./src/model.ts
 
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
@@ -287,7 +299,7 @@ function showValue(v) {
     if (v === null)
         return '(unset)';
     if (Array.isArray(v))
-        return `[${v.map(printable).join(', ')}]`;
+        return `[${v.map((s) => printable(s)).join(', ')}]`;
     return typeof v === 'string' ? printable(v) : String(v);
 }
 /** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
@@ -974,12 +986,6 @@ function checks(raw, ctx) {
             maxDeletes: maxChanges('max-deletes'),
         }),
     };
-}
-
-;// CONCATENATED MODULE: ./src/util/plural.ts
-/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
-function plural_plural(n, noun, nouns = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 ;// CONCATENATED MODULE: ./src/util/map-limit.ts
@@ -3844,6 +3850,7 @@ function firstInvalidUtf8(b) {
 
 
 
+
 /** Every entry of the file, in its order: reports to keep, to delete and to create. */
 function entriesOf(config) {
     return [...config.reports, ...config.deletes, ...config.creates].sort((a, b) => a.index - b.index);
@@ -3924,7 +3931,7 @@ function syntaxErrors(text, syntax, at) {
         const { line } = at(tabs[0].offset);
         const more = tabs.length - 1;
         const message = `line ${line} is indented with a tab; YAML indents with spaces only` +
-            (more ? ` (so ${more === 1 ? 'is 1 more line' : `are ${more} more lines`} below)` : '');
+            (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural_plural(more, 'more line')} below)` : '');
         return [new ConfigError('tab', message, at(tabs[0].offset))];
     }
     const indentation = indentationProblem(text);
@@ -5500,7 +5507,11 @@ function renderTerminal(run, options) {
  * window or paint a line of its own. Our own colours are added after, never passed through this.
  */
 function forTerminal(text, secrets) {
-    return secrets.redact(text).split('\n').map(printable).join('\n');
+    return secrets
+        .redact(text)
+        .split('\n')
+        .map((line) => printable(line))
+        .join('\n');
 }
 /**
  * Colour only for a person at a terminal: never when piped, never with NO_COLOR (no-color.org: set

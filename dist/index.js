@@ -1705,10 +1705,16 @@ const reportPath = (id) => `/reports/${segment(id)}`;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const ESCAPES = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
-function printable(text) {
+/**
+ * Text with every control character escaped, never raw: it stays on its line. `short` writes them as
+ * a log shows them (`\n`, `\x1b`, `\u2028`); `unicode` as JSON and YAML's double quotes write them
+ * (`\u000a`, `\u001b`), the form configuration messages quote the file in.
+ */
+function printable(text, escapes = 'short') {
     return text.replace(CONTROL, (c) => {
         const code = c.charCodeAt(0);
+        if (escapes === 'unicode')
+            return `\\u${code.toString(16).padStart(4, '0')}`;
         return (ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`));
     });
 }
@@ -1744,7 +1750,7 @@ function showValue(v) {
     if (v === null)
         return '(unset)';
     if (Array.isArray(v))
-        return `[${v.map(printable).join(', ')}]`;
+        return `[${v.map((s) => printable(s)).join(', ')}]`;
     return typeof v === 'string' ? printable(v) : String(v);
 }
 /** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
@@ -2413,7 +2419,15 @@ const isUuid = (s) => UUID.test(s);
 /** A login or email as reports.yaml accepts one in place of a user UUID. */
 const isRecipientName = (s) => NAME.test(s);
 
+;// CONCATENATED MODULE: ./src/util/plural.ts
+/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
+function plural_plural(n, noun, nouns = `${noun}s`) {
+    return `${n} ${n === 1 ? noun : nouns}`;
+}
+
 ;// CONCATENATED MODULE: ./src/config/errors.ts
+
+
 /** One problem in reports.yaml, with the place it is at. */
 class ConfigError extends Error {
     code;
@@ -2446,7 +2460,7 @@ class ConfigError extends Error {
 class ConfigErrors extends Error {
     errors;
     constructor(errors) {
-        super(`${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`);
+        super(`${plural_plural(errors.length, 'configuration error')} in ${errors[0]?.file ?? 'the configuration'}`);
         this.errors = errors;
         this.name = 'ConfigErrors';
     }
@@ -2456,9 +2470,7 @@ class ConfigErrors extends Error {
  * escaped, so it stays on one line, and cut to `max` characters. Never more of a file than that.
  */
 function clip(text, max = 200) {
-    const safe = text.replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const safe = printable(text, 'unicode');
     if (safe.length <= max)
         return safe;
     // Not between the two halves of a surrogate pair.
@@ -3191,6 +3203,7 @@ function firstInvalidUtf8(b) {
 
 
 
+
 /** Every entry of the file, in its order: reports to keep, to delete and to create. */
 function entriesOf(config) {
     return [...config.reports, ...config.deletes, ...config.creates].sort((a, b) => a.index - b.index);
@@ -3271,7 +3284,7 @@ function syntaxErrors(text, syntax, at) {
         const { line } = at(tabs[0].offset);
         const more = tabs.length - 1;
         const message = `line ${line} is indented with a tab; YAML indents with spaces only` +
-            (more ? ` (so ${more === 1 ? 'is 1 more line' : `are ${more} more lines`} below)` : '');
+            (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural_plural(more, 'more line')} below)` : '');
         return [new ConfigError('tab', message, at(tabs[0].offset))];
     }
     const indentation = indentationProblem(text);
@@ -5807,12 +5820,6 @@ const MAX_UNREVIEWED = 10;
 /** "a", "a and b", "a, b and c". */
 function listed(items) {
     return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? '');
-}
-
-;// CONCATENATED MODULE: ./src/util/plural.ts
-/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
-function plural_plural(n, noun, nouns = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : nouns}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts

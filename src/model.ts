@@ -1,6 +1,3 @@
-import type { SourceRef } from './config/errors.js'
-import type { DesiredReport, NewReport } from './config/load.js'
-import type { TextEdit } from './config/edit.js'
 import { printable } from './util/log-safe.js'
 
 // The domain every stage shares: what a plan is made of and what a run concluded. Stages import
@@ -33,7 +30,7 @@ export interface Change {
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 export function showValue(v: Shown): string {
   if (v === null) return '(unset)'
-  if (Array.isArray(v)) return `[${v.map(printable).join(', ')}]`
+  if (Array.isArray(v)) return `[${v.map((s) => printable(s)).join(', ')}]`
   return typeof v === 'string' ? printable(v) : String(v)
 }
 
@@ -47,18 +44,13 @@ export function showChanges(changes: readonly Change[]): string {
   return changes.map(showChange).join('; ')
 }
 
-/** A declared report whose recipients are user UUIDs, with the names the file used for them. */
-export interface ResolvedReport extends DesiredReport {
-  /** Lower-cased user UUIDs, when recipients are managed. */
-  recipientIds?: string[]
-  /** UUID → the login or email the file wrote, so plans speak the file's language. */
-  recipientNames?: ReadonlyMap<string, string>
-}
-
-/** An entry without id (a report to create), its recipients resolved as ResolvedReport's are. */
-export interface ResolvedNewReport extends NewReport {
-  recipientIds?: string[]
-  recipientNames?: ReadonlyMap<string, string>
+/** Where something is in a file; line and column are 1-based, as GitHub annotations expect. */
+export interface SourceRef {
+  file: string
+  line: number
+  column: number
+  endLine?: number
+  endColumn?: number
 }
 
 /**
@@ -236,6 +228,13 @@ export interface Undeclared {
   refused?: string
   /** Undeclared reports no entry can hold as they are (too many recipients): listed, not added. */
   unwritable?: { id: string; reason: string }[]
+}
+
+/** One replacement of `text[start, end)`, offsets in the text before any edit; an insertion when start equals end. */
+export interface TextEdit {
+  start: number
+  end: number
+  text: string
 }
 
 /**

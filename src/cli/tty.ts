@@ -27,7 +27,11 @@ export interface Cli {
  * window or paint a line of its own. Our own colours are added after, never passed through this.
  */
 export function forTerminal(text: string, secrets: Redactor): string {
-  return secrets.redact(text).split('\n').map(printable).join('\n')
+  return secrets
+    .redact(text)
+    .split('\n')
+    .map((line) => printable(line))
+    .join('\n')
 }
 
 /**

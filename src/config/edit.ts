@@ -1,3 +1,4 @@
+import type { TextEdit } from '../model.js'
 import { MAX_ITEMS, MAX_LINE_LENGTH } from './limits.js'
 import { yamlScalar, type ScalarStyle as Style } from './scalar.js'
 import { entryNode, plainEntryOffsets, wholeDocument } from './source.js'
@@ -16,13 +17,6 @@ import {
 // reports.yaml is edited as text, at the offsets yaml gives each node: re-stringifying a parsed
 // Document would normalise what people wrote (`x   # c` to `x # c`, `[bob]` to `[ bob ]`), and a
 // reviewer must see only the values that changed.
-
-/** One replacement of `text[start, end)`, offsets in the text before any edit; an insertion when start equals end. */
-export interface TextEdit {
-  start: number
-  end: number
-  text: string
-}
 
 /** The fields of an entry that hold one value. */
 export type ScalarField = 'kind' | 'level' | 'enabled' | 'hide_zero_usage' | 'show_skus'

@@ -1,11 +1,6 @@
-/** Where something is in a file; line and column are 1-based, as GitHub annotations expect. */
-export interface SourceRef {
-  file: string
-  line: number
-  column: number
-  endLine?: number
-  endColumn?: number
-}
+import type { SourceRef } from '../model.js'
+import { printable } from '../util/log-safe.js'
+import { plural } from '../util/plural.js'
 
 /** A stable identifier of what is wrong, for tests and tools (messages are for people). */
 export type ConfigErrorCode =
@@ -66,9 +61,7 @@ export class ConfigError extends Error {
 /** Every problem found in one pass: the file is checked whole before anything is reported. */
 export class ConfigErrors extends Error {
   constructor(readonly errors: ConfigError[]) {
-    super(
-      `${errors.length} configuration error${errors.length === 1 ? '' : 's'} in ${errors[0]?.file ?? 'the configuration'}`,
-    )
+    super(`${plural(errors.length, 'configuration error')} in ${errors[0]?.file ?? 'the configuration'}`)
     this.name = 'ConfigErrors'
   }
 }
@@ -78,11 +71,7 @@ export class ConfigErrors extends Error {
  * escaped, so it stays on one line, and cut to `max` characters. Never more of a file than that.
  */
 export function clip(text: string, max = 200): string {
-  const safe = text.replace(
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is escaped
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  const safe = printable(text, 'unicode')
   if (safe.length <= max) return safe
   // Not between the two halves of a surrogate pair.
   const end = /[\ud800-\udbff]/.test(safe[max - 1]!) ? max - 1 : max

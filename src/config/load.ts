@@ -1,9 +1,11 @@
 import type { ReportFormat, ReportKind, ReportLevel, ResultAction } from '../acronis/types.js'
-import { clip, ConfigError, ConfigErrors, excerpt, type ConfigErrorCode, type SourceRef } from './errors.js'
+import type { SourceRef } from '../model.js'
+import { clip, ConfigError, ConfigErrors, excerpt, type ConfigErrorCode } from './errors.js'
 import { indentationProblem } from './indentation.js'
 import { checkSchema } from './schema.js'
 import { scanLines } from './limits.js'
 import { readConfigText } from './read.js'
+import { plural } from '../util/plural.js'
 import { parseYaml, type YamlProblem, type YamlSource } from './source.js'
 
 /** One report as reports.yaml declares it. A field left undefined is not managed. */
@@ -143,7 +145,7 @@ function syntaxErrors(text: string, syntax: YamlProblem[], at: At): ConfigError[
     const more = tabs.length - 1
     const message =
       `line ${line} is indented with a tab; YAML indents with spaces only` +
-      (more ? ` (so ${more === 1 ? 'is 1 more line' : `are ${more} more lines`} below)` : '')
+      (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural(more, 'more line')} below)` : '')
     return [new ConfigError('tab', message, at(tabs[0]!.offset))]
   }
   const indentation = indentationProblem(text)

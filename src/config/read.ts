@@ -1,7 +1,8 @@
 import { constants, type Stats } from 'node:fs'
 import { open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
-import { ConfigError, ConfigErrors, type ConfigErrorCode, type SourceRef } from './errors.js'
+import type { SourceRef } from '../model.js'
+import { ConfigError, ConfigErrors, type ConfigErrorCode } from './errors.js'
 
 /** Where and how much of reports.yaml may be read. */
 export interface ReadLimits {

@@ -3,14 +3,8 @@ import { describeError } from '../acronis/errors.js'
 import { RunTimeoutError } from '../http/deadline.js'
 import type { LiveReport } from '../acronis/types.js'
 import { mapLimit } from '../util/map-limit.js'
-import {
-  showChanges,
-  type Change,
-  type Outcome,
-  type ResolvedReport,
-  type ReviewCheck,
-  type Status,
-} from '../model.js'
+import { showChanges, type Change, type Outcome, type ReviewCheck, type Status } from '../model.js'
+import type { ResolvedReport } from './recipients.js'
 import { planReport, type ReportPlan } from './plan.js'
 import { unmanagedChanges } from './returned.js'
 import { oneLineJson } from '../util/one-line.js'

@@ -5,8 +5,6 @@ import { RunTimeoutError } from '../http/deadline.js'
 import {
   reviewKey,
   type Outcome,
-  type ResolvedNewReport,
-  type ResolvedReport,
   type Review,
   type ReviewCheck,
   type ReviewedPlan,
@@ -24,7 +22,7 @@ import {
   type DeleteStep,
 } from './lifecycle.js'
 import { parseConfig, readConfig, type DesiredConfig } from '../config/load.js'
-import { resolveRecipients } from './recipients.js'
+import { resolveRecipients, type ResolvedNewReport, type ResolvedReport } from './recipients.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'
 import { tenantResolver, undeclared } from './tenant.js'
 import { describeError } from '../acronis/errors.js'

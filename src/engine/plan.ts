@@ -5,7 +5,8 @@ import {
   type LiveReport,
   type ReportUpdate,
 } from '../acronis/types.js'
-import { FIELDS, type Change, type Field, type ResolvedReport, type Shown } from '../model.js'
+import { FIELDS, type Change, type Field, type Shown } from '../model.js'
+import type { ResolvedReport } from './recipients.js'
 
 /** What planning one report concluded: its changes, the PUT that makes them, or why it cannot. */
 export interface ReportPlan {

@@ -1,9 +1,8 @@
 import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import type { EntryEdit, RecipientsEdit, ScalarField } from '../config/edit.js'
-import type { SourceRef } from '../config/errors.js'
 import type { DesiredReport } from '../config/load.js'
 import { isUuid } from '../config/patterns.js'
-import { FIELDS, type Change, type Field, type Note } from '../model.js'
+import { FIELDS, type Change, type Field, type Note, type SourceRef } from '../model.js'
 import type { NameMatches } from './recipients.js'
 
 /**

@@ -1,9 +1,22 @@
 import type { AcronisClient } from '../acronis/client.js'
 import { ConfigError, ConfigErrors } from '../config/errors.js'
 import { isUuid } from '../config/patterns.js'
-import type { DesiredConfig } from '../config/load.js'
+import type { DesiredConfig, DesiredReport, NewReport } from '../config/load.js'
 import { mapLimit } from '../util/map-limit.js'
-import type { ResolvedNewReport, ResolvedReport } from '../model.js'
+
+/** A declared report whose recipients are user UUIDs, with the names the file used for them. */
+export interface ResolvedReport extends DesiredReport {
+  /** Lower-cased user UUIDs, when recipients are managed. */
+  recipientIds?: string[]
+  /** UUID → the login or email the file wrote, so plans speak the file's language. */
+  recipientNames?: ReadonlyMap<string, string>
+}
+
+/** An entry without id (a report to create), its recipients resolved as ResolvedReport's are. */
+export interface ResolvedNewReport extends NewReport {
+  recipientIds?: string[]
+  recipientNames?: ReadonlyMap<string, string>
+}
 
 /** Recipients that match no user, or several: configuration errors, found by asking the API (nothing written). */
 export class RecipientErrors extends ConfigErrors {}

@@ -1,5 +1,6 @@
 import type { LiveReport } from '../acronis/types.js'
-import { FIELDS, type Field, type ResolvedReport } from '../model.js'
+import { FIELDS, type Field } from '../model.js'
+import type { ResolvedReport } from './recipients.js'
 
 /** Where each field reports.yaml manages sits in a report. */
 const PATHS: Record<Field, string> = {

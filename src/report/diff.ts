@@ -1,5 +1,5 @@
 import { LineCounter } from 'yaml'
-import type { TextEdit } from '../config/edit.js'
+import type { TextEdit } from '../model.js'
 
 /** A run of changed lines: old lines [from, from + old.length) became `now`. */
 interface Block {

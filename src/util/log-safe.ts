@@ -6,10 +6,15 @@
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
 const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
-/** Text with every control character escaped (`\n`, `\x1b`), never raw: it stays on its line. */
-export function printable(text: string): string {
+/**
+ * Text with every control character escaped, never raw: it stays on its line. `short` writes them as
+ * a log shows them (`\n`, `\x1b`, `\u2028`); `unicode` as JSON and YAML's double quotes write them
+ * (`\u000a`, `\u001b`), the form configuration messages quote the file in.
+ */
+export function printable(text: string, escapes: 'short' | 'unicode' = 'short'): string {
   return text.replace(CONTROL, (c) => {
     const code = c.charCodeAt(0)
+    if (escapes === 'unicode') return `\\u${code.toString(16).padStart(4, '0')}`
     return (
       ESCAPES[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`)
     )

@@ -8,7 +8,8 @@ import {
   reviewCheck,
   reviewedFromEntries,
 } from '../../src/engine/review.js'
-import type { Outcome, ResolvedNewReport } from '../../src/model.js'
+import type { Outcome } from '../../src/model.js'
+import type { ResolvedNewReport } from '../../src/engine/recipients.js'
 import { renderAppliedComment } from '../../src/report/comment-body.js'
 import { planEntry } from '../../src/report/outputs.js'
 import { A, B, live, want } from './live-report.js'

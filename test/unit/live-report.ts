@@ -1,5 +1,5 @@
 import type { LiveReport } from '../../src/acronis/types.js'
-import type { ResolvedReport } from '../../src/model.js'
+import type { ResolvedReport } from '../../src/engine/recipients.js'
 
 // One live report and one declared report for the unit tests of the plan and of the PUT's answer.
 
