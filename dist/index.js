@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4442);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(586);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4442:
+/***/ 586:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -860,12 +860,7 @@ function parseRetryAfter(value, now = Date.now()) {
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-;// CONCATENATED MODULE: ./src/http/client.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/http/redirect.ts
 
 /** A redirect that would carry credentials to another origin: refused, never followed. */
 class RedirectError extends TransportError {
@@ -879,7 +874,30 @@ class RedirectError extends TransportError {
         this.name = 'RedirectError';
     }
 }
+/** Redirects followed for one call at most; past them, the last 3xx is the answer. */
 const MAX_REDIRECTS = 3;
+/**
+ * Where the `hop`-th answer to a call first sent to `origin` sends it next: undefined when it is no
+ * redirect (or one too many) to follow. A redirect to another origin throws a RedirectError, so the
+ * `Authorization` header never leaves the API host.
+ */
+function redirectTarget(reply, url, origin, hop) {
+    const location = reply.headers.location;
+    if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
+        return undefined;
+    const next = new URL(location, url);
+    if (next.origin !== origin)
+        throw new RedirectError(origin, next.origin);
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/http/client.ts
+
+
+
+
+
+
 function reasonOf(outcome) {
     if (outcome instanceof TimeoutError)
         return 'timeout';
@@ -971,12 +989,9 @@ class client_HttpClient {
         let url = call.url;
         for (let hop = 0;; hop++) {
             const reply = await this.exchangeWhenAllowed(call, url, retrying);
-            const location = reply.headers.location;
-            if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
+            const next = redirectTarget(reply, url, call.url.origin, hop);
+            if (!next)
                 return reply;
-            const next = new URL(location, url);
-            if (next.origin !== call.url.origin)
-                throw new RedirectError(call.url.origin, next.origin);
             url = next;
         }
     }

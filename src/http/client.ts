@@ -12,7 +12,7 @@ import {
   type RetryPolicy,
 } from './retry.js'
 import { NetworkError, TimeoutError, createAgents, exchange, type Reply } from './transport.js'
-import { TransportError } from './errors.js'
+import { redirectTarget } from './redirect.js'
 
 /** What the caller wants sent; headers may be computed per attempt (a renewed token, say). */
 interface Call {
@@ -50,23 +50,6 @@ export interface HttpOptions {
    */
   runTimeoutSeconds?: number
 }
-
-/** A redirect that would carry credentials to another origin: refused, never followed. */
-export class RedirectError extends TransportError {
-  readonly code = 'redirect_refused'
-
-  constructor(
-    readonly from: string,
-    readonly to: string,
-  ) {
-    super(
-      `refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`,
-    )
-    this.name = 'RedirectError'
-  }
-}
-
-const MAX_REDIRECTS = 3
 
 function reasonOf(outcome: Attempt): string {
   if (outcome instanceof TimeoutError) return 'timeout'
@@ -162,10 +145,8 @@ export class HttpClient {
     let url = call.url
     for (let hop = 0; ; hop++) {
       const reply = await this.exchangeWhenAllowed(call, url, retrying)
-      const location = reply.headers.location
-      if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS) return reply
-      const next = new URL(location, url)
-      if (next.origin !== call.url.origin) throw new RedirectError(call.url.origin, next.origin)
+      const next = redirectTarget(reply, url, call.url.origin, hop)
+      if (!next) return reply
       url = next
     }
   }

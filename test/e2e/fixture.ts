@@ -1,4 +1,4 @@
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import type { LiveReport } from '../../src/acronis/types.js'
 import type { PlanEntry } from '../../src/report/outputs.js'
 import { startSimulator, type Simulator } from '../simulator/index.js'
@@ -41,10 +41,14 @@ export function yaml(entries: Record<string, unknown>[]): string {
   return `reports:\n${entries.map((e) => `  - ${JSON.stringify(e)}`).join('\n')}\n`
 }
 
-/** Registers an afterEach that closes every server a test opened; `world()` opens one and tracks it. */
-export function worlds() {
+/**
+ * Registers a hook that closes every server the tests opened; `world()` opens one and tracks it. After
+ * each test by default; after all of them (`'all'`) in a file whose tests run concurrently, where an
+ * afterEach would close the servers of tests still running.
+ */
+export function worlds(closeAfter: 'each' | 'all' = 'each') {
   let open: { close(): Promise<void> }[] = []
-  afterEach(async () => {
+  ;(closeAfter === 'each' ? afterEach : afterAll)(async () => {
     await Promise.all(open.map((o) => o.close()))
     open = []
   })

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { Credentials } from '../../src/acronis/auth.js'
 import { AcronisClient, type ClientOptions } from '../../src/acronis/client.js'
 import { ApiError } from '../../src/acronis/errors.js'
@@ -12,8 +12,11 @@ import {
   type SimulatorOptions,
 } from '../simulator/index.js'
 
+// Every test has a simulator and a client of its own, so the tests of each block run side by side
+// (most of their time is waits they ask for: backoffs, Retry-After, a token's life); the servers and
+// clients are closed once all of them are done, as an afterEach would close those of tests still running.
 let open: { close(): unknown }[] = []
-afterEach(async () => {
+afterAll(async () => {
   await Promise.all(open.map((o) => o.close()))
   open = []
 })
@@ -54,7 +57,7 @@ const failure = (p: Promise<unknown>) =>
     },
   )
 
-describe('retries', () => {
+describe.concurrent('retries', () => {
   it('retries 408, 429, 500, 502, 503 and 504 on GET and PUT, counting every attempt', async () => {
     const { sim, client, report } = await setup()
     const r = report()
@@ -137,7 +140,7 @@ describe('retries', () => {
   })
 })
 
-describe('Retry-After', () => {
+describe.concurrent('Retry-After', () => {
   it('waits the seconds asked for, not the (much shorter) backoff', async () => {
     const { sim, client, report } = await setup()
     const r = report()
@@ -173,7 +176,7 @@ describe('Retry-After', () => {
   })
 })
 
-describe('connections', () => {
+describe.concurrent('connections', () => {
   it('never has more requests in flight than the concurrency limit, retries and the token included', async () => {
     const { sim, client, report } = await setup({ concurrency: 3 }, { latencyMs: 15 })
     const reports = Array.from({ length: 30 }, report)
@@ -205,7 +208,7 @@ describe('connections', () => {
   })
 })
 
-describe('tokens', () => {
+describe.concurrent('tokens', () => {
   it('masks the secret and every token before using them', async () => {
     const { sim, client, report, masked, secret } = await setup()
     await client.getReport(report().id)
@@ -300,7 +303,7 @@ describe('tokens', () => {
   })
 })
 
-describe('redirects', () => {
+describe.concurrent('redirects', () => {
   it('follows a redirect on the API origin, with the token', async () => {
     const { sim, client, report } = await setup()
     const r = report()
@@ -330,7 +333,7 @@ describe('redirects', () => {
   })
 })
 
-describe('error bodies', () => {
+describe.concurrent('error bodies', () => {
   it('shows a non-JSON body by its status only', async () => {
     const { sim, client, report } = await setup()
     const r = report()
@@ -372,7 +375,7 @@ describe('error bodies', () => {
   })
 })
 
-describe('retry policy', () => {
+describe.concurrent('retry policy', () => {
   const policy = { ...DEFAULT_RETRY, baseDelayMs: 100, maxDelayMs: 1000 }
   it('doubles the delay per attempt up to the cap, with half of it random', () => {
     expect([1, 2, 3, 4, 5].map((n) => backoffMs(n, policy, () => 0))).toEqual([50, 100, 200, 400, 500])
@@ -390,7 +393,7 @@ describe('retry policy', () => {
   })
 })
 
-describe('answers are checked before use', () => {
+describe.concurrent('answers are checked before use', () => {
   it('refuses a malformed report answer, naming the field, with invalid_response', async () => {
     const { sim, client, report } = await setup()
     const r = report()

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import type { LiveReport } from '../../src/acronis/types.js'
+import { isObject } from './validate.js'
 
 /** A tenant of the simulated hierarchy; a token reaches its own tenant and every descendant. */
 export interface SimTenant {
@@ -266,13 +267,9 @@ function indexAdd(index: Map<string, Set<string>>, key: string, id: string): voi
   set.add(id)
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 /** Objects merge key by key, arrays and scalars replace, and an own `undefined` deletes the key. */
 function deepMerge(base: unknown, patch: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(patch)) return structuredClone(patch)
+  if (!isObject(base) || !isObject(patch)) return structuredClone(patch)
   const out: Record<string, unknown> = { ...base }
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) delete out[key]

@@ -72,7 +72,8 @@ export function validateUpdate(body: unknown): Validation {
   return { ok: true, value: body as ReportUpdate }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A JSON object: not null, not an array (the simulator's one test of it; its store merges by it too). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
