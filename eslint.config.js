@@ -11,7 +11,7 @@ export default tseslint.config(
       '.tmp/',
       'src/config/reports-validator.js',
       'src/acronis/answer-validators.js',
-      'src/engine/record-validator.js',
+      'src/review/record-validator.js',
     ],
   },
   js.configs.recommended,

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(586);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6593);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 586:
+/***/ 6593:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36,1272 +36,6 @@ __nccwpck_require__.d(log_namespaceObject, {
   secrets: () => (secrets),
   warning: () => (log_warning)
 });
-
-;// CONCATENATED MODULE: ./src/http/deadline.ts
-/** The run's time limit (run-timeout-seconds) ended this request: its report is not finished. */
-class RunTimeoutError extends Error {
-    seconds;
-    stop;
-    constructor(seconds, stop) {
-        super(RunTimeoutError.explain(seconds, stop));
-        this.seconds = seconds;
-        this.stop = stop;
-        this.name = 'RunTimeoutError';
-    }
-    static explain(seconds, stop) {
-        const limit = `the run's time limit of ${seconds} s`;
-        if (stop.kind === 'not-attempted')
-            return `not attempted: ${limit} was reached`;
-        if (stop.kind === 'in-flight')
-            return `stopped while ${stop.method} ${stop.path} was in flight: ${limit} was reached`;
-        const waiting = `stopped while ${stop.method} ${stop.path} waited to be tried again (${stop.reason})`;
-        return stop.askedMs === undefined
-            ? `${waiting}: ${limit} was reached`
-            : `${waiting}: its Retry-After of ${Math.ceil(stop.askedMs / 1000)} s ends after ${limit}`;
-    }
-}
-/** In-flight requests get this long past the limit at most (less when their own timeout ends sooner). */
-const GRACE_MS = 5_000;
-/** The run's time limit as a point in time (Date.now() ms), counted from when the client was built. */
-class RunDeadline {
-    seconds;
-    at;
-    constructor(seconds, now = Date.now()) {
-        this.seconds = seconds;
-        this.at = seconds > 0 ? now + seconds * 1000 : Infinity;
-    }
-    /** Whether the limit is spent: no request starts from now on. */
-    passed(now = Date.now()) {
-        return now >= this.at;
-    }
-    /** Whether waiting `ms` from now would end past the limit. */
-    endsAfter(ms, now = Date.now()) {
-        return now + ms >= this.at;
-    }
-    /** The timeout of a request starting now: its own, or until the limit and its grace if sooner. */
-    timeoutMs(ownMs, now = Date.now()) {
-        return Math.max(1, Math.min(ownMs, this.at + GRACE_MS - now));
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http/limiter.ts
-/** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
-class Limiter {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-        if (!Number.isInteger(limit) || limit < 1)
-            throw new RangeError(`limit must be a positive integer, got ${limit}`);
-    }
-    async run(task) {
-        await this.acquire();
-        try {
-            return await task();
-        }
-        finally {
-            this.release();
-        }
-    }
-    acquire() {
-        if (this.active < this.limit) {
-            this.active++;
-            return Promise.resolve();
-        }
-        return new Promise((resolve) => this.waiting.push(resolve));
-    }
-    release() {
-        const next = this.waiting.shift();
-        // Hand the slot straight to the next waiter, so `active` never dips while work is queued.
-        if (next)
-            next();
-        else
-            this.active--;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http/rate.ts
-/**
- * CUBIC's constants as AWS's "adaptive" retry mode uses them: the rate a client learns for an API that
- * throttles without saying its limit.
- */
-const CUBIC = {
-    /** On a throttle the rate drops to this share of the rate the API was accepting. */
-    beta: 0.7,
-    /**
-     * Seconds the cubic takes to climb back to the rate of the last throttle, whatever that rate. AWS's
-     * constant is absolute (0.4 requests a second per second cubed), which climbs back in 1.5 s at 5
-     * requests a second: a slow API would then throttle every few seconds, one 429 in twenty requests.
-     * Relative, every rate spends the same time climbing and probing: a throttle every ~25 s.
-     */
-    climbSeconds: 12,
-    /**
-     * Answers accepted over the window that make the measured rate worth the full climb. A throttle after
-     * fewer (a 503 at the start of a run) says little about the API's rate: the climb is shorter in
-     * proportion, half a second at least, so a run that met a passing storm is soon back to full speed.
-     */
-    evidence: 20,
-    /**
-     * While the rate climbs back after a drop, a throttle drops it again only when this share of the
-     * answers of the last second were throttles (counted as if 10 more had come): a rate still above the
-     * limit is throttled often, while an API that refuses a request now and then at any rate would
-     * otherwise have every refusal cut the rate, down to nothing.
-     */
-    noise: 0.05,
-    /**
-     * The cubic levels off at this share of the rate measured at the throttle: what the API accepted
-     * just before includes what its bucket had saved up, a little more than it allows for long.
-     */
-    level: 0.95,
-    /** Never slower than this, requests a second. */
-    minRate: 0.5,
-    /** Never faster than this many times the rate actually sent: growth follows what was tried. */
-    maxGrowth: 2,
-    /** The rate sent is counted over this window. */
-    windowMs: 1000,
-    /**
-     * The rate the API accepted is counted over this longer one: over one second it is the limit plus
-     * whatever its bucket still held, noise that would set the rate above the limit after a drop.
-     */
-    acceptedWindowMs: 5000,
-};
-const SLICES = 10;
-/** Events over about the last `windowMs`, counted in tenths, so a count costs nothing per event. */
-class WindowCount {
-    windowMs;
-    counts = new Array(SLICES).fill(0);
-    slice = 0;
-    first = Infinity;
-    constructor(windowMs = CUBIC.windowMs) {
-        this.windowMs = windowMs;
-    }
-    add(now) {
-        this.first = Math.min(this.first, now);
-        this.advance(now);
-        this.counts[this.slice % SLICES]++;
-    }
-    /** Events over the window ending now. */
-    count(now) {
-        this.advance(now);
-        return this.counts.reduce((a, b) => a + b, 0);
-    }
-    /**
-     * Events a second over the window ending now (nine whole tenths and the one under way), or over the
-     * time since the first event when that is shorter, a tenth at least.
-     */
-    rate(now) {
-        this.advance(now);
-        const tenth = this.windowMs / SLICES;
-        const window = (SLICES - 1) * tenth + (now - this.slice * tenth);
-        const spanMs = Math.max(tenth, Math.min(window, now - this.first));
-        return this.count(now) / (spanMs / 1000);
-    }
-    advance(now) {
-        const slice = Math.floor(now / (this.windowMs / SLICES));
-        if (slice <= this.slice)
-            return;
-        // Slices that passed without events are emptied; after a whole window, all of them.
-        for (let s = Math.max(this.slice + 1, slice - SLICES + 1); s <= slice; s++)
-            this.counts[s % SLICES] = 0;
-        this.slice = slice;
-    }
-}
-/**
- * How fast one API may be sent requests: free until it first throttles, then a token bucket whose rate
- * follows CUBIC (AWS's adaptive mode, our own arithmetic). On a throttle the rate drops to `beta` times
- * the rate the API accepted over the last window (what it allows, where AWS takes what was sent), once
- * per round trip: throttles of requests sent before the drop, or within one round trip after it (they
- * meet a bucket their predecessors emptied), are the same overload and change nothing.
- * On each success the rate grows along a cubic back to where the throttle was and beyond, never above
- * `maxGrowth` times the rate sent. A Retry-After is a pause: nothing starts before it ends.
- * Times are milliseconds on any monotonic clock; the caller passes `now`, so the arithmetic is testable.
- */
-class AdaptiveRate {
-    enabled = false;
-    /** Tokens a second, and the most the bucket holds (a second's worth). */
-    fillRate = 0;
-    capacity = 0;
-    tokens = 0;
-    lastRefill = 0;
-    /** Where the cubic levels off before growing on: `level` times the rate at the last throttle. */
-    lastMaxRate = 0;
-    /** When the rate last dropped, and how long the cubic takes to climb back from that drop. */
-    lastCut = -Infinity;
-    climbSeconds = CUBIC.climbSeconds;
-    /** Answers, and throttles among them, to requests sent after the last drop's overload. */
-    answers = new WindowCount();
-    throttles = new WindowCount();
-    /** Throttles of requests sent before this are the overload the last drop answered. */
-    sameOverloadUntil = -Infinity;
-    pausedUntil = 0;
-    sent = new WindowCount();
-    accepted = new WindowCount(CUBIC.acceptedWindowMs);
-    /** Whether a throttle has switched the bucket on. */
-    get limiting() {
-        return this.enabled;
-    }
-    /** The current rate in requests a second; Infinity while nothing has been throttled. */
-    get rate() {
-        return this.enabled ? this.fillRate : Infinity;
-    }
-    /** When the pause a Retry-After asked for ends (0: none yet). */
-    get pauseEnds() {
-        return this.pausedUntil;
-    }
-    /** 0 when a request may start now (its token is taken), else the milliseconds to wait first. */
-    take(now) {
-        if (now < this.pausedUntil)
-            return this.pausedUntil - now;
-        if (!this.enabled)
-            return 0;
-        this.refill(now);
-        if (this.tokens >= 1) {
-            this.tokens -= 1;
-            return 0;
-        }
-        return Math.ceil(((1 - this.tokens) / this.fillRate) * 1000);
-    }
-    /** A request went out. */
-    sending(now) {
-        this.sent.add(now);
-    }
-    /** A request sent at `sentAt` was answered; `pauseMs` is the Retry-After of a throttle, if any. */
-    answered(sentAt, now, throttled, pauseMs) {
-        const current = sentAt >= this.sameOverloadUntil;
-        if (current)
-            this.answers.add(now);
-        if (!throttled) {
-            this.accepted.add(now);
-            if (this.enabled)
-                this.setRate(now, this.cubic(now));
-            return;
-        }
-        if (pauseMs !== undefined)
-            this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
-        if (!current)
-            return;
-        this.throttles.add(now);
-        const climbing = this.enabled && now - this.lastCut < this.climbSeconds * 1000;
-        if (climbing && this.throttles.count(now) / (this.answers.count(now) + 10) < CUBIC.noise)
-            return;
-        const measured = this.accepted.rate(now);
-        const evidence = Math.min(1, this.accepted.count(now) / CUBIC.evidence);
-        this.climbSeconds = Math.max(0.5, CUBIC.climbSeconds * evidence);
-        const base = Math.max(CUBIC.minRate, this.enabled ? Math.min(measured, this.fillRate) : measured);
-        if (!this.enabled) {
-            // One token to start: the throttled request's own retry goes at the new rate's first beat.
-            this.enabled = true;
-            this.tokens = 1;
-            this.lastRefill = now;
-        }
-        this.lastMaxRate = base * CUBIC.level;
-        this.lastCut = now;
-        // Requests sent within a round trip of the drop meet a bucket that those before it emptied.
-        this.sameOverloadUntil = now + (now - sentAt);
-        this.setRate(now, base * CUBIC.beta);
-    }
-    /**
-     * CUBIC's curve: from `beta` of the last throttle's rate it climbs fast, flattens as it nears that
-     * rate (reached after `climbSeconds`, less with little evidence), then grows on, slowly at first, probing for more.
-     */
-    cubic(now) {
-        const t = (now - this.lastCut) / 1000 - this.climbSeconds;
-        return this.lastMaxRate * (1 + ((1 - CUBIC.beta) * t ** 3) / this.climbSeconds ** 3);
-    }
-    setRate(now, wanted) {
-        this.refill(now);
-        // A pause in the last window sent nothing on purpose: the rate sent then says nothing about the API.
-        const measuredSend = now - this.pausedUntil >= CUBIC.windowMs;
-        const rate = measuredSend ? Math.min(wanted, CUBIC.maxGrowth * this.sent.rate(now)) : wanted;
-        this.fillRate = Math.max(rate, CUBIC.minRate);
-        this.capacity = Math.max(rate, 1);
-        this.tokens = Math.min(this.tokens, this.capacity);
-    }
-    refill(now) {
-        if (now > this.lastRefill) {
-            this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.fillRate);
-            this.lastRefill = now;
-        }
-    }
-}
-
-;// CONCATENATED MODULE: external "node:http"
-const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
-;// CONCATENATED MODULE: external "node:https"
-const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
-;// CONCATENATED MODULE: ./src/http/errors.ts
-/**
- * A failure below HTTP: no answer the client can use (a reset, a timeout, a proxy or a certificate
- * not accepted, a redirect refused). The family ky's KyError heads: callers test `instanceof
- * TransportError` and read `code` (the system's, such as ECONNRESET, or ours, such as
- * proxy_refused), never a hand-kept list of its classes. Each class lives with the code that throws it.
- */
-class TransportError extends Error {
-}
-
-;// CONCATENATED MODULE: external "node:tls"
-const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/http/proxy.ts
-
-
-
-// Only the proxy rules of @actions/http-client (its HTTP client stays out of the bundle): the same
-// variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
-// never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
-
-
-/** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
-const unbracketed = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
-/** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
-class ProxyError extends TransportError {
-    proxy;
-    target;
-    status;
-    code = 'proxy_refused';
-    constructor(proxy, target, status, message) {
-        super(message);
-        this.proxy = proxy;
-        this.target = target;
-        this.status = status;
-        this.name = 'ProxyError';
-    }
-}
-const GATEWAY_ERRORS = new Set([502, 503, 504]);
-const VARIABLES = { 'https:': ['https_proxy', 'HTTPS_PROXY'], 'http:': ['http_proxy', 'HTTP_PROXY'] };
-/** The proxy a request to `target` goes through, or undefined when it goes direct. */
-function proxyFor(target) {
-    // @actions/http-client decides whether (loopback, NO_PROXY) and which variable; it reads process.env.
-    if (!getProxyUrl(target))
-        return undefined;
-    const variable = VARIABLES[target.protocol === 'https:' ? 'https:' : 'http:'].find((v) => process.env[v]);
-    return parseProxy(variable, process.env[variable]);
-}
-/** A proxy variable's value: `http://user:password@host:port`, or `host:port` read as http, as curl does. */
-function parseProxy(variable, value) {
-    let url;
-    try {
-        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-    }
-    catch {
-        throw new Error(`${variable} is not a URL; expected http://HOST:PORT`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new Error(`${variable}: only http:// and https:// proxies are supported`);
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    // Percent-decoded, as @actions/http-client and curl read credentials in a proxy URL.
-    const user = safeDecode(url.username);
-    const password = safeDecode(url.password);
-    return {
-        protocol: url.protocol,
-        hostname: unbracketed(url.hostname),
-        port,
-        label: `${url.hostname}:${port}`,
-        variable,
-        authorization: user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
-        password: password || undefined,
-    };
-}
-/**
- * What must be masked before anything prints: the password of every proxy variable (as written and
- * percent-decoded) and the Proxy-Authorization credentials made from it.
- */
-function proxySecrets(env = process.env) {
-    const secrets = new Set();
-    for (const variable of Object.values(VARIABLES).flat()) {
-        const value = env[variable];
-        if (!value)
-            continue;
-        let proxy;
-        try {
-            proxy = parseProxy(variable, value);
-        }
-        catch {
-            continue; // not a URL: then it holds no password either, and using it fails with its own message
-        }
-        // The password as written (up to the last @, as URL parsers read it), as parsed, and decoded.
-        const rest = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
-        const userinfo = rest.includes('@') ? rest.slice(0, rest.lastIndexOf('@')) : '';
-        const written = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
-        for (const p of [written, safeDecode(written), proxy.password])
-            if (p)
-                secrets.add(p);
-        if (proxy.authorization)
-            secrets.add(proxy.authorization.slice('Basic '.length));
-    }
-    return [...secrets];
-}
-function safeDecode(s) {
-    try {
-        return decodeURIComponent(s);
-    }
-    catch {
-        return s;
-    }
-}
-/** Why a proxy said no, in words that name the proxy and what to check, never its password. */
-function proxyRefusal(proxy, target, status) {
-    const what = status === 407
-        ? proxy.authorization
-            ? `refused the credentials in ${proxy.variable} (407 Proxy Authentication Required): check the user and password`
-            : `asks for credentials (407 Proxy Authentication Required): set ${proxy.variable} to http://USER:PASSWORD@${proxy.label}`
-        : `refused to connect to ${target} (HTTP ${status}); if ${target.replace(/:\d+$/, '')} should be reached directly, add it to NO_PROXY`;
-    return new ProxyError(proxy.label, target, status, `proxy ${proxy.label} ${what}`);
-}
-/**
- * An https agent whose connections are TLS tunnels through a proxy: one CONNECT per connection, then
- * TLS end to end with the API host (certificate checked against the host's name, NODE_EXTRA_CA_CERTS
- * honoured). The agent pools the tunnels like any connection, so keep-alive and maxSockets hold.
- */
-class TunnelAgent extends (external_node_https_default()).Agent {
-    proxy;
-    connectTimeoutMs;
-    /** After a 407 every later request fails the same way at once: the credentials will not change mid-run. */
-    refused;
-    constructor(proxy, connectTimeoutMs, options) {
-        super(options);
-        this.proxy = proxy;
-        this.connectTimeoutMs = connectTimeoutMs;
-    }
-    createConnection(options, callback) {
-        const done = (err, stream) => callback?.(err, stream);
-        if (this.refused)
-            return void done(this.refused);
-        const target = `${options.host ?? options.hostname}:${options.port ?? 443}`;
-        const proxy = this.proxy;
-        const request = (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
-            host: proxy.hostname,
-            port: proxy.port,
-            method: 'CONNECT',
-            path: target,
-            headers: {
-                host: target,
-                ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
-            },
-            agent: false,
-            ...(proxy.protocol === 'https:' ? { servername: proxy.hostname } : {}),
-        });
-        const timer = setTimeout(() => {
-            const message = `no answer to CONNECT ${target} within ${this.connectTimeoutMs} ms`;
-            request.destroy(Object.assign(new Error(message), { code: 'ETIMEDOUT' }));
-        }, this.connectTimeoutMs);
-        request.once('connect', (res, socket, head) => {
-            clearTimeout(timer);
-            const status = res.statusCode ?? 0;
-            if (status !== 200)
-                socket.destroy();
-            // A gateway error is the proxy's trouble reaching the host, which may pass: retried like any network error.
-            if (GATEWAY_ERRORS.has(status)) {
-                const message = `proxy ${proxy.label} could not reach ${target} (HTTP ${status})`;
-                return done(Object.assign(new Error(message), { code: `EPROXY${status}` }));
-            }
-            if (status !== 200) {
-                const refusal = proxyRefusal(proxy, target, status);
-                if (refusal.status === 407)
-                    this.refused = refusal;
-                return done(refusal);
-            }
-            if (head.length)
-                socket.unshift(head);
-            // The agent's options (servername, ca, keep-alive) apply to the TLS session inside the tunnel.
-            done(null, external_node_tls_default().connect({ ...options, socket }));
-        });
-        // A failure on the way to the proxy keeps its code (the transport retries it as any network error)
-        // and says which proxy it was.
-        request.once('error', (e) => {
-            clearTimeout(timer);
-            e.message = `proxy ${proxy.label}: ${e.message}`;
-            done(e);
-        });
-        request.end();
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/http/transport.ts
-
-
-
-
-/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
-class NetworkError extends TransportError {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.code = code;
-        this.name = 'NetworkError';
-    }
-}
-/** No complete response within the per-request deadline: the server may still have acted on it. */
-class TimeoutError extends TransportError {
-    timeoutMs;
-    /** The system's name for a timeout, so every failure without a response reads the same way. */
-    code = 'ETIMEDOUT';
-    constructor(timeoutMs) {
-        super(`no complete response within ${timeoutMs} ms`);
-        this.timeoutMs = timeoutMs;
-        this.name = 'TimeoutError';
-    }
-}
-/**
- * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
- * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
- */
-class CertificateError extends TransportError {
-    code;
-    host;
-    constructor(code, host, message, options) {
-        super(message, options);
-        this.code = code;
-        this.host = host;
-        this.name = 'CertificateError';
-    }
-}
-/** Node's codes for a certificate chain it cannot trust: a private CA fixes them. */
-const UNTRUSTED = new Set([
-    'SELF_SIGNED_CERT_IN_CHAIN',
-    'DEPTH_ZERO_SELF_SIGNED_CERT',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'UNABLE_TO_GET_ISSUER_CERT',
-    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-    'CERT_UNTRUSTED',
-]);
-const CERTIFICATE = new Set([
-    ...UNTRUSTED,
-    'CERT_HAS_EXPIRED',
-    'CERT_NOT_YET_VALID',
-    'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
-/**
- * Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections; through a
- * proxy (https_proxy, http_proxy, no_proxy as @actions/http-client reads them) the agent keeps tunnels alive.
- */
-function createAgents(maxSockets, connectTimeoutMs = 30_000) {
-    const options = { keepAlive: true, maxSockets };
-    const direct = { http: new (external_node_http_default()).Agent(options), https: new (external_node_https_default()).Agent(options) };
-    const proxied = new Map();
-    const routes = new Map();
-    return {
-        /** The route of a URL's origin, decided once per origin. */
-        route(url) {
-            let route = routes.get(url.origin);
-            if (route)
-                return route;
-            const secure = url.protocol === 'https:';
-            const proxy = proxyFor(url);
-            if (!proxy)
-                route = { agent: secure ? direct.https : direct.http };
-            else {
-                const key = `${url.protocol}${proxy.protocol}//${proxy.label} ${proxy.authorization ?? ''}`;
-                let agent = proxied.get(key);
-                if (!agent) {
-                    // https: TLS tunnels through CONNECT; http: requests to the proxy itself, which keeps them alive.
-                    agent = secure
-                        ? new TunnelAgent(proxy, connectTimeoutMs, options)
-                        : new (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).Agent(options);
-                    proxied.set(key, agent);
-                }
-                route = { agent, proxy };
-            }
-            routes.set(url.origin, route);
-            return route;
-        },
-        destroy() {
-            direct.http.destroy();
-            direct.https.destroy();
-            for (const agent of proxied.values())
-                agent.destroy();
-        },
-    };
-}
-const MAX_BODY_BYTES = 8 * 1024 * 1024;
-function exchange(req, agents) {
-    const { agent, proxy } = agents.route(req.url);
-    // Plain http through a proxy is a request to the proxy for the whole URL; https goes through a tunnel.
-    const toProxy = proxy && req.url.protocol === 'http:' ? proxy : undefined;
-    const secure = toProxy ? toProxy.protocol === 'https:' : req.url.protocol === 'https:';
-    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
-    return new Promise((resolve, reject) => {
-        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
-        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
-        const r = request(toProxy
-            ? {
-                hostname: toProxy.hostname,
-                port: toProxy.port,
-                path: req.url.href,
-                method: req.method,
-                headers: {
-                    ...req.headers,
-                    host: req.url.host,
-                    ...(toProxy.authorization ? { 'proxy-authorization': toProxy.authorization } : {}),
-                },
-                agent,
-            }
-            : {
-                protocol: req.url.protocol,
-                hostname: unbracketed(req.url.hostname),
-                port: req.url.port,
-                path: req.url.pathname + req.url.search,
-                method: req.method,
-                headers: req.headers,
-                agent,
-            });
-        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
-        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
-        r.on('error', (e) => {
-            clearTimeout(timer);
-            reject(ours(e, 'ENETWORK', req.url));
-        });
-        r.on('response', (res) => {
-            if (toProxy && res.statusCode === 407) {
-                res.resume();
-                clearTimeout(timer);
-                return reject(proxyRefusal(toProxy, req.url.host, 407));
-            }
-            const chunks = [];
-            let size = 0;
-            res.on('data', (c) => {
-                size += c.length;
-                if (size > MAX_BODY_BYTES)
-                    r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
-                else
-                    chunks.push(c);
-            });
-            res.on('error', (e) => {
-                clearTimeout(timer);
-                reject(ours(e, 'ECONNRESET', req.url));
-            });
-            res.on('end', () => {
-                clearTimeout(timer);
-                resolve({
-                    status: res.statusCode ?? 0,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks).toString('utf8'),
-                });
-            });
-        });
-        r.end(req.body);
-    });
-}
-/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
-function ours(e, fallback, url) {
-    if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProxyError)
-        return e;
-    const code = e.code ?? fallback;
-    if (CERTIFICATE.has(code)) {
-        const hint = UNTRUSTED.has(code)
-            ? '; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS to a PEM file with its CA certificate'
-            : '';
-        const message = `the certificate of ${url.host} is not accepted (${code}: ${e.message})${hint}`;
-        return new CertificateError(code, url.host, message, { cause: e });
-    }
-    return new NetworkError(code, e.message, { cause: e });
-}
-
-;// CONCATENATED MODULE: ./src/http/retry.ts
-
-const DEFAULT_RETRY = {
-    maxAttempts: 6,
-    maxElapsedMs: 120_000,
-    baseDelayMs: 300,
-    maxDelayMs: 20_000,
-};
-const RETRY_RULES = {
-    // PATCH too: the only PATCH sent sets a whole comment body, which comes out the same sent twice.
-    methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
-    statuses: [408, 429, 500, 502, 503, 504],
-    // Every retried status: the API (and GitHub) send Retry-After with 5xx answers too, not only 429 and 503.
-    retryAfterStatuses: [408, 429, 500, 502, 503, 504],
-    // A 429 is refused before any work; a refused connection never reached the server.
-    unprocessedStatuses: [429],
-    unprocessedCodes: ['ECONNREFUSED'],
-    // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
-    // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
-    finalCodes: ['ENOTFOUND'],
-    throttleStatuses: [429],
-};
-/**
- * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
- * or that the server cannot have acted on. Pure: the rules are data, the budget is the caller's.
- */
-function shouldRetry(call, attempt, rules = RETRY_RULES) {
-    const safe = call.idempotent ?? rules.methods.includes(call.method);
-    if (attempt instanceof TimeoutError)
-        return safe;
-    if (attempt instanceof NetworkError) {
-        if (rules.finalCodes.includes(attempt.code))
-            return false;
-        return safe || rules.unprocessedCodes.includes(attempt.code);
-    }
-    if (!rules.statuses.includes(attempt.status))
-        return false;
-    return safe || rules.unprocessedStatuses.includes(attempt.status);
-}
-/** Whether the attempt was the API refusing for its rate. */
-function isThrottle(attempt, rules = RETRY_RULES) {
-    return !(attempt instanceof Error) && rules.throttleStatuses.includes(attempt.status);
-}
-/** The wait the server asked for (Retry-After on a status that honours it), if any. */
-function askedDelayMs(attempt, rules = RETRY_RULES) {
-    if (attempt instanceof Error || !rules.retryAfterStatuses.includes(attempt.status))
-        return undefined;
-    return parseRetryAfter(attempt.headers['retry-after']);
-}
-/** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
-function backoffMs(attempt, policy, random = Math.random) {
-    const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(d / 2 + random() * (d / 2));
-}
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 \u00a710.2.3); undefined when absent or unreadable. */
-function parseRetryAfter(value, now = Date.now()) {
-    const v = Array.isArray(value) ? value[0] : value;
-    if (v === undefined || v.trim() === '')
-        return undefined;
-    if (/^\s*\d+\s*$/.test(v))
-        return Number(v) * 1000;
-    // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
-    if (!/^\s*[A-Za-z]{3}/.test(v))
-        return undefined;
-    const date = Date.parse(v);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-;// CONCATENATED MODULE: ./src/http/redirect.ts
-
-/** A redirect that would carry credentials to another origin: refused, never followed. */
-class RedirectError extends TransportError {
-    from;
-    to;
-    code = 'redirect_refused';
-    constructor(from, to) {
-        super(`refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`);
-        this.from = from;
-        this.to = to;
-        this.name = 'RedirectError';
-    }
-}
-/** Redirects followed for one call at most; past them, the last 3xx is the answer. */
-const MAX_REDIRECTS = 3;
-/**
- * Where the `hop`-th answer to a call first sent to `origin` sends it next: undefined when it is no
- * redirect (or one too many) to follow. A redirect to another origin throws a RedirectError, so the
- * `Authorization` header never leaves the API host.
- */
-function redirectTarget(reply, url, origin, hop) {
-    const location = reply.headers.location;
-    if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
-        return undefined;
-    const next = new URL(location, url);
-    if (next.origin !== origin)
-        throw new RedirectError(origin, next.origin);
-    return next;
-}
-
-;// CONCATENATED MODULE: ./src/http/client.ts
-
-
-
-
-
-
-function reasonOf(outcome) {
-    if (outcome instanceof TimeoutError)
-        return 'timeout';
-    return outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/**
- * The one place requests leave the process: a concurrency limit, a learned rate per API (AdaptiveRate:
- * free until the API throttles), per-attempt timeouts, keep-alive, retries of transient failures with
- * backoff and Retry-After, same-origin-only redirects, and the run's time limit.
- */
-class client_HttpClient {
-    options;
-    limiter;
-    agents;
-    policy;
-    deadline;
-    /**
-     * One rate per API (origin): a throttle from one slows only its own calls. Its Retry-After pauses every
-     * request to that API, not only the one that got it: the run slows down as asked.
-     */
-    rates = new Map();
-    /** Exchanges sent, first attempts and retries alike. */
-    requests = 0;
-    retries = 0;
-    constructor(options) {
-        this.options = options;
-        this.limiter = new Limiter(options.concurrency);
-        this.agents = createAgents(options.concurrency, options.timeoutMs);
-        this.policy = { ...DEFAULT_RETRY, ...options.retry };
-        this.deadline = new RunDeadline(options.runTimeoutSeconds ?? 0);
-    }
-    /** The learned rate of the API at `url` (requests a second; Infinity until it throttled). */
-    rateOf(url) {
-        return this.rateFor(url).rate;
-    }
-    /**
-     * Sends the call, retrying transient failures; resolves with the final reply, whatever its status.
-     * Throws a RunTimeoutError when the run's time limit ends it.
-     */
-    async send(call) {
-        const started = Date.now();
-        let retrying;
-        for (let attempt = 1;; attempt++) {
-            let outcome;
-            try {
-                outcome = await this.once(call, retrying);
-            }
-            catch (e) {
-                if (!(e instanceof NetworkError || e instanceof TimeoutError))
-                    throw e;
-                outcome = e;
-            }
-            const delayMs = shouldRetry(call, outcome) ? this.delayBefore(attempt + 1, outcome, started) : undefined;
-            if (delayMs === undefined) {
-                if (outcome instanceof Error)
-                    throw outcome;
-                return outcome;
-            }
-            const reason = reasonOf(outcome);
-            // A retry never waits past the run's time limit: the call ends now, with what it was waiting for.
-            if (this.deadline.endsAfter(delayMs)) {
-                const asked = askedDelayMs(outcome);
-                throw this.stopped({ kind: 'retry', ...where(call), reason, askedMs: asked });
-            }
-            this.retries++;
-            this.options.onRetry?.({ ...where(call), attempt, delayMs, reason });
-            retrying = { reason };
-            if (delayMs > 0)
-                await sleep(delayMs);
-            // A timer fires late on a busy machine: no attempt starts once the budget is spent.
-            if (Date.now() - started > this.policy.maxElapsedMs) {
-                if (outcome instanceof Error)
-                    throw outcome;
-                return outcome;
-            }
-        }
-    }
-    /**
-     * The wait before attempt `next`: what the server asked, else the backoff (a throttle's retry then
-     * also waits for the learned rate, as every request does); undefined past the budget.
-     */
-    delayBefore(next, outcome, started) {
-        const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy);
-        const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
-        return next > this.policy.maxAttempts || late ? undefined : delayMs;
-    }
-    async once(call, retrying) {
-        let url = call.url;
-        for (let hop = 0;; hop++) {
-            const reply = await this.exchangeWhenAllowed(call, url, retrying);
-            const next = redirectTarget(reply, url, call.url.origin, hop);
-            if (!next)
-                return reply;
-            url = next;
-        }
-    }
-    /**
-     * One exchange when the API's rate allows it (outside any pause a throttle asked for), under the
-     * concurrency limit, and before the run's time limit.
-     */
-    async exchangeWhenAllowed(call, url, retrying) {
-        const rate = this.rateFor(url);
-        const unstarted = () => retrying ? { kind: 'retry', ...where(call), reason: retrying.reason } : { kind: 'not-attempted' };
-        for (;;) {
-            // A pause is waited out without a slot, so the calls to other APIs keep theirs.
-            const paused = rate.pauseEnds - Date.now();
-            if (paused > 0) {
-                if (this.deadline.endsAfter(paused))
-                    throw this.stopped(unstarted());
-                await sleep(paused);
-            }
-            if (this.deadline.passed())
-                throw this.stopped(unstarted());
-            // Headers are computed before taking a slot: a token request made inside one could deadlock the limiter.
-            const headers = {
-                'user-agent': this.options.userAgent ?? 'acronis-report-sync',
-                ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
-            };
-            const reply = await this.limiter.run(async () => {
-                // The rate's turn is taken in the slot, so calls queued for a slot before a throttle keep its pace too.
-                for (let wait = rate.take(Date.now()); wait > 0; wait = rate.take(Date.now())) {
-                    // A throttle paused the API while this call waited: it gives the slot back and waits like every
-                    // other call, rather than going out during the pause the server asked for.
-                    if (rate.pauseEnds > Date.now())
-                        return undefined;
-                    // A pace that ends past the run's time limit is not waited out.
-                    if (this.deadline.endsAfter(wait))
-                        throw this.stopped(unstarted());
-                    await sleep(wait);
-                }
-                const now = Date.now();
-                if (this.deadline.passed(now))
-                    throw this.stopped(unstarted());
-                this.requests++;
-                rate.sending(now);
-                const timeoutMs = this.deadline.timeoutMs(this.options.timeoutMs, now);
-                try {
-                    const answer = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }, this.agents);
-                    return this.noteThrottle(rate, now, answer);
-                }
-                catch (e) {
-                    // Cut short by the run's time limit rather than by its own timeout: the report was stopped.
-                    if (e instanceof TimeoutError && timeoutMs < this.options.timeoutMs && this.deadline.passed())
-                        throw this.stopped({ kind: 'in-flight', ...where(call) });
-                    throw e;
-                }
-            });
-            if (reply)
-                return reply;
-        }
-    }
-    /**
-     * Tells the API's rate how the exchange went, while the exchange still holds its slot, so no queued
-     * call slips out before a pause starts. A Retry-After beyond the time budget is not a pause: that
-     * request gives up, the others go on.
-     */
-    noteThrottle(rate, sentAt, reply) {
-        const throttled = isThrottle(reply);
-        const asked = throttled ? parseRetryAfter(reply.headers['retry-after']) : undefined;
-        const pauseMs = asked !== undefined && asked <= this.policy.maxElapsedMs ? asked : undefined;
-        rate.answered(sentAt, Date.now(), throttled, pauseMs);
-        return reply;
-    }
-    rateFor(url) {
-        let rate = this.rates.get(url.origin);
-        if (!rate)
-            this.rates.set(url.origin, (rate = new AdaptiveRate()));
-        return rate;
-    }
-    stopped(stop) {
-        return new RunTimeoutError(this.deadline.seconds, stop);
-    }
-    close() {
-        this.agents.destroy();
-    }
-}
-const where = (call) => ({ method: call.method, path: call.url.pathname });
-
-;// CONCATENATED MODULE: ./src/util/redact.ts
-/** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
-const MIN_FORM = 6;
-/**
- * What a secret can look like once a server, a proxy or a URL parser has been through it: as it is,
- * lower- and upper-cased (a host name is lower-cased), inside a JSON string (`"` and `\\` escaped),
- * URL- and form-encoded, and base64 at each of the three alignments, so it is found inside any base64
- * text (`id:secret` of a Basic header included).
- */
-function secretForms(secret) {
-    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase(), jsonEscaped(secret)]);
-    const encoded = urlEncoded(secret);
-    forms.add(encoded).add(encoded.replace(/%20/g, '+')).add(encoded.toLowerCase());
-    const bytes = Buffer.from(secret, 'utf8');
-    for (const b64 of [bytes.toString('base64'), bytes.toString('base64url')])
-        forms.add(b64);
-    for (let k = 0; k < 3; k++) {
-        // Base64 of the secret preceded by k bytes: only the characters made of its bits alone.
-        const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
-        const inner = b64.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
-        forms.add(inner).add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
-    }
-    return [...forms].filter((f) => f === secret || f.length >= MIN_FORM);
-}
-/** The secret as it reads between the quotes of a JSON string. */
-const jsonEscaped = (text) => JSON.stringify(text).slice(1, -1);
-function urlEncoded(text) {
-    try {
-        return encodeURIComponent(text);
-    }
-    catch {
-        return text; // a lone surrogate cannot be encoded, so it cannot be echoed encoded either
-    }
-}
-const SCHEME = /[a-z0-9+.-]/i;
-const WORD = /\w/;
-const HOST_END = /[\s/?#]/;
-/**
- * Text with the userinfo of every URL (`scheme://user:password@`, up to the last `@` before the host
- * ends) replaced by `***`: a password is never printed, whoever wrote the URL. One pass from each
- * `://` (a regular expression that looks for the scheme first takes quadratic time on `a.a.a.\u2026`).
- */
-function withoutUserinfo(text) {
-    let out = '';
-    let done = 0;
-    for (let sep = text.indexOf('://'); sep !== -1;) {
-        let end = sep + 3;
-        let at = -1;
-        for (; end < text.length && !HOST_END.test(text[end]); end++)
-            if (text[end] === '@')
-                at = end;
-        const scheme = at === -1 ? -1 : schemeStart(text, done, sep);
-        if (scheme === -1) {
-            // Another `://` before `end` ends its host at the same place: it has no `@` either.
-            sep = text.indexOf('://', at === -1 ? Math.max(end, sep + 1) : sep + 1);
-            continue;
-        }
-        out += `${text.slice(done, sep)}://***@`;
-        done = at + 1;
-        sep = text.indexOf('://', done);
-    }
-    return done ? out + text.slice(done) : text;
-}
-/** Where the scheme before `sep` starts (a letter at a word's start, then letters, digits, `+.-`); -1 if none. */
-function schemeStart(text, from, sep) {
-    let start = sep;
-    while (start > from && SCHEME.test(text[start - 1]))
-        start--;
-    for (let p = start; p < sep; p++) {
-        const letter = /[a-z]/i.test(text[p]);
-        if (letter && (p === 0 || !WORD.test(text[p - 1])))
-            return p;
-    }
-    return -1;
-}
-/**
- * Letters in lower case, code unit by code unit, so every position of the folded text is the position
- * of the same character in the original (`toLowerCase` of a whole string may change its length: \u0130).
- */
-function fold(text) {
-    // eslint-disable-next-line no-control-regex -- ASCII is every code unit up to 0x7f
-    if (!/[^\u0000-\u007f]/.test(text))
-        return text.toLowerCase();
-    return text.replace(/[A-Z\u00c0-\uffff]/g, (c) => {
-        const lower = c.toLowerCase();
-        return lower.length === 1 ? lower : c;
-    });
-}
-/** The smallest period of `text` (its length minus its longest proper border), in linear time (KMP). */
-function smallestPeriod(text) {
-    const border = new Int32Array(text.length);
-    for (let i = 1, k = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        while (k > 0 && c !== text.charCodeAt(k))
-            k = border[k - 1];
-        if (c === text.charCodeAt(k))
-            k++;
-        border[i] = k;
-    }
-    return text.length - (text.length ? border[text.length - 1] : 0);
-}
-/**
- * Every range of `text` that one occurrence of `needle` or more covers, merged, in linear time: after an
- * occurrence the next cannot start before one period later, and a run of overlapping occurrences is
- * followed one period at a time instead of searched again.
- */
-function covered(text, needle, into) {
-    const f = needle.text;
-    let at = text.indexOf(f);
-    if (at === -1)
-        return;
-    const p = (needle.period ??= smallestPeriod(f));
-    const tail = f.slice(f.length - p);
-    while (at !== -1) {
-        let end = at + f.length;
-        while (text.startsWith(tail, end))
-            end += p;
-        into.push([at, end]);
-        at = text.indexOf(f, end - f.length + p);
-    }
-}
-/**
- * The run's secrets, each in every form `secretForms` derives, derived once when the secret is added.
- * `onForm` hears each new form (core.setSecret: the runner masks exact strings only); `redact` replaces
- * every form, in any letter case, and every URL's userinfo. No regular expression is built from the
- * secrets (one of 28,000 characters is too large for V8): each form is searched with `indexOf` in the
- * folded text, so redaction takes time linear in the text and the forms, whatever a token's length.
- */
-class Redactor {
-    onForm;
-    secrets = new Set();
-    forms = new Set();
-    needles = new Map();
-    constructor(onForm = () => undefined) {
-        this.onForm = onForm;
-    }
-    /** A Redactor that knows these secrets and tells nobody. */
-    static of(...secrets) {
-        const r = new Redactor();
-        for (const s of secrets)
-            r.add(s);
-        return r;
-    }
-    add(secret) {
-        if (!secret || this.secrets.has(secret))
-            return;
-        this.secrets.add(secret);
-        for (const form of secretForms(secret)) {
-            if (this.forms.has(form))
-                continue;
-            this.forms.add(form);
-            this.onForm(form);
-            const text = fold(form);
-            if (!this.needles.has(text))
-                this.needles.set(text, { text });
-        }
-    }
-    redact = (text) => {
-        if (!this.needles.size)
-            return withoutUserinfo(text);
-        const folded = fold(text);
-        const ranges = [];
-        for (const needle of this.needles.values())
-            covered(folded, needle, ranges);
-        if (!ranges.length)
-            return withoutUserinfo(text);
-        ranges.sort((a, b) => a[0] - b[0]);
-        let out = '';
-        let done = 0;
-        for (const [start, end] of ranges) {
-            if (end <= done)
-                continue;
-            if (start >= done)
-                out += `${text.slice(done, start)}***`;
-            done = end;
-        }
-        return withoutUserinfo(out + text.slice(done));
-    };
-}
-
-;// CONCATENATED MODULE: ./src/util/map-limit.ts
-/**
- * Runs `fn` over items with at most `limit` running at once; results keep the input order.
- * When one call throws, no new item starts, every call already running is awaited, and then the
- * first error is thrown: nothing it started is left in flight (Promise.all would return at once).
- */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failure;
-    const worker = async () => {
-        while (!failure && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (error) {
-                failure ??= { error };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failure)
-        throw failure.error;
-    return results;
-}
-
-;// CONCATENATED MODULE: ./src/acronis/answer-validators.js
-// Generated by scripts/build.mjs from schema/api/*.json with Ajv: do not edit.
-/* eslint-disable */
-// @ts-nocheck
-const answer_validators_token = validate21;const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json","title":"POST /idp/token: 200","description":"The OAuth2 token answer. Only what the action reads is required; expires_in and expires_on, when present, must be numbers (the vendor document says integers).","type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string"},"id_token":{"type":"string"},"expires_in":{"type":"number"},"expires_on":{"type":"number"},"refresh_token":{"type":"string"}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.access_token === undefined) && (missing0 = "access_token")){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema6.required,parentSchema:schema6,data}];return false;}else {if(data.access_token !== undefined){let data0 = data.access_token;const _errs1 = errors;if(errors === _errs1){if(typeof data0 === "string"){if(data0.length < 1){validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/minLength",keyword:"minLength",params:{limit: 1},schema:1,parentSchema:schema6.properties.access_token,data:data0}];return false;}}else {validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.access_token.type,parentSchema:schema6.properties.access_token,data:data0}];return false;}}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.token_type !== undefined){let data1 = data.token_type;const _errs3 = errors;if(typeof data1 !== "string"){validate21.errors = [{instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/type",keyword:"type",params:{type: "string"},schema:schema6.properties.token_type.type,parentSchema:schema6.properties.token_type,data:data1}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.id_token !== undefined){let data2 = data.id_token;const _errs5 = errors;if(typeof data2 !== "string"){validate21.errors = [{instancePath:instancePath+"/id_token",schemaPath:"#/properties/id_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.id_token.type,parentSchema:schema6.properties.id_token,data:data2}];return false;}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_in !== undefined){let data3 = data.expires_in;const _errs7 = errors;if(!((typeof data3 == "number") && (isFinite(data3)))){validate21.errors = [{instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_in.type,parentSchema:schema6.properties.expires_in,data:data3}];return false;}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_on !== undefined){let data4 = data.expires_on;const _errs9 = errors;if(!((typeof data4 == "number") && (isFinite(data4)))){validate21.errors = [{instancePath:instancePath+"/expires_on",schemaPath:"#/properties/expires_on/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_on.type,parentSchema:schema6.properties.expires_on,data:data4}];return false;}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.refresh_token !== undefined){let data5 = data.refresh_token;const _errs11 = errors;if(typeof data5 !== "string"){validate21.errors = [{instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.refresh_token.type,parentSchema:schema6.properties.refresh_token,data:data5}];return false;}var valid0 = _errs11 === errors;}else {var valid0 = true;}}}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema6.type,parentSchema:schema6,data}];return false;}}validate21.errors = vErrors;return errors === 0;}const client = validate22;const schema7 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json","title":"GET /clients/{client_id}: 200","description":"The API client; the action reads its tenant_id.","type":"object","required":["client_id","tenant_id"],"properties":{"client_id":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"}}};const schema9 = {"description":"a UUID","type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate24.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.client_id === undefined) && (missing0 = "client_id")) || ((data.tenant_id === undefined) && (missing0 = "tenant_id"))){validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema7.required,parentSchema:schema7,data}];return false;}else {if(data.client_id !== undefined){let data0 = data.client_id;const _errs1 = errors;if(typeof data0 !== "string"){validate22.errors = [{instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},schema:schema7.properties.client_id.type,parentSchema:schema7.properties.client_id,data:data0}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.tenant_id !== undefined){const _errs3 = errors;if(!(validate24(data.tenant_id, {instancePath:instancePath+"/tenant_id",parentData:data,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema7.type,parentSchema:schema7,data}];return false;}}validate22.errors = vErrors;return errors === 0;}const report = validate26;const schema10 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json","title":"GET and PUT /reports/{report_id}: 200","description":"A usage report, as GET and PUT answer it. Every field the action reads, compares or sends back is required and typed; hide_zero_usage, show_skus, period and generation_date may be absent (the guide's examples leave some out) but are typed when present. result_action and schedule.type must be documented values: the action decides by them whether a report can be updated. kind, level and formats need only be strings here: export and pull show a value newer than this version as one the file cannot hold, and the plan fails any report whose live kind or level is undocumented before a PUT could carry it back.","type":"object","required":["id","version","result_action","recipients","parameters","schedule"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"version":{"type":"integer"},"result_action":{"type":"string","enum":["save","send"]},"recipients":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}},"parameters":{"type":"object","required":["tenant_id","kind","level","formats"],"properties":{"tenant_id":{"$ref":"common.json#/definitions/uuid"},"kind":{"type":"string"},"level":{"type":"string"},"formats":{"type":"array","items":{"type":"string"}},"period":{"type":"object","required":["start","end"],"properties":{"start":{"$ref":"common.json#/definitions/date"},"end":{"$ref":"common.json#/definitions/date"}}},"hide_zero_usage":{"type":"boolean"},"show_skus":{"type":"boolean"}}},"schedule":{"type":"object","required":["type","enabled"],"properties":{"type":{"type":"string","enum":["once","monthly"]},"enabled":{"type":"boolean"}}},"generation_date":{"$ref":"common.json#/definitions/date"}}};function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate27.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate27.errors = vErrors;return errors === 0;}const schema12 = {"description":"a date (YYYY-MM-DD)","type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};const pattern2 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern2.test(data)){validate31.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},schema:"^\\d{4}-\\d{2}-\\d{2}$",parentSchema:schema12,data}];return false;}}else {validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema12.type,parentSchema:schema12,data}];return false;}}validate31.errors = vErrors;return errors === 0;}function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((((data.id === undefined) && (missing0 = "id")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.result_action === undefined) && (missing0 = "result_action"))) || ((data.recipients === undefined) && (missing0 = "recipients"))) || ((data.parameters === undefined) && (missing0 = "parameters"))) || ((data.schedule === undefined) && (missing0 = "schedule"))){validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema10.required,parentSchema:schema10,data}];return false;}else {if(data.id !== undefined){const _errs1 = errors;if(!(validate27(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.version !== undefined){let data1 = data.version;const _errs2 = errors;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){validate26.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},schema:schema10.properties.version.type,parentSchema:schema10.properties.version,data:data1}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.result_action !== undefined){let data2 = data.result_action;const _errs4 = errors;if(typeof data2 !== "string"){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/type",keyword:"type",params:{type: "string"},schema:schema10.properties.result_action.type,parentSchema:schema10.properties.result_action,data:data2}];return false;}if(!((data2 === "save") || (data2 === "send"))){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: schema10.properties.result_action.enum},schema:schema10.properties.result_action.enum,parentSchema:schema10.properties.result_action,data:data2}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.recipients !== undefined){let data3 = data.recipients;const _errs6 = errors;if(errors === _errs6){if(Array.isArray(data3)){var valid1 = true;const len0 = data3.length;for(let i0=0; i0<len0; i0++){const _errs8 = errors;if(!(validate27(data3[i0], {instancePath:instancePath+"/recipients/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid1 = _errs8 === errors;if(!valid1){break;}}}else {validate26.errors = [{instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},schema:schema10.properties.recipients.type,parentSchema:schema10.properties.recipients,data:data3}];return false;}}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.parameters !== undefined){let data5 = data.parameters;const _errs9 = errors;if(errors === _errs9){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing1;if(((((data5.tenant_id === undefined) && (missing1 = "tenant_id")) || ((data5.kind === undefined) && (missing1 = "kind"))) || ((data5.level === undefined) && (missing1 = "level"))) || ((data5.formats === undefined) && (missing1 = "formats"))){validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/required",keyword:"required",params:{missingProperty: missing1},schema:schema10.properties.parameters.required,parentSchema:schema10.properties.parameters,data:data5}];return false;}else {if(data5.tenant_id !== undefined){const _errs11 = errors;if(!(validate27(data5.tenant_id, {instancePath:instancePath+"/parameters/tenant_id",parentData:data5,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid2 = _errs11 === errors;}else {var valid2 = true;}if(valid2){if(data5.kind !== undefined){let data7 = data5.kind;const _errs12 = errors;if(typeof data7 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/kind",schemaPath:"#/properties/parameters/properties/kind/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.kind.type,parentSchema:schema10.properties.parameters.properties.kind,data:data7}];return false;}var valid2 = _errs12 === errors;}else {var valid2 = true;}if(valid2){if(data5.level !== undefined){let data8 = data5.level;const _errs14 = errors;if(typeof data8 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/level",schemaPath:"#/properties/parameters/properties/level/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.level.type,parentSchema:schema10.properties.parameters.properties.level,data:data8}];return false;}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data5.formats !== undefined){let data9 = data5.formats;const _errs16 = errors;if(errors === _errs16){if(Array.isArray(data9)){var valid3 = true;const len1 = data9.length;for(let i1=0; i1<len1; i1++){let data10 = data9[i1];const _errs18 = errors;if(typeof data10 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/formats/" + i1,schemaPath:"#/properties/parameters/properties/formats/items/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.formats.items.type,parentSchema:schema10.properties.parameters.properties.formats.items,data:data10}];return false;}var valid3 = _errs18 === errors;if(!valid3){break;}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/formats",schemaPath:"#/properties/parameters/properties/formats/type",keyword:"type",params:{type: "array"},schema:schema10.properties.parameters.properties.formats.type,parentSchema:schema10.properties.parameters.properties.formats,data:data9}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data5.period !== undefined){let data11 = data5.period;const _errs20 = errors;if(errors === _errs20){if(data11 && typeof data11 == "object" && !Array.isArray(data11)){let missing2;if(((data11.start === undefined) && (missing2 = "start")) || ((data11.end === undefined) && (missing2 = "end"))){validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/required",keyword:"required",params:{missingProperty: missing2},schema:schema10.properties.parameters.properties.period.required,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}else {if(data11.start !== undefined){const _errs22 = errors;if(!(validate31(data11.start, {instancePath:instancePath+"/parameters/period/start",parentData:data11,parentDataProperty:"start",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs22 === errors;}else {var valid4 = true;}if(valid4){if(data11.end !== undefined){const _errs23 = errors;if(!(validate31(data11.end, {instancePath:instancePath+"/parameters/period/end",parentData:data11,parentDataProperty:"end",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs23 === errors;}else {var valid4 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.properties.period.type,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}}var valid2 = _errs20 === errors;}else {var valid2 = true;}if(valid2){if(data5.hide_zero_usage !== undefined){let data14 = data5.hide_zero_usage;const _errs24 = errors;if(typeof data14 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/hide_zero_usage",schemaPath:"#/properties/parameters/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.hide_zero_usage.type,parentSchema:schema10.properties.parameters.properties.hide_zero_usage,data:data14}];return false;}var valid2 = _errs24 === errors;}else {var valid2 = true;}if(valid2){if(data5.show_skus !== undefined){let data15 = data5.show_skus;const _errs26 = errors;if(typeof data15 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/show_skus",schemaPath:"#/properties/parameters/properties/show_skus/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.show_skus.type,parentSchema:schema10.properties.parameters.properties.show_skus,data:data15}];return false;}var valid2 = _errs26 === errors;}else {var valid2 = true;}}}}}}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.type,parentSchema:schema10.properties.parameters,data:data5}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.schedule !== undefined){let data16 = data.schedule;const _errs28 = errors;if(errors === _errs28){if(data16 && typeof data16 == "object" && !Array.isArray(data16)){let missing3;if(((data16.type === undefined) && (missing3 = "type")) || ((data16.enabled === undefined) && (missing3 = "enabled"))){validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing3},schema:schema10.properties.schedule.required,parentSchema:schema10.properties.schedule,data:data16}];return false;}else {if(data16.type !== undefined){let data17 = data16.type;const _errs30 = errors;if(typeof data17 !== "string"){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/type",keyword:"type",params:{type: "string"},schema:schema10.properties.schedule.properties.type.type,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}if(!((data17 === "once") || (data17 === "monthly"))){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/enum",keyword:"enum",params:{allowedValues: schema10.properties.schedule.properties.type.enum},schema:schema10.properties.schedule.properties.type.enum,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}var valid5 = _errs30 === errors;}else {var valid5 = true;}if(valid5){if(data16.enabled !== undefined){let data18 = data16.enabled;const _errs32 = errors;if(typeof data18 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/schedule/enabled",schemaPath:"#/properties/schedule/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.schedule.properties.enabled.type,parentSchema:schema10.properties.schedule.properties.enabled,data:data18}];return false;}var valid5 = _errs32 === errors;}else {var valid5 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "object"},schema:schema10.properties.schedule.type,parentSchema:schema10.properties.schedule,data:data16}];return false;}}var valid0 = _errs28 === errors;}else {var valid0 = true;}if(valid0){if(data.generation_date !== undefined){const _errs34 = errors;if(!(validate31(data.generation_date, {instancePath:instancePath+"/generation_date",parentData:data,parentDataProperty:"generation_date",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid0 = _errs34 === errors;}else {var valid0 = true;}}}}}}}}}else {validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema10.type,parentSchema:schema10,data}];return false;}}validate26.errors = vErrors;return errors === 0;}const reportIds = validate35;const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json","title":"GET /tenants/{tenant_id}/reports: 200","description":"The report ids of a tenant: ids only, no paging.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}}}};function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate36.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate36.errors = vErrors;return errors === 0;}function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema13.required,parentSchema:schema13,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){const _errs3 = errors;if(!(validate36(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);errors = vErrors.length;}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate35.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema13.properties.items.type,parentSchema:schema13.properties.items,data:data0}];return false;}}}}}else {validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema13.type,parentSchema:schema13,data}];return false;}}validate35.errors = vErrors;return errors === 0;}const search = validate38;const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json","title":"GET /search: 200","description":"Users and tenants mixed; the action reads obj_type, id and login.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["obj_type","id"],"properties":{"obj_type":{"type":"string","enum":["tenant","user"]},"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"}}}}}};function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate39.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate39.errors = vErrors;return errors === 0;}function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema15.required,parentSchema:schema15,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.obj_type === undefined) && (missing1 = "obj_type")) || ((data1.id === undefined) && (missing1 = "id"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema15.properties.items.items.required,parentSchema:schema15.properties.items.items,data:data1}];return false;}else {if(data1.obj_type !== undefined){let data2 = data1.obj_type;const _errs5 = errors;if(typeof data2 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.obj_type.type,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}if(!((data2 === "tenant") || (data2 === "user"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.items.items.properties.obj_type.enum},schema:schema15.properties.items.items.properties.obj_type.enum,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.id !== undefined){const _errs7 = errors;if(!(validate39(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);errors = vErrors.length;}var valid2 = _errs7 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data4 = data1.login;const _errs8 = errors;if(typeof data4 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.login.type,parentSchema:schema15.properties.items.items.properties.login,data:data4}];return false;}var valid2 = _errs8 === errors;}else {var valid2 = true;}}}}}else {validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema15.properties.items.items.type,parentSchema:schema15.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate38.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema15.properties.items.type,parentSchema:schema15.properties.items,data:data0}];return false;}}}}}else {validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema15.type,parentSchema:schema15,data}];return false;}}validate38.errors = vErrors;return errors === 0;}const users = validate41;const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json","title":"GET /users?uuids=: 200","description":"Users by id; the action reads id, login and contact.email.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["id","login"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"},"enabled":{"type":"boolean"},"contact":{"type":"object","properties":{"email":{"type":"string"}}}}}}}};function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern0.test(data)){validate42.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate42.errors = vErrors;return errors === 0;}function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema17.required,parentSchema:schema17,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.id === undefined) && (missing1 = "id")) || ((data1.login === undefined) && (missing1 = "login"))){validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema17.properties.items.items.required,parentSchema:schema17.properties.items.items,data:data1}];return false;}else {if(data1.id !== undefined){const _errs5 = errors;if(!(validate42(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data3 = data1.login;const _errs6 = errors;if(typeof data3 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.login.type,parentSchema:schema17.properties.items.items.properties.login,data:data3}];return false;}var valid2 = _errs6 === errors;}else {var valid2 = true;}if(valid2){if(data1.tenant_id !== undefined){const _errs8 = errors;if(!(validate42(data1.tenant_id, {instancePath:instancePath+"/items/" + i0+"/tenant_id",parentData:data1,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs8 === errors;}else {var valid2 = true;}if(valid2){if(data1.enabled !== undefined){let data5 = data1.enabled;const _errs9 = errors;if(typeof data5 !== "boolean"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/enabled",schemaPath:"#/properties/items/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema17.properties.items.items.properties.enabled.type,parentSchema:schema17.properties.items.items.properties.enabled,data:data5}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data1.contact !== undefined){let data6 = data1.contact;const _errs11 = errors;if(errors === _errs11){if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.email !== undefined){let data7 = data6.email;if(typeof data7 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact/email",schemaPath:"#/properties/items/items/properties/contact/properties/email/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.contact.properties.email.type,parentSchema:schema17.properties.items.items.properties.contact.properties.email,data:data7}];return false;}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact",schemaPath:"#/properties/items/items/properties/contact/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.properties.contact.type,parentSchema:schema17.properties.items.items.properties.contact,data:data6}];return false;}}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.type,parentSchema:schema17.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate41.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema17.properties.items.type,parentSchema:schema17.properties.items,data:data0}];return false;}}}}}else {validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema17.type,parentSchema:schema17,data}];return false;}}validate41.errors = vErrors;return errors === 0;}
-
-;// CONCATENATED MODULE: ./src/util/one-line.ts
-const MAX = 80;
-/**
- * A value for a message: JSON on one line (undefined as "absent"), cut short; it may come from outside,
- * so it is scrubbed by `redact` before the cut (a cut secret is no longer found whole: its start would show).
- */
-function oneLineJson(value, redact, max = MAX) {
-    if (value === undefined)
-        return 'absent';
-    const text = redact(JSON.stringify(value) ?? String(value));
-    return text.length > max ? `${text.slice(0, max)}\u2026` : text;
-}
 
 ;// CONCATENATED MODULE: ./src/acronis/errors.ts
 /** A failed API call, shown by what the API said (its error code and message), never by its raw body. */
@@ -1391,326 +125,79 @@ function describeError(e) {
     return e instanceof ApiError ? e.describe() : e instanceof Error ? e.message : String(e);
 }
 
-;// CONCATENATED MODULE: ./src/util/json-pointer.ts
-/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
-function pointerSegments(pointer) {
-    if (pointer === '')
-        return [];
-    return pointer
-        .slice(1)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+;// CONCATENATED MODULE: ./src/http/deadline.ts
+/** The run's time limit (run-timeout-seconds) ended this request: its report is not finished. */
+class RunTimeoutError extends Error {
+    seconds;
+    stop;
+    constructor(seconds, stop) {
+        super(RunTimeoutError.explain(seconds, stop));
+        this.seconds = seconds;
+        this.stop = stop;
+        this.name = 'RunTimeoutError';
+    }
+    static explain(seconds, stop) {
+        const limit = `the run's time limit of ${seconds} s`;
+        if (stop.kind === 'not-attempted')
+            return `not attempted: ${limit} was reached`;
+        if (stop.kind === 'in-flight')
+            return `stopped while ${stop.method} ${stop.path} was in flight: ${limit} was reached`;
+        const waiting = `stopped while ${stop.method} ${stop.path} waited to be tried again (${stop.reason})`;
+        return stop.askedMs === undefined
+            ? `${waiting}: ${limit} was reached`
+            : `${waiting}: its Retry-After of ${Math.ceil(stop.askedMs / 1000)} s ends after ${limit}`;
+    }
+}
+/** In-flight requests get this long past the limit at most (less when their own timeout ends sooner). */
+const GRACE_MS = 5_000;
+/** The run's time limit as a point in time (Date.now() ms), counted from when the client was built. */
+class RunDeadline {
+    seconds;
+    at;
+    constructor(seconds, now = Date.now()) {
+        this.seconds = seconds;
+        this.at = seconds > 0 ? now + seconds * 1000 : Infinity;
+    }
+    /** Whether the limit is spent: no request starts from now on. */
+    passed(now = Date.now()) {
+        return now >= this.at;
+    }
+    /** Whether waiting `ms` from now would end past the limit. */
+    endsAfter(ms, now = Date.now()) {
+        return now + ms >= this.at;
+    }
+    /** The timeout of a request starting now: its own, or until the limit and its grace if sooner. */
+    timeoutMs(ownMs, now = Date.now()) {
+        return Math.max(1, Math.min(ownMs, this.at + GRACE_MS - now));
+    }
 }
 
-;// CONCATENATED MODULE: ./src/acronis/answers.ts
-
-
-
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
 /**
- * The answer as its validator's type, or an ApiError (`invalid_response`) naming the first field
- * that breaks the documented shape (schema/api/*.json) and what the API sent there, scrubbed by `redact`.
+ * Runs `fn` over items with at most `limit` running at once; results keep the input order.
+ * When one call throws, no new item starts, every call already running is awaited, and then the
+ * first error is thrown: nothing it started is left in flight (Promise.all would return at once).
  */
-function checked(validate, answer, call, redact = (text) => text) {
-    if (validate(answer))
-        return answer;
-    const error = validate.errors?.[0];
-    // The message quotes what the server sent, which may echo a secret back: scrubbed before it is cut.
-    const problem = error ? problemOf(error, redact) : 'the answer does not have the documented shape';
-    throw new ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem));
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failure;
+    const worker = async () => {
+        while (!failure && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (error) {
+                failure ??= { error };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failure)
+        throw failure.error;
+    return results;
 }
-/** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
-function field(pointer, child) {
-    const parts = pointerSegments(pointer);
-    if (child !== undefined)
-        parts.push(child);
-    let out = '';
-    for (const p of parts)
-        out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
-    return out || 'the answer';
-}
-const ARTICLE = {
-    object: 'an object',
-    array: 'an array',
-    string: 'a string',
-    boolean: 'a boolean',
-    integer: 'an integer',
-    number: 'a number',
-};
-/** What one Ajv error says about the answer, in words a person can act on. */
-function problemOf(e, redact) {
-    const at = field(e.instancePath);
-    const shown = (value) => oneLineJson(value, redact);
-    switch (e.keyword) {
-        case 'required':
-            return `${field(e.instancePath, e.params.missingProperty)} is missing`;
-        case 'type': {
-            const type = String(e.params.type);
-            return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`;
-        }
-        case 'enum': {
-            const allowed = e.params.allowedValues;
-            return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`;
-        }
-        case 'pattern': {
-            const what = e.parentSchema?.description;
-            return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`;
-        }
-        case 'minLength':
-            return `${at} is empty`;
-        default:
-            return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/acronis/auth.ts
-
-
-
-/** The vendor samples renew 15 minutes before expires_on; short-lived tokens renew at 7/8 of their life. */
-const RENEW_MARGIN_MS = 15 * 60 * 1000;
-/**
- * Holds the run's one token: fetched on first use, renewed before it expires and once after a 401,
- * with concurrent callers sharing a single token request.
- */
-class TokenSource {
-    http;
-    root;
-    credentials;
-    secrets;
-    current;
-    pending;
-    constructor(http, root, credentials, 
-    /** Learns every secret used or derived here before it can reach a log, and scrubs errors that echo one. */
-    secrets) {
-        this.http = http;
-        this.root = root;
-        this.credentials = credentials;
-        this.secrets = secrets;
-        if ('token' in credentials) {
-            this.hide(credentials.token);
-            this.current = { value: credentials.token, renewAt: Infinity };
-        }
-        else {
-            this.hide(credentials.clientSecret);
-            this.hide(basic(credentials));
-        }
-    }
-    /** A given token cannot be renewed: a 401 with it is final. */
-    get renewable() {
-        return !('token' in this.credentials);
-    }
-    async authorization() {
-        const t = this.current && Date.now() < this.current.renewAt ? this.current : await this.fetch();
-        return `Bearer ${t.value}`;
-    }
-    /** After a 401: get a new token unless another caller already replaced the one that failed. */
-    async renewAfter(failed) {
-        if (this.current && `Bearer ${this.current.value}` !== failed)
-            return;
-        this.current = undefined;
-        await this.fetch();
-    }
-    hide(secret) {
-        this.secrets.add(secret);
-    }
-    fetch() {
-        if ('token' in this.credentials)
-            return Promise.resolve(this.current);
-        this.pending ??= this.request(this.credentials).finally(() => (this.pending = undefined));
-        return this.pending;
-    }
-    async request(c) {
-        const url = new URL(`${this.root.pathname}/idp/token`, this.root);
-        const reply = await this.http.send({
-            method: 'POST',
-            url,
-            headers: {
-                authorization: `Basic ${basic(c)}`,
-                'content-type': 'application/x-www-form-urlencoded',
-                accept: 'application/json',
-            },
-            body: 'grant_type=client_credentials',
-            // Asking twice for a token only costs a token.
-            idempotent: true,
-        });
-        if (reply.status !== 200) {
-            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact);
-        }
-        let answer;
-        try {
-            answer = JSON.parse(reply.body);
-        }
-        catch {
-            throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the response is not JSON');
-        }
-        // A token is a secret before its answer is checked: a refusal quotes the answer's other fields,
-        // and a server may echo the token into one of them.
-        const token = answer?.access_token;
-        if (typeof token === 'string')
-            this.hide(token);
-        const call = { method: 'POST', path: '/idp/token', status: reply.status };
-        const body = checked(answer_validators_token, answer, call, this.secrets.redact);
-        // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
-        // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
-        // token is then used until a 401 asks for a new one, instead of a token request for every call.
-        const now = Date.now();
-        const life = body.expires_in !== undefined
-            ? body.expires_in * 1000
-            : body.expires_on !== undefined
-                ? body.expires_on * 1000 - now
-                : Infinity;
-        const renewAt = life > 0 ? now + life - Math.min(RENEW_MARGIN_MS, life / 8) : Infinity;
-        this.current = { value: body.access_token, renewAt };
-        return this.current;
-    }
-}
-function basic(c) {
-    return Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
-}
-
-;// CONCATENATED MODULE: ./src/acronis/client.ts
-
-
-
-
-
-
-
-
-
-/** Everything this project asks of the Account Management API v2, and nothing else. */
-class AcronisClient {
-    root;
-    http;
-    tokens;
-    secrets;
-    constructor(root, credentials, options) {
-        this.root = root;
-        this.http = new client_HttpClient(options);
-        this.secrets = options.secrets ?? new Redactor();
-        this.tokens = new TokenSource(this.http, root, credentials, this.secrets);
-    }
-    /** Scrubs every secret this client knows (the client secret, each token) from a text it did not make. */
-    get redact() {
-        return this.secrets.redact;
-    }
-    /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
-    async authenticate() {
-        await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
-    }
-    /** The report, checked against its documented shape and to be the one asked for. */
-    async getReport(id) {
-        return this.sameReport('GET', id, await this.json('GET', reportPath(id), report));
-    }
-    /** Sends only what the PUT schema accepts; answers with the report as the server now has it. */
-    async updateReport(id, update) {
-        return this.sameReport('PUT', id, await this.json('PUT', reportPath(id), report, update));
-    }
-    /**
-     * `POST /reports`. Not idempotent: the HTTP layer retries it only where the server cannot have acted
-     * (a 429, a refused connection); after a timeout, a reset or a 5xx the report may exist (the caller looks).
-     */
-    async createReport(create) {
-        return this.json('POST', '/reports', report, create);
-    }
-    /** `DELETE /reports/{id}?version=N` with the version read in this run: a stale one is a 409. */
-    async deleteReport(id, version) {
-        await this.exchange('DELETE', `${reportPath(id)}?version=${version}`);
-    }
-    /** The tenant's report ids, each once (an id the API lists twice is still one report). */
-    async tenantReportIds(tenantId) {
-        const { items } = await this.json('GET', `/tenants/${segment(tenantId)}/reports`, reportIds);
-        const seen = new Set();
-        return items.filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()));
-    }
-    async clientTenant(clientId) {
-        return (await this.json('GET', `/clients/${encodeURIComponent(clientId)}`, client)).tenant_id;
-    }
-    /** `GET /users?uuids=`, 100 ids per call as the API allows. */
-    async users(ids) {
-        const chunks = [];
-        for (let i = 0; i < ids.length; i += 100)
-            chunks.push(ids.slice(i, i + 100));
-        const pages = await mapLimit(chunks, chunks.length, (c) => this.json('GET', `/users?uuids=${c.map(segment).join(',')}`, users));
-        return pages.flatMap((p) => p.items);
-    }
-    async search(tenantId, text, limit = 50) {
-        const q = new URLSearchParams({ tenant: tenantId, text, limit: String(limit) });
-        return (await this.json('GET', `/search?${q}`, search)).items;
-    }
-    close() {
-        this.http.close();
-    }
-    /** One call; its answer checked against `validate` (the documented shape) before anyone reads it. */
-    async json(method, path, validate, body) {
-        const reply = await this.exchange(method, path, body);
-        const pathOnly = path.split('?')[0];
-        let answer;
-        try {
-            answer = JSON.parse(reply.body);
-        }
-        catch {
-            throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
-        }
-        return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact);
-    }
-    /** One call with the run's token (renewed once on a 401); any status but 2xx is an ApiError. */
-    async exchange(method, path, body) {
-        const url = new URL(`${this.root.pathname}${path}`, this.root);
-        const pathOnly = path.split('?')[0];
-        const send = (authorization) => this.asApiError(method, pathOnly, () => this.http.send({
-            method,
-            url,
-            headers: {
-                authorization,
-                accept: 'application/json',
-                ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: body === undefined ? undefined : JSON.stringify(body),
-        }));
-        let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
-        let reply = await send(authorization);
-        if (reply.status === 401 && this.tokens.renewable) {
-            // The token expired mid-run (or was revoked): one new token, one more try.
-            await this.asApiError('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
-            authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
-            reply = await send(authorization);
-        }
-        if (reply.status < 200 || reply.status >= 300)
-            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact);
-        return reply;
-    }
-    /** A report answered for another id is refused whole: nothing of it is planned, written or exported. */
-    sameReport(method, id, report) {
-        if (report.id.toLowerCase() === id.toLowerCase())
-            return report;
-        throw new ApiError(method, reportPath(id), 200, 'invalid_response', `the API answered report ${report.id} for report ${id}`);
-    }
-    /**
-     * Failures below HTTP become ApiErrors too, so every failure names its call the same way. Their text
-     * is the server's doing as much as an answer's is (a refused redirect names where it pointed): scrubbed.
-     */
-    async asApiError(method, path, task) {
-        try {
-            return await task();
-        }
-        catch (e) {
-            const cause = { cause: e };
-            const redact = this.secrets.redact;
-            if (e instanceof TransportError)
-                throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
-            // Named by its path under the API root, as every other failure of a call is.
-            if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
-                throw new RunTimeoutError(e.seconds, { ...e.stop, path });
-            throw e;
-        }
-    }
-}
-/** A path segment from an id: UUIDs lower-cased, as the vendor's path patterns write them. */
-function segment(id) {
-    return encodeURIComponent(id.toLowerCase());
-}
-const reportPath = (id) => `/reports/${segment(id)}`;
 
 ;// CONCATENATED MODULE: ./src/util/log-safe.ts
 /**
@@ -2003,6 +490,19 @@ function unmanagedChanges(desired, before, after) {
             out.push({ field, was: was.get(field), now: now.get(field) });
     }
     return out.sort((a, b) => (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/util/one-line.ts
+const MAX = 80;
+/**
+ * A value for a message: JSON on one line (undefined as "absent"), cut short; it may come from outside,
+ * so it is scrubbed by `redact` before the cut (a cut secret is no longer found whole: its start would show).
+ */
+function oneLineJson(value, redact, max = MAX) {
+    if (value === undefined)
+        return 'absent';
+    const text = redact(JSON.stringify(value) ?? String(value));
+    return text.length > max ? `${text.slice(0, max)}\u2026` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/apply.ts
@@ -2438,6 +938,10 @@ const isRecipientName = (s) => NAME.test(s);
 /** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
 function plural_plural(n, noun, nouns = `${noun}s`) {
     return `${n} ${n === 1 ? noun : nouns}`;
+}
+/** The word alone, as `plural` chooses it: `recipient` for one, `recipients` for any other count. */
+function noun(n, one, other = `${one}s`) {
+    return n === 1 ? one : other;
 }
 
 ;// CONCATENATED MODULE: ./src/config/errors.ts
@@ -2934,7 +1438,18 @@ function didYouMean(value, candidates) {
 // Generated by scripts/build.mjs from schema/reports.schema.json with Ajv: do not edit.
 /* eslint-disable */
 // @ts-nocheck
-const validate = (/* unused pure expression or super */ null && (validate10));/* harmony default export */ const reports_validator = (validate10);const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file's format.","const":1},"tenant":{"description":"The tenant new reports belong to (an entry's own tenant overrides it), and whose undeclared reports a plan counts. Default: the API client's tenant.","$ref":"#/definitions/uuid"},"reports":{"description":"The reports this file manages. An entry without id is a report to create; `state: absent` deletes one. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}}}};const reports_validator_schema12 = {"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const reports_validator_pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");const reports_validator_schema13 = {"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}};const func2 = Object.prototype.hasOwnProperty;const schema16 = {"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]};const pattern4 = new RegExp("^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$", "u");function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(typeof data !== "string"){const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;let valid0 = false;const _errs2 = errors;if(typeof data === "string"){if(!reports_validator_pattern0.test(data)){const err1 = {instancePath,schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}else {const err2 = {instancePath,schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var _valid0 = _errs2 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs5 = errors;if(typeof data === "string"){if(!pattern4.test(data)){const err3 = {instancePath,schemaPath:"#/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"},message:"must match pattern \""+"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"+"\"",schema:"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$",parentSchema:schema16.anyOf[1],data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs5 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.anyOf,parentSchema:schema16,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}else {errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs1 = errors;let valid0 = true;const _errs2 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.id === undefined) && (missing0 = "id")){const err0 = {};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}var _valid0 = _errs2 === errors;errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}if(!_valid0){const _errs3 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.kind === undefined){const err1 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.level === undefined){const err2 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.result_action === undefined){const err3 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "result_action"},message:"must have required property '"+"result_action"+"'",schema:reports_validator_schema13.else.required,parentSchema:reports_validator_schema13.else,data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs3 === errors;valid0 = _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:reports_validator_schema13.if,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data && typeof data == "object" && !Array.isArray(data)){for(const key0 in data){if(!(func2.call(reports_validator_schema13.properties, key0))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.id !== undefined){let data0 = data.id;if(typeof data0 === "string"){if(!reports_validator_pattern0.test(data0)){const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data0};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}else {const err7 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data0};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.name !== undefined){let data1 = data.name;if(typeof data1 === "string"){if(data1.length < 1){const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:reports_validator_schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema13.properties.name.type,parentSchema:reports_validator_schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.state !== undefined){let data2 = data.state;if(!((data2 === "present") || (data2 === "absent"))){const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.state.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.state.enum,parentSchema:reports_validator_schema13.properties.state,data:data2};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.tenant !== undefined){let data3 = data.tenant;if(typeof data3 === "string"){if(!reports_validator_pattern0.test(data3)){const err11 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data3};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data3};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.result_action !== undefined){let data4 = data.result_action;if(!((data4 === "send") || (data4 === "save"))){const err13 = {instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.result_action.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.result_action.enum,parentSchema:reports_validator_schema13.properties.result_action,data:data4};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.formats !== undefined){let data5 = data.formats;if(Array.isArray(data5)){if(data5.length < 1){const err14 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:reports_validator_schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const len0 = data5.length;for(let i0=0; i0<len0; i0++){let data6 = data5[i0];if(!(((((data6 === "csv") || (data6 === "html")) || (data6 === "json_v1")) || (data6 === "csv_v2_0")) || (data6 === "json_v2_0"))){const err15 = {instancePath:instancePath+"/formats/" + i0,schemaPath:"#/properties/formats/items/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.formats.items.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.formats.items.enum,parentSchema:reports_validator_schema13.properties.formats.items,data:data6};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}else {const err16 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/type",keyword:"type",params:{type: "array"},message:"must be array",schema:reports_validator_schema13.properties.formats.type,parentSchema:reports_validator_schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.kind !== undefined){let data7 = data.kind;if(!((((data7 === "usage_daily") || (data7 === "usage_summary")) || (data7 === "usage_current")) || (data7 === "usage_breakdown"))){const err17 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.kind.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.kind.enum,parentSchema:reports_validator_schema13.properties.kind,data:data7};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.level !== undefined){let data8 = data.level;if(!(((((data8 === "itself") || (data8 === "direct_partners")) || (data8 === "all_partners")) || (data8 === "all_customers")) || (data8 === "accounts"))){const err18 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: reports_validator_schema13.properties.level.enum},message:"must be equal to one of the allowed values",schema:reports_validator_schema13.properties.level.enum,parentSchema:reports_validator_schema13.properties.level,data:data8};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data.recipients !== undefined){let data9 = data.recipients;if(Array.isArray(data9)){const len1 = data9.length;for(let i1=0; i1<len1; i1++){if(!(validate12(data9[i1], {instancePath:instancePath+"/recipients/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}}}else {const err19 = {instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array",schema:reports_validator_schema13.properties.recipients.type,parentSchema:reports_validator_schema13.properties.recipients,data:data9};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.enabled !== undefined){let data11 = data.enabled;if(typeof data11 !== "boolean"){const err20 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.enabled.type,parentSchema:reports_validator_schema13.properties.enabled,data:data11};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.hide_zero_usage !== undefined){let data12 = data.hide_zero_usage;if(typeof data12 !== "boolean"){const err21 = {instancePath:instancePath+"/hide_zero_usage",schemaPath:"#/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.hide_zero_usage.type,parentSchema:reports_validator_schema13.properties.hide_zero_usage,data:data12};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data.show_skus !== undefined){let data13 = data.show_skus;if(typeof data13 !== "boolean"){const err22 = {instancePath:instancePath+"/show_skus",schemaPath:"#/properties/show_skus/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:reports_validator_schema13.properties.show_skus.type,parentSchema:reports_validator_schema13.properties.show_skus,data:data13};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}}else {const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:reports_validator_schema13.type,parentSchema:reports_validator_schema13,data};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json" */;let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.reports === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reports"},message:"must have required property '"+"reports"+"'",schema:schema11.required,parentSchema:schema11,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!(((key0 === "version") || (key0 === "tenant")) || (key0 === "reports"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.version !== undefined){let data0 = data.version;if(1 !== data0){const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.version,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.tenant !== undefined){let data1 = data.tenant;if(typeof data1 === "string"){if(!reports_validator_pattern0.test(data1)){const err3 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:reports_validator_schema12,data:data1};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:reports_validator_schema12.type,parentSchema:reports_validator_schema12,data:data1};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.reports !== undefined){let data2 = data.reports;if(Array.isArray(data2)){const len0 = data2.length;for(let i0=0; i0<len0; i0++){if(!(validate11(data2[i0], {instancePath:instancePath+"/reports/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}}}else {const err5 = {instancePath:instancePath+"/reports",schemaPath:"#/properties/reports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.reports.type,parentSchema:schema11.properties.reports,data:data2};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate10.errors = vErrors;return errors === 0;}
+const validate = (/* unused pure expression or super */ null && (validate10));/* harmony default export */ const reports_validator = (validate10);const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file's format.","const":1},"tenant":{"description":"The tenant new reports belong to (an entry's own tenant overrides it), and whose undeclared reports a plan counts. Default: the API client's tenant.","$ref":"#/definitions/uuid"},"reports":{"description":"The reports this file manages. An entry without id is a report to create; `state: absent` deletes one. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}}}};const schema12 = {"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");const schema13 = {"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report's UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file's tenant, then the API client's). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}};const func2 = Object.prototype.hasOwnProperty;const schema16 = {"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"}]};const pattern4 = new RegExp("^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$", "u");function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(typeof data !== "string"){const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema16.type,parentSchema:schema16,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;let valid0 = false;const _errs2 = errors;if(typeof data === "string"){if(!pattern0.test(data)){const err1 = {instancePath,schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema12,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}else {const err2 = {instancePath,schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var _valid0 = _errs2 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs5 = errors;if(typeof data === "string"){if(!pattern4.test(data)){const err3 = {instancePath,schemaPath:"#/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"},message:"must match pattern \""+"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$"+"\"",schema:"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\s,]+$",parentSchema:schema16.anyOf[1],data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs5 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema16.anyOf,parentSchema:schema16,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}else {errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs1 = errors;let valid0 = true;const _errs2 = errors;if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.id === undefined) && (missing0 = "id")){const err0 = {};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}var _valid0 = _errs2 === errors;errors = _errs1;if(vErrors !== null){if(_errs1){vErrors.length = _errs1;}else {vErrors = null;}}if(!_valid0){const _errs3 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.kind === undefined){const err1 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'",schema:schema13.else.required,parentSchema:schema13.else,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.level === undefined){const err2 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "level"},message:"must have required property '"+"level"+"'",schema:schema13.else.required,parentSchema:schema13.else,data};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.result_action === undefined){const err3 = {instancePath,schemaPath:"#/else/required",keyword:"required",params:{missingProperty: "result_action"},message:"must have required property '"+"result_action"+"'",schema:schema13.else.required,parentSchema:schema13.else,data};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var _valid0 = _errs3 === errors;valid0 = _valid0;}if(!valid0){const err4 = {instancePath,schemaPath:"#/if",keyword:"if",params:{failingKeyword: "else"},message:"must match \"else\" schema",schema:schema13.if,parentSchema:schema13,data};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data && typeof data == "object" && !Array.isArray(data)){for(const key0 in data){if(!(func2.call(schema13.properties, key0))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema13,data};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.id !== undefined){let data0 = data.id;if(typeof data0 === "string"){if(!pattern0.test(data0)){const err6 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema12,data:data0};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}else {const err7 = {instancePath:instancePath+"/id",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data0};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.name !== undefined){let data1 = data.name;if(typeof data1 === "string"){if(data1.length < 1){const err8 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/name",schemaPath:"#/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema13.properties.name.type,parentSchema:schema13.properties.name,data:data1};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data.state !== undefined){let data2 = data.state;if(!((data2 === "present") || (data2 === "absent"))){const err10 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema13.properties.state.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.state.enum,parentSchema:schema13.properties.state,data:data2};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data.tenant !== undefined){let data3 = data.tenant;if(typeof data3 === "string"){if(!pattern0.test(data3)){const err11 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema12,data:data3};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data3};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}if(data.result_action !== undefined){let data4 = data.result_action;if(!((data4 === "send") || (data4 === "save"))){const err13 = {instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: schema13.properties.result_action.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.result_action.enum,parentSchema:schema13.properties.result_action,data:data4};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.formats !== undefined){let data5 = data.formats;if(Array.isArray(data5)){if(data5.length < 1){const err14 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const len0 = data5.length;for(let i0=0; i0<len0; i0++){let data6 = data5[i0];if(!(((((data6 === "csv") || (data6 === "html")) || (data6 === "json_v1")) || (data6 === "csv_v2_0")) || (data6 === "json_v2_0"))){const err15 = {instancePath:instancePath+"/formats/" + i0,schemaPath:"#/properties/formats/items/enum",keyword:"enum",params:{allowedValues: schema13.properties.formats.items.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.formats.items.enum,parentSchema:schema13.properties.formats.items,data:data6};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}}else {const err16 = {instancePath:instancePath+"/formats",schemaPath:"#/properties/formats/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.formats.type,parentSchema:schema13.properties.formats,data:data5};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data.kind !== undefined){let data7 = data.kind;if(!((((data7 === "usage_daily") || (data7 === "usage_summary")) || (data7 === "usage_current")) || (data7 === "usage_breakdown"))){const err17 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema13.properties.kind.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.kind.enum,parentSchema:schema13.properties.kind,data:data7};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}if(data.level !== undefined){let data8 = data.level;if(!(((((data8 === "itself") || (data8 === "direct_partners")) || (data8 === "all_partners")) || (data8 === "all_customers")) || (data8 === "accounts"))){const err18 = {instancePath:instancePath+"/level",schemaPath:"#/properties/level/enum",keyword:"enum",params:{allowedValues: schema13.properties.level.enum},message:"must be equal to one of the allowed values",schema:schema13.properties.level.enum,parentSchema:schema13.properties.level,data:data8};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}if(data.recipients !== undefined){let data9 = data.recipients;if(Array.isArray(data9)){const len1 = data9.length;for(let i1=0; i1<len1; i1++){if(!(validate12(data9[i1], {instancePath:instancePath+"/recipients/" + i1,parentData:data9,parentDataProperty:i1,rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}}}else {const err19 = {instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema13.properties.recipients.type,parentSchema:schema13.properties.recipients,data:data9};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}if(data.enabled !== undefined){let data11 = data.enabled;if(typeof data11 !== "boolean"){const err20 = {instancePath:instancePath+"/enabled",schemaPath:"#/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.enabled.type,parentSchema:schema13.properties.enabled,data:data11};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}if(data.hide_zero_usage !== undefined){let data12 = data.hide_zero_usage;if(typeof data12 !== "boolean"){const err21 = {instancePath:instancePath+"/hide_zero_usage",schemaPath:"#/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.hide_zero_usage.type,parentSchema:schema13.properties.hide_zero_usage,data:data12};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}if(data.show_skus !== undefined){let data13 = data.show_skus;if(typeof data13 !== "boolean"){const err22 = {instancePath:instancePath+"/show_skus",schemaPath:"#/properties/show_skus/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema13.properties.show_skus.type,parentSchema:schema13.properties.show_skus,data:data13};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}}else {const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema13.type,parentSchema:schema13,data};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json" */;let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.reports === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reports"},message:"must have required property '"+"reports"+"'",schema:schema11.required,parentSchema:schema11,data};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}for(const key0 in data){if(!(((key0 === "version") || (key0 === "tenant")) || (key0 === "reports"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.version !== undefined){let data0 = data.version;if(1 !== data0){const err2 = {instancePath:instancePath+"/version",schemaPath:"#/properties/version/const",keyword:"const",params:{allowedValue: 1},message:"must be equal to constant",schema:1,parentSchema:schema11.properties.version,data:data0};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.tenant !== undefined){let data1 = data.tenant;if(typeof data1 === "string"){if(!pattern0.test(data1)){const err3 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},message:"must match pattern \""+"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"+"\"",schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema12,data:data1};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/tenant",schemaPath:"#/definitions/uuid/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema12.type,parentSchema:schema12,data:data1};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.reports !== undefined){let data2 = data.reports;if(Array.isArray(data2)){const len0 = data2.length;for(let i0=0; i0<len0; i0++){if(!(validate11(data2[i0], {instancePath:instancePath+"/reports/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}}}else {const err5 = {instancePath:instancePath+"/reports",schemaPath:"#/properties/reports/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.reports.type,parentSchema:schema11.properties.reports,data:data2};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate10.errors = vErrors;return errors === 0;}
+
+;// CONCATENATED MODULE: ./src/util/json-pointer.ts
+/** The segments of a JSON Pointer (RFC 6901), unescaped: `/a~1b/0` \u2192 `['a/b', '0']`; `''` (the root) \u2192 `[]`. */
+function pointerSegments(pointer) {
+    if (pointer === '')
+        return [];
+    return pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
 
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 
@@ -2957,7 +1472,7 @@ function checkSchema(data) {
     return all
         .filter((e) => e.keyword === 'anyOf' || !anyOf.has(e.instancePath))
         .filter((e) => !createRule(e))
-        .map(schema_problemOf);
+        .map(problemOf);
 }
 /**
  * The schema's rule for an entry without id (kind, level, result_action): for editors. The action
@@ -2987,7 +1502,7 @@ function show(value) {
         return 'a mapping';
     return `${typeof value} ${String(value)}`;
 }
-function schema_problemOf(e) {
+function problemOf(e) {
     const path = pointerToPath(e.instancePath);
     const field = fieldName(path);
     const inReport = path[0] === 'reports' && path.length >= 2;
@@ -3466,6 +1981,1734 @@ function verify_unlikeIntended(text, file, intended) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: external "node:http"
+const external_node_http_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_namespaceObject);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: external "node:tls"
+const external_node_tls_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_namespaceObject);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/http/errors.ts
+/**
+ * A failure below HTTP: no answer the client can use (a reset, a timeout, a proxy or a certificate
+ * not accepted, a redirect refused). The family ky's KyError heads: callers test `instanceof
+ * TransportError` and read `code` (the system's, such as ECONNRESET, or ours, such as
+ * proxy_refused), never a hand-kept list of its classes. Each class lives with the code that throws it.
+ */
+class TransportError extends Error {
+}
+
+;// CONCATENATED MODULE: ./src/http/proxy.ts
+
+
+
+// Only the proxy rules of @actions/http-client (its HTTP client stays out of the bundle): the same
+// variables and NO_PROXY semantics as every official action. getProxyUrl applies checkBypass, which
+// never proxies loopback hosts and honours no_proxy/NO_PROXY (`*`, host, host:port, domain suffix).
+
+
+/** A URL's hostname as node:net wants it: an IPv6 literal without its brackets. */
+const unbracketed = (hostname) => hostname.replace(/^\[(.*)\]$/, '$1');
+/** A proxy that answered CONNECT with anything but 200, or 407 to a plain request: final, never retried. */
+class ProxyError extends TransportError {
+    proxy;
+    target;
+    status;
+    code = 'proxy_refused';
+    constructor(proxy, target, status, message) {
+        super(message);
+        this.proxy = proxy;
+        this.target = target;
+        this.status = status;
+        this.name = 'ProxyError';
+    }
+}
+const GATEWAY_ERRORS = new Set([502, 503, 504]);
+const VARIABLES = { 'https:': ['https_proxy', 'HTTPS_PROXY'], 'http:': ['http_proxy', 'HTTP_PROXY'] };
+/** The proxy a request to `target` goes through, or undefined when it goes direct. */
+function proxyFor(target) {
+    // @actions/http-client decides whether (loopback, NO_PROXY) and which variable; it reads process.env.
+    if (!getProxyUrl(target))
+        return undefined;
+    const variable = VARIABLES[target.protocol === 'https:' ? 'https:' : 'http:'].find((v) => process.env[v]);
+    return parseProxy(variable, process.env[variable]);
+}
+/** A proxy variable's value: `http://user:password@host:port`, or `host:port` read as http, as curl does. */
+function parseProxy(variable, value) {
+    let url;
+    try {
+        url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    }
+    catch {
+        throw new Error(`${variable} is not a URL; expected http://HOST:PORT`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new Error(`${variable}: only http:// and https:// proxies are supported`);
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    // Percent-decoded, as @actions/http-client and curl read credentials in a proxy URL.
+    const user = safeDecode(url.username);
+    const password = safeDecode(url.password);
+    return {
+        protocol: url.protocol,
+        hostname: unbracketed(url.hostname),
+        port,
+        label: `${url.hostname}:${port}`,
+        variable,
+        authorization: user || password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : undefined,
+        password: password || undefined,
+    };
+}
+/**
+ * What must be masked before anything prints: the password of every proxy variable (as written and
+ * percent-decoded) and the Proxy-Authorization credentials made from it.
+ */
+function proxySecrets(env = process.env) {
+    const secrets = new Set();
+    for (const variable of Object.values(VARIABLES).flat()) {
+        const value = env[variable];
+        if (!value)
+            continue;
+        let proxy;
+        try {
+            proxy = parseProxy(variable, value);
+        }
+        catch {
+            continue; // not a URL: then it holds no password either, and using it fails with its own message
+        }
+        // The password as written (up to the last @, as URL parsers read it), as parsed, and decoded.
+        const rest = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split('/')[0];
+        const userinfo = rest.includes('@') ? rest.slice(0, rest.lastIndexOf('@')) : '';
+        const written = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
+        for (const p of [written, safeDecode(written), proxy.password])
+            if (p)
+                secrets.add(p);
+        if (proxy.authorization)
+            secrets.add(proxy.authorization.slice('Basic '.length));
+    }
+    return [...secrets];
+}
+function safeDecode(s) {
+    try {
+        return decodeURIComponent(s);
+    }
+    catch {
+        return s;
+    }
+}
+/** Why a proxy said no, in words that name the proxy and what to check, never its password. */
+function proxyRefusal(proxy, target, status) {
+    const what = status === 407
+        ? proxy.authorization
+            ? `refused the credentials in ${proxy.variable} (407 Proxy Authentication Required): check the user and password`
+            : `asks for credentials (407 Proxy Authentication Required): set ${proxy.variable} to http://USER:PASSWORD@${proxy.label}`
+        : `refused to connect to ${target} (HTTP ${status}); if ${target.replace(/:\d+$/, '')} should be reached directly, add it to NO_PROXY`;
+    return new ProxyError(proxy.label, target, status, `proxy ${proxy.label} ${what}`);
+}
+/**
+ * An https agent whose connections are TLS tunnels through a proxy: one CONNECT per connection, then
+ * TLS end to end with the API host (certificate checked against the host's name, NODE_EXTRA_CA_CERTS
+ * honoured). The agent pools the tunnels like any connection, so keep-alive and maxSockets hold.
+ */
+class TunnelAgent extends (external_node_https_default()).Agent {
+    proxy;
+    connectTimeoutMs;
+    /** After a 407 every later request fails the same way at once: the credentials will not change mid-run. */
+    refused;
+    constructor(proxy, connectTimeoutMs, options) {
+        super(options);
+        this.proxy = proxy;
+        this.connectTimeoutMs = connectTimeoutMs;
+    }
+    createConnection(options, callback) {
+        const done = (err, stream) => callback?.(err, stream);
+        if (this.refused)
+            return void done(this.refused);
+        const target = `${options.host ?? options.hostname}:${options.port ?? 443}`;
+        const proxy = this.proxy;
+        const request = (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).request({
+            host: proxy.hostname,
+            port: proxy.port,
+            method: 'CONNECT',
+            path: target,
+            headers: {
+                host: target,
+                ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+            },
+            agent: false,
+            ...(proxy.protocol === 'https:' ? { servername: proxy.hostname } : {}),
+        });
+        const timer = setTimeout(() => {
+            const message = `no answer to CONNECT ${target} within ${this.connectTimeoutMs} ms`;
+            request.destroy(Object.assign(new Error(message), { code: 'ETIMEDOUT' }));
+        }, this.connectTimeoutMs);
+        request.once('connect', (res, socket, head) => {
+            clearTimeout(timer);
+            const status = res.statusCode ?? 0;
+            if (status !== 200)
+                socket.destroy();
+            // A gateway error is the proxy's trouble reaching the host, which may pass: retried like any network error.
+            if (GATEWAY_ERRORS.has(status)) {
+                const message = `proxy ${proxy.label} could not reach ${target} (HTTP ${status})`;
+                return done(Object.assign(new Error(message), { code: `EPROXY${status}` }));
+            }
+            if (status !== 200) {
+                const refusal = proxyRefusal(proxy, target, status);
+                if (refusal.status === 407)
+                    this.refused = refusal;
+                return done(refusal);
+            }
+            if (head.length)
+                socket.unshift(head);
+            // The agent's options (servername, ca, keep-alive) apply to the TLS session inside the tunnel.
+            done(null, external_node_tls_default().connect({ ...options, socket }));
+        });
+        // A failure on the way to the proxy keeps its code (the transport retries it as any network error)
+        // and says which proxy it was.
+        request.once('error', (e) => {
+            clearTimeout(timer);
+            e.message = `proxy ${proxy.label}: ${e.message}`;
+            done(e);
+        });
+        request.end();
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/redact.ts
+/** Derived forms shorter than this are not hidden: four characters of base64 would blank half the log. */
+const MIN_FORM = 6;
+/**
+ * What a secret can look like once a server, a proxy or a URL parser has been through it: as it is,
+ * lower- and upper-cased (a host name is lower-cased), inside a JSON string (`"` and `\\` escaped),
+ * URL- and form-encoded, and base64 at each of the three alignments, so it is found inside any base64
+ * text (`id:secret` of a Basic header included).
+ */
+function secretForms(secret) {
+    const forms = new Set([secret, secret.toLowerCase(), secret.toUpperCase(), jsonEscaped(secret)]);
+    const encoded = urlEncoded(secret);
+    forms.add(encoded).add(encoded.replace(/%20/g, '+')).add(encoded.toLowerCase());
+    const bytes = Buffer.from(secret, 'utf8');
+    for (const b64 of [bytes.toString('base64'), bytes.toString('base64url')])
+        forms.add(b64);
+    for (let k = 0; k < 3; k++) {
+        // Base64 of the secret preceded by k bytes: only the characters made of its bits alone.
+        const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+        const inner = b64.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6));
+        forms.add(inner).add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+    }
+    return [...forms].filter((f) => f === secret || f.length >= MIN_FORM);
+}
+/** The secret as it reads between the quotes of a JSON string. */
+const jsonEscaped = (text) => JSON.stringify(text).slice(1, -1);
+function urlEncoded(text) {
+    try {
+        return encodeURIComponent(text);
+    }
+    catch {
+        return text; // a lone surrogate cannot be encoded, so it cannot be echoed encoded either
+    }
+}
+const SCHEME = /[a-z0-9+.-]/i;
+const WORD = /\w/;
+const HOST_END = /[\s/?#]/;
+/**
+ * Text with the userinfo of every URL (`scheme://user:password@`, up to the last `@` before the host
+ * ends) replaced by `***`: a password is never printed, whoever wrote the URL. One pass from each
+ * `://` (a regular expression that looks for the scheme first takes quadratic time on `a.a.a.\u2026`).
+ */
+function withoutUserinfo(text) {
+    let out = '';
+    let done = 0;
+    for (let sep = text.indexOf('://'); sep !== -1;) {
+        let end = sep + 3;
+        let at = -1;
+        for (; end < text.length && !HOST_END.test(text[end]); end++)
+            if (text[end] === '@')
+                at = end;
+        const scheme = at === -1 ? -1 : schemeStart(text, done, sep);
+        if (scheme === -1) {
+            // Another `://` before `end` ends its host at the same place: it has no `@` either.
+            sep = text.indexOf('://', at === -1 ? Math.max(end, sep + 1) : sep + 1);
+            continue;
+        }
+        out += `${text.slice(done, sep)}://***@`;
+        done = at + 1;
+        sep = text.indexOf('://', done);
+    }
+    return done ? out + text.slice(done) : text;
+}
+/** Where the scheme before `sep` starts (a letter at a word's start, then letters, digits, `+.-`); -1 if none. */
+function schemeStart(text, from, sep) {
+    let start = sep;
+    while (start > from && SCHEME.test(text[start - 1]))
+        start--;
+    for (let p = start; p < sep; p++) {
+        const letter = /[a-z]/i.test(text[p]);
+        if (letter && (p === 0 || !WORD.test(text[p - 1])))
+            return p;
+    }
+    return -1;
+}
+/**
+ * Letters in lower case, code unit by code unit, so every position of the folded text is the position
+ * of the same character in the original (`toLowerCase` of a whole string may change its length: \u0130).
+ */
+function fold(text) {
+    // eslint-disable-next-line no-control-regex -- ASCII is every code unit up to 0x7f
+    if (!/[^\u0000-\u007f]/.test(text))
+        return text.toLowerCase();
+    return text.replace(/[A-Z\u00c0-\uffff]/g, (c) => {
+        const lower = c.toLowerCase();
+        return lower.length === 1 ? lower : c;
+    });
+}
+/** The smallest period of `text` (its length minus its longest proper border), in linear time (KMP). */
+function smallestPeriod(text) {
+    const border = new Int32Array(text.length);
+    for (let i = 1, k = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        while (k > 0 && c !== text.charCodeAt(k))
+            k = border[k - 1];
+        if (c === text.charCodeAt(k))
+            k++;
+        border[i] = k;
+    }
+    return text.length - (text.length ? border[text.length - 1] : 0);
+}
+/**
+ * Every range of `text` that one occurrence of `needle` or more covers, merged, in linear time: after an
+ * occurrence the next cannot start before one period later, and a run of overlapping occurrences is
+ * followed one period at a time instead of searched again.
+ */
+function covered(text, needle, into) {
+    const f = needle.text;
+    let at = text.indexOf(f);
+    if (at === -1)
+        return;
+    const p = (needle.period ??= smallestPeriod(f));
+    const tail = f.slice(f.length - p);
+    while (at !== -1) {
+        let end = at + f.length;
+        while (text.startsWith(tail, end))
+            end += p;
+        into.push([at, end]);
+        at = text.indexOf(f, end - f.length + p);
+    }
+}
+/**
+ * The run's secrets, each in every form `secretForms` derives, derived once when the secret is added.
+ * `onForm` hears each new form (core.setSecret: the runner masks exact strings only); `redact` replaces
+ * every form, in any letter case, and every URL's userinfo. No regular expression is built from the
+ * secrets (one of 28,000 characters is too large for V8): each form is searched with `indexOf` in the
+ * folded text, so redaction takes time linear in the text and the forms, whatever a token's length.
+ */
+class Redactor {
+    onForm;
+    secrets = new Set();
+    forms = new Set();
+    needles = new Map();
+    constructor(onForm = () => undefined) {
+        this.onForm = onForm;
+    }
+    /** A Redactor that knows these secrets and tells nobody. */
+    static of(...secrets) {
+        const r = new Redactor();
+        for (const s of secrets)
+            r.add(s);
+        return r;
+    }
+    add(secret) {
+        if (!secret || this.secrets.has(secret))
+            return;
+        this.secrets.add(secret);
+        for (const form of secretForms(secret)) {
+            if (this.forms.has(form))
+                continue;
+            this.forms.add(form);
+            this.onForm(form);
+            const text = fold(form);
+            if (!this.needles.has(text))
+                this.needles.set(text, { text });
+        }
+    }
+    redact = (text) => {
+        if (!this.needles.size)
+            return withoutUserinfo(text);
+        const folded = fold(text);
+        const ranges = [];
+        for (const needle of this.needles.values())
+            covered(folded, needle, ranges);
+        if (!ranges.length)
+            return withoutUserinfo(text);
+        ranges.sort((a, b) => a[0] - b[0]);
+        let out = '';
+        let done = 0;
+        for (const [start, end] of ranges) {
+            if (end <= done)
+                continue;
+            if (start >= done)
+                out += `${text.slice(done, start)}***`;
+            done = end;
+        }
+        return withoutUserinfo(out + text.slice(done));
+    };
+}
+
+;// CONCATENATED MODULE: ./src/acronis/url.ts
+
+
+/** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
+function isLoopback(hostname) {
+    const h = unbracketed(hostname);
+    return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+/**
+ * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`; a URL that already
+ * ends in `/api` or `/api/2` (copied from the API documentation) gets only what it lacks.
+ * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
+ */
+function apiRoot(baseUrl, label = (name) => name) {
+    // A refusal quotes the value, but never a user or password in it, with or without a scheme.
+    const value = baseUrl.trim();
+    const name = label('base-url');
+    const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
+    let url;
+    try {
+        url = new URL(value);
+    }
+    catch {
+        throw new Error(`${name} "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
+    }
+    if (url.username || url.password)
+        throw new Error(`${name} must not contain credentials; use ${label('client-id')} and ${label('client-secret')}`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        throw new Error(`${name} "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
+    }
+    if (url.search || url.hash)
+        throw new Error(`${name} "${shown}" must not have a query or fragment`);
+    const path = url.pathname.replace(/\/+$/, '');
+    url.pathname = path.endsWith('/api/2') ? path : path.endsWith('/api') ? `${path}/2` : `${path}/api/2`;
+    return url;
+}
+
+;// CONCATENATED MODULE: ./src/settings/settings.ts
+
+
+
+/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
+function passwordOf(url) {
+    let password;
+    try {
+        password = new URL(url.trim()).password;
+    }
+    catch {
+        return '';
+    }
+    try {
+        return decodeURIComponent(password);
+    }
+    catch {
+        return password;
+    }
+}
+/** A bad input: the message names the input, quotes the value and says what was expected. */
+class settings_InputError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'InputError';
+    }
+}
+/** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
+function settingsFrom(raw, ctx) {
+    const input = checks(raw, ctx);
+    const { mode, reason } = input.mode();
+    if (mode !== 'validate')
+        return online(input, mode, reason);
+    // Checked although validate uses none of them: a bad value fails now, not at the first plan.
+    input.tenantId();
+    input.limits();
+    return { ...input.file(), mode, modeReason: reason };
+}
+/** Settings for a mode known in advance (the command line's plan, apply and export). */
+function onlineSettingsFrom(mode, raw, ctx) {
+    return online(checks(raw, ctx), mode, `mode: ${mode}`);
+}
+function online(input, mode, reason) {
+    const base = input.text('base-url');
+    if (!base)
+        throw new settings_InputError(`${input.label('base-url')} is required to ${mode} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
+    const tenantId = input.tenantId();
+    let root;
+    try {
+        root = apiRoot(base, input.label);
+    }
+    catch (e) {
+        throw new settings_InputError(e.message);
+    }
+    return {
+        ...input.file(),
+        mode,
+        modeReason: reason,
+        apiRoot: root,
+        credentials: input.credentials(),
+        ...input.limits(),
+        tenantId,
+    };
+}
+/** One rule per input, each throwing an InputError that names the input as the user knows it. */
+function checks(raw, ctx) {
+    const label = ctx.label ?? ((name) => name);
+    const text = (name) => raw[name]?.trim() ?? '';
+    // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
+    const integer = (name, min, max, fallback) => {
+        const value = text(name) || String(fallback);
+        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+            throw new settings_InputError(`${label(name)}: "${value}" is not allowed; expected a whole number from ${min} to ${max}`);
+        }
+        return Number(value);
+    };
+    const maxChanges = (name = 'max-changes') => {
+        const value = text(name);
+        if (!value)
+            return undefined;
+        const m = /^(\d+)(%?)$/.exec(value);
+        if (!m || (m[2] && Number(m[1]) > 100)) {
+            throw new settings_InputError(`${label(name)}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
+        }
+        return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
+    };
+    return {
+        label,
+        text,
+        file: () => {
+            const config = text('config') || 'reports.yaml';
+            const configPath = external_node_path_default().resolve(ctx.workspace, config);
+            return {
+                configPath,
+                configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
+                configRoot: ctx.confine === false ? undefined : ctx.workspace,
+            };
+        },
+        mode: () => {
+            const value = text('mode') || 'auto';
+            if (value === 'plan' || value === 'apply' || value === 'validate' || value === 'pull')
+                return { mode: value, reason: `mode: ${value}` };
+            if (value !== 'auto')
+                throw new settings_InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply, pull or validate`);
+            // auto never pulls: changing the file is a person's decision, asked for by name.
+            const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
+            return {
+                mode: pr ? 'plan' : 'apply',
+                reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
+            };
+        },
+        tenantId: () => {
+            const tenantId = text('tenant-id') || undefined;
+            if (tenantId && !isUuid(tenantId))
+                throw new settings_InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
+            return tenantId;
+        },
+        credentials: () => {
+            const token = text('token');
+            const clientId = text('client-id');
+            const clientSecret = text('client-secret');
+            const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
+            if (token && (clientId || clientSecret)) {
+                throw new settings_InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
+            }
+            if (token)
+                return { token };
+            if (!clientId || !clientSecret) {
+                throw new settings_InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
+            }
+            return { clientId, clientSecret };
+        },
+        limits: () => ({
+            concurrency: integer('concurrency', 1, 64, 8),
+            timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
+            runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
+            failOnDrift: raw['fail-on-drift'] ?? false,
+            maxChanges: maxChanges(),
+            maxDeletes: maxChanges('max-deletes'),
+        }),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/http/limiter.ts
+/** A FIFO counting semaphore: at most `limit` holders at once, waiters served in arrival order. */
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+        if (!Number.isInteger(limit) || limit < 1)
+            throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    }
+    async run(task) {
+        await this.acquire();
+        try {
+            return await task();
+        }
+        finally {
+            this.release();
+        }
+    }
+    acquire() {
+        if (this.active < this.limit) {
+            this.active++;
+            return Promise.resolve();
+        }
+        return new Promise((resolve) => this.waiting.push(resolve));
+    }
+    release() {
+        const next = this.waiting.shift();
+        // Hand the slot straight to the next waiter, so `active` never dips while work is queued.
+        if (next)
+            next();
+        else
+            this.active--;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/rate.ts
+/**
+ * CUBIC's constants as AWS's "adaptive" retry mode uses them: the rate a client learns for an API that
+ * throttles without saying its limit.
+ */
+const CUBIC = {
+    /** On a throttle the rate drops to this share of the rate the API was accepting. */
+    beta: 0.7,
+    /**
+     * Seconds the cubic takes to climb back to the rate of the last throttle, whatever that rate. AWS's
+     * constant is absolute (0.4 requests a second per second cubed), which climbs back in 1.5 s at 5
+     * requests a second: a slow API would then throttle every few seconds, one 429 in twenty requests.
+     * Relative, every rate spends the same time climbing and probing: a throttle every ~25 s.
+     */
+    climbSeconds: 12,
+    /**
+     * Answers accepted over the window that make the measured rate worth the full climb. A throttle after
+     * fewer (a 503 at the start of a run) says little about the API's rate: the climb is shorter in
+     * proportion, half a second at least, so a run that met a passing storm is soon back to full speed.
+     */
+    evidence: 20,
+    /**
+     * While the rate climbs back after a drop, a throttle drops it again only when this share of the
+     * answers of the last second were throttles (counted as if 10 more had come): a rate still above the
+     * limit is throttled often, while an API that refuses a request now and then at any rate would
+     * otherwise have every refusal cut the rate, down to nothing.
+     */
+    noise: 0.05,
+    /**
+     * The cubic levels off at this share of the rate measured at the throttle: what the API accepted
+     * just before includes what its bucket had saved up, a little more than it allows for long.
+     */
+    level: 0.95,
+    /** Never slower than this, requests a second. */
+    minRate: 0.5,
+    /** Never faster than this many times the rate actually sent: growth follows what was tried. */
+    maxGrowth: 2,
+    /** The rate sent is counted over this window. */
+    windowMs: 1000,
+    /**
+     * The rate the API accepted is counted over this longer one: over one second it is the limit plus
+     * whatever its bucket still held, noise that would set the rate above the limit after a drop.
+     */
+    acceptedWindowMs: 5000,
+};
+const SLICES = 10;
+/** Events over about the last `windowMs`, counted in tenths, so a count costs nothing per event. */
+class WindowCount {
+    windowMs;
+    counts = new Array(SLICES).fill(0);
+    slice = 0;
+    first = Infinity;
+    constructor(windowMs = CUBIC.windowMs) {
+        this.windowMs = windowMs;
+    }
+    add(now) {
+        this.first = Math.min(this.first, now);
+        this.advance(now);
+        this.counts[this.slice % SLICES]++;
+    }
+    /** Events over the window ending now. */
+    count(now) {
+        this.advance(now);
+        return this.counts.reduce((a, b) => a + b, 0);
+    }
+    /**
+     * Events a second over the window ending now (nine whole tenths and the one under way), or over the
+     * time since the first event when that is shorter, a tenth at least.
+     */
+    rate(now) {
+        this.advance(now);
+        const tenth = this.windowMs / SLICES;
+        const window = (SLICES - 1) * tenth + (now - this.slice * tenth);
+        const spanMs = Math.max(tenth, Math.min(window, now - this.first));
+        return this.count(now) / (spanMs / 1000);
+    }
+    advance(now) {
+        const slice = Math.floor(now / (this.windowMs / SLICES));
+        if (slice <= this.slice)
+            return;
+        // Slices that passed without events are emptied; after a whole window, all of them.
+        for (let s = Math.max(this.slice + 1, slice - SLICES + 1); s <= slice; s++)
+            this.counts[s % SLICES] = 0;
+        this.slice = slice;
+    }
+}
+/**
+ * How fast one API may be sent requests: free until it first throttles, then a token bucket whose rate
+ * follows CUBIC (AWS's adaptive mode, our own arithmetic). On a throttle the rate drops to `beta` times
+ * the rate the API accepted over the last window (what it allows, where AWS takes what was sent), once
+ * per round trip: throttles of requests sent before the drop, or within one round trip after it (they
+ * meet a bucket their predecessors emptied), are the same overload and change nothing.
+ * On each success the rate grows along a cubic back to where the throttle was and beyond, never above
+ * `maxGrowth` times the rate sent. A Retry-After is a pause: nothing starts before it ends.
+ * Times are milliseconds on any monotonic clock; the caller passes `now`, so the arithmetic is testable.
+ */
+class AdaptiveRate {
+    enabled = false;
+    /** Tokens a second, and the most the bucket holds (a second's worth). */
+    fillRate = 0;
+    capacity = 0;
+    tokens = 0;
+    lastRefill = 0;
+    /** Where the cubic levels off before growing on: `level` times the rate at the last throttle. */
+    lastMaxRate = 0;
+    /** When the rate last dropped, and how long the cubic takes to climb back from that drop. */
+    lastCut = -Infinity;
+    climbSeconds = CUBIC.climbSeconds;
+    /** Answers, and throttles among them, to requests sent after the last drop's overload. */
+    answers = new WindowCount();
+    throttles = new WindowCount();
+    /** Throttles of requests sent before this are the overload the last drop answered. */
+    sameOverloadUntil = -Infinity;
+    pausedUntil = 0;
+    sent = new WindowCount();
+    accepted = new WindowCount(CUBIC.acceptedWindowMs);
+    /** Whether a throttle has switched the bucket on. */
+    get limiting() {
+        return this.enabled;
+    }
+    /** The current rate in requests a second; Infinity while nothing has been throttled. */
+    get rate() {
+        return this.enabled ? this.fillRate : Infinity;
+    }
+    /** When the pause a Retry-After asked for ends (0: none yet). */
+    get pauseEnds() {
+        return this.pausedUntil;
+    }
+    /** 0 when a request may start now (its token is taken), else the milliseconds to wait first. */
+    take(now) {
+        if (now < this.pausedUntil)
+            return this.pausedUntil - now;
+        if (!this.enabled)
+            return 0;
+        this.refill(now);
+        if (this.tokens >= 1) {
+            this.tokens -= 1;
+            return 0;
+        }
+        return Math.ceil(((1 - this.tokens) / this.fillRate) * 1000);
+    }
+    /** A request went out. */
+    sending(now) {
+        this.sent.add(now);
+    }
+    /** A request sent at `sentAt` was answered; `pauseMs` is the Retry-After of a throttle, if any. */
+    answered(sentAt, now, throttled, pauseMs) {
+        const current = sentAt >= this.sameOverloadUntil;
+        if (current)
+            this.answers.add(now);
+        if (!throttled) {
+            this.accepted.add(now);
+            if (this.enabled)
+                this.setRate(now, this.cubic(now));
+            return;
+        }
+        if (pauseMs !== undefined)
+            this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+        if (!current)
+            return;
+        this.throttles.add(now);
+        const climbing = this.enabled && now - this.lastCut < this.climbSeconds * 1000;
+        if (climbing && this.throttles.count(now) / (this.answers.count(now) + 10) < CUBIC.noise)
+            return;
+        const measured = this.accepted.rate(now);
+        const evidence = Math.min(1, this.accepted.count(now) / CUBIC.evidence);
+        this.climbSeconds = Math.max(0.5, CUBIC.climbSeconds * evidence);
+        const base = Math.max(CUBIC.minRate, this.enabled ? Math.min(measured, this.fillRate) : measured);
+        if (!this.enabled) {
+            // One token to start: the throttled request's own retry goes at the new rate's first beat.
+            this.enabled = true;
+            this.tokens = 1;
+            this.lastRefill = now;
+        }
+        this.lastMaxRate = base * CUBIC.level;
+        this.lastCut = now;
+        // Requests sent within a round trip of the drop meet a bucket that those before it emptied.
+        this.sameOverloadUntil = now + (now - sentAt);
+        this.setRate(now, base * CUBIC.beta);
+    }
+    /**
+     * CUBIC's curve: from `beta` of the last throttle's rate it climbs fast, flattens as it nears that
+     * rate (reached after `climbSeconds`, less with little evidence), then grows on, slowly at first, probing for more.
+     */
+    cubic(now) {
+        const t = (now - this.lastCut) / 1000 - this.climbSeconds;
+        return this.lastMaxRate * (1 + ((1 - CUBIC.beta) * t ** 3) / this.climbSeconds ** 3);
+    }
+    setRate(now, wanted) {
+        this.refill(now);
+        // A pause in the last window sent nothing on purpose: the rate sent then says nothing about the API.
+        const measuredSend = now - this.pausedUntil >= CUBIC.windowMs;
+        const rate = measuredSend ? Math.min(wanted, CUBIC.maxGrowth * this.sent.rate(now)) : wanted;
+        this.fillRate = Math.max(rate, CUBIC.minRate);
+        this.capacity = Math.max(rate, 1);
+        this.tokens = Math.min(this.tokens, this.capacity);
+    }
+    refill(now) {
+        if (now > this.lastRefill) {
+            this.tokens = Math.min(this.capacity, this.tokens + ((now - this.lastRefill) / 1000) * this.fillRate);
+            this.lastRefill = now;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/http/transport.ts
+
+
+
+
+/** A failure below HTTP (reset, refused, DNS): `code` is the system's (ECONNRESET), `cause` the original error. */
+class NetworkError extends TransportError {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'NetworkError';
+    }
+}
+/** No complete response within the per-request deadline: the server may still have acted on it. */
+class TimeoutError extends TransportError {
+    timeoutMs;
+    /** The system's name for a timeout, so every failure without a response reads the same way. */
+    code = 'ETIMEDOUT';
+    constructor(timeoutMs) {
+        super(`no complete response within ${timeoutMs} ms`);
+        this.timeoutMs = timeoutMs;
+        this.name = 'TimeoutError';
+    }
+}
+/**
+ * The server's certificate is not trusted, or not for this host: final, as every retry meets the same
+ * certificate. The message says what to do when a TLS-inspecting proxy re-signs traffic.
+ */
+class CertificateError extends TransportError {
+    code;
+    host;
+    constructor(code, host, message, options) {
+        super(message, options);
+        this.code = code;
+        this.host = host;
+        this.name = 'CertificateError';
+    }
+}
+/** Node's codes for a certificate chain it cannot trust: a private CA fixes them. */
+const UNTRUSTED = new Set([
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'CERT_UNTRUSTED',
+]);
+const CERTIFICATE = new Set([
+    ...UNTRUSTED,
+    'CERT_HAS_EXPIRED',
+    'CERT_NOT_YET_VALID',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+/**
+ * Keep-alive agents sized to the concurrency limit, so a run reuses a handful of connections; through a
+ * proxy (https_proxy, http_proxy, no_proxy as @actions/http-client reads them) the agent keeps tunnels alive.
+ */
+function createAgents(maxSockets, connectTimeoutMs = 30_000) {
+    const options = { keepAlive: true, maxSockets };
+    const direct = { http: new (external_node_http_default()).Agent(options), https: new (external_node_https_default()).Agent(options) };
+    const proxied = new Map();
+    const routes = new Map();
+    return {
+        /** The route of a URL's origin, decided once per origin. */
+        route(url) {
+            let route = routes.get(url.origin);
+            if (route)
+                return route;
+            const secure = url.protocol === 'https:';
+            const proxy = proxyFor(url);
+            if (!proxy)
+                route = { agent: secure ? direct.https : direct.http };
+            else {
+                const key = `${url.protocol}${proxy.protocol}//${proxy.label} ${proxy.authorization ?? ''}`;
+                let agent = proxied.get(key);
+                if (!agent) {
+                    // https: TLS tunnels through CONNECT; http: requests to the proxy itself, which keeps them alive.
+                    agent = secure
+                        ? new TunnelAgent(proxy, connectTimeoutMs, options)
+                        : new (proxy.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default())).Agent(options);
+                    proxied.set(key, agent);
+                }
+                route = { agent, proxy };
+            }
+            routes.set(url.origin, route);
+            return route;
+        },
+        destroy() {
+            direct.http.destroy();
+            direct.https.destroy();
+            for (const agent of proxied.values())
+                agent.destroy();
+        },
+    };
+}
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+function exchange(req, agents) {
+    const { agent, proxy } = agents.route(req.url);
+    // Plain http through a proxy is a request to the proxy for the whole URL; https goes through a tunnel.
+    const toProxy = proxy && req.url.protocol === 'http:' ? proxy : undefined;
+    const secure = toProxy ? toProxy.protocol === 'https:' : req.url.protocol === 'https:';
+    const request = secure ? (external_node_https_default()).request : (external_node_http_default()).request;
+    return new Promise((resolve, reject) => {
+        // Plain options rather than the URL: node would otherwise convert the URL into options of a dozen
+        // fields and copy them twice more, kilobytes per request that a 15,000-call run pays in garbage.
+        const r = request(toProxy
+            ? {
+                hostname: toProxy.hostname,
+                port: toProxy.port,
+                path: req.url.href,
+                method: req.method,
+                headers: {
+                    ...req.headers,
+                    host: req.url.host,
+                    ...(toProxy.authorization ? { 'proxy-authorization': toProxy.authorization } : {}),
+                },
+                agent,
+            }
+            : {
+                protocol: req.url.protocol,
+                hostname: unbracketed(req.url.hostname),
+                port: req.url.port,
+                path: req.url.pathname + req.url.search,
+                method: req.method,
+                headers: req.headers,
+                agent,
+            });
+        // One deadline for the whole exchange: a server that trickles bytes must not hold a slot forever.
+        const timer = setTimeout(() => r.destroy(new TimeoutError(req.timeoutMs)), req.timeoutMs);
+        r.on('error', (e) => {
+            clearTimeout(timer);
+            reject(ours(e, 'ENETWORK', req.url));
+        });
+        r.on('response', (res) => {
+            if (toProxy && res.statusCode === 407) {
+                res.resume();
+                clearTimeout(timer);
+                return reject(proxyRefusal(toProxy, req.url.host, 407));
+            }
+            const chunks = [];
+            let size = 0;
+            res.on('data', (c) => {
+                size += c.length;
+                if (size > MAX_BODY_BYTES)
+                    r.destroy(new NetworkError('EBODYTOOLARGE', `response over ${MAX_BODY_BYTES} bytes`));
+                else
+                    chunks.push(c);
+            });
+            res.on('error', (e) => {
+                clearTimeout(timer);
+                reject(ours(e, 'ECONNRESET', req.url));
+            });
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({
+                    status: res.statusCode ?? 0,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks).toString('utf8'),
+                });
+            });
+        });
+        r.end(req.body);
+    });
+}
+/** Node's error as one of ours, the original kept as the cause; ours (a timeout, a body too large) pass as they are. */
+function ours(e, fallback, url) {
+    if (e instanceof NetworkError || e instanceof TimeoutError || e instanceof ProxyError)
+        return e;
+    const code = e.code ?? fallback;
+    if (CERTIFICATE.has(code)) {
+        const hint = UNTRUSTED.has(code)
+            ? '; if a proxy inspects TLS, set NODE_EXTRA_CA_CERTS to a PEM file with its CA certificate'
+            : '';
+        const message = `the certificate of ${url.host} is not accepted (${code}: ${e.message})${hint}`;
+        return new CertificateError(code, url.host, message, { cause: e });
+    }
+    return new NetworkError(code, e.message, { cause: e });
+}
+
+;// CONCATENATED MODULE: ./src/http/retry.ts
+
+const DEFAULT_RETRY = {
+    maxAttempts: 6,
+    maxElapsedMs: 120_000,
+    baseDelayMs: 300,
+    maxDelayMs: 20_000,
+};
+const RETRY_RULES = {
+    // PATCH too: the only PATCH sent sets a whole comment body, which comes out the same sent twice.
+    methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH'],
+    statuses: [408, 429, 500, 502, 503, 504],
+    // Every retried status: the API (and GitHub) send Retry-After with 5xx answers too, not only 429 and 503.
+    retryAfterStatuses: [408, 429, 500, 502, 503, 504],
+    // A 429 is refused before any work; a refused connection never reached the server.
+    unprocessedStatuses: [429],
+    unprocessedCodes: ['ECONNREFUSED'],
+    // A name the DNS says does not exist (a typo in base-url) stays so for the seconds retries take;
+    // a DNS server that did not answer in time (EAI_AGAIN) is passing trouble, and is retried.
+    finalCodes: ['ENOTFOUND'],
+    throttleStatuses: [429],
+};
+/**
+ * Whether a failed attempt is worth another: a transient failure, of a call that is safe to send again
+ * or that the server cannot have acted on. Pure: the rules are data, the budget is the caller's.
+ */
+function shouldRetry(call, attempt, rules = RETRY_RULES) {
+    const safe = call.idempotent ?? rules.methods.includes(call.method);
+    if (attempt instanceof TimeoutError)
+        return safe;
+    if (attempt instanceof NetworkError) {
+        if (rules.finalCodes.includes(attempt.code))
+            return false;
+        return safe || rules.unprocessedCodes.includes(attempt.code);
+    }
+    if (!rules.statuses.includes(attempt.status))
+        return false;
+    return safe || rules.unprocessedStatuses.includes(attempt.status);
+}
+/** Whether the attempt was the API refusing for its rate. */
+function isThrottle(attempt, rules = RETRY_RULES) {
+    return !(attempt instanceof Error) && rules.throttleStatuses.includes(attempt.status);
+}
+/** The wait the server asked for (Retry-After on a status that honours it), if any. */
+function askedDelayMs(attempt, rules = RETRY_RULES) {
+    if (attempt instanceof Error || !rules.retryAfterStatuses.includes(attempt.status))
+        return undefined;
+    return parseRetryAfter(attempt.headers['retry-after']);
+}
+/** Exponential backoff with "equal jitter": half the delay is fixed, half random, so clients spread out. */
+function backoffMs(attempt, policy, random = Math.random) {
+    const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(d / 2 + random() * (d / 2));
+}
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 \u00a710.2.3); undefined when absent or unreadable. */
+function parseRetryAfter(value, now = Date.now()) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (v === undefined || v.trim() === '')
+        return undefined;
+    if (/^\s*\d+\s*$/.test(v))
+        return Number(v) * 1000;
+    // Every HTTP-date form starts with a day name; Date.parse alone would read "-3" or "1.5" as a year.
+    if (!/^\s*[A-Za-z]{3}/.test(v))
+        return undefined;
+    const date = Date.parse(v);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+;// CONCATENATED MODULE: ./src/http/redirect.ts
+
+/** A redirect that would carry credentials to another origin: refused, never followed. */
+class RedirectError extends TransportError {
+    from;
+    to;
+    code = 'redirect_refused';
+    constructor(from, to) {
+        super(`refused a redirect from ${from} to another host (${to}): credentials are only sent to the API host`);
+        this.from = from;
+        this.to = to;
+        this.name = 'RedirectError';
+    }
+}
+/** Redirects followed for one call at most; past them, the last 3xx is the answer. */
+const MAX_REDIRECTS = 3;
+/**
+ * Where the `hop`-th answer to a call first sent to `origin` sends it next: undefined when it is no
+ * redirect (or one too many) to follow. A redirect to another origin throws a RedirectError, so the
+ * `Authorization` header never leaves the API host.
+ */
+function redirectTarget(reply, url, origin, hop) {
+    const location = reply.headers.location;
+    if (reply.status < 300 || reply.status >= 400 || !location || hop >= MAX_REDIRECTS)
+        return undefined;
+    const next = new URL(location, url);
+    if (next.origin !== origin)
+        throw new RedirectError(origin, next.origin);
+    return next;
+}
+
+;// CONCATENATED MODULE: ./src/http/client.ts
+
+
+
+
+
+
+function reasonOf(outcome) {
+    if (outcome instanceof TimeoutError)
+        return 'timeout';
+    return outcome instanceof NetworkError ? outcome.code : `HTTP ${outcome.status}`;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The one place requests leave the process: a concurrency limit, a learned rate per API (AdaptiveRate:
+ * free until the API throttles), per-attempt timeouts, keep-alive, retries of transient failures with
+ * backoff and Retry-After, same-origin-only redirects, and the run's time limit.
+ */
+class client_HttpClient {
+    options;
+    limiter;
+    agents;
+    policy;
+    deadline;
+    /**
+     * One rate per API (origin): a throttle from one slows only its own calls. Its Retry-After pauses every
+     * request to that API, not only the one that got it: the run slows down as asked.
+     */
+    rates = new Map();
+    /** Exchanges sent, first attempts and retries alike. */
+    requests = 0;
+    retries = 0;
+    constructor(options) {
+        this.options = options;
+        this.limiter = new Limiter(options.concurrency);
+        this.agents = createAgents(options.concurrency, options.timeoutMs);
+        this.policy = { ...DEFAULT_RETRY, ...options.retry };
+        this.deadline = new RunDeadline(options.runTimeoutSeconds ?? 0);
+    }
+    /** The learned rate of the API at `url` (requests a second; Infinity until it throttled). */
+    rateOf(url) {
+        return this.rateFor(url).rate;
+    }
+    /**
+     * Sends the call, retrying transient failures; resolves with the final reply, whatever its status.
+     * Throws a RunTimeoutError when the run's time limit ends it.
+     */
+    async send(call) {
+        const started = Date.now();
+        let retrying;
+        for (let attempt = 1;; attempt++) {
+            let outcome;
+            try {
+                outcome = await this.once(call, retrying);
+            }
+            catch (e) {
+                if (!(e instanceof NetworkError || e instanceof TimeoutError))
+                    throw e;
+                outcome = e;
+            }
+            const delayMs = shouldRetry(call, outcome) ? this.delayBefore(attempt + 1, outcome, started) : undefined;
+            if (delayMs === undefined) {
+                if (outcome instanceof Error)
+                    throw outcome;
+                return outcome;
+            }
+            const reason = reasonOf(outcome);
+            // A retry never waits past the run's time limit: the call ends now, with what it was waiting for.
+            if (this.deadline.endsAfter(delayMs)) {
+                const asked = askedDelayMs(outcome);
+                throw this.stopped({ kind: 'retry', ...where(call), reason, askedMs: asked });
+            }
+            this.retries++;
+            this.options.onRetry?.({ ...where(call), attempt, delayMs, reason });
+            retrying = { reason };
+            if (delayMs > 0)
+                await sleep(delayMs);
+            // A timer fires late on a busy machine: no attempt starts once the budget is spent.
+            if (Date.now() - started > this.policy.maxElapsedMs) {
+                if (outcome instanceof Error)
+                    throw outcome;
+                return outcome;
+            }
+        }
+    }
+    /**
+     * The wait before attempt `next`: what the server asked, else the backoff (a throttle's retry then
+     * also waits for the learned rate, as every request does); undefined past the budget.
+     */
+    delayBefore(next, outcome, started) {
+        const delayMs = askedDelayMs(outcome) ?? backoffMs(next - 1, this.policy);
+        const late = Date.now() - started + delayMs > this.policy.maxElapsedMs;
+        return next > this.policy.maxAttempts || late ? undefined : delayMs;
+    }
+    async once(call, retrying) {
+        let url = call.url;
+        for (let hop = 0;; hop++) {
+            const reply = await this.exchangeWhenAllowed(call, url, retrying);
+            const next = redirectTarget(reply, url, call.url.origin, hop);
+            if (!next)
+                return reply;
+            url = next;
+        }
+    }
+    /**
+     * One exchange when the API's rate allows it (outside any pause a throttle asked for), under the
+     * concurrency limit, and before the run's time limit.
+     */
+    async exchangeWhenAllowed(call, url, retrying) {
+        const rate = this.rateFor(url);
+        const unstarted = () => retrying ? { kind: 'retry', ...where(call), reason: retrying.reason } : { kind: 'not-attempted' };
+        for (;;) {
+            // A pause is waited out without a slot, so the calls to other APIs keep theirs.
+            const paused = rate.pauseEnds - Date.now();
+            if (paused > 0) {
+                if (this.deadline.endsAfter(paused))
+                    throw this.stopped(unstarted());
+                await sleep(paused);
+            }
+            if (this.deadline.passed())
+                throw this.stopped(unstarted());
+            // Headers are computed before taking a slot: a token request made inside one could deadlock the limiter.
+            const headers = {
+                'user-agent': this.options.userAgent ?? 'acronis-report-sync',
+                ...(typeof call.headers === 'function' ? await call.headers() : call.headers),
+            };
+            const reply = await this.limiter.run(async () => {
+                // The rate's turn is taken in the slot, so calls queued for a slot before a throttle keep its pace too.
+                for (let wait = rate.take(Date.now()); wait > 0; wait = rate.take(Date.now())) {
+                    // A throttle paused the API while this call waited: it gives the slot back and waits like every
+                    // other call, rather than going out during the pause the server asked for.
+                    if (rate.pauseEnds > Date.now())
+                        return undefined;
+                    // A pace that ends past the run's time limit is not waited out.
+                    if (this.deadline.endsAfter(wait))
+                        throw this.stopped(unstarted());
+                    await sleep(wait);
+                }
+                const now = Date.now();
+                if (this.deadline.passed(now))
+                    throw this.stopped(unstarted());
+                this.requests++;
+                rate.sending(now);
+                const timeoutMs = this.deadline.timeoutMs(this.options.timeoutMs, now);
+                try {
+                    const answer = await exchange({ method: call.method, url, headers, body: call.body, timeoutMs }, this.agents);
+                    return this.noteThrottle(rate, now, answer);
+                }
+                catch (e) {
+                    // Cut short by the run's time limit rather than by its own timeout: the report was stopped.
+                    if (e instanceof TimeoutError && timeoutMs < this.options.timeoutMs && this.deadline.passed())
+                        throw this.stopped({ kind: 'in-flight', ...where(call) });
+                    throw e;
+                }
+            });
+            if (reply)
+                return reply;
+        }
+    }
+    /**
+     * Tells the API's rate how the exchange went, while the exchange still holds its slot, so no queued
+     * call slips out before a pause starts. A Retry-After beyond the time budget is not a pause: that
+     * request gives up, the others go on.
+     */
+    noteThrottle(rate, sentAt, reply) {
+        const throttled = isThrottle(reply);
+        const asked = throttled ? parseRetryAfter(reply.headers['retry-after']) : undefined;
+        const pauseMs = asked !== undefined && asked <= this.policy.maxElapsedMs ? asked : undefined;
+        rate.answered(sentAt, Date.now(), throttled, pauseMs);
+        return reply;
+    }
+    rateFor(url) {
+        let rate = this.rates.get(url.origin);
+        if (!rate)
+            this.rates.set(url.origin, (rate = new AdaptiveRate()));
+        return rate;
+    }
+    stopped(stop) {
+        return new RunTimeoutError(this.deadline.seconds, stop);
+    }
+    close() {
+        this.agents.destroy();
+    }
+}
+const where = (call) => ({ method: call.method, path: call.url.pathname });
+
+;// CONCATENATED MODULE: ./src/acronis/answer-validators.js
+// Generated by scripts/build.mjs from schema/api/*.json with Ajv: do not edit.
+/* eslint-disable */
+// @ts-nocheck
+const answer_validators_token = validate21;const schema6 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json","title":"POST /idp/token: 200","description":"The OAuth2 token answer. Only what the action reads is required; expires_in and expires_on, when present, must be numbers (the vendor document says integers).","type":"object","required":["access_token"],"properties":{"access_token":{"type":"string","minLength":1},"token_type":{"type":"string"},"id_token":{"type":"string"},"expires_in":{"type":"number"},"expires_on":{"type":"number"},"refresh_token":{"type":"string"}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/token.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.access_token === undefined) && (missing0 = "access_token")){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema6.required,parentSchema:schema6,data}];return false;}else {if(data.access_token !== undefined){let data0 = data.access_token;const _errs1 = errors;if(errors === _errs1){if(typeof data0 === "string"){if(data0.length < 1){validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/minLength",keyword:"minLength",params:{limit: 1},schema:1,parentSchema:schema6.properties.access_token,data:data0}];return false;}}else {validate21.errors = [{instancePath:instancePath+"/access_token",schemaPath:"#/properties/access_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.access_token.type,parentSchema:schema6.properties.access_token,data:data0}];return false;}}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.token_type !== undefined){let data1 = data.token_type;const _errs3 = errors;if(typeof data1 !== "string"){validate21.errors = [{instancePath:instancePath+"/token_type",schemaPath:"#/properties/token_type/type",keyword:"type",params:{type: "string"},schema:schema6.properties.token_type.type,parentSchema:schema6.properties.token_type,data:data1}];return false;}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.id_token !== undefined){let data2 = data.id_token;const _errs5 = errors;if(typeof data2 !== "string"){validate21.errors = [{instancePath:instancePath+"/id_token",schemaPath:"#/properties/id_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.id_token.type,parentSchema:schema6.properties.id_token,data:data2}];return false;}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_in !== undefined){let data3 = data.expires_in;const _errs7 = errors;if(!((typeof data3 == "number") && (isFinite(data3)))){validate21.errors = [{instancePath:instancePath+"/expires_in",schemaPath:"#/properties/expires_in/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_in.type,parentSchema:schema6.properties.expires_in,data:data3}];return false;}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.expires_on !== undefined){let data4 = data.expires_on;const _errs9 = errors;if(!((typeof data4 == "number") && (isFinite(data4)))){validate21.errors = [{instancePath:instancePath+"/expires_on",schemaPath:"#/properties/expires_on/type",keyword:"type",params:{type: "number"},schema:schema6.properties.expires_on.type,parentSchema:schema6.properties.expires_on,data:data4}];return false;}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.refresh_token !== undefined){let data5 = data.refresh_token;const _errs11 = errors;if(typeof data5 !== "string"){validate21.errors = [{instancePath:instancePath+"/refresh_token",schemaPath:"#/properties/refresh_token/type",keyword:"type",params:{type: "string"},schema:schema6.properties.refresh_token.type,parentSchema:schema6.properties.refresh_token,data:data5}];return false;}var valid0 = _errs11 === errors;}else {var valid0 = true;}}}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema6.type,parentSchema:schema6,data}];return false;}}validate21.errors = vErrors;return errors === 0;}const client = validate22;const schema7 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json","title":"GET /clients/{client_id}: 200","description":"The API client; the action reads its tenant_id.","type":"object","required":["client_id","tenant_id"],"properties":{"client_id":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"}}};const schema9 = {"description":"a UUID","type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"};const answer_validators_pattern0 = new RegExp("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", "u");function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!answer_validators_pattern0.test(data)){validate24.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/client.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.client_id === undefined) && (missing0 = "client_id")) || ((data.tenant_id === undefined) && (missing0 = "tenant_id"))){validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema7.required,parentSchema:schema7,data}];return false;}else {if(data.client_id !== undefined){let data0 = data.client_id;const _errs1 = errors;if(typeof data0 !== "string"){validate22.errors = [{instancePath:instancePath+"/client_id",schemaPath:"#/properties/client_id/type",keyword:"type",params:{type: "string"},schema:schema7.properties.client_id.type,parentSchema:schema7.properties.client_id,data:data0}];return false;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.tenant_id !== undefined){const _errs3 = errors;if(!(validate24(data.tenant_id, {instancePath:instancePath+"/tenant_id",parentData:data,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs3 === errors;}else {var valid0 = true;}}}}else {validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema7.type,parentSchema:schema7,data}];return false;}}validate22.errors = vErrors;return errors === 0;}const report = validate26;const schema10 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json","title":"GET and PUT /reports/{report_id}: 200","description":"A usage report, as GET and PUT answer it. Every field the action reads, compares or sends back is required and typed; hide_zero_usage, show_skus, period and generation_date may be absent (the guide's examples leave some out) but are typed when present. result_action and schedule.type must be documented values: the action decides by them whether a report can be updated. kind, level and formats need only be strings here: export and pull show a value newer than this version as one the file cannot hold, and the plan fails any report whose live kind or level is undocumented before a PUT could carry it back.","type":"object","required":["id","version","result_action","recipients","parameters","schedule"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"version":{"type":"integer"},"result_action":{"type":"string","enum":["save","send"]},"recipients":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}},"parameters":{"type":"object","required":["tenant_id","kind","level","formats"],"properties":{"tenant_id":{"$ref":"common.json#/definitions/uuid"},"kind":{"type":"string"},"level":{"type":"string"},"formats":{"type":"array","items":{"type":"string"}},"period":{"type":"object","required":["start","end"],"properties":{"start":{"$ref":"common.json#/definitions/date"},"end":{"$ref":"common.json#/definitions/date"}}},"hide_zero_usage":{"type":"boolean"},"show_skus":{"type":"boolean"}}},"schedule":{"type":"object","required":["type","enabled"],"properties":{"type":{"type":"string","enum":["once","monthly"]},"enabled":{"type":"boolean"}}},"generation_date":{"$ref":"common.json#/definitions/date"}}};function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!answer_validators_pattern0.test(data)){validate27.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate27.errors = vErrors;return errors === 0;}const answer_validators_schema12 = {"description":"a date (YYYY-MM-DD)","type":"string","pattern":"^\\d{4}-\\d{2}-\\d{2}$"};const pattern2 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!pattern2.test(data)){validate31.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^\\d{4}-\\d{2}-\\d{2}$"},schema:"^\\d{4}-\\d{2}-\\d{2}$",parentSchema:answer_validators_schema12,data}];return false;}}else {validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:answer_validators_schema12.type,parentSchema:answer_validators_schema12,data}];return false;}}validate31.errors = vErrors;return errors === 0;}function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/report.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((((data.id === undefined) && (missing0 = "id")) || ((data.version === undefined) && (missing0 = "version"))) || ((data.result_action === undefined) && (missing0 = "result_action"))) || ((data.recipients === undefined) && (missing0 = "recipients"))) || ((data.parameters === undefined) && (missing0 = "parameters"))) || ((data.schedule === undefined) && (missing0 = "schedule"))){validate26.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema10.required,parentSchema:schema10,data}];return false;}else {if(data.id !== undefined){const _errs1 = errors;if(!(validate27(data.id, {instancePath:instancePath+"/id",parentData:data,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid0 = _errs1 === errors;}else {var valid0 = true;}if(valid0){if(data.version !== undefined){let data1 = data.version;const _errs2 = errors;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){validate26.errors = [{instancePath:instancePath+"/version",schemaPath:"#/properties/version/type",keyword:"type",params:{type: "integer"},schema:schema10.properties.version.type,parentSchema:schema10.properties.version,data:data1}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.result_action !== undefined){let data2 = data.result_action;const _errs4 = errors;if(typeof data2 !== "string"){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/type",keyword:"type",params:{type: "string"},schema:schema10.properties.result_action.type,parentSchema:schema10.properties.result_action,data:data2}];return false;}if(!((data2 === "save") || (data2 === "send"))){validate26.errors = [{instancePath:instancePath+"/result_action",schemaPath:"#/properties/result_action/enum",keyword:"enum",params:{allowedValues: schema10.properties.result_action.enum},schema:schema10.properties.result_action.enum,parentSchema:schema10.properties.result_action,data:data2}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.recipients !== undefined){let data3 = data.recipients;const _errs6 = errors;if(errors === _errs6){if(Array.isArray(data3)){var valid1 = true;const len0 = data3.length;for(let i0=0; i0<len0; i0++){const _errs8 = errors;if(!(validate27(data3[i0], {instancePath:instancePath+"/recipients/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid1 = _errs8 === errors;if(!valid1){break;}}}else {validate26.errors = [{instancePath:instancePath+"/recipients",schemaPath:"#/properties/recipients/type",keyword:"type",params:{type: "array"},schema:schema10.properties.recipients.type,parentSchema:schema10.properties.recipients,data:data3}];return false;}}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.parameters !== undefined){let data5 = data.parameters;const _errs9 = errors;if(errors === _errs9){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing1;if(((((data5.tenant_id === undefined) && (missing1 = "tenant_id")) || ((data5.kind === undefined) && (missing1 = "kind"))) || ((data5.level === undefined) && (missing1 = "level"))) || ((data5.formats === undefined) && (missing1 = "formats"))){validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/required",keyword:"required",params:{missingProperty: missing1},schema:schema10.properties.parameters.required,parentSchema:schema10.properties.parameters,data:data5}];return false;}else {if(data5.tenant_id !== undefined){const _errs11 = errors;if(!(validate27(data5.tenant_id, {instancePath:instancePath+"/parameters/tenant_id",parentData:data5,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);errors = vErrors.length;}var valid2 = _errs11 === errors;}else {var valid2 = true;}if(valid2){if(data5.kind !== undefined){let data7 = data5.kind;const _errs12 = errors;if(typeof data7 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/kind",schemaPath:"#/properties/parameters/properties/kind/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.kind.type,parentSchema:schema10.properties.parameters.properties.kind,data:data7}];return false;}var valid2 = _errs12 === errors;}else {var valid2 = true;}if(valid2){if(data5.level !== undefined){let data8 = data5.level;const _errs14 = errors;if(typeof data8 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/level",schemaPath:"#/properties/parameters/properties/level/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.level.type,parentSchema:schema10.properties.parameters.properties.level,data:data8}];return false;}var valid2 = _errs14 === errors;}else {var valid2 = true;}if(valid2){if(data5.formats !== undefined){let data9 = data5.formats;const _errs16 = errors;if(errors === _errs16){if(Array.isArray(data9)){var valid3 = true;const len1 = data9.length;for(let i1=0; i1<len1; i1++){let data10 = data9[i1];const _errs18 = errors;if(typeof data10 !== "string"){validate26.errors = [{instancePath:instancePath+"/parameters/formats/" + i1,schemaPath:"#/properties/parameters/properties/formats/items/type",keyword:"type",params:{type: "string"},schema:schema10.properties.parameters.properties.formats.items.type,parentSchema:schema10.properties.parameters.properties.formats.items,data:data10}];return false;}var valid3 = _errs18 === errors;if(!valid3){break;}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/formats",schemaPath:"#/properties/parameters/properties/formats/type",keyword:"type",params:{type: "array"},schema:schema10.properties.parameters.properties.formats.type,parentSchema:schema10.properties.parameters.properties.formats,data:data9}];return false;}}var valid2 = _errs16 === errors;}else {var valid2 = true;}if(valid2){if(data5.period !== undefined){let data11 = data5.period;const _errs20 = errors;if(errors === _errs20){if(data11 && typeof data11 == "object" && !Array.isArray(data11)){let missing2;if(((data11.start === undefined) && (missing2 = "start")) || ((data11.end === undefined) && (missing2 = "end"))){validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/required",keyword:"required",params:{missingProperty: missing2},schema:schema10.properties.parameters.properties.period.required,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}else {if(data11.start !== undefined){const _errs22 = errors;if(!(validate31(data11.start, {instancePath:instancePath+"/parameters/period/start",parentData:data11,parentDataProperty:"start",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs22 === errors;}else {var valid4 = true;}if(valid4){if(data11.end !== undefined){const _errs23 = errors;if(!(validate31(data11.end, {instancePath:instancePath+"/parameters/period/end",parentData:data11,parentDataProperty:"end",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid4 = _errs23 === errors;}else {var valid4 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters/period",schemaPath:"#/properties/parameters/properties/period/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.properties.period.type,parentSchema:schema10.properties.parameters.properties.period,data:data11}];return false;}}var valid2 = _errs20 === errors;}else {var valid2 = true;}if(valid2){if(data5.hide_zero_usage !== undefined){let data14 = data5.hide_zero_usage;const _errs24 = errors;if(typeof data14 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/hide_zero_usage",schemaPath:"#/properties/parameters/properties/hide_zero_usage/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.hide_zero_usage.type,parentSchema:schema10.properties.parameters.properties.hide_zero_usage,data:data14}];return false;}var valid2 = _errs24 === errors;}else {var valid2 = true;}if(valid2){if(data5.show_skus !== undefined){let data15 = data5.show_skus;const _errs26 = errors;if(typeof data15 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/parameters/show_skus",schemaPath:"#/properties/parameters/properties/show_skus/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.parameters.properties.show_skus.type,parentSchema:schema10.properties.parameters.properties.show_skus,data:data15}];return false;}var valid2 = _errs26 === errors;}else {var valid2 = true;}}}}}}}}}else {validate26.errors = [{instancePath:instancePath+"/parameters",schemaPath:"#/properties/parameters/type",keyword:"type",params:{type: "object"},schema:schema10.properties.parameters.type,parentSchema:schema10.properties.parameters,data:data5}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.schedule !== undefined){let data16 = data.schedule;const _errs28 = errors;if(errors === _errs28){if(data16 && typeof data16 == "object" && !Array.isArray(data16)){let missing3;if(((data16.type === undefined) && (missing3 = "type")) || ((data16.enabled === undefined) && (missing3 = "enabled"))){validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/required",keyword:"required",params:{missingProperty: missing3},schema:schema10.properties.schedule.required,parentSchema:schema10.properties.schedule,data:data16}];return false;}else {if(data16.type !== undefined){let data17 = data16.type;const _errs30 = errors;if(typeof data17 !== "string"){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/type",keyword:"type",params:{type: "string"},schema:schema10.properties.schedule.properties.type.type,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}if(!((data17 === "once") || (data17 === "monthly"))){validate26.errors = [{instancePath:instancePath+"/schedule/type",schemaPath:"#/properties/schedule/properties/type/enum",keyword:"enum",params:{allowedValues: schema10.properties.schedule.properties.type.enum},schema:schema10.properties.schedule.properties.type.enum,parentSchema:schema10.properties.schedule.properties.type,data:data17}];return false;}var valid5 = _errs30 === errors;}else {var valid5 = true;}if(valid5){if(data16.enabled !== undefined){let data18 = data16.enabled;const _errs32 = errors;if(typeof data18 !== "boolean"){validate26.errors = [{instancePath:instancePath+"/schedule/enabled",schemaPath:"#/properties/schedule/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema10.properties.schedule.properties.enabled.type,parentSchema:schema10.properties.schedule.properties.enabled,data:data18}];return false;}var valid5 = _errs32 === errors;}else {var valid5 = true;}}}}else {validate26.errors = [{instancePath:instancePath+"/schedule",schemaPath:"#/properties/schedule/type",keyword:"type",params:{type: "object"},schema:schema10.properties.schedule.type,parentSchema:schema10.properties.schedule,data:data16}];return false;}}var valid0 = _errs28 === errors;}else {var valid0 = true;}if(valid0){if(data.generation_date !== undefined){const _errs34 = errors;if(!(validate31(data.generation_date, {instancePath:instancePath+"/generation_date",parentData:data,parentDataProperty:"generation_date",rootData}))){vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);errors = vErrors.length;}var valid0 = _errs34 === errors;}else {var valid0 = true;}}}}}}}}}else {validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema10.type,parentSchema:schema10,data}];return false;}}validate26.errors = vErrors;return errors === 0;}const reportIds = validate35;const answer_validators_schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json","title":"GET /tenants/{tenant_id}/reports: 200","description":"The report ids of a tenant: ids only, no paging.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"$ref":"common.json#/definitions/uuid"}}}};function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!answer_validators_pattern0.test(data)){validate36.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate36.errors = vErrors;return errors === 0;}function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/id-list.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:answer_validators_schema13.required,parentSchema:answer_validators_schema13,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){const _errs3 = errors;if(!(validate36(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);errors = vErrors.length;}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate35.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:answer_validators_schema13.properties.items.type,parentSchema:answer_validators_schema13.properties.items,data:data0}];return false;}}}}}else {validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:answer_validators_schema13.type,parentSchema:answer_validators_schema13,data}];return false;}}validate35.errors = vErrors;return errors === 0;}const search = validate38;const schema15 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json","title":"GET /search: 200","description":"Users and tenants mixed; the action reads obj_type, id and login.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["obj_type","id"],"properties":{"obj_type":{"type":"string","enum":["tenant","user"]},"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"}}}}}};function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!answer_validators_pattern0.test(data)){validate39.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate39.errors = vErrors;return errors === 0;}function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/search.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema15.required,parentSchema:schema15,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.obj_type === undefined) && (missing1 = "obj_type")) || ((data1.id === undefined) && (missing1 = "id"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema15.properties.items.items.required,parentSchema:schema15.properties.items.items,data:data1}];return false;}else {if(data1.obj_type !== undefined){let data2 = data1.obj_type;const _errs5 = errors;if(typeof data2 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.obj_type.type,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}if(!((data2 === "tenant") || (data2 === "user"))){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/obj_type",schemaPath:"#/properties/items/items/properties/obj_type/enum",keyword:"enum",params:{allowedValues: schema15.properties.items.items.properties.obj_type.enum},schema:schema15.properties.items.items.properties.obj_type.enum,parentSchema:schema15.properties.items.items.properties.obj_type,data:data2}];return false;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.id !== undefined){const _errs7 = errors;if(!(validate39(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);errors = vErrors.length;}var valid2 = _errs7 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data4 = data1.login;const _errs8 = errors;if(typeof data4 !== "string"){validate38.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema15.properties.items.items.properties.login.type,parentSchema:schema15.properties.items.items.properties.login,data:data4}];return false;}var valid2 = _errs8 === errors;}else {var valid2 = true;}}}}}else {validate38.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema15.properties.items.items.type,parentSchema:schema15.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate38.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema15.properties.items.type,parentSchema:schema15.properties.items,data:data0}];return false;}}}}}else {validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema15.type,parentSchema:schema15,data}];return false;}}validate38.errors = vErrors;return errors === 0;}const users = validate41;const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json","title":"GET /users?uuids=: 200","description":"Users by id; the action reads id, login and contact.email.","type":"object","required":["items"],"properties":{"items":{"type":"array","items":{"type":"object","required":["id","login"],"properties":{"id":{"$ref":"common.json#/definitions/uuid"},"login":{"type":"string"},"tenant_id":{"$ref":"common.json#/definitions/uuid"},"enabled":{"type":"boolean"},"contact":{"type":"object","properties":{"email":{"type":"string"}}}}}}}};function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(typeof data === "string"){if(!answer_validators_pattern0.test(data)){validate42.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},schema:"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",parentSchema:schema9,data}];return false;}}else {validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},schema:schema9.type,parentSchema:schema9,data}];return false;}}validate42.errors = vErrors;return errors === 0;}function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/api/users.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.items === undefined) && (missing0 = "items")){validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},schema:schema17.required,parentSchema:schema17,data}];return false;}else {if(data.items !== undefined){let data0 = data.items;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data0)){var valid1 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs3 = errors;if(errors === _errs3){if(data1 && typeof data1 == "object" && !Array.isArray(data1)){let missing1;if(((data1.id === undefined) && (missing1 = "id")) || ((data1.login === undefined) && (missing1 = "login"))){validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/required",keyword:"required",params:{missingProperty: missing1},schema:schema17.properties.items.items.required,parentSchema:schema17.properties.items.items,data:data1}];return false;}else {if(data1.id !== undefined){const _errs5 = errors;if(!(validate42(data1.id, {instancePath:instancePath+"/items/" + i0+"/id",parentData:data1,parentDataProperty:"id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs5 === errors;}else {var valid2 = true;}if(valid2){if(data1.login !== undefined){let data3 = data1.login;const _errs6 = errors;if(typeof data3 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/login",schemaPath:"#/properties/items/items/properties/login/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.login.type,parentSchema:schema17.properties.items.items.properties.login,data:data3}];return false;}var valid2 = _errs6 === errors;}else {var valid2 = true;}if(valid2){if(data1.tenant_id !== undefined){const _errs8 = errors;if(!(validate42(data1.tenant_id, {instancePath:instancePath+"/items/" + i0+"/tenant_id",parentData:data1,parentDataProperty:"tenant_id",rootData}))){vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);errors = vErrors.length;}var valid2 = _errs8 === errors;}else {var valid2 = true;}if(valid2){if(data1.enabled !== undefined){let data5 = data1.enabled;const _errs9 = errors;if(typeof data5 !== "boolean"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/enabled",schemaPath:"#/properties/items/items/properties/enabled/type",keyword:"type",params:{type: "boolean"},schema:schema17.properties.items.items.properties.enabled.type,parentSchema:schema17.properties.items.items.properties.enabled,data:data5}];return false;}var valid2 = _errs9 === errors;}else {var valid2 = true;}if(valid2){if(data1.contact !== undefined){let data6 = data1.contact;const _errs11 = errors;if(errors === _errs11){if(data6 && typeof data6 == "object" && !Array.isArray(data6)){if(data6.email !== undefined){let data7 = data6.email;if(typeof data7 !== "string"){validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact/email",schemaPath:"#/properties/items/items/properties/contact/properties/email/type",keyword:"type",params:{type: "string"},schema:schema17.properties.items.items.properties.contact.properties.email.type,parentSchema:schema17.properties.items.items.properties.contact.properties.email,data:data7}];return false;}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0+"/contact",schemaPath:"#/properties/items/items/properties/contact/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.properties.contact.type,parentSchema:schema17.properties.items.items.properties.contact,data:data6}];return false;}}var valid2 = _errs11 === errors;}else {var valid2 = true;}}}}}}}else {validate41.errors = [{instancePath:instancePath+"/items/" + i0,schemaPath:"#/properties/items/items/type",keyword:"type",params:{type: "object"},schema:schema17.properties.items.items.type,parentSchema:schema17.properties.items.items,data:data1}];return false;}}var valid1 = _errs3 === errors;if(!valid1){break;}}}else {validate41.errors = [{instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},schema:schema17.properties.items.type,parentSchema:schema17.properties.items,data:data0}];return false;}}}}}else {validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},schema:schema17.type,parentSchema:schema17,data}];return false;}}validate41.errors = vErrors;return errors === 0;}
+
+;// CONCATENATED MODULE: ./src/acronis/answers.ts
+
+
+
+/**
+ * The answer as its validator's type, or an ApiError (`invalid_response`) naming the first field
+ * that breaks the documented shape (schema/api/*.json) and what the API sent there, scrubbed by `redact`.
+ */
+function checked(validate, answer, call, redact = (text) => text) {
+    if (validate(answer))
+        return answer;
+    const error = validate.errors?.[0];
+    // The message quotes what the server sent, which may echo a secret back: scrubbed before it is cut.
+    const problem = error ? answers_problemOf(error, redact) : 'the answer does not have the documented shape';
+    throw new ApiError(call.method, call.path, call.status, 'invalid_response', redact(problem));
+}
+/** `/parameters/kind` \u2192 `parameters.kind`, `/recipients/0` \u2192 `recipients[0]`; the root is "the answer". */
+function field(pointer, child) {
+    const parts = pointerSegments(pointer);
+    if (child !== undefined)
+        parts.push(child);
+    let out = '';
+    for (const p of parts)
+        out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
+    return out || 'the answer';
+}
+const ARTICLE = {
+    object: 'an object',
+    array: 'an array',
+    string: 'a string',
+    boolean: 'a boolean',
+    integer: 'an integer',
+    number: 'a number',
+};
+/** What one Ajv error says about the answer, in words a person can act on. */
+function answers_problemOf(e, redact) {
+    const at = field(e.instancePath);
+    const shown = (value) => oneLineJson(value, redact);
+    switch (e.keyword) {
+        case 'required':
+            return `${field(e.instancePath, e.params.missingProperty)} is missing`;
+        case 'type': {
+            const type = String(e.params.type);
+            return `${at} is ${shown(e.data)}; expected ${ARTICLE[type] ?? type}`;
+        }
+        case 'enum': {
+            const allowed = e.params.allowedValues;
+            return `${at} is ${shown(e.data)}; expected one of: ${allowed.join(', ')}`;
+        }
+        case 'pattern': {
+            const what = e.parentSchema?.description;
+            return `${at} is ${shown(e.data)}; expected ${what ?? `a match for ${String(e.schema)}`}`;
+        }
+        case 'minLength':
+            return `${at} is empty`;
+        default:
+            return `${at} ${e.message ?? 'is not valid'} (${shown(e.data)})`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/acronis/auth.ts
+
+
+
+/** The vendor samples renew 15 minutes before expires_on; short-lived tokens renew at 7/8 of their life. */
+const RENEW_MARGIN_MS = 15 * 60 * 1000;
+/**
+ * Holds the run's one token: fetched on first use, renewed before it expires and once after a 401,
+ * with concurrent callers sharing a single token request.
+ */
+class TokenSource {
+    http;
+    root;
+    credentials;
+    secrets;
+    current;
+    pending;
+    constructor(http, root, credentials, 
+    /** Learns every secret used or derived here before it can reach a log, and scrubs errors that echo one. */
+    secrets) {
+        this.http = http;
+        this.root = root;
+        this.credentials = credentials;
+        this.secrets = secrets;
+        if ('token' in credentials) {
+            this.hide(credentials.token);
+            this.current = { value: credentials.token, renewAt: Infinity };
+        }
+        else {
+            this.hide(credentials.clientSecret);
+            this.hide(basic(credentials));
+        }
+    }
+    /** A given token cannot be renewed: a 401 with it is final. */
+    get renewable() {
+        return !('token' in this.credentials);
+    }
+    async authorization() {
+        const t = this.current && Date.now() < this.current.renewAt ? this.current : await this.fetch();
+        return `Bearer ${t.value}`;
+    }
+    /** After a 401: get a new token unless another caller already replaced the one that failed. */
+    async renewAfter(failed) {
+        if (this.current && `Bearer ${this.current.value}` !== failed)
+            return;
+        this.current = undefined;
+        await this.fetch();
+    }
+    hide(secret) {
+        this.secrets.add(secret);
+    }
+    fetch() {
+        if ('token' in this.credentials)
+            return Promise.resolve(this.current);
+        this.pending ??= this.request(this.credentials).finally(() => (this.pending = undefined));
+        return this.pending;
+    }
+    async request(c) {
+        const url = new URL(`${this.root.pathname}/idp/token`, this.root);
+        const reply = await this.http.send({
+            method: 'POST',
+            url,
+            headers: {
+                authorization: `Basic ${basic(c)}`,
+                'content-type': 'application/x-www-form-urlencoded',
+                accept: 'application/json',
+            },
+            body: 'grant_type=client_credentials',
+            // Asking twice for a token only costs a token.
+            idempotent: true,
+        });
+        if (reply.status !== 200) {
+            throw apiErrorFrom('POST', '/idp/token', reply.status, reply.body, this.secrets.redact);
+        }
+        let answer;
+        try {
+            answer = JSON.parse(reply.body);
+        }
+        catch {
+            throw new ApiError('POST', '/idp/token', reply.status, 'invalid_response', 'the response is not JSON');
+        }
+        // A token is a secret before its answer is checked: a refusal quotes the answer's other fields,
+        // and a server may echo the token into one of them.
+        const token = answer?.access_token;
+        if (typeof token === 'string')
+            this.hide(token);
+        const call = { method: 'POST', path: '/idp/token', status: reply.status };
+        const body = checked(answer_validators_token, answer, call, this.secrets.redact);
+        // expires_in is relative, so a runner whose clock disagrees with the server's still renews in time;
+        // expires_on (absolute) is the fallback. A lifetime already over by our clock cannot be trusted: the
+        // token is then used until a 401 asks for a new one, instead of a token request for every call.
+        const now = Date.now();
+        const life = body.expires_in !== undefined
+            ? body.expires_in * 1000
+            : body.expires_on !== undefined
+                ? body.expires_on * 1000 - now
+                : Infinity;
+        const renewAt = life > 0 ? now + life - Math.min(RENEW_MARGIN_MS, life / 8) : Infinity;
+        this.current = { value: body.access_token, renewAt };
+        return this.current;
+    }
+}
+function basic(c) {
+    return Buffer.from(`${c.clientId}:${c.clientSecret}`).toString('base64');
+}
+
+;// CONCATENATED MODULE: ./src/acronis/client.ts
+
+
+
+
+
+
+
+
+
+/** Everything this project asks of the Account Management API v2, and nothing else. */
+class AcronisClient {
+    root;
+    http;
+    tokens;
+    secrets;
+    constructor(root, credentials, options) {
+        this.root = root;
+        this.http = new client_HttpClient(options);
+        this.secrets = options.secrets ?? new Redactor();
+        this.tokens = new TokenSource(this.http, root, credentials, this.secrets);
+    }
+    /** Scrubs every secret this client knows (the client secret, each token) from a text it did not make. */
+    get redact() {
+        return this.secrets.redact;
+    }
+    /** Gets the run's token now, so bad credentials fail the run once, before any report is read. */
+    async authenticate() {
+        await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
+    }
+    /** The report, checked against its documented shape and to be the one asked for. */
+    async getReport(id) {
+        return this.sameReport('GET', id, await this.json('GET', reportPath(id), report));
+    }
+    /** Sends only what the PUT schema accepts; answers with the report as the server now has it. */
+    async updateReport(id, update) {
+        return this.sameReport('PUT', id, await this.json('PUT', reportPath(id), report, update));
+    }
+    /**
+     * `POST /reports`. Not idempotent: the HTTP layer retries it only where the server cannot have acted
+     * (a 429, a refused connection); after a timeout, a reset or a 5xx the report may exist (the caller looks).
+     */
+    async createReport(create) {
+        return this.json('POST', '/reports', report, create);
+    }
+    /** `DELETE /reports/{id}?version=N` with the version read in this run: a stale one is a 409. */
+    async deleteReport(id, version) {
+        await this.exchange('DELETE', `${reportPath(id)}?version=${version}`);
+    }
+    /** The tenant's report ids, each once (an id the API lists twice is still one report). */
+    async tenantReportIds(tenantId) {
+        const { items } = await this.json('GET', `/tenants/${segment(tenantId)}/reports`, reportIds);
+        const seen = new Set();
+        return items.filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()));
+    }
+    async clientTenant(clientId) {
+        return (await this.json('GET', `/clients/${encodeURIComponent(clientId)}`, client)).tenant_id;
+    }
+    /** `GET /users?uuids=`, 100 ids per call as the API allows. */
+    async users(ids) {
+        const chunks = [];
+        for (let i = 0; i < ids.length; i += 100)
+            chunks.push(ids.slice(i, i + 100));
+        const pages = await mapLimit(chunks, chunks.length, (c) => this.json('GET', `/users?uuids=${c.map(segment).join(',')}`, users));
+        return pages.flatMap((p) => p.items);
+    }
+    async search(tenantId, text, limit = 50) {
+        const q = new URLSearchParams({ tenant: tenantId, text, limit: String(limit) });
+        return (await this.json('GET', `/search?${q}`, search)).items;
+    }
+    close() {
+        this.http.close();
+    }
+    /** One call; its answer checked against `validate` (the documented shape) before anyone reads it. */
+    async json(method, path, validate, body) {
+        const reply = await this.exchange(method, path, body);
+        const pathOnly = path.split('?')[0];
+        let answer;
+        try {
+            answer = JSON.parse(reply.body);
+        }
+        catch {
+            throw new ApiError(method, pathOnly, reply.status, 'invalid_response', 'the response is not JSON');
+        }
+        return checked(validate, answer, { method, path: pathOnly, status: reply.status }, this.secrets.redact);
+    }
+    /** One call with the run's token (renewed once on a 401); any status but 2xx is an ApiError. */
+    async exchange(method, path, body) {
+        const url = new URL(`${this.root.pathname}${path}`, this.root);
+        const pathOnly = path.split('?')[0];
+        const send = (authorization) => this.asApiError(method, pathOnly, () => this.http.send({
+            method,
+            url,
+            headers: {
+                authorization,
+                accept: 'application/json',
+                ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        }));
+        let authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
+        let reply = await send(authorization);
+        if (reply.status === 401 && this.tokens.renewable) {
+            // The token expired mid-run (or was revoked): one new token, one more try.
+            await this.asApiError('POST', '/idp/token', () => this.tokens.renewAfter(authorization));
+            authorization = await this.asApiError('POST', '/idp/token', () => this.tokens.authorization());
+            reply = await send(authorization);
+        }
+        if (reply.status < 200 || reply.status >= 300)
+            throw apiErrorFrom(method, pathOnly, reply.status, reply.body, this.secrets.redact);
+        return reply;
+    }
+    /** A report answered for another id is refused whole: nothing of it is planned, written or exported. */
+    sameReport(method, id, report) {
+        if (report.id.toLowerCase() === id.toLowerCase())
+            return report;
+        throw new ApiError(method, reportPath(id), 200, 'invalid_response', `the API answered report ${report.id} for report ${id}`);
+    }
+    /**
+     * Failures below HTTP become ApiErrors too, so every failure names its call the same way. Their text
+     * is the server's doing as much as an answer's is (a refused redirect names where it pointed): scrubbed.
+     */
+    async asApiError(method, path, task) {
+        try {
+            return await task();
+        }
+        catch (e) {
+            const cause = { cause: e };
+            const redact = this.secrets.redact;
+            if (e instanceof TransportError)
+                throw new ApiError(method, path, 0, e.code, redact(e.message), cause);
+            // Named by its path under the API root, as every other failure of a call is.
+            if (e instanceof RunTimeoutError && e.stop.kind !== 'not-attempted')
+                throw new RunTimeoutError(e.seconds, { ...e.stop, path });
+            throw e;
+        }
+    }
+}
+/** A path segment from an id: UUIDs lower-cased, as the vendor's path patterns write them. */
+function segment(id) {
+    return encodeURIComponent(id.toLowerCase());
+}
+const reportPath = (id) => `/reports/${segment(id)}`;
+
+;// CONCATENATED MODULE: ./src/engine/tenant.ts
+/**
+ * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
+ * only when something needs it). With a bare token there is no client id to look up.
+ */
+function tenantResolver(client, credentials, given) {
+    let pending;
+    return () => {
+        pending ??= given
+            ? Promise.resolve(given)
+            : 'clientId' in credentials
+                ? client.clientTenant(credentials.clientId)
+                : Promise.resolve(undefined);
+        return pending;
+    };
+}
+/** Reports of the tenant that reports.yaml does not declare: counted and listed, never read or written. */
+async function undeclared(client, tenantId, declared) {
+    const known = new Set([...declared].map((id) => id.toLowerCase()));
+    const ids = (await client.tenantReportIds(tenantId)).filter((id) => !known.has(id.toLowerCase()));
+    return { tenantId, ids: ids.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/engine/session.ts
+
+
+
+/** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
+async function readSource(settings) {
+    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
+    return { text, config: parseConfig(text, settings.configName) };
+}
+/** Reads and validates the config; nothing else. Throws ConfigErrors. */
+async function session_validate(settings) {
+    return (await readSource(settings)).config;
+}
+/**
+ * Runs `fn` in a session: the client built once from the settings, the token fetched first (bad
+ * credentials fail the run once, before any report is read), the tenant resolved when first asked,
+ * and the client closed however `fn` ends.
+ */
+async function session_withSession(settings, io, fn) {
+    const client = new AcronisClient(settings.apiRoot, settings.credentials, {
+        concurrency: settings.concurrency,
+        timeoutMs: settings.timeoutMs,
+        runTimeoutSeconds: settings.runTimeoutSeconds,
+        secrets: io.secrets,
+        onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
+    });
+    try {
+        await client.authenticate();
+        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
+        return await fn({ settings, io, client, tenant });
+    }
+    finally {
+        client.close();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine/tenant-export.ts
 
 
@@ -3474,6 +3717,20 @@ function verify_unlikeIntended(text, file, intended) {
 
 
 
+
+
+/**
+ * export: every report of the run's tenant (the one named, else the API client's own), read in one
+ * session, and recipients' logins when asked. A bare token names no tenant of its own.
+ */
+function exportTenant(settings, io, options) {
+    return withSession(settings, io, async ({ client, tenant }) => {
+        const tenantId = await tenant();
+        if (!tenantId)
+            throw new InputError('export needs --tenant when ACRONIS_TOKEN is used (there is no client id to look it up)');
+        return readTenant(client, tenantId, { ...options, concurrency: settings.concurrency });
+    });
+}
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
 async function readTenant(client, tenantId, options) {
     const ids = await client.tenantReportIds(tenantId);
@@ -3500,11 +3757,6 @@ function readReports(client, ids, concurrency, onProgress) {
         }
     });
 }
-/**
- * User UUID (lower case) \u2192 login, for writing recipients by login. One call per 100 users: cheap.
- * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name or is longer than any honest one, is left out: it stays a UUID.
- */
 /** An email address has at most 254 characters; a login written in a list must leave the line short. */
 const MAX_LOGIN_CHARS = 254;
 /**
@@ -3579,54 +3831,15 @@ function renderExport(t, options) {
     return { text, unwritable };
 }
 
-;// CONCATENATED MODULE: ./src/engine/lifecycle.ts
+;// CONCATENATED MODULE: ./src/engine/creates.ts
 
 
 
-
-
-/** GETs each report to delete: its version is the one the DELETE sends; one already gone is unchanged. */
-function planDeletes(deletes, client, concurrency) {
-    return mapLimit(deletes, concurrency * 2, async (r) => {
-        try {
-            return { kind: 'delete', r, live: await client.getReport(r.id) };
-        }
-        catch (e) {
-            if (e instanceof ApiError && e.status === 404)
-                return { kind: 'done', outcome: gone(r) };
-            return { kind: 'done', outcome: { ...base(r), status: 'failed', changes: [], error: describeError(e) } };
-        }
-    });
-}
-/** What a delete removes, field by field (live \u2192 unset): what a reviewed plan records and compares. */
-function deleteChanges(live) {
-    return model_FIELDS.map((field) => ({ field, from: liveValue(live, field), to: null }));
-}
-/** Sends the DELETE with the version read in this run; a report gone meanwhile is unchanged. */
-async function sendDelete(r, live, client) {
-    const changes = deleteChanges(live);
-    try {
-        await client.deleteReport(r.id, live.version);
-        return { ...base(r), status: 'deleted', changes };
-    }
-    catch (e) {
-        if (e instanceof ApiError && e.status === 404)
-            return gone(r);
-        const why = e instanceof ApiError && e.status === 409
-            ? `${describeError(e)}: the report changed since it was read (version ${live.version}); nothing was deleted, run again to delete it as it is now`
-            : describeError(e);
-        return { ...base(r), status: 'failed', changes, error: why };
-    }
-}
-const base = (r) => ({ id: r.id, name: r.name, at: r.at, entry: r.index });
+// Creating (shared/acronis-api.md, "Creating and deleting"). Reports have no name: an entry without
+// id is recognised among its tenant's undeclared reports by what it declares, so a run between the
+// create and the moment the id is in the file finds it instead of creating it again.
 /** An entry to create has no id until the API gives one. */
 const newBase = (r, id = '') => ({ id, name: r.name, at: r.at, entry: r.index });
-const gone = (r) => ({
-    ...base(r),
-    status: 'unchanged',
-    changes: [],
-    note: 'already gone: nothing to delete (remove the entry)',
-});
 /** The undeclared reports of each tenant new entries belong to, read once per tenant; re-read on demand. */
 class Candidates {
     client;
@@ -3822,6 +4035,52 @@ function refusal(e) {
     return text;
 }
 
+;// CONCATENATED MODULE: ./src/engine/deletes.ts
+
+
+
+
+/** GETs each report to delete: its version is the one the DELETE sends; one already gone is unchanged. */
+function planDeletes(deletes, client, concurrency) {
+    return mapLimit(deletes, concurrency * 2, async (r) => {
+        try {
+            return { kind: 'delete', r, live: await client.getReport(r.id) };
+        }
+        catch (e) {
+            if (e instanceof ApiError && e.status === 404)
+                return { kind: 'done', outcome: gone(r) };
+            return { kind: 'done', outcome: { ...base(r), status: 'failed', changes: [], error: describeError(e) } };
+        }
+    });
+}
+/** What a delete removes, field by field (live \u2192 unset): what a reviewed plan records and compares. */
+function deleteChanges(live) {
+    return model_FIELDS.map((field) => ({ field, from: liveValue(live, field), to: null }));
+}
+/** Sends the DELETE with the version read in this run; a report gone meanwhile is unchanged. */
+async function sendDelete(r, live, client) {
+    const changes = deleteChanges(live);
+    try {
+        await client.deleteReport(r.id, live.version);
+        return { ...base(r), status: 'deleted', changes };
+    }
+    catch (e) {
+        if (e instanceof ApiError && e.status === 404)
+            return gone(r);
+        const why = e instanceof ApiError && e.status === 409
+            ? `${describeError(e)}: the report changed since it was read (version ${live.version}); nothing was deleted, run again to delete it as it is now`
+            : describeError(e);
+        return { ...base(r), status: 'failed', changes, error: why };
+    }
+}
+const base = (r) => ({ id: r.id, name: r.name, at: r.at, entry: r.index });
+const gone = (r) => ({
+    ...base(r),
+    status: 'unchanged',
+    changes: [],
+    note: 'already gone: nothing to delete (remove the entry)',
+});
+
 ;// CONCATENATED MODULE: ./src/engine/recipients.ts
 
 
@@ -3910,48 +4169,55 @@ async function resolveRecipients(config, client, tenant, concurrency) {
     return { reports, creates };
 }
 
-;// CONCATENATED MODULE: ./src/engine/tenant.ts
-/**
- * The tenant the run works in: the tenant-id input, else the API client's own (one lookup, made
- * only when something needs it). With a bare token there is no client id to look up.
- */
-function tenantResolver(client, credentials, given) {
-    let pending;
-    return () => {
-        pending ??= given
-            ? Promise.resolve(given)
-            : 'clientId' in credentials
-                ? client.clientTenant(credentials.clientId)
-                : Promise.resolve(undefined);
-        return pending;
-    };
-}
-/** Reports of the tenant that reports.yaml does not declare: counted and listed, never read or written. */
-async function undeclared(client, tenantId, declared) {
-    const known = new Set([...declared].map((id) => id.toLowerCase()));
-    const ids = (await client.tenantReportIds(tenantId)).filter((id) => !known.has(id.toLowerCase()));
-    return { tenantId, ids: ids.sort() };
-}
-
 ;// CONCATENATED MODULE: external "node:crypto"
 const external_node_crypto_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 ;// CONCATENATED MODULE: ./src/util/is-object.ts
 /** A value that can be read as an object of named fields (an answer's or a record's JSON, checked by hand). */
 const is_object_isObject = (v) => typeof v === 'object' && v !== null;
 
-;// CONCATENATED MODULE: ./src/engine/record-validator.js
+;// CONCATENATED MODULE: ./src/review/record-validator.js
 // Generated by scripts/build.mjs from schema/reviewed-record.json with Ajv: do not edit.
 /* eslint-disable */
 // @ts-nocheck
-const record_validator_validate = (/* unused pure expression or super */ null && (record_validator_validate10));/* harmony default export */ const record_validator = (record_validator_validate10);const record_validator_schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json","title":"The reviewed plan recorded in a plan comment (version 2)","description":"The JSON of the hidden block `<!-- acronis-report-sync:reviewed {\u2026} <mac> -->` that src/engine/review.ts writes and reads; its MAC is checked before this shape.","type":"object","required":["v","repo","pr","sha","config","full","digests","digestLength","unrecorded"],"additionalProperties":false,"properties":{"v":{"const":2},"repo":{"type":"string","minLength":1,"maxLength":256},"pr":{"type":"integer","minimum":1},"sha":{"type":"string","pattern":"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},"config":{"type":"string","minLength":1,"maxLength":4096},"full":{"type":"object","additionalProperties":{"type":"array","items":{"$ref":"#/definitions/row"}}},"digests":{"type":"string","pattern":"^([A-Za-z0-9_-]{16})*$"},"digestLength":{"const":16},"unrecorded":{"type":"integer","minimum":0}},"definitions":{"field":{"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]},"shown":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]},"ids":{"type":"array","items":{"type":"string"}},"row":{"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]}}};const record_validator_func2 = Object.prototype.hasOwnProperty;const record_validator_pattern0 = new RegExp("^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$", "u");const pattern1 = new RegExp("^([A-Za-z0-9_-]{16})*$", "u");const record_validator_schema12 = {"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]};const record_validator_schema13 = {"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]};const schema14 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]};const schema18 = {"type":"array","items":{"type":"string"}};function record_validator_validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs0 = errors;let valid0 = false;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data)){if(data.length > 3){const err0 = {instancePath,schemaPath:"#/anyOf/0/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}else {if(data.length < 3){const err1 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 3},message:"must NOT have fewer than 3 items"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}else {const len0 = data.length;if(len0 > 0){let data0 = data[0];const _errs3 = errors;if(!(((((((((data0 === "kind") || (data0 === "level")) || (data0 === "recipients")) || (data0 === "enabled")) || (data0 === "hide_zero_usage")) || (data0 === "show_skus")) || (data0 === "tenant")) || (data0 === "result_action")) || (data0 === "formats"))){const err2 = {instancePath:instancePath+"/0",schemaPath:"#/definitions/field/enum",keyword:"enum",params:{allowedValues: record_validator_schema13.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid1 = _errs3 === errors;}if(valid1){if(len0 > 1){let data1 = data[1];const _errs5 = errors;const _errs7 = errors;let valid4 = false;const _errs8 = errors;if(data1 !== null){const err3 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var _valid1 = _errs8 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs10 = errors;if(typeof data1 !== "string"){const err4 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var _valid1 = _errs10 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs12 = errors;if(typeof data1 !== "boolean"){const err5 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var _valid1 = _errs12 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data1)){var valid5 = true;const len1 = data1.length;for(let i0=0; i0<len1; i0++){const _errs16 = errors;if(typeof data1[i0] !== "string"){const err6 = {instancePath:instancePath+"/1/" + i0,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid5 = _errs16 === errors;if(!valid5){break;}}}else {const err7 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var _valid1 = _errs14 === errors;valid4 = valid4 || _valid1;}}}if(!valid4){const err8 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}else {errors = _errs7;if(vErrors !== null){if(_errs7){vErrors.length = _errs7;}else {vErrors = null;}}}var valid1 = _errs5 === errors;}if(valid1){if(len0 > 2){let data3 = data[2];const _errs18 = errors;const _errs20 = errors;let valid7 = false;const _errs21 = errors;if(data3 !== null){const err9 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var _valid2 = _errs21 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs23 = errors;if(typeof data3 !== "string"){const err10 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var _valid2 = _errs23 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs25 = errors;if(typeof data3 !== "boolean"){const err11 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var _valid2 = _errs25 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs27 = errors;if(errors === _errs27){if(Array.isArray(data3)){var valid8 = true;const len2 = data3.length;for(let i1=0; i1<len2; i1++){const _errs29 = errors;if(typeof data3[i1] !== "string"){const err12 = {instancePath:instancePath+"/2/" + i1,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid8 = _errs29 === errors;if(!valid8){break;}}}else {const err13 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}var _valid2 = _errs27 === errors;valid7 = valid7 || _valid2;}}}if(!valid7){const err14 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}else {errors = _errs20;if(vErrors !== null){if(_errs20){vErrors.length = _errs20;}else {vErrors = null;}}}var valid1 = _errs18 === errors;}}}}}}else {const err15 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}var _valid0 = _errs1 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs31 = errors;if(errors === _errs31){if(Array.isArray(data)){if(data.length > 5){const err16 = {instancePath,schemaPath:"#/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}else {if(data.length < 5){const err17 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 5},message:"must NOT have fewer than 5 items"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}else {const len3 = data.length;if(len3 > 0){const _errs33 = errors;if("recipients" !== data[0]){const err18 = {instancePath:instancePath+"/0",schemaPath:"#/anyOf/1/items/0/const",keyword:"const",params:{allowedValue: "recipients"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid9 = _errs33 === errors;}if(valid9){if(len3 > 1){let data6 = data[1];const _errs34 = errors;const _errs36 = errors;let valid11 = false;const _errs37 = errors;if(data6 !== null){const err19 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var _valid3 = _errs37 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs39 = errors;if(typeof data6 !== "string"){const err20 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var _valid3 = _errs39 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs41 = errors;if(typeof data6 !== "boolean"){const err21 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var _valid3 = _errs41 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs43 = errors;if(errors === _errs43){if(Array.isArray(data6)){var valid12 = true;const len4 = data6.length;for(let i2=0; i2<len4; i2++){const _errs45 = errors;if(typeof data6[i2] !== "string"){const err22 = {instancePath:instancePath+"/1/" + i2,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid12 = _errs45 === errors;if(!valid12){break;}}}else {const err23 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var _valid3 = _errs43 === errors;valid11 = valid11 || _valid3;}}}if(!valid11){const err24 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}else {errors = _errs36;if(vErrors !== null){if(_errs36){vErrors.length = _errs36;}else {vErrors = null;}}}var valid9 = _errs34 === errors;}if(valid9){if(len3 > 2){let data8 = data[2];const _errs47 = errors;const _errs49 = errors;let valid14 = false;const _errs50 = errors;if(data8 !== null){const err25 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var _valid4 = _errs50 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs52 = errors;if(typeof data8 !== "string"){const err26 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}var _valid4 = _errs52 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs54 = errors;if(typeof data8 !== "boolean"){const err27 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var _valid4 = _errs54 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs56 = errors;if(errors === _errs56){if(Array.isArray(data8)){var valid15 = true;const len5 = data8.length;for(let i3=0; i3<len5; i3++){const _errs58 = errors;if(typeof data8[i3] !== "string"){const err28 = {instancePath:instancePath+"/2/" + i3,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}var valid15 = _errs58 === errors;if(!valid15){break;}}}else {const err29 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}var _valid4 = _errs56 === errors;valid14 = valid14 || _valid4;}}}if(!valid14){const err30 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}else {errors = _errs49;if(vErrors !== null){if(_errs49){vErrors.length = _errs49;}else {vErrors = null;}}}var valid9 = _errs47 === errors;}if(valid9){if(len3 > 3){let data10 = data[3];const _errs60 = errors;const _errs61 = errors;if(errors === _errs61){if(Array.isArray(data10)){var valid17 = true;const len6 = data10.length;for(let i4=0; i4<len6; i4++){const _errs63 = errors;if(typeof data10[i4] !== "string"){const err31 = {instancePath:instancePath+"/3/" + i4,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}var valid17 = _errs63 === errors;if(!valid17){break;}}}else {const err32 = {instancePath:instancePath+"/3",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}var valid9 = _errs60 === errors;}if(valid9){if(len3 > 4){let data12 = data[4];const _errs65 = errors;const _errs66 = errors;if(errors === _errs66){if(Array.isArray(data12)){var valid19 = true;const len7 = data12.length;for(let i5=0; i5<len7; i5++){const _errs68 = errors;if(typeof data12[i5] !== "string"){const err33 = {instancePath:instancePath+"/4/" + i5,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}var valid19 = _errs68 === errors;if(!valid19){break;}}}else {const err34 = {instancePath:instancePath+"/4",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}var valid9 = _errs65 === errors;}}}}}}}}else {const err35 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}var _valid0 = _errs31 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err36 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;record_validator_validate11.errors = vErrors;return false;}else {errors = _errs0;if(vErrors !== null){if(_errs0){vErrors.length = _errs0;}else {vErrors = null;}}}record_validator_validate11.errors = vErrors;return errors === 0;}function record_validator_validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.v === undefined) && (missing0 = "v")) || ((data.repo === undefined) && (missing0 = "repo"))) || ((data.pr === undefined) && (missing0 = "pr"))) || ((data.sha === undefined) && (missing0 = "sha"))) || ((data.config === undefined) && (missing0 = "config"))) || ((data.full === undefined) && (missing0 = "full"))) || ((data.digests === undefined) && (missing0 = "digests"))) || ((data.digestLength === undefined) && (missing0 = "digestLength"))) || ((data.unrecorded === undefined) && (missing0 = "unrecorded"))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(record_validator_func2.call(record_validator_schema11.properties, key0))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.v !== undefined){const _errs2 = errors;if(2 !== data.v){record_validator_validate10.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.repo !== undefined){let data1 = data.repo;const _errs3 = errors;if(errors === _errs3){if(typeof data1 === "string"){if(data1.length > 256){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];return false;}else {if(data1.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.pr !== undefined){let data2 = data.pr;const _errs5 = errors;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs5){if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];return false;}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.sha !== undefined){let data3 = data.sha;const _errs7 = errors;if(errors === _errs7){if(typeof data3 === "string"){if(!record_validator_pattern0.test(data3)){record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},message:"must match pattern \""+"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.config !== undefined){let data4 = data.config;const _errs9 = errors;if(errors === _errs9){if(typeof data4 === "string"){if(data4.length > 4096){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];return false;}else {if(data4.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.full !== undefined){let data5 = data.full;const _errs11 = errors;if(errors === _errs11){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){for(const key1 in data5){let data6 = data5[key1];const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data6)){var valid2 = true;const len0 = data6.length;for(let i0=0; i0<len0; i0++){const _errs16 = errors;if(!(record_validator_validate11(data6[i0], {instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? record_validator_validate11.errors : vErrors.concat(record_validator_validate11.errors);errors = vErrors.length;}var valid2 = _errs16 === errors;if(!valid2){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/full/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid1 = _errs14 === errors;if(!valid1){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full",schemaPath:"#/properties/full/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.digests !== undefined){let data8 = data.digests;const _errs17 = errors;if(errors === _errs17){if(typeof data8 === "string"){if(!pattern1.test(data8)){record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_-]{16})*$"},message:"must match pattern \""+"^([A-Za-z0-9_-]{16})*$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs17 === errors;}else {var valid0 = true;}if(valid0){if(data.digestLength !== undefined){const _errs19 = errors;if(16 !== data.digestLength){record_validator_validate10.errors = [{instancePath:instancePath+"/digestLength",schemaPath:"#/properties/digestLength/const",keyword:"const",params:{allowedValue: 16},message:"must be equal to constant"}];return false;}var valid0 = _errs19 === errors;}else {var valid0 = true;}if(valid0){if(data.unrecorded !== undefined){let data10 = data.unrecorded;const _errs20 = errors;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs20){if((typeof data10 == "number") && (isFinite(data10))){if(data10 < 0 || isNaN(data10)){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];return false;}}}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {record_validator_validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}record_validator_validate10.errors = vErrors;return errors === 0;}
+const record_validator_validate = (/* unused pure expression or super */ null && (record_validator_validate10));/* harmony default export */ const record_validator = (record_validator_validate10);const record_validator_schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json","title":"The reviewed plan recorded in a plan comment (version 2)","description":"The JSON of the hidden block `<!-- acronis-report-sync:reviewed {\u2026} <mac> -->` that src/review/record.ts writes and reads; its MAC is checked before this shape.","type":"object","required":["v","repo","pr","sha","config","full","digests","digestLength","unrecorded"],"additionalProperties":false,"properties":{"v":{"const":2},"repo":{"type":"string","minLength":1,"maxLength":256},"pr":{"type":"integer","minimum":1},"sha":{"type":"string","pattern":"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},"config":{"type":"string","minLength":1,"maxLength":4096},"full":{"type":"object","additionalProperties":{"type":"array","items":{"$ref":"#/definitions/row"}}},"digests":{"type":"string","pattern":"^([A-Za-z0-9_-]{16})*$"},"digestLength":{"const":16},"unrecorded":{"type":"integer","minimum":0}},"definitions":{"field":{"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]},"shown":{"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]},"ids":{"type":"array","items":{"type":"string"}},"row":{"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]}}};const record_validator_func2 = Object.prototype.hasOwnProperty;const record_validator_pattern0 = new RegExp("^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$", "u");const pattern1 = new RegExp("^([A-Za-z0-9_-]{16})*$", "u");const record_validator_schema12 = {"anyOf":[{"type":"array","minItems":3,"maxItems":3,"items":[{"$ref":"#/definitions/field"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"}]},{"type":"array","minItems":5,"maxItems":5,"items":[{"const":"recipients"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/shown"},{"$ref":"#/definitions/ids"},{"$ref":"#/definitions/ids"}]}]};const record_validator_schema13 = {"enum":["kind","level","recipients","enabled","hide_zero_usage","show_skus","tenant","result_action","formats"]};const schema14 = {"anyOf":[{"type":"null"},{"type":"string"},{"type":"boolean"},{"type":"array","items":{"type":"string"}}]};const schema18 = {"type":"array","items":{"type":"string"}};function record_validator_validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;const _errs0 = errors;let valid0 = false;const _errs1 = errors;if(errors === _errs1){if(Array.isArray(data)){if(data.length > 3){const err0 = {instancePath,schemaPath:"#/anyOf/0/maxItems",keyword:"maxItems",params:{limit: 3},message:"must NOT have more than 3 items"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}else {if(data.length < 3){const err1 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 3},message:"must NOT have fewer than 3 items"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}else {const len0 = data.length;if(len0 > 0){let data0 = data[0];const _errs3 = errors;if(!(((((((((data0 === "kind") || (data0 === "level")) || (data0 === "recipients")) || (data0 === "enabled")) || (data0 === "hide_zero_usage")) || (data0 === "show_skus")) || (data0 === "tenant")) || (data0 === "result_action")) || (data0 === "formats"))){const err2 = {instancePath:instancePath+"/0",schemaPath:"#/definitions/field/enum",keyword:"enum",params:{allowedValues: record_validator_schema13.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid1 = _errs3 === errors;}if(valid1){if(len0 > 1){let data1 = data[1];const _errs5 = errors;const _errs7 = errors;let valid4 = false;const _errs8 = errors;if(data1 !== null){const err3 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var _valid1 = _errs8 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs10 = errors;if(typeof data1 !== "string"){const err4 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var _valid1 = _errs10 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs12 = errors;if(typeof data1 !== "boolean"){const err5 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var _valid1 = _errs12 === errors;valid4 = valid4 || _valid1;if(!valid4){const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data1)){var valid5 = true;const len1 = data1.length;for(let i0=0; i0<len1; i0++){const _errs16 = errors;if(typeof data1[i0] !== "string"){const err6 = {instancePath:instancePath+"/1/" + i0,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid5 = _errs16 === errors;if(!valid5){break;}}}else {const err7 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var _valid1 = _errs14 === errors;valid4 = valid4 || _valid1;}}}if(!valid4){const err8 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}else {errors = _errs7;if(vErrors !== null){if(_errs7){vErrors.length = _errs7;}else {vErrors = null;}}}var valid1 = _errs5 === errors;}if(valid1){if(len0 > 2){let data3 = data[2];const _errs18 = errors;const _errs20 = errors;let valid7 = false;const _errs21 = errors;if(data3 !== null){const err9 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var _valid2 = _errs21 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs23 = errors;if(typeof data3 !== "string"){const err10 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var _valid2 = _errs23 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs25 = errors;if(typeof data3 !== "boolean"){const err11 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var _valid2 = _errs25 === errors;valid7 = valid7 || _valid2;if(!valid7){const _errs27 = errors;if(errors === _errs27){if(Array.isArray(data3)){var valid8 = true;const len2 = data3.length;for(let i1=0; i1<len2; i1++){const _errs29 = errors;if(typeof data3[i1] !== "string"){const err12 = {instancePath:instancePath+"/2/" + i1,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid8 = _errs29 === errors;if(!valid8){break;}}}else {const err13 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}var _valid2 = _errs27 === errors;valid7 = valid7 || _valid2;}}}if(!valid7){const err14 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}else {errors = _errs20;if(vErrors !== null){if(_errs20){vErrors.length = _errs20;}else {vErrors = null;}}}var valid1 = _errs18 === errors;}}}}}}else {const err15 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}var _valid0 = _errs1 === errors;valid0 = valid0 || _valid0;if(!valid0){const _errs31 = errors;if(errors === _errs31){if(Array.isArray(data)){if(data.length > 5){const err16 = {instancePath,schemaPath:"#/anyOf/1/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}else {if(data.length < 5){const err17 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 5},message:"must NOT have fewer than 5 items"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}else {const len3 = data.length;if(len3 > 0){const _errs33 = errors;if("recipients" !== data[0]){const err18 = {instancePath:instancePath+"/0",schemaPath:"#/anyOf/1/items/0/const",keyword:"const",params:{allowedValue: "recipients"},message:"must be equal to constant"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid9 = _errs33 === errors;}if(valid9){if(len3 > 1){let data6 = data[1];const _errs34 = errors;const _errs36 = errors;let valid11 = false;const _errs37 = errors;if(data6 !== null){const err19 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var _valid3 = _errs37 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs39 = errors;if(typeof data6 !== "string"){const err20 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var _valid3 = _errs39 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs41 = errors;if(typeof data6 !== "boolean"){const err21 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var _valid3 = _errs41 === errors;valid11 = valid11 || _valid3;if(!valid11){const _errs43 = errors;if(errors === _errs43){if(Array.isArray(data6)){var valid12 = true;const len4 = data6.length;for(let i2=0; i2<len4; i2++){const _errs45 = errors;if(typeof data6[i2] !== "string"){const err22 = {instancePath:instancePath+"/1/" + i2,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid12 = _errs45 === errors;if(!valid12){break;}}}else {const err23 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var _valid3 = _errs43 === errors;valid11 = valid11 || _valid3;}}}if(!valid11){const err24 = {instancePath:instancePath+"/1",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}else {errors = _errs36;if(vErrors !== null){if(_errs36){vErrors.length = _errs36;}else {vErrors = null;}}}var valid9 = _errs34 === errors;}if(valid9){if(len3 > 2){let data8 = data[2];const _errs47 = errors;const _errs49 = errors;let valid14 = false;const _errs50 = errors;if(data8 !== null){const err25 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var _valid4 = _errs50 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs52 = errors;if(typeof data8 !== "string"){const err26 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}var _valid4 = _errs52 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs54 = errors;if(typeof data8 !== "boolean"){const err27 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/2/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var _valid4 = _errs54 === errors;valid14 = valid14 || _valid4;if(!valid14){const _errs56 = errors;if(errors === _errs56){if(Array.isArray(data8)){var valid15 = true;const len5 = data8.length;for(let i3=0; i3<len5; i3++){const _errs58 = errors;if(typeof data8[i3] !== "string"){const err28 = {instancePath:instancePath+"/2/" + i3,schemaPath:"#/definitions/shown/anyOf/3/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}var valid15 = _errs58 === errors;if(!valid15){break;}}}else {const err29 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf/3/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}var _valid4 = _errs56 === errors;valid14 = valid14 || _valid4;}}}if(!valid14){const err30 = {instancePath:instancePath+"/2",schemaPath:"#/definitions/shown/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}else {errors = _errs49;if(vErrors !== null){if(_errs49){vErrors.length = _errs49;}else {vErrors = null;}}}var valid9 = _errs47 === errors;}if(valid9){if(len3 > 3){let data10 = data[3];const _errs60 = errors;const _errs61 = errors;if(errors === _errs61){if(Array.isArray(data10)){var valid17 = true;const len6 = data10.length;for(let i4=0; i4<len6; i4++){const _errs63 = errors;if(typeof data10[i4] !== "string"){const err31 = {instancePath:instancePath+"/3/" + i4,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}var valid17 = _errs63 === errors;if(!valid17){break;}}}else {const err32 = {instancePath:instancePath+"/3",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}var valid9 = _errs60 === errors;}if(valid9){if(len3 > 4){let data12 = data[4];const _errs65 = errors;const _errs66 = errors;if(errors === _errs66){if(Array.isArray(data12)){var valid19 = true;const len7 = data12.length;for(let i5=0; i5<len7; i5++){const _errs68 = errors;if(typeof data12[i5] !== "string"){const err33 = {instancePath:instancePath+"/4/" + i5,schemaPath:"#/definitions/ids/items/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}var valid19 = _errs68 === errors;if(!valid19){break;}}}else {const err34 = {instancePath:instancePath+"/4",schemaPath:"#/definitions/ids/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}var valid9 = _errs65 === errors;}}}}}}}}else {const err35 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}}var _valid0 = _errs31 === errors;valid0 = valid0 || _valid0;}if(!valid0){const err36 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;record_validator_validate11.errors = vErrors;return false;}else {errors = _errs0;if(vErrors !== null){if(_errs0){vErrors.length = _errs0;}else {vErrors = null;}}}record_validator_validate11.errors = vErrors;return errors === 0;}function record_validator_validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://github.com/acronis-report-sync/acronis-report-sync/schema/reviewed-record.json" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.v === undefined) && (missing0 = "v")) || ((data.repo === undefined) && (missing0 = "repo"))) || ((data.pr === undefined) && (missing0 = "pr"))) || ((data.sha === undefined) && (missing0 = "sha"))) || ((data.config === undefined) && (missing0 = "config"))) || ((data.full === undefined) && (missing0 = "full"))) || ((data.digests === undefined) && (missing0 = "digests"))) || ((data.digestLength === undefined) && (missing0 = "digestLength"))) || ((data.unrecorded === undefined) && (missing0 = "unrecorded"))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(record_validator_func2.call(record_validator_schema11.properties, key0))){record_validator_validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.v !== undefined){const _errs2 = errors;if(2 !== data.v){record_validator_validate10.errors = [{instancePath:instancePath+"/v",schemaPath:"#/properties/v/const",keyword:"const",params:{allowedValue: 2},message:"must be equal to constant"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.repo !== undefined){let data1 = data.repo;const _errs3 = errors;if(errors === _errs3){if(typeof data1 === "string"){if(data1.length > 256){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"}];return false;}else {if(data1.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/repo",schemaPath:"#/properties/repo/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs3 === errors;}else {var valid0 = true;}if(valid0){if(data.pr !== undefined){let data2 = data.pr;const _errs5 = errors;if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs5){if((typeof data2 == "number") && (isFinite(data2))){if(data2 < 1 || isNaN(data2)){record_validator_validate10.errors = [{instancePath:instancePath+"/pr",schemaPath:"#/properties/pr/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];return false;}}}var valid0 = _errs5 === errors;}else {var valid0 = true;}if(valid0){if(data.sha !== undefined){let data3 = data.sha;const _errs7 = errors;if(errors === _errs7){if(typeof data3 === "string"){if(!record_validator_pattern0.test(data3)){record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/pattern",keyword:"pattern",params:{pattern: "^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"},message:"must match pattern \""+"^[0-9a-fA-F]{40}([0-9a-fA-F]{24})?$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/sha",schemaPath:"#/properties/sha/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs7 === errors;}else {var valid0 = true;}if(valid0){if(data.config !== undefined){let data4 = data.config;const _errs9 = errors;if(errors === _errs9){if(typeof data4 === "string"){if(data4.length > 4096){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/maxLength",keyword:"maxLength",params:{limit: 4096},message:"must NOT have more than 4096 characters"}];return false;}else {if(data4.length < 1){record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/config",schemaPath:"#/properties/config/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs9 === errors;}else {var valid0 = true;}if(valid0){if(data.full !== undefined){let data5 = data.full;const _errs11 = errors;if(errors === _errs11){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){for(const key1 in data5){let data6 = data5[key1];const _errs14 = errors;if(errors === _errs14){if(Array.isArray(data6)){var valid2 = true;const len0 = data6.length;for(let i0=0; i0<len0; i0++){const _errs16 = errors;if(!(record_validator_validate11(data6[i0], {instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,parentData:data6,parentDataProperty:i0,rootData}))){vErrors = vErrors === null ? record_validator_validate11.errors : vErrors.concat(record_validator_validate11.errors);errors = vErrors.length;}var valid2 = _errs16 === errors;if(!valid2){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/full/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];return false;}}var valid1 = _errs14 === errors;if(!valid1){break;}}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/full",schemaPath:"#/properties/full/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.digests !== undefined){let data8 = data.digests;const _errs17 = errors;if(errors === _errs17){if(typeof data8 === "string"){if(!pattern1.test(data8)){record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/pattern",keyword:"pattern",params:{pattern: "^([A-Za-z0-9_-]{16})*$"},message:"must match pattern \""+"^([A-Za-z0-9_-]{16})*$"+"\""}];return false;}}else {record_validator_validate10.errors = [{instancePath:instancePath+"/digests",schemaPath:"#/properties/digests/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs17 === errors;}else {var valid0 = true;}if(valid0){if(data.digestLength !== undefined){const _errs19 = errors;if(16 !== data.digestLength){record_validator_validate10.errors = [{instancePath:instancePath+"/digestLength",schemaPath:"#/properties/digestLength/const",keyword:"const",params:{allowedValue: 16},message:"must be equal to constant"}];return false;}var valid0 = _errs19 === errors;}else {var valid0 = true;}if(valid0){if(data.unrecorded !== undefined){let data10 = data.unrecorded;const _errs20 = errors;if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs20){if((typeof data10 == "number") && (isFinite(data10))){if(data10 < 0 || isNaN(data10)){record_validator_validate10.errors = [{instancePath:instancePath+"/unrecorded",schemaPath:"#/properties/unrecorded/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];return false;}}}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {record_validator_validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}record_validator_validate10.errors = vErrors;return errors === 0;}
 
-;// CONCATENATED MODULE: ./src/engine/review.ts
-
-
+;// CONCATENATED MODULE: ./src/review/record.ts
 
 
+
+
+// What you review is what is applied: the plan a pull request showed is recorded in its comment, and
+// the apply after the merge checks its fresh plan against it. The record's one home: the comment's
+// markers, the hidden block (JSON, keys, MAC, schema) and an apply's heading, written and read here.
+/** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
+function commentMarker(config) {
+    return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`;
+}
+/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
+const PLAN_START = '<!-- acronis-report-sync:plan -->';
+/** The plan part of a plan comment, kept below the outcome an apply writes above it. */
+function planPart(body, config) {
+    const start = body.indexOf(PLAN_START);
+    return start >= 0 ? body.slice(start) : body.replace(commentMarker(config), '').trimStart();
+}
+/** The heading of an apply's outcome, which recordsCompletedApply reads back: "Applied in run 5: \u2026". */
+function appliedHeading(applied, at, words, c) {
+    const where = `${at.with !== undefined ? ` with #${at.with}` : ''} in ${at.run}${at.commit ? ` at ${at.commit.slice(0, 7)}` : ''}`;
+    return `### ${applied ? 'Applied' : 'Nothing applied'}${where}: ${words.join(', ')}, ${c.held} held, ${c.failed} failed`;
+}
+const APPLIED = /^### Applied (?:with #\d+ )?in .*: \d+ updated, (?:\d+ created, )?(?:\d+ deleted, )?\d+ held, (\d+) failed$/m;
+/**
+ * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
+ * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
+ * against it: applying them takes a new review, not another run.
+ */
+function recordsCompletedApply(body) {
+    const start = body.indexOf(PLAN_START);
+    const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body);
+    return m !== null && m[1] === '0';
+}
 const rowOf = (c) => c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to];
-const changeOf = ([field, from, to, idsFrom, idsTo]) => idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to };
+const record_changeOf = ([field, from, to, idsFrom, idsTo]) => idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to };
 function recordKeys(clientSecret) {
     const derive = (label) => Buffer.from((0,external_node_crypto_namespaceObject.hkdfSync)('sha256', clientSecret, 'acronis-report-sync', `reviewed plan record v2: ${label}`, 32));
     return { mac: derive('mac'), digest: derive('change digest') };
@@ -3965,18 +4231,17 @@ const WRITES = ['would-update', 'create', 'delete'];
 const BLOCK_START = '<!-- acronis-report-sync:reviewed ';
 /** The record's JSON, then its MAC (base64url HMAC-SHA256), or `unsigned` when the run had no client secret. */
 const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*?\}) ([\w-]{43}|unsigned) -->/g;
-const UNSIGNED = 'unsigned';
 /** Domain separation: this MAC is of a reviewed-plan record and nothing else. */
 const MAC_LABEL = 'acronis-report-sync reviewed plan record v2\n';
 /**
- * A digest is 16 base64url characters (96 bits), keyed with a key only the action holds. Without the
- * key no digest can be computed at all; and even unkeyed (a run with a given token), matching one of
- * 10,000 digests by trying live values offline takes about 2^83 tries.
+ * A digest is 16 base64url characters (96 bits), keyed with a key only the action holds; even unkeyed
+ * (a run with a given token), matching one of 10,000 by trying live values offline takes ~2^83 tries.
  */
-const DIGEST_CHARS = 16;
+const record_DIGEST_CHARS = 16;
 const macOf = (key, json) => (0,external_node_crypto_namespaceObject.createHmac)('sha256', key)
     .update(MAC_LABEL + json)
     .digest('base64url');
+/** A report's id and changes as one string: what a digest is made of, and how two plans are compared. */
 const canonical = (id, changes) => JSON.stringify([id.toLowerCase(), changes.map(rowOf)]);
 /**
  * A truncated HMAC-SHA256 of a report's id and its changes (a plain SHA-256 without a key): tells
@@ -4002,7 +4267,7 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
         config: binding.config,
         full: {},
         digests: '',
-        digestLength: DIGEST_CHARS,
+        digestLength: record_DIGEST_CHARS,
         unrecorded: 0,
     };
     // The keys, the binding, the MAC and the closing.
@@ -4013,23 +4278,23 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
         const o = pending[i];
         const size = canonical(model_reviewKey(o), o.changes).length;
         // In full only while the digests of every report after this one still fit.
-        if (used + size + (pending.length - i - 1) * DIGEST_CHARS > room)
+        if (used + size + (pending.length - i - 1) * record_DIGEST_CHARS > room)
             break;
         data.full[model_reviewKey(o)] = o.changes.map(rowOf);
         used += size;
     }
     const rest = pending.slice(i);
     if (rest.length) {
-        const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / DIGEST_CHARS)));
+        const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / record_DIGEST_CHARS)));
         data.digests = rest
             .slice(0, fit)
-            .map((o) => changeDigest(model_reviewKey(o), o.changes, DIGEST_CHARS, keys?.digest))
+            .map((o) => changeDigest(model_reviewKey(o), o.changes, record_DIGEST_CHARS, keys?.digest))
             .join('');
         data.unrecorded = rest.length - fit;
     }
     // JSON with < and > escaped: nothing in it can end the HTML comment that hides it.
     const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
-    const mac = keys ? macOf(keys.mac, json) : UNSIGNED;
+    const mac = keys ? macOf(keys.mac, json) : 'unsigned';
     return { block: `${BLOCK_START}${json} ${mac} -->`, unrecorded: data.unrecorded };
 }
 /**
@@ -4047,7 +4312,7 @@ function holdsOwnRecord(body, keys) {
 /** Why a record whose MAC does not verify is no reviewed plan. */
 const UNVERIFIED = 'the recorded plan does not verify (not written by this action with this client secret, or edited since)';
 /** A reviewed plan that cannot be read: the apply then counts it as not found, with this reason. */
-class ReviewedPlanError extends Error {
+class record_ReviewedPlanError extends Error {
     constructor(message) {
         super(message);
         this.name = 'ReviewedPlanError';
@@ -4055,46 +4320,44 @@ class ReviewedPlanError extends Error {
 }
 /**
  * The reviewed plan recorded in a plan comment's body for `binding`; undefined when it carries none.
- * With `keys` (a run with the client secret) the record must carry a MAC that verifies: a record
- * anyone else wrote, or edited, or one made for another repository, pull request, head or config, is
- * a ReviewedPlanError that says so. Without keys (a given token) the MAC cannot be checked: the
- * caller trusts the record only as far as it trusts the comment's author. One block only: a comment
- * with two records is refused (one of them was pasted in).
+ * With `keys` (a run with the client secret) its MAC must verify: a record anyone else wrote or
+ * edited, or one for another repository, pull request, head or config, is a ReviewedPlanError. Without
+ * keys (a given token) the caller trusts it as far as the comment's author. Two records: refused.
  */
 function readReviewedPlan(body, binding, keys) {
     const blocks = [...body.matchAll(BLOCK)];
     if (!blocks.length) {
         if (body.includes(BLOCK_START))
-            throw new ReviewedPlanError('the recorded plan is malformed');
+            throw new record_ReviewedPlanError('the recorded plan is malformed');
         return undefined;
     }
     if (blocks.length > 1)
-        throw new ReviewedPlanError('the comment holds more than one recorded plan');
+        throw new record_ReviewedPlanError('the comment holds more than one recorded plan');
     const [, json] = blocks[0];
     if (keys && !holdsOwnRecord(body, keys))
-        throw new ReviewedPlanError(UNVERIFIED);
+        throw new record_ReviewedPlanError(UNVERIFIED);
     let d;
     try {
         d = JSON.parse(json);
     }
     catch {
-        throw new ReviewedPlanError('the recorded plan is not JSON');
+        throw new record_ReviewedPlanError('the recorded plan is not JSON');
     }
     if (!is_object_isObject(d) || d.v !== 2)
-        throw new ReviewedPlanError('the recorded plan has an unknown version');
+        throw new record_ReviewedPlanError('the recorded plan has an unknown version');
     // The shape, checked whole by the validator scripts/build.mjs compiles from schema/reviewed-record.json.
     if (!record_validator(d))
-        throw new ReviewedPlanError('the recorded plan is malformed');
+        throw new record_ReviewedPlanError('the recorded plan is malformed');
     const { sha, full, digests, digestLength: length, unrecorded } = d;
     if (d.repo.toLowerCase() !== binding.repository.toLowerCase() ||
         d.pr !== binding.pullRequest ||
         d.config !== binding.config)
-        throw new ReviewedPlanError('the recorded plan is for another repository, pull request or config');
+        throw new record_ReviewedPlanError('the recorded plan is for another repository, pull request or config');
     if (sha.toLowerCase() !== binding.head.toLowerCase())
-        throw new ReviewedPlanError(`the recorded plan is of commit ${sha.slice(0, 7)}, not of the pull request's final head ${binding.head.slice(0, 7)} (a later push was not planned)`);
+        throw new record_ReviewedPlanError(`the recorded plan is of commit ${sha.slice(0, 7)}, not of the pull request's final head ${binding.head.slice(0, 7)} (a later push was not planned)`);
     const changes = new Map();
     for (const [id, rows] of Object.entries(full))
-        changes.set(id.toLowerCase(), rows.map(changeOf));
+        changes.set(id.toLowerCase(), rows.map(record_changeOf));
     const set = new Set();
     for (let i = 0; i < digests.length; i += length)
         set.add(digests.slice(i, i + length));
@@ -4107,6 +4370,11 @@ function readReviewedPlan(body, binding, keys) {
         digestKey: keys?.digest,
     };
 }
+
+;// CONCATENATED MODULE: ./src/review/check.ts
+
+
+
 /**
  * A reviewed plan from the `plan` output of the action or `plan --json`: a JSON array of entries
  * `{id, status, changes}`; those with status `update` are what was reviewed.
@@ -4176,7 +4444,7 @@ function isRow(v) {
         isShown(v[2]));
 }
 
-;// CONCATENATED MODULE: ./src/engine/engine.ts
+;// CONCATENATED MODULE: ./src/engine/execute.ts
 
 
 
@@ -4188,25 +4456,6 @@ function isRow(v) {
 
 
 
-/** Reads and validates the config, once; nothing else. Throws ConfigErrors. */
-async function readSource(settings) {
-    const text = await readConfig(settings.configPath, settings.configName, settings.configRoot);
-    return { text, config: parseConfig(text, settings.configName) };
-}
-/** Reads and validates the config; nothing else. Throws ConfigErrors. */
-async function engine_validate(settings) {
-    return (await readSource(settings)).config;
-}
-/** The client for a run, built once from the settings: the one HTTP seam to the API. */
-function connect(settings, io) {
-    return new AcronisClient(settings.apiRoot, settings.credentials, {
-        concurrency: settings.concurrency,
-        timeoutMs: settings.timeoutMs,
-        runTimeoutSeconds: settings.runTimeoutSeconds,
-        secrets: io.secrets,
-        onRetry: (e) => io.info(`retry ${e.attempt}: ${e.method} ${e.path} (${e.reason}), waiting ${e.delayMs} ms`),
-    });
-}
 /**
  * desired config \u2192 live state \u2192 plan \u2192 apply: everything but showing the result. With `reviewed`, an
  * apply holds every write that differs from the reviewed plan (all of them when `require` found none).
@@ -4214,91 +4463,90 @@ function connect(settings, io) {
 async function execute(settings, config, io, reviewed) {
     const checked = reviewed && (reviewed.plans?.length || reviewed.review.policy === 'require');
     const review = checked ? reviewCheck(reviewed.plans) : undefined;
-    const client = connect(settings, io);
+    let begun = false;
     try {
-        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
-        let reports;
-        let creates;
-        try {
-            await client.authenticate();
-            ({ reports, creates } = await resolveRecipients(config, client, tenant, settings.concurrency));
-        }
-        catch (e) {
-            if (e instanceof RunTimeoutError)
-                return unattempted(settings, config, e.seconds);
-            throw e;
-        }
-        // The file's tenant, when it names one, is the tenant whose undeclared reports are counted.
-        const fileTenant = config.tenant ? () => Promise.resolve(config.tenant) : tenant;
-        const declared = [...config.reports, ...config.deletes].map((r) => r.id);
-        const write = settings.mode === 'apply';
-        // Creates and deletes are planned before anything is written: max-changes and max-deletes count them.
-        const candidates = new Candidates(client, new Set(declared), settings.concurrency);
-        const [deletes, made] = await Promise.all([
-            planDeletes(config.deletes, client, settings.concurrency),
-            mapLimit(creates, settings.concurrency, async (r) => planCreate(r, r.tenant ?? config.tenant ?? (await tenant().catch(() => undefined)), candidates)),
-        ]);
-        const toDelete = engine_writable(deletes, write, review);
-        const toCreate = engine_writable(made, write, review);
-        const maxDeletes = limitFor(settings.maxDeletes, declared.length, write);
-        const overMaxDeletes = maxDeletes !== undefined && toDelete.send.length > maxDeletes
-            ? { count: toDelete.send.length, limit: maxDeletes }
-            : undefined;
-        const maxChanges = limitFor(settings.maxChanges, declared.length, write);
-        // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
-        const [reconciled, listed] = await Promise.allSettled([
-            reconcile(reports, client, {
-                write: write && !overMaxDeletes,
-                concurrency: settings.concurrency,
-                maxChanges,
-                otherChanges: toDelete.send.length + toCreate.send.length,
-                review,
-                onOutcome: io.onOutcome,
-            }),
-            // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
-            fileTenant()
-                .then((id) => (id ? undeclared(client, id, declared) : undefined))
-                .catch((e) => {
-                io.warning(`could not list the tenant's undeclared reports: ${describeError(e)}`);
-                return undefined;
-            }),
-        ]);
-        if (reconciled.status === 'rejected')
-            throw reconciled.reason;
-        const result = reconciled.value;
-        const stopped = !!overMaxDeletes || !!result.overMaxChanges;
-        // Deletes before creates: a replacement (a new entry, `state: absent` on the old) never has both at once.
-        const deleted = await mapLimit(toDelete.send, settings.concurrency, (s) => stopped ? Promise.resolve(planned(s)) : sendDelete(s.r, s.live, client));
-        const created = [];
-        // One at a time: a create that lost its answer lists the tenant again, and must not find a sibling's.
-        for (const s of toCreate.send) {
-            const o = stopped ? planned(s) : await sendCreate(s, client, candidates);
-            if (o.id)
-                candidates.claim(o.id);
-            created.push(o);
-        }
-        const outcomes = [...result.outcomes, ...toDelete.done, ...deleted, ...toCreate.done, ...created];
-        // Every outcome where its entry is in the file.
-        outcomes.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
-        let unmanaged = listed.status === 'fulfilled' ? listed.value : undefined;
-        if (unmanaged) {
-            // Reports found or created for entries without id are the file's, even before the id is written.
-            const mine = new Set(outcomes.filter((o) => o.entry !== undefined && o.id).map((o) => o.id.toLowerCase()));
-            unmanaged = { ...unmanaged, ids: unmanaged.ids.filter((id) => !mine.has(id.toLowerCase())) };
-        }
-        return {
-            mode: settings.mode,
-            config: settings.configName,
-            ...result,
-            outcomes,
-            ...(overMaxDeletes ? { overMaxDeletes } : {}),
-            unmanaged,
-            ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
-        };
+        return await session_withSession(settings, io, async (session) => {
+            const resolved = await resolveRecipients(config, session.client, session.tenant, settings.concurrency);
+            begun = true;
+            return await planAndApply(session, config, resolved, reviewed, review);
+        });
     }
-    finally {
-        client.close();
+    catch (e) {
+        // The token or the recipients took the whole time limit: no report was attempted.
+        if (!begun && e instanceof RunTimeoutError)
+            return unattempted(settings, config, e.seconds);
+        throw e;
     }
+}
+/** Plans every entry in the session, then (in apply mode) writes what max-changes, max-deletes and the review let through. */
+async function planAndApply({ settings, io, client, tenant }, config, { reports, creates }, reviewed, review) {
+    // The file's tenant, when it names one, is the tenant whose undeclared reports are counted.
+    const fileTenant = config.tenant ? () => Promise.resolve(config.tenant) : tenant;
+    const declared = [...config.reports, ...config.deletes].map((r) => r.id);
+    const write = settings.mode === 'apply';
+    // Creates and deletes are planned before anything is written: max-changes and max-deletes count them.
+    const candidates = new Candidates(client, new Set(declared), settings.concurrency);
+    const [deletes, made] = await Promise.all([
+        planDeletes(config.deletes, client, settings.concurrency),
+        mapLimit(creates, settings.concurrency, async (r) => planCreate(r, r.tenant ?? config.tenant ?? (await tenant().catch(() => undefined)), candidates)),
+    ]);
+    const toDelete = execute_writable(deletes, write, review);
+    const toCreate = execute_writable(made, write, review);
+    const maxDeletes = limitFor(settings.maxDeletes, declared.length, write);
+    const overMaxDeletes = maxDeletes !== undefined && toDelete.send.length > maxDeletes
+        ? { count: toDelete.send.length, limit: maxDeletes }
+        : undefined;
+    const maxChanges = limitFor(settings.maxChanges, declared.length, write);
+    // allSettled, not all: a failed reconcile must not end the run while the listing is still in flight.
+    const [reconciled, listed] = await Promise.allSettled([
+        reconcile(reports, client, {
+            write: write && !overMaxDeletes,
+            concurrency: settings.concurrency,
+            maxChanges,
+            otherChanges: toDelete.send.length + toCreate.send.length,
+            review,
+            onOutcome: io.onOutcome,
+        }),
+        // Drift by omission is worth a line, not a failed run: a lookup that fails is a warning.
+        fileTenant()
+            .then((id) => (id ? undeclared(client, id, declared) : undefined))
+            .catch((e) => {
+            io.warning(`could not list the tenant's undeclared reports: ${describeError(e)}`);
+            return undefined;
+        }),
+    ]);
+    if (reconciled.status === 'rejected')
+        throw reconciled.reason;
+    const result = reconciled.value;
+    const stopped = !!overMaxDeletes || !!result.overMaxChanges;
+    // Deletes before creates: a replacement (a new entry, `state: absent` on the old) never has both at once.
+    const deleted = await mapLimit(toDelete.send, settings.concurrency, (s) => stopped ? Promise.resolve(planned(s)) : sendDelete(s.r, s.live, client));
+    const created = [];
+    // One at a time: a create that lost its answer lists the tenant again, and must not find a sibling's.
+    for (const s of toCreate.send) {
+        const o = stopped ? planned(s) : await sendCreate(s, client, candidates);
+        if (o.id)
+            candidates.claim(o.id);
+        created.push(o);
+    }
+    const outcomes = [...result.outcomes, ...toDelete.done, ...deleted, ...toCreate.done, ...created];
+    // Every outcome where its entry is in the file.
+    outcomes.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+    let unmanaged = listed.status === 'fulfilled' ? listed.value : undefined;
+    if (unmanaged) {
+        // Reports found or created for entries without id are the file's, even before the id is written.
+        const mine = new Set(outcomes.filter((o) => o.entry !== undefined && o.id).map((o) => o.id.toLowerCase()));
+        unmanaged = { ...unmanaged, ids: unmanaged.ids.filter((id) => !mine.has(id.toLowerCase())) };
+    }
+    return {
+        mode: settings.mode,
+        config: settings.configName,
+        ...result,
+        outcomes,
+        ...(overMaxDeletes ? { overMaxDeletes } : {}),
+        unmanaged,
+        ...(reviewed && settings.mode === 'apply' ? { review: reviewed.review } : {}),
+    };
 }
 /** The run's time limit came before any report was read (the token, the recipients): none was attempted. */
 function unattempted(settings, config, seconds) {
@@ -4327,7 +4575,7 @@ function limitFor(m, declared, write) {
  * Splits planned creates or deletes: finished ones (found, gone, failed; in a plan, every one as
  * `create` or `delete`; in an apply, those held by the reviewed plan) and those to send.
  */
-function engine_writable(steps, write, review) {
+function execute_writable(steps, write, review) {
     const done = [];
     const send = [];
     for (const s of steps) {
@@ -5883,7 +6131,7 @@ function unmanagedLine(u, show) {
         return `Every report of tenant ${tenant} is declared.`;
     const shown = u.ids.slice(0, 20).map(show).join(', ');
     const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : '';
-    return `${plural_plural(u.ids.length, 'report')} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`;
+    return `${plural_plural(u.ids.length, 'report')} of tenant ${tenant} ${noun(u.ids.length, 'is', 'are')} not declared (listed, never changed): ${shown}${more}`;
 }
 /** Why the step failed, with the `failure-reason` a workflow can branch on. */
 function verdictLine(failure) {
@@ -5923,6 +6171,7 @@ function renderStopped(failure, hint, done) {
 
 
 
+
 /** GitHub rejects a comment body over 65,536 characters (422). */
 const COMMENT_LIMIT = 65_536;
 /** Room a plan comment leaves for the outcome an apply writes above it after the merge. */
@@ -5932,12 +6181,6 @@ const OUTCOME_RESERVE = 6_000;
  * gets the rest (at least ~30 rows, then "N more omitted": the job summary has them all).
  */
 const REVIEWED_BUDGET = 52_000;
-/** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
-function commentMarker(config) {
-    return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`;
-}
-/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
-const PLAN_START = '<!-- acronis-report-sync:plan -->';
 /**
  * The sticky pull-request comment: counts, every pending change or failure, and the hidden reviewed
  * plan, within GitHub's limit and leaving room for the outcome an apply adds after the merge.
@@ -5985,39 +6228,20 @@ function provenance(from, recorded) {
         : 'Merging applies this plan.';
     return `<sub>Planned${where ? ` at ${where}` : ''} by acronis-report-sync. ${promise}</sub>`;
 }
-const APPLIED = /^### Applied (?:with #\d+ )?in .*: \d+ updated, \d+ held, (\d+) failed$/m;
-/**
- * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
- * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
- * against it: applying them takes a new review, not another run.
- */
-function recordsCompletedApply(body) {
-    const start = body.indexOf(PLAN_START);
-    const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body);
-    return m !== null && m[1] === '0';
-}
 /**
  * The plan comment after the merge's apply: the outcome at the top ("Applied in run N: 3 updated,
  * 1 held, 0 failed" and each held report with what was reviewed and what the plan is now), the
  * reviewed plan kept below as it was.
  */
 function renderAppliedComment(run, previous, where) {
-    const marker = commentMarker(run.config);
-    const start = previous.indexOf(PLAN_START);
-    const plan = start >= 0 ? previous.slice(start) : previous.replace(marker, '').trimStart();
+    const plan = planPart(previous, run.config);
     const c = model_countOutcomes(run.outcomes);
     const name = `run ${where.run ?? ''}`.trim();
     const runText = where.runUrl ? `[${name}](${where.runUrl})` : name;
     const stopped = !!run.overMaxChanges || !!run.overMaxDeletes;
-    const verb = stopped ? 'Nothing applied' : 'Applied';
-    const together = where.with !== undefined ? ` with #${where.with}` : '';
-    const at = where.commit ? ` at ${where.commit.slice(0, 7)}` : '';
     const words = changeWords(c, stopped).map((w) => w.replace(/^(\d+) to /, '$1 would '));
-    const head = [
-        marker,
-        `### ${verb}${together} in ${runText}${at}: ${words.join(', ')}, ${c.held} held, ${c.failed} failed`,
-        '',
-    ];
+    const heading = appliedHeading(!stopped, { run: runText, with: where.with, commit: where.commit }, words, c);
+    const head = [commentMarker(run.config), heading, ''];
     if (run.review)
         head.push(...reviewLines(run.review, true).flatMap((l) => [l, '']));
     const held = run.outcomes.filter((o) => o.status === 'held');
@@ -6152,7 +6376,7 @@ async function recordOfPull(api, repository, pull, config, io, keys) {
                 return { record: { comment, plan }, applied: recordsCompletedApply(comment.body) };
         }
         catch (e) {
-            if (!(e instanceof ReviewedPlanError))
+            if (!(e instanceof record_ReviewedPlanError))
                 throw e;
             newest ??= { comment, error: e };
         }
@@ -6299,186 +6523,6 @@ function setOutputInParts(env, name, parts) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/acronis/url.ts
-
-
-/** Hosts where plain http is allowed: a simulator or a tunnel on this machine, never the network. */
-function isLoopback(hostname) {
-    const h = unbracketed(hostname);
-    return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
-/**
- * The API root for a data-center URL: `https://eu2-cloud.acronis.com` \u2192 `\u2026/api/2`; a URL that already
- * ends in `/api` or `/api/2` (copied from the API documentation) gets only what it lacks.
- * Refuses anything but https (http only on loopback), so credentials never cross a network in clear.
- */
-function apiRoot(baseUrl, label = (name) => name) {
-    // A refusal quotes the value, but never a user or password in it, with or without a scheme.
-    const value = baseUrl.trim();
-    const name = label('base-url');
-    const shown = withoutUserinfo(value).replace(/^[^\s/?#]*@/, '***@');
-    let url;
-    try {
-        url = new URL(value);
-    }
-    catch {
-        throw new Error(`${name} "${shown}" is not a URL; expected a data-center URL such as https://eu2-cloud.acronis.com`);
-    }
-    if (url.username || url.password)
-        throw new Error(`${name} must not contain credentials; use ${label('client-id')} and ${label('client-secret')}`);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        throw new Error(`${name} "${shown}" must use https:// (plain http is accepted only for loopback hosts such as 127.0.0.1)`);
-    }
-    if (url.search || url.hash)
-        throw new Error(`${name} "${shown}" must not have a query or fragment`);
-    const path = url.pathname.replace(/\/+$/, '');
-    url.pathname = path.endsWith('/api/2') ? path : path.endsWith('/api') ? `${path}/2` : `${path}/api/2`;
-    return url;
-}
-
-;// CONCATENATED MODULE: ./src/settings/settings.ts
-
-
-
-/** A password written into base-url is refused, and is a secret all the same: it is never printed. */
-function passwordOf(url) {
-    let password;
-    try {
-        password = new URL(url.trim()).password;
-    }
-    catch {
-        return '';
-    }
-    try {
-        return decodeURIComponent(password);
-    }
-    catch {
-        return password;
-    }
-}
-/** A bad input: the message names the input, quotes the value and says what was expected. */
-class InputError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'InputError';
-    }
-}
-/** Checks raw values and builds Settings: one set of rules and messages for every entry point. */
-function settingsFrom(raw, ctx) {
-    const input = checks(raw, ctx);
-    const { mode, reason } = input.mode();
-    if (mode !== 'validate')
-        return online(input, mode, reason);
-    // Checked although validate uses none of them: a bad value fails now, not at the first plan.
-    input.tenantId();
-    input.limits();
-    return { ...input.file(), mode, modeReason: reason };
-}
-/** Settings for a mode known in advance (the command line's plan, apply and export). */
-function onlineSettingsFrom(mode, raw, ctx) {
-    return online(checks(raw, ctx), mode, `mode: ${mode}`);
-}
-function online(input, mode, reason) {
-    const base = input.text('base-url');
-    if (!base)
-        throw new InputError(`${input.label('base-url')} is required to ${mode} (e.g. https://eu2-cloud.acronis.com); only validate works without it`);
-    const tenantId = input.tenantId();
-    let root;
-    try {
-        root = apiRoot(base, input.label);
-    }
-    catch (e) {
-        throw new InputError(e.message);
-    }
-    return {
-        ...input.file(),
-        mode,
-        modeReason: reason,
-        apiRoot: root,
-        credentials: input.credentials(),
-        ...input.limits(),
-        tenantId,
-    };
-}
-/** One rule per input, each throwing an InputError that names the input as the user knows it. */
-function checks(raw, ctx) {
-    const label = ctx.label ?? ((name) => name);
-    const text = (name) => raw[name]?.trim() ?? '';
-    // Defaults repeat action.yml's: the runner fills them in, but a caller that sets nothing must not break.
-    const integer = (name, min, max, fallback) => {
-        const value = text(name) || String(fallback);
-        if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-            throw new InputError(`${label(name)}: "${value}" is not allowed; expected a whole number from ${min} to ${max}`);
-        }
-        return Number(value);
-    };
-    const maxChanges = (name = 'max-changes') => {
-        const value = text(name);
-        if (!value)
-            return undefined;
-        const m = /^(\d+)(%?)$/.exec(value);
-        if (!m || (m[2] && Number(m[1]) > 100)) {
-            throw new InputError(`${label(name)}: "${value}" is not allowed; expected a count such as 25 or a percentage such as 30%`);
-        }
-        return m[2] ? { percent: Number(m[1]) } : { count: Number(m[1]) };
-    };
-    return {
-        label,
-        text,
-        file: () => {
-            const config = text('config') || 'reports.yaml';
-            const configPath = external_node_path_default().resolve(ctx.workspace, config);
-            return {
-                configPath,
-                configName: external_node_path_default().relative(ctx.workspace, configPath).split((external_node_path_default()).sep).join('/') || config,
-                configRoot: ctx.confine === false ? undefined : ctx.workspace,
-            };
-        },
-        mode: () => {
-            const value = text('mode') || 'auto';
-            if (value === 'plan' || value === 'apply' || value === 'validate' || value === 'pull')
-                return { mode: value, reason: `mode: ${value}` };
-            if (value !== 'auto')
-                throw new InputError(`${label('mode')}: "${value}" is not allowed; expected auto, plan, apply, pull or validate`);
-            // auto never pulls: changing the file is a person's decision, asked for by name.
-            const pr = ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target';
-            return {
-                mode: pr ? 'plan' : 'apply',
-                reason: `mode: auto, ${ctx.eventName || 'no'} event \u2192 ${pr ? 'plan' : 'apply'}`,
-            };
-        },
-        tenantId: () => {
-            const tenantId = text('tenant-id') || undefined;
-            if (tenantId && !isUuid(tenantId))
-                throw new InputError(`${label('tenant-id')}: "${tenantId}" is not a UUID`);
-            return tenantId;
-        },
-        credentials: () => {
-            const token = text('token');
-            const clientId = text('client-id');
-            const clientSecret = text('client-secret');
-            const [id, secret, tok] = [label('client-id'), label('client-secret'), label('token')];
-            if (token && (clientId || clientSecret)) {
-                throw new InputError(`set either ${tok}, or ${id} and ${secret}, not both`);
-            }
-            if (token)
-                return { token };
-            if (!clientId || !clientSecret) {
-                throw new InputError(`credentials: ${clientId ? `${secret} is empty` : `${id} is empty`}; set ${id} and ${secret} (or ${tok})`);
-            }
-            return { clientId, clientSecret };
-        },
-        limits: () => ({
-            concurrency: integer('concurrency', 1, 64, 8),
-            timeoutMs: integer('timeout-seconds', 1, 600, 30) * 1000,
-            runTimeoutSeconds: integer('run-timeout-seconds', 0, 86_400, 1800),
-            failOnDrift: raw['fail-on-drift'] ?? false,
-            maxChanges: maxChanges(),
-            maxDeletes: maxChanges('max-deletes'),
-        }),
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/engine/verdict.ts
 
 
@@ -6519,7 +6563,7 @@ const RULES = {
         const changed = c.changed + c.created + c.deleted;
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
             return undefined;
-        return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`;
+        return `fail-on-drift: ${plural_plural(changed, 'report differs', 'reports differ')} from ${run.config}`;
     },
     'plan-changed': ({ review, outcomes }) => {
         if (!review)
@@ -6570,7 +6614,7 @@ function failureOfError(e) {
 function nothingDone(e) {
     if (e instanceof RecipientErrors || e instanceof ApiError || e instanceof TransportError)
         return 'nothing was written';
-    if (e instanceof ConfigErrors || e instanceof InputError)
+    if (e instanceof ConfigErrors || e instanceof settings_InputError)
         return 'nothing was sent to the API';
     return undefined;
 }
@@ -7062,6 +7106,267 @@ async function publishPull(run, env) {
         fail(failure.message);
 }
 
+;// CONCATENATED MODULE: ./src/config/write.ts
+
+
+
+
+
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/**
+ * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
+ * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
+ * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
+ * rename, after a last look: the path still resolves there, and the file still holds the bytes read.
+ * Otherwise nothing is written and a ConfigErrors says why. A byte order mark the file had is kept.
+ */
+async function writeConfigText(file, displayName, limits, read, text) {
+    const changed = (why) => {
+        const message = `${displayName} ${why} while pull ran; nothing was written (run pull again)`;
+        throw new ConfigErrors([
+            new ConfigError('file-changed', message, { file: displayName, line: 1, column: 1 }),
+        ]);
+    };
+    const real = await resolveInside(file, displayName, limits.root);
+    const before = await (0,promises_namespaceObject.stat)(real);
+    if (!before.isFile())
+        changed('is no longer a regular file');
+    const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed');
+    const temp = external_node_path_default().join(external_node_path_default().dirname(real), `.${external_node_path_default().basename(real)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
+    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
+    const handle = await (0,promises_namespaceObject.open)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW, before.mode & 0o777);
+    let renamed = false;
+    try {
+        try {
+            await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        // The last look, right before the rename: the same place, the same file, the same bytes.
+        if ((await resolveInside(file, displayName, limits.root)) !== real)
+            changed('was moved or re-linked');
+        const now = await (0,promises_namespaceObject.lstat)(real);
+        if (!now.isFile() || now.ino !== before.ino || now.dev !== before.dev)
+            changed('was replaced');
+        if ((await holds(real, now, displayName, limits, read)) !== bom)
+            changed('changed');
+        // rename replaces the directory entry itself: it never follows a link put there meanwhile.
+        await (0,promises_namespaceObject.rename)(temp, real);
+        renamed = true;
+    }
+    finally {
+        if (!renamed)
+            await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+    }
+}
+/** Whether the file holds exactly `read` as bytes: false without a byte order mark, true with one, undefined if not. */
+async function holds(real, stats, displayName, limits, read) {
+    const bytes = await readBytes(real, stats, displayName, limits.maxBytes);
+    const expected = Buffer.from(read);
+    if (bytes.equals(expected))
+        return false;
+    if (bytes.length === expected.length + 3 &&
+        bytes.subarray(0, 3).equals(BOM) &&
+        bytes.subarray(3).equals(expected))
+        return true;
+    return undefined;
+}
+const SAYS = {
+    exists: 'exists',
+    link: 'is a symbolic link',
+    'not-regular': 'is not a regular file',
+};
+/** A file `writeNewText` would not write, and why: nothing was written. */
+class WriteRefused extends Error {
+    file;
+    why;
+    constructor(file, why) {
+        super(`${file} ${SAYS[why]}; nothing was written`);
+        this.file = file;
+        this.why = why;
+        this.name = 'WriteRefused';
+    }
+}
+async function lstatIfAny(file) {
+    return lstat(file).catch((e) => {
+        if (e.code === 'ENOENT')
+            return undefined;
+        throw e;
+    });
+}
+function refusalOf(now, replace) {
+    if (!now)
+        return undefined;
+    if (now.isSymbolicLink())
+        return 'link';
+    if (!now.isFile())
+        return 'not-regular';
+    return replace ? undefined : 'exists';
+}
+/** Why `writeNewText` would refuse `file` now (undefined: it would write it), to ask before any work. */
+async function write_refusal(file, replace) {
+    return refusalOf(await lstatIfAny(path.resolve(file)), replace);
+}
+/** Hard links unsupported (some network and FAT file systems): the name is taken by a rename instead. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
+/**
+ * Writes a file that is not read first (export's output), whole or not at all. The text goes to a
+ * temporary file beside it, then takes its name: linked there when nothing may be replaced (which
+ * fails if a file appeared meanwhile), renamed over it when a regular file may be (keeping its mode).
+ * A symbolic link at the name is neither followed nor replaced, a file that exists is kept without
+ * `replace`: a WriteRefused says why. Missing directories are made.
+ */
+async function writeNewText(file, text, replace) {
+    const target = path.resolve(file);
+    const check = async () => {
+        const now = await lstatIfAny(target);
+        const why = refusalOf(now, replace);
+        if (why)
+            throw new WriteRefused(file, why);
+        return now;
+    };
+    const before = await check();
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at.
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    const handle = await open(temp, flags, before ? before.mode & 0o777 : 0o666);
+    try {
+        try {
+            await handle.writeFile(text);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+        await check();
+        // link, unlike rename, never replaces what is there: a file that appeared since is kept.
+        const linked = replace
+            ? false
+            : await link(temp, target).then(() => true, (e) => {
+                if (e.code === 'EEXIST')
+                    throw new WriteRefused(file, 'exists');
+                if (!NO_LINKS.has(e.code ?? ''))
+                    throw e;
+                return false;
+            });
+        if (!linked)
+            await rename(temp, target);
+    }
+    finally {
+        await unlink(temp).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/engine/pull-entry.ts
+
+
+
+
+const KNOWN = { kind: REPORT_KINDS, level: REPORT_LEVELS };
+function pull_entry_liveValue(live, field) {
+    switch (field) {
+        case 'kind':
+        case 'level':
+        case 'hide_zero_usage':
+        case 'show_skus':
+            return live.parameters[field];
+        case 'enabled':
+            return live.schedule.enabled;
+    }
+}
+/**
+ * Compares one entry with its live report the other way round from planReport: the file follows the
+ * tenant, for the fields the entry manages and only those. Pure.
+ */
+function pullEntry(index, desired, live, names, label = (id) => id) {
+    const changes = [];
+    const notes = [];
+    const scalars = {};
+    let recipients;
+    let appended = [];
+    const note = (field, message, written = false, at = desired.at) => notes.push({ id: desired.id, field, message, written, at });
+    for (const field of model_FIELDS) {
+        if (field === 'recipients') {
+            const pulled = pullRecipients(desired, live, names, label, note);
+            if (pulled) {
+                changes.push(pulled.change);
+                recipients = pulled.edit;
+                appended = pulled.appended;
+            }
+            continue;
+        }
+        const have = desired[field];
+        if (have === undefined)
+            continue;
+        const value = pull_entry_liveValue(live, field);
+        if (value === have)
+            continue;
+        if (value === undefined) {
+            // Dropping the key would make the field unmanaged without anyone deciding it.
+            note(field, `the live report does not carry ${field}; left as ${have}`);
+        }
+        else if (KNOWN[field] && !documented(KNOWN[field], String(value))) {
+            note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`);
+        }
+        else {
+            changes.push({ field, from: have, to: value });
+            scalars[field] = value;
+        }
+    }
+    if (!changes.length)
+        return { changes, notes, appended };
+    return { changes, notes, appended, edit: { index, scalars, recipients } };
+}
+function pullRecipients(desired, live, names, label, note) {
+    const written = desired.recipients;
+    if (!written)
+        return undefined;
+    const matches = (x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []));
+    const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))];
+    if (live.result_action !== 'send') {
+        const ids = written.map(matches);
+        const same = ids.every((m) => m.length === 1) &&
+            ids.every((m) => liveIds.includes(m[0])) &&
+            liveIds.every((id) => ids.some((m) => m[0] === id));
+        if (!same)
+            note('recipients', `the live report's result action is ${live.result_action}, and the API takes recipients only on send reports; left as written`);
+        return undefined;
+    }
+    const covered = new Set();
+    let drift = false;
+    const items = written.map((x, k) => {
+        const m = matches(x);
+        if (m.length === 1) {
+            if (liveIds.includes(m[0])) {
+                covered.add(m[0]);
+                return undefined;
+            }
+            drift = true;
+            return [];
+        }
+        // Gone, or now ambiguous: the UUIDs it stood for are what the live report still has of its matches.
+        drift = true;
+        const stood = m.filter((id) => liveIds.includes(id) && !covered.has(id));
+        for (const id of stood)
+            covered.add(id);
+        const at = desired.recipientAt?.(k) ?? desired.at;
+        note('recipients', m.length
+            ? `"${x}" now matches ${m.length} users; replaced by ${stood.length ? `the live ${noun(stood.length, 'recipient')} it stood for: ${stood.join(', ')}` : 'nothing (none of them is a live recipient)'}`
+            : `"${x}" matches no user any more; removed (live recipients the file does not name are added as UUIDs)`, true, at);
+        return stood;
+    });
+    const appended = liveIds.filter((id) => !covered.has(id));
+    if (!drift && !appended.length)
+        return undefined;
+    const append = appended.map(label);
+    const to = [...written.flatMap((x, k) => items[k] ?? [x]), ...append];
+    return { change: { field: 'recipients', from: [...written], to }, edit: { items, append }, appended };
+}
+
 ;// CONCATENATED MODULE: ./src/config/edit.ts
 
 
@@ -7395,324 +7700,11 @@ function sameCase(value, old) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/config/write.ts
+;// CONCATENATED MODULE: ./src/engine/pull-text.ts
 
 
 
 
-
-
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-/**
- * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
- * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
- * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
- * rename, after a last look: the path still resolves there, and the file still holds the bytes read.
- * Otherwise nothing is written and a ConfigErrors says why. A byte order mark the file had is kept.
- */
-async function writeConfigText(file, displayName, limits, read, text) {
-    const changed = (why) => {
-        const message = `${displayName} ${why} while pull ran; nothing was written (run pull again)`;
-        throw new ConfigErrors([
-            new ConfigError('file-changed', message, { file: displayName, line: 1, column: 1 }),
-        ]);
-    };
-    const real = await resolveInside(file, displayName, limits.root);
-    const before = await (0,promises_namespaceObject.stat)(real);
-    if (!before.isFile())
-        changed('is no longer a regular file');
-    const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed');
-    const temp = external_node_path_default().join(external_node_path_default().dirname(real), `.${external_node_path_default().basename(real)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
-    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
-    const handle = await (0,promises_namespaceObject.open)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW, before.mode & 0o777);
-    let renamed = false;
-    try {
-        try {
-            await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
-            await handle.sync();
-        }
-        finally {
-            await handle.close();
-        }
-        // The last look, right before the rename: the same place, the same file, the same bytes.
-        if ((await resolveInside(file, displayName, limits.root)) !== real)
-            changed('was moved or re-linked');
-        const now = await (0,promises_namespaceObject.lstat)(real);
-        if (!now.isFile() || now.ino !== before.ino || now.dev !== before.dev)
-            changed('was replaced');
-        if ((await holds(real, now, displayName, limits, read)) !== bom)
-            changed('changed');
-        // rename replaces the directory entry itself: it never follows a link put there meanwhile.
-        await (0,promises_namespaceObject.rename)(temp, real);
-        renamed = true;
-    }
-    finally {
-        if (!renamed)
-            await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
-    }
-}
-/** Whether the file holds exactly `read` as bytes: false without a byte order mark, true with one, undefined if not. */
-async function holds(real, stats, displayName, limits, read) {
-    const bytes = await readBytes(real, stats, displayName, limits.maxBytes);
-    const expected = Buffer.from(read);
-    if (bytes.equals(expected))
-        return false;
-    if (bytes.length === expected.length + 3 &&
-        bytes.subarray(0, 3).equals(BOM) &&
-        bytes.subarray(3).equals(expected))
-        return true;
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/engine/pull.ts
-
-
-
-const KNOWN = { kind: REPORT_KINDS, level: REPORT_LEVELS };
-function pull_liveValue(live, field) {
-    switch (field) {
-        case 'kind':
-        case 'level':
-        case 'hide_zero_usage':
-        case 'show_skus':
-            return live.parameters[field];
-        case 'enabled':
-            return live.schedule.enabled;
-    }
-}
-/**
- * Compares one entry with its live report the other way round from planReport: the file follows the
- * tenant, for the fields the entry manages and only those. Pure.
- */
-function pullEntry(index, desired, live, names, label = (id) => id) {
-    const changes = [];
-    const notes = [];
-    const scalars = {};
-    let recipients;
-    let appended = [];
-    const note = (field, message, written = false, at = desired.at) => notes.push({ id: desired.id, field, message, written, at });
-    for (const field of model_FIELDS) {
-        if (field === 'recipients') {
-            const pulled = pullRecipients(desired, live, names, label, note);
-            if (pulled) {
-                changes.push(pulled.change);
-                recipients = pulled.edit;
-                appended = pulled.appended;
-            }
-            continue;
-        }
-        const have = desired[field];
-        if (have === undefined)
-            continue;
-        const value = pull_liveValue(live, field);
-        if (value === have)
-            continue;
-        if (value === undefined) {
-            // Dropping the key would make the field unmanaged without anyone deciding it.
-            note(field, `the live report does not carry ${field}; left as ${have}`);
-        }
-        else if (KNOWN[field] && !documented(KNOWN[field], String(value))) {
-            note(field, `live value "${value}" is not one this version's schema allows; left as ${have}`);
-        }
-        else {
-            changes.push({ field, from: have, to: value });
-            scalars[field] = value;
-        }
-    }
-    if (!changes.length)
-        return { changes, notes, appended };
-    return { changes, notes, appended, edit: { index, scalars, recipients } };
-}
-function pullRecipients(desired, live, names, label, note) {
-    const written = desired.recipients;
-    if (!written)
-        return undefined;
-    const matches = (x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []));
-    const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))];
-    if (live.result_action !== 'send') {
-        const ids = written.map(matches);
-        const same = ids.every((m) => m.length === 1) &&
-            ids.every((m) => liveIds.includes(m[0])) &&
-            liveIds.every((id) => ids.some((m) => m[0] === id));
-        if (!same)
-            note('recipients', `the live report's result action is ${live.result_action}, and the API takes recipients only on send reports; left as written`);
-        return undefined;
-    }
-    const covered = new Set();
-    let drift = false;
-    const items = written.map((x, k) => {
-        const m = matches(x);
-        if (m.length === 1) {
-            if (liveIds.includes(m[0])) {
-                covered.add(m[0]);
-                return undefined;
-            }
-            drift = true;
-            return [];
-        }
-        // Gone, or now ambiguous: the UUIDs it stood for are what the live report still has of its matches.
-        drift = true;
-        const stood = m.filter((id) => liveIds.includes(id) && !covered.has(id));
-        for (const id of stood)
-            covered.add(id);
-        const at = desired.recipientAt?.(k) ?? desired.at;
-        note('recipients', m.length
-            ? `"${x}" now matches ${m.length} users; replaced by ${stood.length ? `the live recipient${stood.length === 1 ? '' : 's'} it stood for: ${stood.join(', ')}` : 'nothing (none of them is a live recipient)'}`
-            : `"${x}" matches no user any more; removed (live recipients the file does not name are added as UUIDs)`, true, at);
-        return stood;
-    });
-    const appended = liveIds.filter((id) => !covered.has(id));
-    if (!drift && !appended.length)
-        return undefined;
-    const append = appended.map(label);
-    const to = [...written.flatMap((x, k) => items[k] ?? [x]), ...append];
-    return { change: { field: 'recipients', from: [...written], to }, edit: { items, append }, appended };
-}
-
-;// CONCATENATED MODULE: ./src/engine/pull-file.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Reads every declared report and writes the live values of the fields the file manages into the
- * file's text, in place. Nothing is ever sent to the API but reads.
- */
-async function pullConfig(settings, { text, config }, io, options) {
-    // The edits land in the very text `config` was parsed from: the file is read once.
-    const client = connect(settings, io);
-    try {
-        await client.authenticate();
-        const tenant = tenantResolver(client, settings.credentials, settings.tenantId);
-        const names = await lookupNames(recipientNames(config), client, tenant, settings.concurrency);
-        const total = config.reports.length;
-        const lives = await readReports(client, config.reports.map((r) => r.id), settings.concurrency);
-        const pull = (i, label) => pullEntry(config.reports[i].index, config.reports[i], lives[i], names, label);
-        const pulls = lives.map((live, i) => {
-            const p = 'error' in live ? undefined : pull(i);
-            io.onOutcome?.(outcome(config.reports[i], p, live, false), i + 1, total);
-            return p;
-        });
-        let extra = [];
-        let found;
-        if (options.addUndeclared) {
-            const tenantId = await tenant();
-            if (!tenantId)
-                throw new Error('--add-undeclared needs the tenant: set --tenant-id when using ACRONIS_TOKEN');
-            const { ids } = await undeclared(client, tenantId, [...config.reports, ...config.deletes].map((r) => r.id));
-            const read = await readReports(client, ids, settings.concurrency);
-            const live = read.filter((r) => !('error' in r));
-            extra = live.filter((r) => r.schedule.type !== 'once');
-            found = {
-                appended: extra.map((r) => r.id),
-                oneTime: live.filter((r) => r.schedule.type === 'once').map((r) => r.id),
-                unread: read.filter((r) => 'error' in r),
-            };
-        }
-        let logins;
-        if (options.byLogin) {
-            const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => entry_text_writable(r) ?? [])];
-            if (ids.length) {
-                logins = await loginsOf(client, [...new Set(ids.map((id) => id.toLowerCase()))]);
-                const label = (id) => logins.get(id) ?? id;
-                pulls.forEach((p, i) => {
-                    if (p?.appended.length)
-                        pulls[i] = pull(i, label);
-                });
-            }
-        }
-        const ids = await createdIds(config, client, tenant, names, settings.concurrency);
-        const appended = extra.map((r) => entry_text_entryText(r, logins));
-        if (found)
-            found.unwritable = appended.filter((e) => !('lines' in e));
-        const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), client.redact, found, ids);
-        const written = options.write && edited.text !== text;
-        if (written)
-            await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
-        return {
-            mode: 'pull',
-            config: config.file,
-            before: text,
-            after: edited.text,
-            edits: edited.edits,
-            outcomes: [
-                ...config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
-                ...ids.map((x) => recordedOutcome(x, written)),
-            ].sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column),
-            notes: pulls.flatMap((p) => p?.notes ?? []),
-            undeclared: found,
-            written,
-        };
-    }
-    finally {
-        client.close();
-    }
-}
-function outcome(r, p, live, written) {
-    const base = { id: r.id, name: r.name, at: r.at };
-    if ('error' in live)
-        return { ...base, status: 'failed', changes: [], error: live.error };
-    const changes = p?.changes ?? [];
-    return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
-}
-/**
- * The report each entry without id stands for, once an apply created it: the one undeclared report of
- * its tenant that matches what the entry declares (as apply matches it), whose id pull then writes.
- */
-async function createdIds(config, client, tenant, names, concurrency) {
-    if (!config.creates.length)
-        return [];
-    const declared = new Set([...config.reports, ...config.deletes].map((r) => r.id));
-    const candidates = new Candidates(client, declared, concurrency);
-    const own = await tenant().catch(() => undefined);
-    return mapLimit(config.creates, concurrency, async (r) => {
-        const tenantId = r.tenant ?? config.tenant ?? own;
-        if (!tenantId)
-            return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' };
-        // A name that is not exactly one user cannot match anything: the entry is left as it is.
-        const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])));
-        if (ids?.some((m) => m.length !== 1))
-            return { r, note: 'a recipient does not name exactly one user; nothing recorded' };
-        const resolved = { ...r, recipientIds: ids?.map((m) => m[0]) };
-        try {
-            const found = (await candidates.of(tenantId)).filter((live) => declares(resolved, tenantId, live));
-            if (found.length === 1)
-                return { r, id: found[0].id.toLowerCase() };
-            return {
-                r,
-                note: found.length
-                    ? `${found.length} reports match: add \`id:\` with the one this entry means`
-                    : 'no report matches it yet: an apply creates it',
-            };
-        }
-        catch (e) {
-            return { r, error: describeError(e) };
-        }
-    });
-}
-function recordedOutcome(x, written) {
-    const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at };
-    if (x.error)
-        return { ...base, status: 'failed', changes: [], error: x.error };
-    if (!x.id)
-        return { ...base, status: 'unchanged', changes: [], ...(x.note ? { note: x.note } : {}) };
-    return {
-        ...base,
-        status: written ? 'updated' : 'would-update',
-        changes: [{ field: 'id', from: null, to: x.id }],
-    };
-}
 /** A value the editor could not change in place stays as it is, and is listed instead. */
 function refuse(problem, pulls, reports, redact, found) {
     if (problem.field === 'reports') {
@@ -7785,6 +7777,144 @@ function pulledText(text, config, pulls, appended, redact, found, ids = []) {
     return edited;
 }
 
+;// CONCATENATED MODULE: ./src/engine/pull.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Reads every declared report and writes the live values of the fields the file manages into the
+ * file's text, in place. Nothing is ever sent to the API but reads.
+ */
+function pull(settings, source, io, options) {
+    return session_withSession(settings, io, (session) => pullIn(session, source, options));
+}
+async function pullIn({ settings, io, client, tenant }, { text, config }, options) {
+    // The edits land in the very text `config` was parsed from: the file is read once.
+    const names = await lookupNames(recipientNames(config), client, tenant, settings.concurrency);
+    const total = config.reports.length;
+    const lives = await readReports(client, config.reports.map((r) => r.id), settings.concurrency);
+    const pullAt = (i, label) => pullEntry(config.reports[i].index, config.reports[i], lives[i], names, label);
+    const pulls = lives.map((live, i) => {
+        const p = 'error' in live ? undefined : pullAt(i);
+        io.onOutcome?.(outcome(config.reports[i], p, live, false), i + 1, total);
+        return p;
+    });
+    let extra = [];
+    let found;
+    if (options.addUndeclared) {
+        const tenantId = await tenant();
+        if (!tenantId)
+            throw new Error('--add-undeclared needs the tenant: set --tenant-id when using ACRONIS_TOKEN');
+        const { ids } = await undeclared(client, tenantId, [...config.reports, ...config.deletes].map((r) => r.id));
+        const read = await readReports(client, ids, settings.concurrency);
+        const live = read.filter((r) => !('error' in r));
+        extra = live.filter((r) => r.schedule.type !== 'once');
+        found = {
+            appended: extra.map((r) => r.id),
+            oneTime: live.filter((r) => r.schedule.type === 'once').map((r) => r.id),
+            unread: read.filter((r) => 'error' in r),
+        };
+    }
+    let logins;
+    if (options.byLogin) {
+        const ids = [...pulls.flatMap((p) => p?.appended ?? []), ...extra.flatMap((r) => entry_text_writable(r) ?? [])];
+        if (ids.length) {
+            logins = await loginsOf(client, [...new Set(ids.map((id) => id.toLowerCase()))]);
+            const label = (id) => logins.get(id) ?? id;
+            pulls.forEach((p, i) => {
+                if (p?.appended.length)
+                    pulls[i] = pullAt(i, label);
+            });
+        }
+    }
+    const ids = await createdIds(config, client, tenant, names, settings.concurrency);
+    const appended = extra.map((r) => entry_text_entryText(r, logins));
+    if (found)
+        found.unwritable = appended.filter((e) => !('lines' in e));
+    const edited = pulledText(text, config, pulls, appended.filter((e) => 'lines' in e), client.redact, found, ids);
+    const written = options.write && edited.text !== text;
+    if (written)
+        await writeConfigText(settings.configPath, settings.configName, { root: settings.configRoot, maxBytes: MAX_CONFIG_BYTES }, text, edited.text);
+    return {
+        mode: 'pull',
+        config: config.file,
+        before: text,
+        after: edited.text,
+        edits: edited.edits,
+        outcomes: [
+            ...config.reports.map((r, i) => outcome(r, pulls[i], lives[i], written)),
+            ...ids.map((x) => recordedOutcome(x, written)),
+        ].sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column),
+        notes: pulls.flatMap((p) => p?.notes ?? []),
+        undeclared: found,
+        written,
+    };
+}
+function outcome(r, p, live, written) {
+    const base = { id: r.id, name: r.name, at: r.at };
+    if ('error' in live)
+        return { ...base, status: 'failed', changes: [], error: live.error };
+    const changes = p?.changes ?? [];
+    return { ...base, status: !changes.length ? 'unchanged' : written ? 'updated' : 'would-update', changes };
+}
+/**
+ * The report each entry without id stands for, once an apply created it: the one undeclared report of
+ * its tenant that matches what the entry declares (as apply matches it), whose id pull then writes.
+ */
+async function createdIds(config, client, tenant, names, concurrency) {
+    if (!config.creates.length)
+        return [];
+    const declared = new Set([...config.reports, ...config.deletes].map((r) => r.id));
+    const candidates = new Candidates(client, declared, concurrency);
+    const own = await tenant().catch(() => undefined);
+    return mapLimit(config.creates, concurrency, async (r) => {
+        const tenantId = r.tenant ?? config.tenant ?? own;
+        if (!tenantId)
+            return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' };
+        // A name that is not exactly one user cannot match anything: the entry is left as it is.
+        const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])));
+        if (ids?.some((m) => m.length !== 1))
+            return { r, note: 'a recipient does not name exactly one user; nothing recorded' };
+        const resolved = { ...r, recipientIds: ids?.map((m) => m[0]) };
+        try {
+            const found = (await candidates.of(tenantId)).filter((live) => declares(resolved, tenantId, live));
+            if (found.length === 1)
+                return { r, id: found[0].id.toLowerCase() };
+            return {
+                r,
+                note: found.length
+                    ? `${found.length} reports match: add \`id:\` with the one this entry means`
+                    : 'no report matches it yet: an apply creates it',
+            };
+        }
+        catch (e) {
+            return { r, error: describeError(e) };
+        }
+    });
+}
+function recordedOutcome(x, written) {
+    const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at };
+    if (x.error)
+        return { ...base, status: 'failed', changes: [], error: x.error };
+    if (!x.id)
+        return { ...base, status: 'unchanged', changes: [], ...(x.note ? { note: x.note } : {}) };
+    return {
+        ...base,
+        status: written ? 'updated' : 'would-update',
+        changes: [{ field: 'id', from: null, to: x.id }],
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/settings/action-inputs.ts
 
 
@@ -7794,7 +7924,7 @@ function reviewedPlan() {
     const value = getInput('reviewed-plan').trim() || 'check';
     if (REVIEWED_PLAN.includes(value))
         return value;
-    throw new InputError(`reviewed-plan: "${value}" is not allowed; expected check, require or off`);
+    throw new settings_InputError(`reviewed-plan: "${value}" is not allowed; expected check, require or off`);
 }
 function action_inputs_boolean(name, fallback) {
     if (!getInput(name).trim())
@@ -7803,7 +7933,7 @@ function action_inputs_boolean(name, fallback) {
         return getBooleanInput(name);
     }
     catch {
-        throw new InputError(`${name}: "${getInput(name)}" is not allowed; expected true or false`);
+        throw new settings_InputError(`${name}: "${getInput(name)}" is not allowed; expected true or false`);
     }
 }
 /** The action's inputs: the only place that calls core.getInput*. Every secret among them goes to `secrets`. */
@@ -7848,6 +7978,7 @@ function readSettings(env, secrets) {
 
 
 
+
 /**
  * The action: inputs \u2192 settings \u2192 desired config \u2192 live state \u2192 plan \u2192 apply \u2192 report (or, in
  * pull mode, live state \u2192 reports.yaml).
@@ -7867,7 +7998,7 @@ async function run(env = process.env) {
             return setOutputs({ outcomes: [] }, undefined, env);
         const io = { secrets: secrets, info: log_info, warning: (line) => log_warning(line) };
         if (settings.mode === 'pull') {
-            const pulled = await pullConfig(settings, source, io, {
+            const pulled = await pull(settings, source, io, {
                 byLogin: false,
                 addUndeclared: false,
                 write: true,

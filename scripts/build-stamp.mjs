@@ -12,7 +12,7 @@ const OUTPUTS = [
   'dist',
   'src/config/reports-validator.js',
   'src/acronis/answer-validators.js',
-  'src/engine/record-validator.js',
+  'src/review/record-validator.js',
 ]
 /** What it reads: the sources and schemas, itself, the dependencies' lock, the compiler settings. */
 const INPUTS = ['src', 'schema', 'scripts/build.mjs', 'package-lock.json', 'tsconfig.json']

@@ -10,7 +10,7 @@ const ncc = require('@vercel/ncc')
 const root = path.resolve(import.meta.dirname, '..')
 const VALIDATOR = 'src/config/reports-validator.js'
 const ANSWERS = 'src/acronis/answer-validators.js'
-const RECORD = 'src/engine/record-validator.js'
+const RECORD = 'src/review/record-validator.js'
 /** schema/api/<file>.json → the validator's export name in ANSWERS. */
 const ANSWER_SCHEMAS = {
   token: 'token.json',

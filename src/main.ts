@@ -1,10 +1,11 @@
-import { execute, readSource, type EngineIO } from './engine/engine.js'
+import { execute } from './engine/execute.js'
+import { readSource, type EngineIO } from './engine/session.js'
 import * as log from './github/log.js'
 import { publish, publishFailure, publishBare, setOutputs } from './github/publish.js'
 import { findReviewedPlan } from './github/reviewed.js'
-import { recordKeysOf } from './engine/review.js'
+import { recordKeysOf } from './review/record.js'
 import { publishPull } from './github/publish-pull.js'
-import { pullConfig } from './engine/pull-file.js'
+import { pull } from './engine/pull.js'
 import { readSettings, type Settings } from './settings/action-inputs.js'
 import { plural } from './util/plural.js'
 
@@ -26,7 +27,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (settings.mode === 'validate') return setOutputs({ outcomes: [] }, undefined, env)
     const io: EngineIO = { secrets: log.secrets, info: log.info, warning: (line) => log.warning(line) }
     if (settings.mode === 'pull') {
-      const pulled = await pullConfig(settings, source, io, {
+      const pulled = await pull(settings, source, io, {
         byLogin: false,
         addUndeclared: false,
         write: true,

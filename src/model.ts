@@ -110,7 +110,10 @@ export interface ReviewedPlan {
   digestKey?: Uint8Array
 }
 
-/** Whether an apply wrote only what was reviewed: `check` finds a reviewed plan if there is one, `require` insists. */
+/**
+ * Whether an apply wrote only what was reviewed: `check` finds a reviewed plan if there is one, `require`
+ * insists (the action's `reviewed-plan` input; the CLI's `--reviewed-plan FILE` is `require`, from that file).
+ */
 export type ReviewPolicy = 'check' | 'require'
 
 /** Where one reviewed plan came from: "pull request #12" or a file, a link to it, the commit reviewed. */
@@ -252,4 +255,44 @@ export interface PullResult extends RunResult {
   notes: Note[]
   undeclared?: Undeclared
   written: boolean
+}
+
+/**
+ * Keys derived from the API client secret (HKDF-SHA256, one label each: never the secret itself), so
+ * only a run of this action that holds the secret can write a record an apply trusts, or a digest
+ * that matches: the MAC over the record, and the key of each report's digest.
+ */
+export interface RecordKeys {
+  mac: Buffer
+  digest: Buffer
+}
+
+/** What a reviewed-plan record is for: the plan of this pull request at this head, and of no other. */
+export interface RecordBinding {
+  /** owner/name, as GITHUB_REPOSITORY says it. */
+  repository: string
+  pullRequest: number
+  /** The head commit that was planned (at apply: the merged pull request's final head). */
+  head: string
+  /** The config path, as the comment's marker has it. */
+  config: string
+}
+
+/** Why a run failed, as the `failure-reason` output names it (empty on success). */
+export type FailureReason =
+  | 'config'
+  | 'auth'
+  | 'network'
+  | 'api'
+  | 'run-timeout'
+  | 'failed-reports'
+  | 'max-changes'
+  | 'max-deletes'
+  | 'drift'
+  | 'plan-changed'
+
+/** A failed run (src/engine/verdict.ts decides it): the reason a workflow can branch on, and the message a person reads. */
+export interface Failure {
+  reason: FailureReason
+  message: string
 }

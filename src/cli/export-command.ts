@@ -1,10 +1,8 @@
-import { lstat, mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import schema from '../../schema/reports.schema.json' with { type: 'json' }
-import { connect } from '../engine/engine.js'
-import { readTenant, renderExport, type TenantExport } from '../engine/tenant-export.js'
-import { InputError, type OnlineSettings } from '../settings/settings.js'
-import { tenantResolver } from '../engine/tenant.js'
+import { refusal, writeNewText, WriteRefused, type Refusal } from '../config/write.js'
+import { exportTenant, renderExport } from '../engine/tenant-export.js'
+import { InputError } from '../settings/settings.js'
 import type { Flags } from './args.js'
 import { cliSettings } from './flags.js'
 import { terminalIO } from './run.js'
@@ -13,20 +11,22 @@ import { plural } from '../util/plural.js'
 
 /**
  * export: every report of a tenant as a reports.yaml that plans to zero changes. Returns the exit code.
- * With -o the file (and the schema copy beside it) replaces nothing that exists unless --force; without,
- * the YAML goes to stdout and no file is written.
+ * With -o the file (and the schema copy beside it) replaces nothing that exists unless --force, is
+ * never written through a symbolic link, and is written whole or not at all (src/config/write.ts);
+ * without, the YAML goes to stdout and no file is written.
  */
 export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('plan', flags, cli.env, cli.cwd)
   const force = flags.force === true
   const output = flags.output
   // Before any request: a file that would be refused at the end is refused now.
-  if (output && !force && (await exists(path.resolve(cli.cwd, output))))
-    throw new InputError(
-      `${output} exists; export replaces no file: add --force to replace it, or name another with -o`,
-    )
+  const refused = output && (await refusal(path.resolve(cli.cwd, output), force))
+  if (output && refused) throw refuse(output, refused)
   const progress = new Progress(cli.stderr, 'reading reports')
-  const tenant = await read(settings, flags['by-login'] === true, progress, cli)
+  const tenant = await exportTenant(settings, terminalIO(progress, cli.secrets), {
+    byLogin: flags['by-login'] === true,
+    onProgress: (done, total) => progress.tick(done, total),
+  }).finally(() => progress.clear())
   // A printed file has no copy of the schema beside it: it names the published one.
   const { text, unwritable } = renderExport(tenant, {
     schema: flags.schema ?? (output ? `./${SCHEMA_FILE}` : schema.$id),
@@ -38,10 +38,9 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   for (const u of unwritable)
     cli.stderr.write(forTerminal(`could not write report ${u.id}: ${u.reason}\n`, cli.secrets))
   if (output) {
-    const target = path.resolve(cli.cwd, output)
-    await mkdir(path.dirname(target), { recursive: true })
-    // 'wx' fails if the file appeared since the check above, rather than replacing it.
-    await writeFile(target, text, { flag: force ? 'w' : 'wx' })
+    await writeNewText(path.resolve(cli.cwd, output), text, force).catch((e: unknown) => {
+      throw e instanceof WriteRefused ? refuse(output, e.why) : e
+    })
     const once = tenant.reports.filter((r) => r.schedule.type === 'once').length
     const comments = once ? `, ${once} one-time listed as comments` : ''
     cli.stderr.write(
@@ -57,51 +56,35 @@ export async function runExport(flags: Flags, cli: Cli): Promise<number> {
   return failed ? 1 : 0
 }
 
+/** Why -o names no file export will write, in the words of its flags. */
+function refuse(output: string, why: Refusal): InputError {
+  if (why === 'exists')
+    return new InputError(
+      `${output} exists; export replaces no file: add --force to replace it, or name another with -o`,
+    )
+  if (why === 'link')
+    return new InputError(
+      `${output} is a symbolic link; export writes no file through a link: name the file itself, or another, with -o`,
+    )
+  return new InputError(`${output} is not a regular file; name another with -o`)
+}
+
 /** The schema copy an exported file names in its `$schema` line: beside it, so editors need no network. */
 const SCHEMA_FILE = 'reports.schema.json'
 
 async function writeSchemaCopy(file: string, force: boolean, cli: Cli): Promise<void> {
   const target = path.resolve(cli.cwd, file)
-  if (!force && (await exists(target))) {
-    cli.stderr.write(`${file}: exists, kept as it is (--force replaces it with this version's schema)\n`)
-    return
-  }
-  await writeFile(target, JSON.stringify(schema, null, 2) + '\n')
-  cli.stderr.write(`${file}: the schema, for completion and checks in editors (no network needed)\n`)
-}
-
-async function exists(file: string): Promise<boolean> {
-  return lstat(file).then(
-    () => true,
-    (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ENOENT') return false
-      throw e
-    },
-  )
-}
-
-async function read(
-  settings: OnlineSettings,
-  byLogin: boolean,
-  progress: Progress,
-  cli: Cli,
-): Promise<TenantExport> {
-  const client = connect(settings, terminalIO(progress, cli.secrets))
+  const kept = (why: Refusal) =>
+    cli.stderr.write(
+      why === 'exists'
+        ? `${file}: exists, kept as it is (--force replaces it with this version's schema)\n`
+        : `${file}: ${why === 'link' ? 'a symbolic link (export writes no file through a link)' : 'not a regular file'}, left as it is\n`,
+    )
   try {
-    await client.authenticate()
-    const tenantId = await tenantResolver(client, settings.credentials, settings.tenantId)()
-    if (!tenantId) {
-      throw new InputError(
-        'export needs --tenant when ACRONIS_TOKEN is used (there is no client id to look it up)',
-      )
-    }
-    return await readTenant(client, tenantId, {
-      concurrency: settings.concurrency,
-      byLogin,
-      onProgress: (done, total) => progress.tick(done, total),
-    })
-  } finally {
-    progress.clear()
-    client.close()
+    await writeNewText(target, JSON.stringify(schema, null, 2) + '\n', force)
+  } catch (e) {
+    if (e instanceof WriteRefused) return void kept(e.why)
+    throw e
   }
+  cli.stderr.write(`${file}: the schema, for completion and checks in editors (no network needed)\n`)
 }

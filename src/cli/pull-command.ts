@@ -1,5 +1,5 @@
-import { readSource } from '../engine/engine.js'
-import { pullConfig } from '../engine/pull-file.js'
+import { readSource } from '../engine/session.js'
+import { pull } from '../engine/pull.js'
 import { failureOf } from '../engine/verdict.js'
 import { unifiedDiff } from '../report/diff.js'
 import { pullHeadline, pullListing } from '../report/pull.js'
@@ -13,7 +13,7 @@ export async function runPull(flags: Flags, cli: Cli): Promise<number> {
   const settings = cliSettings('pull', flags, cli.env, cli.cwd)
   const source = await readSource(settings)
   const progress = new Progress(cli.stderr, 'reading reports')
-  const run = await pullConfig(settings, source, terminalIO(progress, cli.secrets), {
+  const run = await pull(settings, source, terminalIO(progress, cli.secrets), {
     byLogin: flags['by-login'] === true,
     addUndeclared: flags['add-undeclared'] === true,
     write: flags.check !== true,

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { execute, validate, type EngineIO, type ReviewInput } from '../engine/engine.js'
-import { reviewedFromEntries } from '../engine/review.js'
+import { execute, type ReviewInput } from '../engine/execute.js'
+import { validate, type EngineIO } from '../engine/session.js'
+import { reviewedFromEntries } from '../review/check.js'
 import { planJsonParts } from '../report/outputs.js'
 import { InputError } from '../settings/settings.js'
 import { changesAnything, countOutcomes } from '../model.js'
@@ -18,7 +19,11 @@ import { plural } from '../util/plural.js'
 /** Largest reviewed-plan file read: 10,000 reports make ~2 MB of JSON. */
 const MAX_REVIEWED_BYTES = 64 * 1024 * 1024
 
-/** `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. */
+/**
+ * `--reviewed-plan FILE`: the `plan` JSON of an earlier plan, as what was reviewed. The action's
+ * `reviewed-plan` with the plan taken from a file rather than from pull requests: naming one is
+ * `require` (a file that cannot be read stops the run before any request), leaving it out is `off`.
+ */
 async function readReviewed(file: string, cwd: string): Promise<ReviewInput> {
   const where = path.resolve(cwd, file)
   const fail = (why: string) => new InputError(`--reviewed-plan ${file}: ${why}`)
@@ -31,7 +36,7 @@ async function readReviewed(file: string, cwd: string): Promise<ReviewInput> {
     throw fail(e instanceof SyntaxError ? 'not JSON' : (e as Error).message)
   }
   try {
-    return { review: { policy: 'check', source: file }, plans: [reviewedFromEntries(value)] }
+    return { review: { policy: 'require', source: file }, plans: [reviewedFromEntries(value)] }
   } catch (e) {
     throw fail((e as Error).message)
   }

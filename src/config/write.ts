@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { constants, type Stats } from 'node:fs'
-import { lstat, open, rename, stat, unlink } from 'node:fs/promises'
+import { link, lstat, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError, ConfigErrors } from './errors.js'
 import { readBytes, resolveInside, type ReadLimits } from './read.js'
@@ -77,4 +77,95 @@ async function holds(
   )
     return true
   return undefined
+}
+
+/** Why a file is not written: it exists (and was not to be replaced), is a symbolic link, or is no regular file. */
+export type Refusal = 'exists' | 'link' | 'not-regular'
+
+const SAYS: Record<Refusal, string> = {
+  exists: 'exists',
+  link: 'is a symbolic link',
+  'not-regular': 'is not a regular file',
+}
+
+/** A file `writeNewText` would not write, and why: nothing was written. */
+export class WriteRefused extends Error {
+  constructor(
+    readonly file: string,
+    readonly why: Refusal,
+  ) {
+    super(`${file} ${SAYS[why]}; nothing was written`)
+    this.name = 'WriteRefused'
+  }
+}
+
+async function lstatIfAny(file: string): Promise<Stats | undefined> {
+  return lstat(file).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined
+    throw e
+  })
+}
+
+function refusalOf(now: Stats | undefined, replace: boolean): Refusal | undefined {
+  if (!now) return undefined
+  if (now.isSymbolicLink()) return 'link'
+  if (!now.isFile()) return 'not-regular'
+  return replace ? undefined : 'exists'
+}
+
+/** Why `writeNewText` would refuse `file` now (undefined: it would write it), to ask before any work. */
+export async function refusal(file: string, replace: boolean): Promise<Refusal | undefined> {
+  return refusalOf(await lstatIfAny(path.resolve(file)), replace)
+}
+
+/** Hard links unsupported (some network and FAT file systems): the name is taken by a rename instead. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+
+/**
+ * Writes a file that is not read first (export's output), whole or not at all. The text goes to a
+ * temporary file beside it, then takes its name: linked there when nothing may be replaced (which
+ * fails if a file appeared meanwhile), renamed over it when a regular file may be (keeping its mode).
+ * A symbolic link at the name is neither followed nor replaced, a file that exists is kept without
+ * `replace`: a WriteRefused says why. Missing directories are made.
+ */
+export async function writeNewText(file: string, text: string, replace: boolean): Promise<void> {
+  const target = path.resolve(file)
+  const check = async () => {
+    const now = await lstatIfAny(target)
+    const why = refusalOf(now, replace)
+    if (why) throw new WriteRefused(file, why)
+    return now
+  }
+  const before = await check()
+  await mkdir(path.dirname(target), { recursive: true })
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  )
+  // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at.
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+  const handle = await open(temp, flags, before ? before.mode & 0o777 : 0o666)
+  try {
+    try {
+      await handle.writeFile(text)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await check()
+    // link, unlike rename, never replaces what is there: a file that appeared since is kept.
+    const linked = replace
+      ? false
+      : await link(temp, target).then(
+          () => true,
+          (e: NodeJS.ErrnoException) => {
+            if (e.code === 'EEXIST') throw new WriteRefused(file, 'exists')
+            if (!NO_LINKS.has(e.code ?? '')) throw e
+            return false
+          },
+        )
+    if (!linked) await rename(temp, target)
+  } finally {
+    await unlink(temp).catch(() => undefined)
+  }
 }

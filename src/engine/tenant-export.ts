@@ -7,6 +7,8 @@ import { commentValue, yamlScalar } from '../config/scalar.js'
 import { unlikeIntended } from '../config/verify.js'
 import { plural } from '../util/plural.js'
 import { mapLimit } from '../util/map-limit.js'
+import { InputError, type OnlineSettings } from '../settings/settings.js'
+import { withSession, type EngineIO } from './session.js'
 
 /** What export read from a tenant: every report it could read, and why it could not read the others. */
 export interface TenantExport {
@@ -21,6 +23,25 @@ interface ReadOptions {
   concurrency: number
   byLogin: boolean
   onProgress?: (done: number, total: number) => void
+}
+
+/**
+ * export: every report of the run's tenant (the one named, else the API client's own), read in one
+ * session, and recipients' logins when asked. A bare token names no tenant of its own.
+ */
+export function exportTenant(
+  settings: OnlineSettings,
+  io: EngineIO,
+  options: Omit<ReadOptions, 'concurrency'>,
+): Promise<TenantExport> {
+  return withSession(settings, io, async ({ client, tenant }) => {
+    const tenantId = await tenant()
+    if (!tenantId)
+      throw new InputError(
+        'export needs --tenant when ACRONIS_TOKEN is used (there is no client id to look it up)',
+      )
+    return readTenant(client, tenantId, { ...options, concurrency: settings.concurrency })
+  })
 }
 
 /** Reads every report of the tenant (ids, then each report), and recipients' logins when asked. */
@@ -63,11 +84,6 @@ export function readReports(
   })
 }
 
-/**
- * User UUID (lower case) → login, for writing recipients by login. One call per 100 users: cheap.
- * A user the API does not return (outside the tenant), or whose login the schema would refuse as a
- * name or is longer than any honest one, is left out: it stays a UUID.
- */
 /** An email address has at most 254 characters; a login written in a list must leave the line short. */
 const MAX_LOGIN_CHARS = 254
 

@@ -2,29 +2,10 @@ import { ApiError } from '../acronis/errors.js'
 import { ConfigErrors } from '../config/errors.js'
 import { RunTimeoutError } from '../http/deadline.js'
 import { TransportError } from '../http/errors.js'
-import { countOutcomes, type RunResult } from '../model.js'
+import { countOutcomes, type Failure, type FailureReason, type RunResult } from '../model.js'
 import { InputError } from '../settings/settings.js'
 import { plural } from '../util/plural.js'
 import { RecipientErrors } from './recipients.js'
-
-/** Why a run failed, as the `failure-reason` output names it (empty on success). */
-export type FailureReason =
-  | 'config'
-  | 'auth'
-  | 'network'
-  | 'api'
-  | 'run-timeout'
-  | 'failed-reports'
-  | 'max-changes'
-  | 'max-deletes'
-  | 'drift'
-  | 'plan-changed'
-
-/** A failed run: the reason a workflow can branch on, and the message a person reads. */
-export interface Failure {
-  reason: FailureReason
-  message: string
-}
 
 /** When several reasons apply, the first of this list names the failure. */
 export const PRECEDENCE: readonly FailureReason[] = [
@@ -67,7 +48,7 @@ const RULES: Partial<Record<FailureReason, Rule>> = {
     const c = countOutcomes(run.outcomes)
     const changed = c.changed + c.created + c.deleted
     if (!options.failOnDrift || run.mode !== 'plan' || !changed) return undefined
-    return `fail-on-drift: ${changed} ${changed === 1 ? 'report differs' : 'reports differ'} from ${run.config}`
+    return `fail-on-drift: ${plural(changed, 'report differs', 'reports differ')} from ${run.config}`
   },
   'plan-changed': ({ review, outcomes }) => {
     if (!review) return undefined

@@ -1,13 +1,14 @@
-import type { ReviewInput } from '../engine/engine.js'
+import type { ReviewInput } from '../engine/execute.js'
 import {
+  commentMarker,
   holdsOwnRecord,
   readReviewedPlan,
+  recordsCompletedApply,
   ReviewedPlanError,
   UNVERIFIED,
-  type RecordKeys,
-} from '../engine/review.js'
-import type { ReviewedPlan, ReviewPolicy, RunResult } from '../model.js'
-import { commentMarker, recordsCompletedApply, renderAppliedComment } from '../report/comment-body.js'
+} from '../review/record.js'
+import type { RecordKeys, ReviewedPlan, ReviewPolicy, RunResult } from '../model.js'
+import { renderAppliedComment } from '../report/comment-body.js'
 import type { GitHubSettings } from '../settings/action-inputs.js'
 import { GitHubApi, MAX_PAGES, type IssueComment, type PullRequest } from './api.js'
 import { HISTORY_BOUNDS, unappliedSince, type PullLookup } from './history.js'

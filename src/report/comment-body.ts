@@ -2,6 +2,7 @@ import { byImportance, cell, changeWords, fitRows, reportRow, reviewLines } from
 import { countOutcomes, type RunResult } from '../model.js'
 import { unmanagedLine } from './summary.js'
 import { plural } from '../util/plural.js'
+import { appliedHeading, commentMarker, planPart, PLAN_START, type Recording } from '../review/record.js'
 
 /** GitHub rejects a comment body over 65,536 characters (422). */
 export const COMMENT_LIMIT = 65_536
@@ -13,25 +14,10 @@ export const OUTCOME_RESERVE = 6_000
  */
 export const REVIEWED_BUDGET = 52_000
 
-/** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
-export function commentMarker(config: string): string {
-  return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`
-}
-
-/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
-const PLAN_START = '<!-- acronis-report-sync:plan -->'
-
 /** Where the plan came from, for the comment's footer. */
 interface Provenance {
   commit?: string
   runUrl?: string
-}
-
-/** The reviewed plan as recorded for the apply (src/engine/review.ts): a hidden block. */
-export interface Recording {
-  block: string
-  /** Changes that did not fit even as digests: the apply will hold them. */
-  unrecorded: number
 }
 
 /**
@@ -102,41 +88,20 @@ export interface AppliedIn {
   with?: number
 }
 
-const APPLIED = /^### Applied (?:with #\d+ )?in .*: \d+ updated, \d+ held, (\d+) failed$/m
-
-/**
- * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
- * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
- * against it: applying them takes a new review, not another run.
- */
-export function recordsCompletedApply(body: string): boolean {
-  const start = body.indexOf(PLAN_START)
-  const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body)
-  return m !== null && m[1] === '0'
-}
-
 /**
  * The plan comment after the merge's apply: the outcome at the top ("Applied in run N: 3 updated,
  * 1 held, 0 failed" and each held report with what was reviewed and what the plan is now), the
  * reviewed plan kept below as it was.
  */
 export function renderAppliedComment(run: RunResult, previous: string, where: AppliedIn): string {
-  const marker = commentMarker(run.config)
-  const start = previous.indexOf(PLAN_START)
-  const plan = start >= 0 ? previous.slice(start) : previous.replace(marker, '').trimStart()
+  const plan = planPart(previous, run.config)
   const c = countOutcomes(run.outcomes)
   const name = `run ${where.run ?? ''}`.trim()
   const runText = where.runUrl ? `[${name}](${where.runUrl})` : name
   const stopped = !!run.overMaxChanges || !!run.overMaxDeletes
-  const verb = stopped ? 'Nothing applied' : 'Applied'
-  const together = where.with !== undefined ? ` with #${where.with}` : ''
-  const at = where.commit ? ` at ${where.commit.slice(0, 7)}` : ''
   const words = changeWords(c, stopped).map((w) => w.replace(/^(\d+) to /, '$1 would '))
-  const head = [
-    marker,
-    `### ${verb}${together} in ${runText}${at}: ${words.join(', ')}, ${c.held} held, ${c.failed} failed`,
-    '',
-  ]
+  const heading = appliedHeading(!stopped, { run: runText, with: where.with, commit: where.commit }, words, c)
+  const head = [commentMarker(run.config), heading, '']
   if (run.review) head.push(...reviewLines(run.review, true).flatMap((l) => [l, '']))
   const held = run.outcomes.filter((o) => o.status === 'held')
   const failed = run.outcomes.filter((o) => o.status === 'failed')

@@ -1,7 +1,7 @@
-import { countOutcomes, type PullResult } from '../model.js'
+import { countOutcomes, type Failure, type PullResult } from '../model.js'
 import { plural } from '../util/plural.js'
 import { cell, fitRows } from './format.js'
-import { verdictLine, type Verdict } from './summary.js'
+import { verdictLine } from './summary.js'
 
 /** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
 export function pullHeadline(run: PullResult): string {
@@ -52,7 +52,7 @@ const LISTING_BUDGET_CHARS = 200 * 1024
 const DIFF_BUDGET_CHARS = 600 * 1024
 
 /** The job summary of a pull: counts, why the step failed if it did, what was listed, and the diff. */
-export function renderPullSummary(run: PullResult, diff: string, failure?: Verdict): string {
+export function renderPullSummary(run: PullResult, diff: string, failure?: Failure): string {
   const c = countOutcomes(run.outcomes)
   const file = run.after === run.before ? 'left as it was' : run.written ? 'written' : 'not written'
   const added = run.undeclared?.appended.length

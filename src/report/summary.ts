@@ -1,20 +1,14 @@
 import type { ConfigError } from '../config/errors.js'
 import { byImportance, cell, changeWords, fitRows, reportRow, reviewLines } from './format.js'
-import { countOutcomes, type RunResult } from '../model.js'
-import { plural } from '../util/plural.js'
-
-/** Why the step failed, as the verdict states it (src/engine/verdict.ts). */
-export interface Verdict {
-  reason: string
-  message: string
-}
+import { countOutcomes, type Failure, type RunResult } from '../model.js'
+import { noun, plural } from '../util/plural.js'
 
 /** GitHub refuses a step summary over 1 MiB; keep a margin for the heading and encoding. */
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
 const ROW_BUDGET_CHARS = 900 * 1024 // rows may hold multi-byte characters: stay well inside the byte limit
 
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
-export function renderSummary(run: RunResult, failure?: Verdict): string {
+export function renderSummary(run: RunResult, failure?: Failure): string {
   const c = countOutcomes(run.outcomes)
   const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes
   const words = changeWords(c, planned).map((w) => w.replace(/^(\d+)/, '**$1**'))
@@ -67,11 +61,11 @@ export function unmanagedLine(
   if (!u.ids.length) return `Every report of tenant ${tenant} is declared.`
   const shown = u.ids.slice(0, 20).map(show).join(', ')
   const more = u.ids.length > 20 ? ` and ${u.ids.length - 20} more` : ''
-  return `${plural(u.ids.length, 'report')} of tenant ${tenant} ${u.ids.length === 1 ? 'is' : 'are'} not declared (listed, never changed): ${shown}${more}`
+  return `${plural(u.ids.length, 'report')} of tenant ${tenant} ${noun(u.ids.length, 'is', 'are')} not declared (listed, never changed): ${shown}${more}`
 }
 
 /** Why the step failed, with the `failure-reason` a workflow can branch on. */
-export function verdictLine(failure: Verdict): string {
+export function verdictLine(failure: Failure): string {
   return `**The step failed** (\`failure-reason: ${failure.reason}\`): ${cell(failure.message)}`
 }
 
@@ -94,7 +88,7 @@ export function renderConfigErrors(errors: readonly ConfigError[], done: string)
 }
 
 /** The summary of a run that stopped before it had a plan: why, and what to check. */
-export function renderStopped(failure: Verdict, hint?: string, done?: string): string {
+export function renderStopped(failure: Failure, hint?: string, done?: string): string {
   return [
     `## Acronis report sync: failed`,
     '',

@@ -2,3 +2,8 @@
 export function plural(n: number, noun: string, nouns = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : nouns}`
 }
+
+/** The word alone, as `plural` chooses it: `recipient` for one, `recipients` for any other count. */
+export function noun(n: number, one: string, other = `${one}s`): string {
+  return n === 1 ? one : other
+}

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import pkg from '../../package.json' with { type: 'json' }
@@ -384,6 +385,42 @@ describe('the command line names what the person set, and replaces no file', () 
     expect(forced.stderr).toContain('reports.schema.json: the schema, for completion')
     expect(await readFile(path.join(refused.cwd, 'reports.yaml'), 'utf8')).toMatch(/^# yaml-language-server/)
     expect(JSON.parse(await readFile(path.join(refused.cwd, 'reports.schema.json'), 'utf8'))).toEqual(schema)
+  })
+
+  it('export -o writes through no symbolic link, even with --force, and leaves what it points at as it was', async () => {
+    const { sim, report, env } = await setup()
+    report()
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'ars-export-link-'))
+    const target = path.join(elsewhere, 'precious.yaml')
+    await writeFile(target, '# precious\n')
+    const cwd = await mkdtemp(path.join(tmpdir(), 'ars-cli-'))
+    await symlink(target, path.join(cwd, 'reports.yaml'))
+    // A link that points nowhere yet is a link too: export would create the file it names.
+    await symlink(path.join(elsewhere, 'new.yaml'), path.join(cwd, 'dangling.yaml'))
+    for (const args of [
+      ['-o', 'reports.yaml'],
+      ['-o', 'reports.yaml', '--force'],
+      ['-o', 'dangling.yaml', '--force'],
+    ]) {
+      const r = await cli(['export', ...args], { env, cwd })
+      expect(r.code, args.join(' ')).toBe(1)
+      expect(r.stderr).toBe(
+        `acronis-report-sync: ${args[1]} is a symbolic link; export writes no file through a link: name the file itself, or another, with -o\n`,
+      )
+    }
+    expect(await readFile(target, 'utf8')).toBe('# precious\n')
+    expect(await readdir(elsewhere)).toEqual(['precious.yaml'])
+    expect(sim.requests).toHaveLength(0)
+    // The schema copy is not written through a link either: the export itself is, and says so.
+    await symlink(target, path.join(cwd, 'reports.schema.json'))
+    const beside = await cli(['export', '-o', 'new.yaml', '--force'], { env, cwd })
+    expect(beside.code, beside.stderr).toBe(0)
+    expect(beside.stderr).toContain(
+      'reports.schema.json: a symbolic link (export writes no file through a link), left as it is\n',
+    )
+    expect(await readFile(target, 'utf8')).toBe('# precious\n')
+    expect(await readFile(path.join(cwd, 'new.yaml'), 'utf8')).toMatch(/^# yaml-language-server/)
+    expect((await readdir(cwd)).filter((f) => f.endsWith('.tmp'))).toEqual([])
   })
 })
 

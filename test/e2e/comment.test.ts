@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { COMMENT_LIMIT, commentMarker } from '../../src/report/comment-body.js'
+import { COMMENT_LIMIT } from '../../src/report/comment-body.js'
+import { commentMarker } from '../../src/review/record.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
 import { worlds, yaml } from './fixture.js'
 import { IN_PROCESS, runAction } from './harness.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commentMarker } from '../../src/report/comment-body.js'
+import { commentMarker } from '../../src/review/record.js'
 import { startGitHubStub, type GitHubStub } from '../github/server.js'
 import { puts, worlds, yaml } from './fixture.js'
 import { runAction } from './harness.js'

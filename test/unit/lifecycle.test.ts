@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { createBody, createChanges, declares, deleteChanges } from '../../src/engine/lifecycle.js'
+import { createBody, createChanges, declares } from '../../src/engine/creates.js'
+import { deleteChanges } from '../../src/engine/deletes.js'
 import { planReport } from '../../src/engine/plan.js'
-import {
-  readReviewedPlan,
-  recordKeys,
-  recordReviewedPlan,
-  reviewCheck,
-  reviewedFromEntries,
-} from '../../src/engine/review.js'
+import { reviewCheck, reviewedFromEntries } from '../../src/review/check.js'
+import { readReviewedPlan, recordKeys, recordReviewedPlan } from '../../src/review/record.js'
 import type { Outcome } from '../../src/model.js'
 import type { ResolvedNewReport } from '../../src/engine/recipients.js'
 import { renderAppliedComment } from '../../src/report/comment-body.js'

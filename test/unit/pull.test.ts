@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { DesiredReport } from '../../src/config/load.js'
 import { parseConfig } from '../../src/config/load.js'
-import { pulledText } from '../../src/engine/pull-file.js'
-import { pullEntry } from '../../src/engine/pull.js'
+import { pulledText } from '../../src/engine/pull-text.js'
+import { pullEntry } from '../../src/engine/pull-entry.js'
 import { A, B, ID, live } from './live-report.js'
 
 const C = '11111111-2222-4333-8444-555555555555'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type Outcome } from '../../src/model.js'
-import { COMMENT_LIMIT, commentMarker, renderComment } from '../../src/report/comment-body.js'
+import { COMMENT_LIMIT, renderComment } from '../../src/report/comment-body.js'
+import { commentMarker } from '../../src/review/record.js'
 import { cell } from '../../src/report/format.js'
 import { countOutcomes, showChange, showChanges } from '../../src/model.js'
 import { countOutputs, planEntry, planJsonParts, type PlanEntry } from '../../src/report/outputs.js'

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { reviewCheck, reviewedFromEntries } from '../../src/review/check.js'
 import {
   changeDigest,
   readReviewedPlan,
   recordKeys,
   recordReviewedPlan,
-  reviewCheck,
-  reviewedFromEntries,
+  recordsCompletedApply,
   ReviewedPlanError,
-} from '../../src/engine/review.js'
+} from '../../src/review/record.js'
 import type { Change, Outcome, ReviewedPlan } from '../../src/model.js'
 import {
   COMMENT_LIMIT,
-  recordsCompletedApply,
   renderAppliedComment,
   renderComment,
   REVIEWED_BUDGET,
@@ -184,6 +183,20 @@ describe('the reviewed plan', () => {
     expect(
       recordsCompletedApply(renderAppliedComment(run(0), renderAppliedComment(run(1), plan, where), where)),
     ).toBe(true)
+  })
+
+  it('tells an apply that created and deleted reports as applied, as its heading says', () => {
+    const made = (status: 'created' | 'deleted' | 'failed', i: number): Outcome => ({
+      ...update(i),
+      status,
+    })
+    const run = (outcomes: Outcome[]) => ({ mode: 'apply' as const, config: 'reports.yaml', outcomes })
+    const plan = renderComment(run([]), {}, record([update(1)]))
+    const applied = renderAppliedComment(run([made('created', 1), made('deleted', 2)]), plan, { run: '7' })
+    expect(applied).toMatch(/^### Applied in run 7: 0 updated, 1 created, 1 deleted, 0 held, 0 failed$/m)
+    expect(recordsCompletedApply(applied)).toBe(true)
+    const failed = renderAppliedComment(run([made('created', 1), made('failed', 2)]), plan, { run: '7' })
+    expect(recordsCompletedApply(failed)).toBe(false)
   })
 
   it('refuses a record that is not one, and finds none in a comment without it', () => {

@@ -1,38 +1,67 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { isObject } from '../util/is-object.js'
-import validRecord from './record-validator.js'
+import validRecord, { type Recorded } from './record-validator.js'
 import {
-  FIELDS,
-  IMMUTABLE_FIELDS,
   reviewKey,
   type Change,
   type ChangeField,
   type Outcome,
-  type ReviewCheck,
+  type RecordBinding,
+  type RecordKeys,
   type ReviewedPlan,
   type Shown,
 } from '../model.js'
 
 // What you review is what is applied: the plan a pull request showed is recorded in its comment, and
-// the apply after the merge checks its fresh plan against it, report by report, field by field.
+// the apply after the merge checks its fresh plan against it. The record's one home: the comment's
+// markers, the hidden block (JSON, keys, MAC, schema) and an apply's heading, written and read here.
+
+/** Hidden marker that finds our comment again; the config path keeps two configs' comments apart. */
+export function commentMarker(config: string): string {
+  return `<!-- acronis-report-sync: ${config.replace(/--/g, '-')} -->`
+}
+
+/** Where the plan part of the comment starts: an apply's outcome goes above it, the plan stays. */
+export const PLAN_START = '<!-- acronis-report-sync:plan -->'
+
+/** The plan part of a plan comment, kept below the outcome an apply writes above it. */
+export function planPart(body: string, config: string): string {
+  const start = body.indexOf(PLAN_START)
+  return start >= 0 ? body.slice(start) : body.replace(commentMarker(config), '').trimStart()
+}
+
+/** The heading of an apply's outcome, which recordsCompletedApply reads back: "Applied in run 5: …". */
+export function appliedHeading(
+  applied: boolean,
+  at: { run: string; with?: number; commit?: string },
+  words: readonly string[],
+  c: { held: number; failed: number },
+): string {
+  const where = `${at.with !== undefined ? ` with #${at.with}` : ''} in ${at.run}${at.commit ? ` at ${at.commit.slice(0, 7)}` : ''}`
+  return `### ${applied ? 'Applied' : 'Nothing applied'}${where}: ${words.join(', ')}, ${c.held} held, ${c.failed} failed`
+}
+
+const APPLIED =
+  /^### Applied (?:with #\d+ )?in .*: \d+ updated, (?:\d+ created, )?(?:\d+ deleted, )?\d+ held, (\d+) failed$/m
+
+/**
+ * Whether a plan comment records a completed apply: the outcome an apply wrote at its top says it
+ * applied (not that max-changes stopped it) and that no report failed. Held reports do not count
+ * against it: applying them takes a new review, not another run.
+ */
+export function recordsCompletedApply(body: string): boolean {
+  const start = body.indexOf(PLAN_START)
+  const m = APPLIED.exec(start >= 0 ? body.slice(0, start) : body)
+  return m !== null && m[1] === '0'
+}
 
 /** A change as recorded: [field, from, to], and for recipients shown by name the UUIDs behind both sides. */
 export type Row = [ChangeField, Shown, Shown] | [ChangeField, Shown, Shown, string[], string[]]
 
 const rowOf = (c: Change): Row =>
   c.ids ? [c.field, c.from, c.to, c.ids.from, c.ids.to] : [c.field, c.from, c.to]
-const changeOf = ([field, from, to, idsFrom, idsTo]: Row): Change =>
+export const changeOf = ([field, from, to, idsFrom, idsTo]: Row): Change =>
   idsFrom && idsTo ? { field, from, to, ids: { from: idsFrom, to: idsTo } } : { field, from, to }
-
-/**
- * Keys derived from the API client secret (HKDF-SHA256, one label each: never the secret itself), so
- * only a run of this action that holds the secret can write a record an apply trusts, or a digest
- * that matches: the MAC over the record, and the key of each report's digest.
- */
-export interface RecordKeys {
-  mac: Buffer
-  digest: Buffer
-}
 
 export function recordKeys(clientSecret: string): RecordKeys {
   const derive = (label: string) =>
@@ -49,31 +78,10 @@ export function recordKeysOf(
   return 'clientSecret' in credentials ? recordKeys(credentials.clientSecret) : undefined
 }
 
-/** What a record is for: it is the reviewed plan of this pull request at this head, and of no other. */
-export interface RecordBinding {
-  /** owner/name, as GITHUB_REPOSITORY says it. */
-  repository: string
-  pullRequest: number
-  /** The head commit that was planned (at apply: the merged pull request's final head). */
-  head: string
-  /** The config path, as the comment's marker has it. */
-  config: string
-}
-
-/** The record hidden in the plan comment (an HTML comment, invisible to readers). */
-interface Recorded {
-  v: 2
-  repo: string
-  pr: number
-  /** The head commit that was planned. */
-  sha: string
-  config: string
-  /** Report id (lower case) → its changes as [field, from, to], for the reports whose changes fit. */
-  full: Record<string, Row[]>
-  /** The digests of the other reports, `digestLength` characters each, one after another. */
-  digests: string
-  digestLength: number
-  /** Reports that would change but could not be recorded at all (tens of thousands): held at the apply. */
+/** The reviewed plan as recorded for the apply: a hidden block for the plan comment. */
+export interface Recording {
+  block: string
+  /** Changes that did not fit even as digests: the apply will hold them. */
   unrecorded: number
 }
 
@@ -83,22 +91,21 @@ const WRITES: readonly Outcome['status'][] = ['would-update', 'create', 'delete'
 const BLOCK_START = '<!-- acronis-report-sync:reviewed '
 /** The record's JSON, then its MAC (base64url HMAC-SHA256), or `unsigned` when the run had no client secret. */
 const BLOCK = /<!-- acronis-report-sync:reviewed (\{.*?\}) ([\w-]{43}|unsigned) -->/g
-const UNSIGNED = 'unsigned'
 /** Domain separation: this MAC is of a reviewed-plan record and nothing else. */
 const MAC_LABEL = 'acronis-report-sync reviewed plan record v2\n'
 /**
- * A digest is 16 base64url characters (96 bits), keyed with a key only the action holds. Without the
- * key no digest can be computed at all; and even unkeyed (a run with a given token), matching one of
- * 10,000 digests by trying live values offline takes about 2^83 tries.
+ * A digest is 16 base64url characters (96 bits), keyed with a key only the action holds; even unkeyed
+ * (a run with a given token), matching one of 10,000 by trying live values offline takes ~2^83 tries.
  */
-const DIGEST_CHARS = 16
+export const DIGEST_CHARS = 16
 
 const macOf = (key: Buffer, json: string) =>
   createHmac('sha256', key)
     .update(MAC_LABEL + json)
     .digest('base64url')
 
-const canonical = (id: string, changes: readonly Change[]) =>
+/** A report's id and changes as one string: what a digest is made of, and how two plans are compared. */
+export const canonical = (id: string, changes: readonly Change[]) =>
   JSON.stringify([id.toLowerCase(), changes.map(rowOf)])
 
 /**
@@ -125,7 +132,7 @@ export function recordReviewedPlan(
   binding: RecordBinding,
   keys: RecordKeys | undefined,
   budget: number,
-): { block: string; unrecorded: number } {
+): Recording {
   // Creates are keyed by their entry (they have no id yet), deletes by id with the live values they remove.
   const pending = outcomes.filter((o) => WRITES.includes(o.status))
   const data: Recorded = {
@@ -162,7 +169,7 @@ export function recordReviewedPlan(
   }
   // JSON with < and > escaped: nothing in it can end the HTML comment that hides it.
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e')
-  const mac = keys ? macOf(keys.mac, json) : UNSIGNED
+  const mac = keys ? macOf(keys.mac, json) : 'unsigned'
   return { block: `${BLOCK_START}${json} ${mac} -->`, unrecorded: data.unrecorded }
 }
 
@@ -192,11 +199,9 @@ export class ReviewedPlanError extends Error {
 
 /**
  * The reviewed plan recorded in a plan comment's body for `binding`; undefined when it carries none.
- * With `keys` (a run with the client secret) the record must carry a MAC that verifies: a record
- * anyone else wrote, or edited, or one made for another repository, pull request, head or config, is
- * a ReviewedPlanError that says so. Without keys (a given token) the MAC cannot be checked: the
- * caller trusts the record only as far as it trusts the comment's author. One block only: a comment
- * with two records is refused (one of them was pasted in).
+ * With `keys` (a run with the client secret) its MAC must verify: a record anyone else wrote or
+ * edited, or one for another repository, pull request, head or config, is a ReviewedPlanError. Without
+ * keys (a given token) the caller trusts it as far as the comment's author. Two records: refused.
  */
 export function readReviewedPlan(
   body: string,
@@ -243,82 +248,4 @@ export function readReviewedPlan(
     sha,
     digestKey: keys?.digest,
   }
-}
-
-/**
- * A reviewed plan from the `plan` output of the action or `plan --json`: a JSON array of entries
- * `{id, status, changes}`; those with status `update` are what was reviewed.
- */
-export function reviewedFromEntries(value: unknown): ReviewedPlan {
-  if (!Array.isArray(value)) throw new ReviewedPlanError('expected a JSON array of {id, status, changes}')
-  const changes = new Map<string, Change[]>()
-  value.forEach((e: unknown, i) => {
-    const ok =
-      isObject(e) && typeof e.id === 'string' && typeof e.status === 'string' && Array.isArray(e.changes)
-    if (!ok) throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`)
-    if (e.status !== 'update' && e.status !== 'create' && e.status !== 'delete') return
-    const key = reviewKey({ id: e.id as string, entry: typeof e.entry === 'number' ? e.entry : undefined })
-    const rows = (e.changes as unknown[]).map((c) =>
-      !isObject(c)
-        ? undefined
-        : isObject(c.ids)
-          ? [c.field, c.from, c.to, c.ids.from, c.ids.to]
-          : [c.field, c.from, c.to],
-    )
-    if (!rows.every(isRow)) throw new ReviewedPlanError(`entry ${i}: a change is not {field, from, to}`)
-    changes.set(key, rows.map(changeOf))
-  })
-  return { changes, digests: new Set(), digestLength: DIGEST_CHARS, complete: true }
-}
-
-/**
- * The check an apply makes before each write, against the reviewed plans not yet applied, oldest
- * first: the newest plan that lists the report decides (the same changes are written, others held
- * with what it reviewed); a plan that kept only digests says yes when one matches and otherwise
- * leaves the report to older plans; a report none lists was reviewed as unchanged, and is held.
- * Without a reviewed plan (reviewed-plan: require and none found) every write is held.
- */
-const DIFFERS = 'differs from the reviewed plan'
-const NONE = 'no reviewed plan was found, and reviewed-plan is require'
-
-export function reviewCheck(plans: readonly ReviewedPlan[] | undefined): ReviewCheck {
-  const newestFirst = [...(plans ?? [])].reverse()
-  return (id, changes) => {
-    if (!newestFirst.length) return { error: NONE }
-    const key = id.toLowerCase()
-    for (const plan of newestFirst) {
-      const reviewed = plan.changes.get(key)
-      if (reviewed) {
-        const same = canonical(key, reviewed) === canonical(key, changes)
-        return same ? undefined : { error: DIFFERS, reviewed: [...reviewed] }
-      }
-      if (
-        plan.digests.size &&
-        plan.digests.has(changeDigest(key, changes, plan.digestLength, plan.digestKey))
-      )
-        return undefined
-    }
-    return { error: DIFFERS, reviewed: newestFirst.every((p) => p.complete) ? [] : null }
-  }
-}
-
-function isShown(v: unknown): v is Shown {
-  return (
-    v === null ||
-    typeof v === 'string' ||
-    typeof v === 'boolean' ||
-    (Array.isArray(v) && v.every((x) => typeof x === 'string'))
-  )
-}
-
-const isIds = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
-
-function isRow(v: unknown): v is Row {
-  return (
-    Array.isArray(v) &&
-    (v.length === 3 || (v.length === 5 && v[0] === 'recipients' && isIds(v[3]) && isIds(v[4]))) &&
-    ([...FIELDS, ...IMMUTABLE_FIELDS] as readonly unknown[]).includes(v[0]) &&
-    isShown(v[1]) &&
-    isShown(v[2])
-  )
 }
