@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1523);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7330);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1523:
+/***/ 7330:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -290,10 +290,9 @@ class RunDeadline {
 class errors_TransportError extends Error {
 }
 
-;// CONCATENATED MODULE: ./src/model.ts
+;// CONCATENATED MODULE: ./src/model/change.ts
 
-// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
-// these types from here, never from each other's modules, so data flows one way.
+// What a plan is made of: the fields, a change of one, how every view spells it, where in the file.
 /** The fields reports.yaml manages, in the order plans list them. */
 const FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
 /** Fields an update cannot change: compared on a report, set only when one is created. */
@@ -307,14 +306,16 @@ function showValue(v) {
     return typeof v === 'string' ? printable(v) : String(v);
 }
 /** `kind: usage_summary \u2192 usage_current`: the one way every log, message and renderer spells a change. */
-function model_showChange(c) {
+function change_showChange(c) {
     return `${c.field}: ${showValue(c.from)} \u2192 ${showValue(c.to)}`;
 }
 /** Several changes on one line, as log lines and messages show them. */
 function showChanges(changes) {
-    return changes.map(model_showChange).join('; ');
+    return changes.map(change_showChange).join('; ');
 }
-function model_countOutcomes(outcomes) {
+
+;// CONCATENATED MODULE: ./src/model/run.ts
+function run_countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0, held: 0, created: 0, deleted: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
@@ -333,13 +334,21 @@ function model_countOutcomes(outcomes) {
     return c;
 }
 /** Whether a run changes (or would change) anything: updates, creates and deletes. */
-function model_changesAnything(c) {
+function run_changesAnything(c) {
     return c.changed + c.created + c.deleted > 0;
 }
 /** How a reviewed plan names a report: its id, or for one to create (no id yet) its entry. */
-function model_reviewKey(o) {
+function run_reviewKey(o) {
     return o.id ? o.id.toLowerCase() : `new:${o.entry ?? -1}`;
 }
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
+
+
+
+
 
 ;// CONCATENATED MODULE: ./schema/reports.schema.json
 const reports_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/acronis-report-sync/acronis-report-sync/v1/schema/reports.schema.json","title":"acronis-report-sync reports.yaml","description":"The desired state of scheduled usage reports of an Acronis Cyber Protect Cloud tenant. A field left out is not managed: its live value is kept.","type":"object","additionalProperties":false,"required":["reports"],"properties":{"version":{"description":"Version of this file\'s format.","const":1},"tenant":{"description":"The tenant new reports belong to (an entry\'s own tenant overrides it), and whose undeclared reports a plan counts. Default: the API client\'s tenant.","$ref":"#/definitions/uuid"},"reports":{"description":"The reports this file manages. An entry without id is a report to create; `state: absent` deletes one. Reports of the tenant that are not listed are never read or written.","type":"array","items":{"$ref":"#/definitions/report"}}},"definitions":{"uuid":{"type":"string","pattern":"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},"recipient":{"description":"A user UUID, a login, or an email address. Logins and emails are resolved to user UUIDs through the API.","type":"string","anyOf":[{"$ref":"#/definitions/uuid"},{"pattern":"^(?![0-9a-fA-F]*-[0-9a-fA-F-]*$)[^\\\\s,]+$"}]},"report":{"type":"object","additionalProperties":false,"properties":{"id":{"description":"The report\'s UUID. Without it, the entry is a report to create (kind, level and result_action required).","$ref":"#/definitions/uuid"},"name":{"description":"A label for summaries and comments.","type":"string","minLength":1},"state":{"description":"absent deletes the report (an entry with id); default present.","enum":["present","absent"]},"tenant":{"description":"parameters.tenant_id: the tenant a new report belongs to (default: the file\'s tenant, then the API client\'s). Cannot change by an update.","$ref":"#/definitions/uuid"},"result_action":{"description":"result_action: send (email the recipients) or save. Cannot change by an update.","enum":["send","save"]},"formats":{"description":"parameters.formats of a new report (default: what the API picks). Cannot change by an update.","type":"array","minItems":1,"items":{"enum":["csv","html","json_v1","csv_v2_0","json_v2_0"]}},"kind":{"description":"parameters.kind","enum":["usage_daily","usage_summary","usage_current","usage_breakdown"]},"level":{"description":"parameters.level","enum":["itself","direct_partners","all_partners","all_customers","accounts"]},"recipients":{"description":"Users who receive the report (only for reports whose result action is send). Compared as a set: order and duplicates are ignored.","type":"array","items":{"$ref":"#/definitions/recipient"}},"enabled":{"description":"schedule.enabled","type":"boolean"},"hide_zero_usage":{"description":"parameters.hide_zero_usage","type":"boolean"},"show_skus":{"description":"parameters.show_skus","type":"boolean"}},"if":{"properties":{"id":{}},"required":["id"]},"else":{"description":"An entry without id is a report to create: it needs kind, level and result_action.","properties":{"kind":{},"level":{},"result_action":{}},"required":["kind","level","result_action"]}}}}');
@@ -1135,7 +1144,7 @@ const RULES = {
     'run-timeout': ({ runTimeout: t, outcomes }) => t &&
         `the run's time limit of ${t.seconds} s was reached: ${t.stopped} of ${plural_plural(outcomes.length, 'report')} not finished`,
     'failed-reports': (run) => {
-        const { failed } = model_countOutcomes(run.outcomes);
+        const { failed } = run_countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
     },
     'max-changes': ({ overMaxChanges: over }) => over &&
@@ -1143,7 +1152,7 @@ const RULES = {
     'max-deletes': ({ overMaxDeletes: over }) => over &&
         `max-deletes: the plan deletes ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
-        const c = model_countOutcomes(run.outcomes);
+        const c = run_countOutcomes(run.outcomes);
         const changed = c.changed + c.created + c.deleted;
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
             return undefined;
@@ -1155,7 +1164,7 @@ const RULES = {
         if (!review.source && review.policy === 'require') {
             return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`;
         }
-        const { held } = model_countOutcomes(outcomes);
+        const { held } = run_countOutcomes(outcomes);
         if (!held)
             return undefined;
         return `${plural_plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
@@ -4979,7 +4988,7 @@ function reviewedFromEntries(value) {
             throw new ReviewedPlanError(`entry ${i}: expected {id, status, changes}`);
         if (e.status !== 'update' && e.status !== 'create' && e.status !== 'delete')
             return;
-        const key = model_reviewKey({ id: e.id, entry: typeof e.entry === 'number' ? e.entry : undefined });
+        const key = run_reviewKey({ id: e.id, entry: typeof e.entry === 'number' ? e.entry : undefined });
         const rows = e.changes.map((c) => !is_object_isObject(c)
             ? undefined
             : is_object_isObject(c.ids)
@@ -5175,7 +5184,7 @@ function execute_writable(steps, write, review) {
             done.push(planned(s));
         else {
             const p = planned(s);
-            const held = review?.(model_reviewKey(p), p.changes);
+            const held = review?.(run_reviewKey(p), p.changes);
             if (held)
                 done.push({ ...p, status: 'held', ...held });
             else
@@ -5705,7 +5714,7 @@ function fit(widths, width) {
 /** The plan or apply of one run for a terminal: counts, a table of what differs, what is not declared. */
 function renderTerminal(run, options) {
     const paint = painter(options.color);
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     // An apply stopped by max-changes updated nothing: its changes are still only planned.
     const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes;
     const out = [
@@ -5888,7 +5897,7 @@ async function runConfig(mode, flags, cli) {
         cli.stderr.write(forTerminal(`${failure.message}\n`, cli.secrets));
         return 1;
     }
-    return mode === 'plan' && flags['detailed-exitcode'] && model_changesAnything(model_countOutcomes(result.outcomes))
+    return mode === 'plan' && flags['detailed-exitcode'] && run_changesAnything(run_countOutcomes(result.outcomes))
         ? 2
         : 0;
 }
@@ -6769,7 +6778,7 @@ function split(text) {
 
 /** `Pull: 2 pulled, 5 unchanged, 0 failed (7 declared in reports.yaml)`, and what happened to the file. */
 function pullHeadline(run) {
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const added = run.undeclared?.appended.length;
     const parts = [
         `Pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed (${run.outcomes.length} declared in ${run.config})`,

@@ -6,7 +6,7 @@ import * as __WEBPACK_EXTERNAL_MODULE_data_text_javascript_export_20function_20H
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6593);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3934);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.env);
 
@@ -15,7 +15,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6593:
+/***/ 3934:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -239,14 +239,13 @@ function logLine(text) {
         .replace(/##\[/g, `##${ZWJ}[`);
 }
 
-;// CONCATENATED MODULE: ./src/model.ts
+;// CONCATENATED MODULE: ./src/model/change.ts
 
-// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
-// these types from here, never from each other's modules, so data flows one way.
+// What a plan is made of: the fields, a change of one, how every view spells it, where in the file.
 /** The fields reports.yaml manages, in the order plans list them. */
-const model_FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
+const change_FIELDS = ['kind', 'level', 'recipients', 'enabled', 'hide_zero_usage', 'show_skus'];
 /** Fields an update cannot change: compared on a report, set only when one is created. */
-const model_IMMUTABLE_FIELDS = (/* unused pure expression or super */ null && (['tenant', 'result_action', 'formats']));
+const change_IMMUTABLE_FIELDS = (/* unused pure expression or super */ null && (['tenant', 'result_action', 'formats']));
 /** A value as a plan shows it; control characters from the API appear escaped (`\n`), never raw. */
 function showValue(v) {
     if (v === null)
@@ -263,7 +262,9 @@ function showChange(c) {
 function showChanges(changes) {
     return changes.map(showChange).join('; ');
 }
-function model_countOutcomes(outcomes) {
+
+;// CONCATENATED MODULE: ./src/model/run.ts
+function run_countOutcomes(outcomes) {
     const c = { changed: 0, unchanged: 0, failed: 0, held: 0, created: 0, deleted: 0 };
     for (const o of outcomes) {
         if (o.status === 'failed')
@@ -286,9 +287,17 @@ function changesAnything(c) {
     return c.changed + c.created + c.deleted > 0;
 }
 /** How a reviewed plan names a report: its id, or for one to create (no id yet) its entry. */
-function model_reviewKey(o) {
+function run_reviewKey(o) {
     return o.id ? o.id.toLowerCase() : `new:${o.entry ?? -1}`;
 }
+
+;// CONCATENATED MODULE: ./src/model.ts
+// The domain every stage shares: what a plan is made of and what a run concluded. Stages import
+// these types from here, never from each other's modules, so data flows one way.
+
+
+
+
 
 ;// CONCATENATED MODULE: ./src/acronis/types.ts
 /** Enumerations of the Account Management API v2 (shared/acronis-api.md). */
@@ -337,7 +346,7 @@ const label = (ids, names) => [...new Set(ids)].map((id) => names?.get(id) ?? id
 /** Compares one declared report with its live state. Pure, deterministic: fields in FIELDS order. */
 function planReport(desired, live) {
     const changes = [];
-    for (const field of model_FIELDS) {
+    for (const field of change_FIELDS) {
         const want = wanted(desired, field);
         if (want === undefined)
             continue;
@@ -479,7 +488,7 @@ function same(a, b) {
  * leaves out is not documented: this is how a run finds out, and says what to restore.
  */
 function unmanagedChanges(desired, before, after) {
-    const managed = new Set(model_FIELDS.filter((f) => (f === 'recipients' ? desired.recipients : desired[f]) !== undefined).map((f) => PATHS[f]));
+    const managed = new Set(change_FIELDS.filter((f) => (f === 'recipients' ? desired.recipients : desired[f]) !== undefined).map((f) => PATHS[f]));
     const was = leaves(before, '', new Map());
     const now = leaves(after, '', new Map());
     const out = [];
@@ -3911,7 +3920,7 @@ function createChanges(r, tenantId) {
     ];
     if (r.formats)
         changes.push({ field: 'formats', from: null, to: [...r.formats] });
-    for (const field of model_FIELDS) {
+    for (const field of change_FIELDS) {
         if (field === 'recipients') {
             const ids = r.recipientIds ?? r.recipients?.map((x) => x.toLowerCase());
             if (!ids)
@@ -4055,7 +4064,7 @@ function planDeletes(deletes, client, concurrency) {
 }
 /** What a delete removes, field by field (live \u2192 unset): what a reviewed plan records and compares. */
 function deleteChanges(live) {
-    return model_FIELDS.map((field) => ({ field, from: liveValue(live, field), to: null }));
+    return change_FIELDS.map((field) => ({ field, from: liveValue(live, field), to: null }));
 }
 /** Sends the DELETE with the version read in this run; a report gone meanwhile is unchanged. */
 async function sendDelete(r, live, client) {
@@ -4276,11 +4285,11 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
     let i = 0;
     for (; i < pending.length; i++) {
         const o = pending[i];
-        const size = canonical(model_reviewKey(o), o.changes).length;
+        const size = canonical(run_reviewKey(o), o.changes).length;
         // In full only while the digests of every report after this one still fit.
         if (used + size + (pending.length - i - 1) * record_DIGEST_CHARS > room)
             break;
-        data.full[model_reviewKey(o)] = o.changes.map(rowOf);
+        data.full[run_reviewKey(o)] = o.changes.map(rowOf);
         used += size;
     }
     const rest = pending.slice(i);
@@ -4288,7 +4297,7 @@ function recordReviewedPlan(outcomes, binding, keys, budget) {
         const fit = Math.min(rest.length, Math.max(0, Math.floor((room - used) / record_DIGEST_CHARS)));
         data.digests = rest
             .slice(0, fit)
-            .map((o) => changeDigest(model_reviewKey(o), o.changes, record_DIGEST_CHARS, keys?.digest))
+            .map((o) => changeDigest(run_reviewKey(o), o.changes, record_DIGEST_CHARS, keys?.digest))
             .join('');
         data.unrecorded = rest.length - fit;
     }
@@ -4585,7 +4594,7 @@ function execute_writable(steps, write, review) {
             done.push(planned(s));
         else {
             const p = planned(s);
-            const held = review?.(model_reviewKey(p), p.changes);
+            const held = review?.(run_reviewKey(p), p.changes);
             if (held)
                 done.push({ ...p, status: 'held', ...held });
             else
@@ -6094,7 +6103,7 @@ const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024
 const ROW_BUDGET_CHARS = 900 * 1024; // rows may hold multi-byte characters: stay well inside the byte limit
 /** The job summary: heading with mode and counts, why the step failed if it did, one row per declared report. */
 function renderSummary(run, failure) {
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const planned = run.mode === 'plan' || !!run.overMaxChanges || !!run.overMaxDeletes;
     const words = changeWords(c, planned).map((w) => w.replace(/^(\d+)/, '**$1**'));
     const lines = [
@@ -6186,7 +6195,7 @@ const REVIEWED_BUDGET = 52_000;
  * plan, within GitHub's limit and leaving room for the outcome an apply adds after the merge.
  */
 function renderComment(run, from, recording) {
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const head = [
         commentMarker(run.config),
         PLAN_START,
@@ -6235,7 +6244,7 @@ function provenance(from, recorded) {
  */
 function renderAppliedComment(run, previous, where) {
     const plan = planPart(previous, run.config);
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const name = `run ${where.run ?? ''}`.trim();
     const runText = where.runUrl ? `[${name}](${where.runUrl})` : name;
     const stopped = !!run.overMaxChanges || !!run.overMaxDeletes;
@@ -6551,7 +6560,7 @@ const RULES = {
     'run-timeout': ({ runTimeout: t, outcomes }) => t &&
         `the run's time limit of ${t.seconds} s was reached: ${t.stopped} of ${plural_plural(outcomes.length, 'report')} not finished`,
     'failed-reports': (run) => {
-        const { failed } = model_countOutcomes(run.outcomes);
+        const { failed } = run_countOutcomes(run.outcomes);
         return failed ? `${failed} of ${plural_plural(run.outcomes.length, 'report')} failed` : undefined;
     },
     'max-changes': ({ overMaxChanges: over }) => over &&
@@ -6559,7 +6568,7 @@ const RULES = {
     'max-deletes': ({ overMaxDeletes: over }) => over &&
         `max-deletes: the plan deletes ${plural_plural(over.count, 'report')}, over the limit of ${over.limit}; nothing was written`,
     drift: (run, options) => {
-        const c = model_countOutcomes(run.outcomes);
+        const c = run_countOutcomes(run.outcomes);
         const changed = c.changed + c.created + c.deleted;
         if (!options.failOnDrift || run.mode !== 'plan' || !changed)
             return undefined;
@@ -6571,7 +6580,7 @@ const RULES = {
         if (!review.source && review.policy === 'require') {
             return `reviewed-plan is require and no reviewed plan was found${review.missing ? ` (${review.missing})` : ''}; nothing was written`;
         }
-        const { held } = model_countOutcomes(outcomes);
+        const { held } = run_countOutcomes(outcomes);
         if (!held)
             return undefined;
         return `${plural_plural(held, 'report')} held: the changes differ from the plan reviewed in ${review.source}; the others were applied`;
@@ -6685,7 +6694,7 @@ function* planJsonParts(outcomes, perPart = 500) {
 }
 /** The step's outputs but `plan` (action.yml's names): counts, small enough to set as they are. */
 function countOutputs(outcomes) {
-    const c = model_countOutcomes(outcomes);
+    const c = run_countOutcomes(outcomes);
     return {
         changed: String(c.changed),
         unchanged: String(c.unchanged),
@@ -6768,7 +6777,7 @@ async function publish(run, settings, github, env, reviewed) {
     }
     if (reviewed)
         await reportOnPullRequest(reviewed, run, github.token, settings.timeoutMs, env, log_namespaceObject);
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     // An apply that max-changes (or max-deletes) stopped wrote nothing: its changes are still only planned.
     const stopped = !!run.overMaxChanges || !!run.overMaxDeletes;
     const words = changeWords(c, run.mode === 'plan' || stopped);
@@ -6783,7 +6792,7 @@ function setOutputs(run, failure, env) {
     for (const [name, value] of Object.entries(countOutputs(run.outcomes)))
         setOutput(name, value);
     if (run.mode === 'pull')
-        setOutput('pulled', String(model_countOutcomes(run.outcomes).changed));
+        setOutput('pulled', String(run_countOutcomes(run.outcomes).changed));
     setOutputInParts(env, 'plan', redacted(planJsonParts(run.outcomes)));
     setOutput('failure-reason', failure?.reason ?? '');
 }
@@ -7019,7 +7028,7 @@ const LISTING_BUDGET_CHARS = 200 * 1024;
 const DIFF_BUDGET_CHARS = 600 * 1024;
 /** The job summary of a pull: counts, why the step failed if it did, what was listed, and the diff. */
 function renderPullSummary(run, diff, failure) {
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const file = run.after === run.before ? 'left as it was' : run.written ? 'written' : 'not written';
     const added = run.undeclared?.appended.length;
     const lines = [
@@ -7099,7 +7108,7 @@ async function publishPull(run, env) {
     setOutputs(run, failure, env);
     if (env.GITHUB_STEP_SUMMARY)
         await summary.addRaw(redact(renderPullSummary(run, diff, failure))).write();
-    const c = model_countOutcomes(run.outcomes);
+    const c = run_countOutcomes(run.outcomes);
     const file = run.written ? `${run.config} written` : `${run.config} left as it was`;
     log_info(`pull: ${c.changed} pulled, ${c.unchanged} unchanged, ${c.failed} failed; ${file}`);
     if (failure)
@@ -7289,7 +7298,7 @@ function pullEntry(index, desired, live, names, label = (id) => id) {
     let recipients;
     let appended = [];
     const note = (field, message, written = false, at = desired.at) => notes.push({ id: desired.id, field, message, written, at });
-    for (const field of model_FIELDS) {
+    for (const field of change_FIELDS) {
         if (field === 'recipients') {
             const pulled = pullRecipients(desired, live, names, label, note);
             if (pulled) {
