@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7330);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5647);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7330:
+/***/ 5647:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -1856,36 +1856,135 @@ function documented(known, value) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/config/limits.ts
+;// CONCATENATED MODULE: ./src/config/lines.ts
 
 /*
- * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
- * overflows the stack: a continuation line indented 40,000 columns took 3.4 s, `- ` repeated on one
- * line costs the square of its count, 800 nested `[` ended in "Maximum call stack size exceeded", and
- * the duplicate-key check costs the square of a mapping's size. reports.yaml needs none of it: 4 levels
- * of nesting, 8 keys in a mapping, lines of a few hundred characters.
+ * The one line scanner of config/: every walk over the lines of reports.yaml, and every look at what
+ * one line holds, goes through here. It reads character codes in place: a 10,000-report file has
+ * 100,000 lines, and a string per line (or per character) is garbage enough to make V8 grow its young
+ * generation for the rest of the run.
  */
-const MAX_LINE_LENGTH = 10_000;
-const MAX_INDENT = 100;
-const MAX_DEPTH = 64;
-const MAX_KEYS = 64;
-/**
- * Items of one list: composing costs ~100 bytes of memory per byte of a dense list (`- a` lines), so a
- * 16 MiB file of one report's recipients took 1.9 GB and 10 s, near the heap of a 7 GB runner. The
- * reports list may hold 100,000 reports (ten times the largest file measured); any other list is a
- * report's recipients, a few people.
- */
-const MAX_REPORTS = 100_000;
-const MAX_ITEMS = 1_000;
 const SPACE = 32;
 const TAB = 9;
 const HASH = 35;
-const count = (n) => n.toLocaleString('en');
+/**
+ * The lines of a text: where each starts, found in one pass and kept in yaml's LineCounter (the one
+ * yaml itself uses for positions), and the way from an offset to its line and column.
+ */
+class Lines {
+    text;
+    counter = new dist/* LineCounter */.HN();
+    constructor(text) {
+        this.text = text;
+        for (let from = 0;;) {
+            this.counter.addNewLine(from);
+            const nl = text.indexOf('\n', from);
+            if (nl < 0)
+                break;
+            from = nl + 1;
+        }
+    }
+    /** How many lines: one more than the line breaks. */
+    get count() {
+        return this.counter.lineStarts.length;
+    }
+    /** Where line `i` (0-based) starts. */
+    start(i) {
+        return this.counter.lineStarts[i];
+    }
+    /** Where line `i` ends: at its `\n`, or at the end of the text (a `\r` before it is the line's). */
+    end(i) {
+        const next = this.counter.lineStarts[i + 1];
+        return next === undefined ? this.text.length : next - 1;
+    }
+    /** The 1-based line and column of an offset, as annotations want them. */
+    position(offset) {
+        return this.counter.linePos(offset);
+    }
+    /** Where the line that `offset` is on starts. */
+    lineStart(offset) {
+        return this.start(this.position(offset).line - 1);
+    }
+    /** The offset after the line break of the line that `offset` is on (or ends, when right after one). */
+    lineEnd(offset) {
+        if (offset > 0 && this.text.charCodeAt(offset - 1) === 10)
+            return offset;
+        const line = this.position(offset).line - 1;
+        return line + 1 < this.count ? this.start(line + 1) : this.text.length;
+    }
+    /** The longest line `edit` of this text leaves, with what stays of the lines it starts and ends on. */
+    longestAfter(edit) {
+        const head = edit.start - this.lineStart(edit.start);
+        const nl = this.text.indexOf('\n', edit.end);
+        const tail = (nl < 0 ? this.text.length : nl) - edit.end;
+        const parts = edit.text.split('\n');
+        if (parts.length === 1)
+            return head + edit.text.length + tail;
+        const inner = parts.slice(1, -1).map((p) => p.length);
+        return Math.max(head + parts[0].length, ...inner, parts[parts.length - 1].length + tail);
+    }
+    /** The spaces that start line `i`. */
+    indent(i) {
+        const from = this.start(i);
+        const to = this.end(i);
+        let at = from;
+        while (at < to && this.text.charCodeAt(at) === SPACE)
+            at++;
+        return at - from;
+    }
+}
+/**
+ * Where the quoted scalar that opens at text[at] closes on its line (the offset of its closing quote),
+ * or -1 when it runs past `to`. `''` escapes a quote in single quotes, a backslash one in double quotes.
+ */
+function quoteEnd(text, at, to) {
+    const q = text.charCodeAt(at);
+    for (let j = at + 1; j < to; j++) {
+        const d = text.charCodeAt(j);
+        if (q === 34 && d === 92)
+            j++;
+        else if (d === q && !(q === 39 && j + 1 < to && text.charCodeAt(j + 1) === 39))
+            return j;
+        else if (q === 39 && d === 39)
+            j++;
+    }
+    return -1;
+}
+/** Where a quote or a flow collection may begin: after YAML white space or a flow/mapping indicator. */
+function startsToken(code) {
+    if (code > 127)
+        return /\s/.test(String.fromCharCode(code));
+    return (code === SPACE || (code >= 9 && code <= 13) || code === 58 || code === 91 || code === 123 || code === 44);
+}
+/**
+ * Whether every quoted scalar and flow collection that opens on the line text[from, to) also closes on
+ * it: only then can the line be read on its own.
+ */
+function closedOnItsLine(text, from = 0, to = text.length) {
+    let depth = 0;
+    for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        const starts = i === from || startsToken(text.charCodeAt(i - 1));
+        if (c === HASH && (i === from || text.charCodeAt(i - 1) === SPACE))
+            break;
+        if ((c === 34 || c === 39) && starts) {
+            i = quoteEnd(text, i, to);
+            if (i < 0)
+                return false;
+        }
+        else if ((c === 91 || c === 123) && (starts || depth > 0))
+            depth++;
+        else if ((c === 93 || c === 125) && depth > 0)
+            depth--;
+    }
+    return depth === 0;
+}
 const isBlank = (c) => c === SPACE || c === TAB;
 /**
- * Block indicators on one line outside flow collections (`- - - x`, `? ? x`, `a: b: c: d`): each
- * opens a collection inside the last (or would, were it valid), and yaml's parser recurses once for
- * each and pays the square of their number. Quoted text, flow collections and comments hold none.
+ * Block indicators on the line text[from, to) outside flow collections (`- - - x`, `? ? x`,
+ * `a: b: c: d`): each opens a collection inside the last (or would, were it valid), and yaml's parser
+ * recurses once for each and pays the square of their number. Quoted text, flow collections and
+ * comments hold none.
  */
 function blockIndicators(text, from, to) {
     let count = 0;
@@ -1913,41 +2012,42 @@ function blockIndicators(text, from, to) {
     }
     return count;
 }
-/**
- * Where the quoted scalar that opens at text[at] closes on its line (the offset of its closing quote),
- * or -1 when it runs past `to`. `''` escapes a quote in single quotes, a backslash one in double quotes.
+
+;// CONCATENATED MODULE: ./src/config/limits.ts
+
+/*
+ * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
+ * overflows the stack: a continuation line indented 40,000 columns took 3.4 s, `- ` repeated on one
+ * line costs the square of its count, 800 nested `[` ended in "Maximum call stack size exceeded", and
+ * the duplicate-key check costs the square of a mapping's size. reports.yaml needs none of it: 4 levels
+ * of nesting, 8 keys in a mapping, lines of a few hundred characters.
  */
-function quoteEnd(text, at, to) {
-    const q = text.charCodeAt(at);
-    for (let j = at + 1; j < to; j++) {
-        const d = text.charCodeAt(j);
-        if (q === 34 && d === 92)
-            j++;
-        else if (d === q && !(q === 39 && j + 1 < to && text.charCodeAt(j + 1) === 39))
-            return j;
-        else if (q === 39 && d === 39)
-            j++;
-    }
-    return -1;
-}
+const MAX_LINE_LENGTH = 10_000;
+const MAX_INDENT = 100;
+const MAX_DEPTH = 64;
+const MAX_KEYS = 64;
 /**
- * Walks the lines once, before any parsing: records where each starts in a LineCounter (the one yaml
- * itself uses for positions), and stops at the first line past a bound. Reads character codes in place:
- * a string per line would be 100,000 strings at 10,000 reports.
+ * Items of one list: composing costs ~100 bytes of memory per byte of a dense list (`- a` lines), so a
+ * 16 MiB file of one report's recipients took 1.9 GB and 10 s, near the heap of a 7 GB runner. The
+ * reports list may hold 100,000 reports (ten times the largest file measured); any other list is a
+ * report's recipients, a few people.
+ */
+const MAX_REPORTS = 100_000;
+const MAX_ITEMS = 1_000;
+const limits_SPACE = 32;
+const count = (n) => n.toLocaleString('en');
+/**
+ * Reads the lines once, before any parsing (the one scanner, Lines), and stops at the first line past
+ * a bound: too long, indented too deep, or nesting too many block collections.
  */
 function scanLines(text) {
-    const lines = new dist/* LineCounter */.HN();
-    let limit;
-    for (let from = 0; from <= text.length;) {
-        lines.addNewLine(from);
-        let to = text.indexOf('\n', from);
-        if (to < 0)
-            to = text.length;
-        if (!limit)
-            limit = lineLimit(text, from, to);
-        from = to + 1;
+    const lines = new Lines(text);
+    for (let i = 0; i < lines.count; i++) {
+        const limit = lineLimit(text, lines.start(i), lines.end(i));
+        if (limit)
+            return { lines, limit };
     }
-    return { lines, limit };
+    return { lines };
 }
 function lineLimit(text, from, to) {
     if (to - from > MAX_LINE_LENGTH) {
@@ -1957,7 +2057,7 @@ function lineLimit(text, from, to) {
         };
     }
     let at = from;
-    while (at < to && text.charCodeAt(at) === SPACE)
+    while (at < to && text.charCodeAt(at) === limits_SPACE)
         at++;
     // A line of nothing but spaces has no indentation that matters.
     if (at === to || text.charCodeAt(at) === 13)
@@ -2097,6 +2197,14 @@ function commentValue(value) {
     const text = yamlScalar(value, undefined, true);
     return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}\u2026` : text;
 }
+/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
+function sameCase(value, old) {
+    if (/^[A-Z]+$/.test(old))
+        return value.toUpperCase();
+    if (/^[A-Z]/.test(old))
+        return value[0].toUpperCase() + value.slice(1);
+    return value;
+}
 
 ;// CONCATENATED MODULE: ./src/config/entry-text.ts
 
@@ -2162,18 +2270,132 @@ function entryText(r, logins) {
     return { values, lines };
 }
 
-;// CONCATENATED MODULE: ./src/config/source.ts
+;// CONCATENATED MODULE: ./src/config/indentation.ts
 
 
+const KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]}:,][^#]*?)[ \t]*:(?:[ \t]|$)/;
+const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
+const shown = (name) => `\`${clip(name, 40)}\``;
+/** Reads a line's block structure; undefined for what this reading does not know (it then stays silent). */
+function readLine(text, from, to, indent) {
+    const entries = [];
+    let at = from + indent;
+    for (;;) {
+        const c = text[at];
+        if (c === '-' && (at + 1 === to || text[at + 1] === ' ')) {
+            entries.push({ column: at - from, name: '-', item: true });
+            at++;
+            while (text[at] === ' ')
+                at++;
+            if (at === to || text[at] === '#')
+                return { entries, opens: true, blockScalar: false };
+            continue;
+        }
+        if (c === '?' || c === '%' || (c === ':' && text[at + 1] === ' '))
+            return undefined;
+        break;
+    }
+    const rest = text.slice(at, to).replace(/\r$/, '');
+    const key = KEY.exec(rest);
+    if (!key) {
+        if (!entries.length)
+            return 'continuation';
+        entries[entries.length - 1].name = rest.replace(/[ \t]+#.*$/, '').trim() || '-';
+        return { entries, opens: false, blockScalar: BLOCK_SCALAR.test(rest) };
+    }
+    entries.push({ column: at - from, name: key[1], item: false });
+    const value = rest.slice(key[0].length).trim();
+    const blockScalar = BLOCK_SCALAR.test(value);
+    return { entries, opens: value === '' || value.startsWith('#') || blockScalar, blockScalar };
+}
+/**
+ * The first line whose indentation cannot be right: a key deeper than the key above it when that key
+ * already has its value, or a key that lines up with nothing above it. yaml notices both, in its own
+ * words and often at the line before ("Nested mappings are not allowed in compact mappings"); this
+ * names the line and the two keys. Silent (undefined) wherever it is unsure: flow collections or
+ * quoted text over several lines, explicit keys, directives.
+ */
+function indentationProblem(lines) {
+    const text = lines.text;
+    let open = [];
+    let previous;
+    let scalarColumn = -1; // a block scalar's text: lines deeper than this column
+    for (let i = 0; i < lines.count; i++) {
+        const number = i + 1;
+        const start = lines.start(i);
+        const to = lines.end(i);
+        const indent = lines.indent(i);
+        const first = text[start + indent];
+        if (start + indent >= to || first === '#' || first === '\r')
+            continue; // blank or comment
+        if (scalarColumn >= 0 && indent > scalarColumn)
+            continue;
+        scalarColumn = -1;
+        if (first === '\t')
+            return undefined; // tabs have their own message
+        if (indent === 0 && /^(---|\.\.\.)(\s|$)/.test(text.slice(start, Math.min(to, start + 4)))) {
+            open = [];
+            previous = undefined;
+            continue;
+        }
+        if (!closedOnItsLine(text, start, to))
+            return undefined;
+        const line = readLine(text, start, to, indent);
+        if (line === undefined)
+            return undefined;
+        if (line === 'continuation')
+            continue;
+        const head = line.entries[0];
+        const top = () => open[open.length - 1];
+        let above; // the nearest entry deeper than this line: what it fails to line up with
+        while (top() && top().column > indent)
+            above = open.pop();
+        const misplaced = (message) => ({
+            offset: start + indent,
+            message: `check the indentation of line ${number}: ${shown(head.name)} ${message}`,
+        });
+        const notLinedUp = (o) => misplaced(`does not line up with ${shown(o.name)} above it (column ${indent + 1}, not ${o.column + 1})`);
+        if (top()?.column === indent && top().item && !head.item) {
+            // A key where a list's items are: the list has ended, and a mapping further out must take it.
+            above ??= top();
+            open.pop();
+            if (top()?.column !== indent)
+                return notLinedUp(above);
+        }
+        const beside = top()?.column === indent;
+        if (beside && !top().item && head.item) {
+            // `key:` with its list at the key's own column; anything else here is not this reading's to judge.
+            if (!previous?.opens)
+                return undefined;
+        }
+        else if (!beside && previous && !previous.opens) {
+            const last = previous.entries[previous.entries.length - 1];
+            return above ? notLinedUp(above) : misplaced(`is indented deeper than ${shown(last.name)} above it`);
+        }
+        else if (beside)
+            open.pop();
+        open.push(...line.entries);
+        if (line.blockScalar)
+            scalarColumn = line.entries[line.entries.length - 1].column;
+        previous = line;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/parse-document.ts
+
+
+// yaml, the one parser, as reading uses it: the same options and limits for a whole document and for
+// an entry read on its own (parse-entries.ts), and the way back from a path in the data to the file.
 /** Far above any honest use of anchors, far below what a billion-laughs document needs. */
 const MAX_ALIAS_COUNT = 1000;
 // logLevel 'error': yaml's warnings go to process.emitWarning, and quote the file (a key that is a collection).
-const source_OPTIONS = { uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
+const parse_document_OPTIONS = { uniqueKeys: true, prettyErrors: false, logLevel: 'error' };
 /**
  * An entry read on its own gets the schema a whole document gets (YAML 1.2, core), made once rather
  * than once per entry. Only there: an entry has no directive that could ask for another version.
  */
-const ENTRY_OPTIONS = { ...source_OPTIONS, schema: new dist/* Document */.yo(undefined, source_OPTIONS).schema };
+const ENTRY_OPTIONS = { ...parse_document_OPTIONS, schema: new dist/* Document */.yo(undefined, parse_document_OPTIONS).schema };
 function marksOf(entry, base) {
     if (!(0,dist/* isMap */.jh)(entry))
         return {};
@@ -2188,21 +2410,10 @@ function marksOf(entry, base) {
     };
 }
 /**
- * Parses reports.yaml with yaml, the one parser: a file means the same whatever its size. A large file
- * of plain block YAML (no anchors, tags or directives, the list last) is parsed an entry at a time:
- * yaml holds a whole document's syntax tree and nodes at once (~1.2 s and ~210 MB at 10,000 reports),
- * one entry's only while it is read. Each entry is the same text, read by the same parser with the same
- * options, so it means what it means in the whole document; anything that could make a part depend on
- * another (an anchor, an alias, a tag, an error) sends the file to the whole-document parse instead.
- */
-function parseYaml(text) {
-    return byEntry(text) ?? whole(text);
-}
-/**
  * yaml's parseDocument in its two steps, with the syntax tree checked between them: composing recurses
  * once per level of nesting, so a document nested too deep is refused before it could overflow the stack.
  */
-function parse(text, depth = 0, options = source_OPTIONS) {
+function parse(text, depth = 0, options = parse_document_OPTIONS) {
     const tokens = Array.from(new dist/* Parser */.iX().parse(text));
     const shape = inspect(tokens, depth);
     if (shape.limit)
@@ -2246,6 +2457,7 @@ function findIn(root, path, key) {
     }
     return (0,dist/* isNode */.Ll)(node) ? node : undefined;
 }
+/** The file read as one document: every path the data has can be located in it. */
 function whole(text) {
     const { doc, limit } = parse(text);
     const { data, aliasError } = doc && !doc.errors.length ? toData(doc) : { data: undefined };
@@ -2261,48 +2473,39 @@ function whole(text) {
         idOffset: (i) => marks(i).id ?? marks(i).start ?? 0,
     };
 }
+/** A part read on its own means what it means in the whole: no reference to another part, no error. */
+function plain(p) {
+    return !!p.doc && !p.limit && !p.references && !p.doc.errors.length;
+}
+
+;// CONCATENATED MODULE: ./src/config/parse-entries.ts
+
+
+
+
+/*
+ * The entry-at-a-time parse, kept for memory: yaml holds a whole document's syntax tree and nodes at
+ * once, one entry's only while it is read. Validating 10,000 reports (3.6 MB) peaks at 320 MB and
+ * 1.9 s of CPU parsed whole, at 124 MB and 1.15 s an entry at a time; the benchmark's target is under
+ * 150 MB at 10,000 reports. It is the same parser with the same options on the same text: a large file of
+ * plain block YAML (no anchors, tags or directives, the list last) is cut where its entries start,
+ * and each entry is read as the list item it is in the whole document, so it means what it means
+ * there. Anything that could make a part depend on another (an anchor, an alias, a tag, an error)
+ * sends the file to the whole-document parse instead, and every bound is counted as that parse counts
+ * it, with the same words (test/unit/source.test.ts holds the two to the same data and errors).
+ */
 const TOP_LEVEL_REPORTS = /^reports:[ \t]*(#.*)?$/;
 // Anchors, aliases, tags, directives, document markers, tabs: whatever could make an entry mean
 // something other than its own text says. A cheap first look (the syntax tree of each part is the
 // proof); conservative: a false alarm only costs the whole-file path.
 const NOT_PLAIN = /(^|[\s[{,:?])[&*!][^\s]|^%|^---|^\.\.\.|\t/m;
 const MIN_ENTRIES_FOR_SPLIT = 200;
-const source_SPACE = 32;
-const source_HASH = 35;
+const parse_entries_SPACE = 32;
+const parse_entries_HASH = 35;
 const DASH = 45;
-/** Where a quote or a flow collection may begin: after YAML white space or a flow/mapping indicator. */
-function startsToken(code) {
-    if (code > 127)
-        return /\s/.test(String.fromCharCode(code));
-    return (code === source_SPACE || (code >= 9 && code <= 13) || code === 58 || code === 91 || code === 123 || code === 44);
-}
-/**
- * Whether every quoted scalar and flow collection that opens on the line text[from, to) also closes on
- * it. Reads character codes in place: a 10,000-report file has 100,000 lines, and a string per line
- * (or per character) is garbage enough to make V8 grow its young generation for the rest of the run.
- */
-function closedOnItsLine(text, from = 0, to = text.length) {
-    let depth = 0;
-    for (let i = from; i < to; i++) {
-        const c = text.charCodeAt(i);
-        const starts = i === from || startsToken(text.charCodeAt(i - 1));
-        if (c === source_HASH && (i === from || text.charCodeAt(i - 1) === source_SPACE))
-            break;
-        if ((c === 34 || c === 39) && starts) {
-            i = quoteEnd(text, i, to);
-            if (i < 0)
-                return false;
-        }
-        else if ((c === 91 || c === 123) && (starts || depth > 0))
-            depth++;
-        else if ((c === 93 || c === 125) && depth > 0)
-            depth--;
-    }
-    return depth === 0;
-}
 /** `- ` (or a lone `-`) at text[at]: a list item. */
 function isItem(text, at, to) {
-    return text.charCodeAt(at) === DASH && (at + 1 === to || text.charCodeAt(at + 1) === source_SPACE);
+    return text.charCodeAt(at) === DASH && (at + 1 === to || text.charCodeAt(at + 1) === parse_entries_SPACE);
 }
 function isReportsKey(text, from, to) {
     return text.startsWith('reports:', from) && TOP_LEVEL_REPORTS.test(text.slice(from, to));
@@ -2311,16 +2514,16 @@ function isReportsKey(text, from, to) {
  * The file offsets where the entries of the top-level `reports:` block begin, when the file has the
  * plain shape `export` writes: the block runs to the end of the file, each entry starts with `- ` on the
  * block's indentation, nothing else sits there, and every quote and bracket closes on its line.
- * Otherwise undefined. Walks the lines by offset, without a string per line.
+ * Otherwise undefined.
  */
-function entryOffsets(text) {
+function entryOffsets(lines) {
+    const text = lines.text;
     let inBlock = false;
     let indent = -1;
     const entries = [];
-    for (let from = 0; from <= text.length;) {
-        let to = text.indexOf('\n', from);
-        if (to < 0)
-            to = text.length;
+    for (let i = 0; i < lines.count; i++) {
+        const from = lines.start(i);
+        const to = lines.end(i);
         if (!closedOnItsLine(text, from, to))
             return undefined;
         if (!inBlock)
@@ -2328,11 +2531,9 @@ function entryOffsets(text) {
         else {
             if (isReportsKey(text, from, to))
                 return undefined;
-            let at = from;
-            while (at < to && text.charCodeAt(at) === source_SPACE)
-                at++;
-            if (at < to && text.charCodeAt(at) !== source_HASH) {
-                const col = at - from;
+            const col = lines.indent(i);
+            const at = from + col;
+            if (at < to && text.charCodeAt(at) !== parse_entries_HASH) {
                 const item = isItem(text, at, to);
                 if (indent < 0) {
                     if (!item)
@@ -2345,7 +2546,6 @@ function entryOffsets(text) {
                     entries.push(from);
             }
         }
-        from = to + 1;
     }
     return inBlock ? entries : undefined;
 }
@@ -2353,11 +2553,11 @@ function entryOffsets(text) {
  * Where each entry of `reports` starts, when the file has the plain shape whose entries can be read
  * one at a time (entryOffsets, and none of what NOT_PLAIN looks for); otherwise undefined.
  */
-function plainEntryOffsets(text) {
+function plainEntryOffsets(text, lines) {
     // __proto__ keys are for the whole-document parse to report as unknown keys, with their place.
     if (NOT_PLAIN.test(text) || text.includes('__proto__'))
         return undefined;
-    return entryOffsets(text);
+    return entryOffsets(lines ?? new Lines(text));
 }
 /**
  * The node of the one entry of the reports list that text[from, to) holds, read on its own as byEntry
@@ -2367,17 +2567,14 @@ function entryNode(text, from, to) {
     const seq = parse(text.slice(from, to), 1, ENTRY_OPTIONS).doc?.contents;
     return (0,dist/* isSeq */.oP)(seq) && (0,dist/* isNode */.Ll)(seq.items[0]) ? seq.items[0] : undefined;
 }
-/** The whole document as reading composes it (same options, same limits); undefined past a limit. */
-function wholeDocument(text) {
-    return parse(text).doc;
-}
-function byEntry(text) {
-    const entries = plainEntryOffsets(text);
+/** The file read an entry at a time, when it is large and plain enough (see above); otherwise undefined. */
+function byEntry(text, lines) {
+    const entries = plainEntryOffsets(text, lines);
     if (!entries || entries.length < MIN_ENTRIES_FOR_SPLIT)
         return undefined;
     // Counted here as the whole-document parse counts the list (at its first `-`), before any entry is read.
     let dash = entries[0];
-    while (text.charCodeAt(dash) === source_SPACE)
+    while (text.charCodeAt(dash) === parse_entries_SPACE)
         dash++;
     const limit = listLimit(dash, entries.length, 1);
     if (limit)
@@ -2448,126 +2645,70 @@ function readEntries(text, entries) {
     }
     return all;
 }
-/** A part read on its own means what it means in the whole: no reference to another part, no error. */
-function plain(p) {
-    return !!p.doc && !p.limit && !p.references && !p.doc.errors.length;
+
+;// CONCATENATED MODULE: ./src/config/parse.ts
+
+
+
+
+
+
+/**
+ * The text of reports.yaml as YAML data, each value locatable in the file: its lines bounded first
+ * (limits.ts), then read by yaml, the one parser (large plain files an entry at a time,
+ * parse-entries.ts). Throws ConfigErrors for a bound exceeded, a syntax error or an alias bomb.
+ */
+function parseYaml(text, file) {
+    const { lines, limit } = scanLines(text);
+    const at = locator(lines, file);
+    if (limit)
+        throw new errors_ConfigErrors([new ConfigError('yaml-limit', limit.message, at(limit.offset))]);
+    const source = byEntry(text, lines) ?? whole(text);
+    if (source.limit) {
+        throw new errors_ConfigErrors([new ConfigError('yaml-limit', source.limit.message, at(source.limit.offset))]);
+    }
+    if (source.syntax.length)
+        throw new errors_ConfigErrors(syntaxErrors(lines, source.syntax, at));
+    if (source.aliasError) {
+        throw new errors_ConfigErrors([
+            new ConfigError('alias-limit', `YAML aliases: ${clip(source.aliasError)}`, at(0)),
+        ]);
+    }
+    return { source, at };
 }
-
-;// CONCATENATED MODULE: ./src/config/indentation.ts
-
-
-const KEY = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\s#'"{[\]}:,][^#]*?)[ \t]*:(?:[ \t]|$)/;
-const BLOCK_SCALAR = /^[|>][-+0-9]*[ \t]*(#.*)?$/;
-const shown = (name) => `\`${clip(name, 40)}\``;
-/** Reads a line's block structure; undefined for what this reading does not know (it then stays silent). */
-function readLine(text, from, to, indent) {
-    const entries = [];
-    let at = from + indent;
-    for (;;) {
-        const c = text[at];
-        if (c === '-' && (at + 1 === to || text[at + 1] === ' ')) {
-            entries.push({ column: at - from, name: '-', item: true });
-            at++;
-            while (text[at] === ' ')
-                at++;
-            if (at === to || text[at] === '#')
-                return { entries, opens: true, blockScalar: false };
-            continue;
-        }
-        if (c === '?' || c === '%' || (c === ':' && text[at + 1] === ' '))
-            return undefined;
-        break;
-    }
-    const rest = text.slice(at, to).replace(/\r$/, '');
-    const key = KEY.exec(rest);
-    if (!key) {
-        if (!entries.length)
-            return 'continuation';
-        entries[entries.length - 1].name = rest.replace(/[ \t]+#.*$/, '').trim() || '-';
-        return { entries, opens: false, blockScalar: BLOCK_SCALAR.test(rest) };
-    }
-    entries.push({ column: at - from, name: key[1], item: false });
-    const value = rest.slice(key[0].length).trim();
-    const blockScalar = BLOCK_SCALAR.test(value);
-    return { entries, opens: value === '' || value.startsWith('#') || blockScalar, blockScalar };
+function locator(lines, file) {
+    return (offset, end) => {
+        const p = lines.position(offset);
+        const start = { file, line: p.line, column: p.col };
+        if (end === undefined)
+            return start;
+        const q = lines.position(end);
+        return { ...start, endLine: q.line, endColumn: q.col };
+    };
 }
 /**
- * The first line whose indentation cannot be right: a key deeper than the key above it when that key
- * already has its value, or a key that lines up with nothing above it. yaml notices both, in its own
- * words and often at the line before ("Nested mappings are not allowed in compact mappings"); this
- * names the line and the two keys. Silent (undefined) wherever it is unsure: flow collections or
- * quoted text over several lines, explicit keys, directives.
+ * yaml's syntax errors, except where one mistake made many of them: a tab used to indent is one
+ * error at the tab (yaml adds one for each line after it that no longer lines up), and a key indented
+ * wrongly is one error at its line, in plain words (yaml's is often at the line before, in its terms).
  */
-function indentationProblem(text) {
-    let open = [];
-    let previous;
-    let scalarColumn = -1; // a block scalar's text: lines deeper than this column
-    let number = 0;
-    for (let from = 0; from <= text.length;) {
-        let to = text.indexOf('\n', from);
-        if (to < 0)
-            to = text.length;
-        number++;
-        const start = from;
-        from = to + 1;
-        let indent = 0;
-        while (text.charCodeAt(start + indent) === 32)
-            indent++;
-        const first = text[start + indent];
-        if (start + indent >= to || first === '#' || first === '\r')
-            continue; // blank or comment
-        if (scalarColumn >= 0 && indent > scalarColumn)
-            continue;
-        scalarColumn = -1;
-        if (first === '\t')
-            return undefined; // tabs have their own message
-        if (indent === 0 && /^(---|\.\.\.)(\s|$)/.test(text.slice(start, Math.min(to, start + 4)))) {
-            open = [];
-            previous = undefined;
-            continue;
-        }
-        if (!closedOnItsLine(text, start, to))
-            return undefined;
-        const line = readLine(text, start, to, indent);
-        if (line === undefined)
-            return undefined;
-        if (line === 'continuation')
-            continue;
-        const head = line.entries[0];
-        const top = () => open[open.length - 1];
-        let above; // the nearest entry deeper than this line: what it fails to line up with
-        while (top() && top().column > indent)
-            above = open.pop();
-        const misplaced = (message) => ({
-            offset: start + indent,
-            message: `check the indentation of line ${number}: ${shown(head.name)} ${message}`,
-        });
-        const notLinedUp = (o) => misplaced(`does not line up with ${shown(o.name)} above it (column ${indent + 1}, not ${o.column + 1})`);
-        if (top()?.column === indent && top().item && !head.item) {
-            // A key where a list's items are: the list has ended, and a mapping further out must take it.
-            above ??= top();
-            open.pop();
-            if (top()?.column !== indent)
-                return notLinedUp(above);
-        }
-        const beside = top()?.column === indent;
-        if (beside && !top().item && head.item) {
-            // `key:` with its list at the key's own column; anything else here is not this reading's to judge.
-            if (!previous?.opens)
-                return undefined;
-        }
-        else if (!beside && previous && !previous.opens) {
-            const last = previous.entries[previous.entries.length - 1];
-            return above ? notLinedUp(above) : misplaced(`is indented deeper than ${shown(last.name)} above it`);
-        }
-        else if (beside)
-            open.pop();
-        open.push(...line.entries);
-        if (line.blockScalar)
-            scalarColumn = line.entries[line.entries.length - 1].column;
-        previous = line;
+function syntaxErrors(lines, syntax, at) {
+    const tabs = syntax.filter((e) => e.code === 'TAB_AS_INDENT');
+    if (tabs.length) {
+        const { line } = at(tabs[0].offset);
+        const more = tabs.length - 1;
+        const message = `line ${line} is indented with a tab; YAML indents with spaces only` +
+            (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural_plural(more, 'more line')} below)` : '');
+        return [new ConfigError('tab', message, at(tabs[0].offset))];
     }
-    return undefined;
+    const indentation = indentationProblem(lines);
+    if (indentation) {
+        const where = at(indentation.offset);
+        // Only when yaml's first complaint is about that place: otherwise the mistake is another one.
+        const first = Math.min(...syntax.map((e) => at(e.offset).line));
+        if (first >= where.line - 1)
+            return [new ConfigError('indentation', indentation.message, where)];
+    }
+    return syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${clip(e.message)}`, at(e.offset)));
 }
 
 ;// CONCATENATED MODULE: ./src/config/reports-validator.js
@@ -2587,7 +2728,7 @@ function pointerSegments(pointer) {
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-;// CONCATENATED MODULE: ./src/config/schema.ts
+;// CONCATENATED MODULE: ./src/config/validate-schema.ts
 
 
 
@@ -2612,7 +2753,7 @@ function checkSchema(data) {
 }
 /**
  * The schema's rule for an entry without id (kind, level, result_action): for editors. The action
- * says it once per entry, in its own words (load.ts lifecycleErrors), so these are left out here.
+ * says it once per entry, in its own words (validate.ts lifecycleErrors), so these are left out here.
  */
 function createRule(e) {
     return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'));
@@ -2699,56 +2840,18 @@ function problemOf(e) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/config/load.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/config/validate.ts
 
 
 /** Every entry of the file, in its order: reports to keep, to delete and to create. */
 function entriesOf(config) {
     return [...config.reports, ...config.deletes, ...config.creates].sort((a, b) => a.index - b.index);
 }
-/** Large providers declare thousands of reports (~250 bytes each); anything near this is not a config. */
-const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 /**
- * The text of reports.yaml: a regular file, inside `root` when given (the workspace; on the command
- * line, the current directory unless --config names the file), at most MAX_CONFIG_BYTES, UTF-8.
- * Throws ConfigErrors.
+ * What the schema and the rules between keys say about reports.yaml's data, every problem at its place;
+ * throws ConfigErrors listing them all, or returns the desired state.
  */
-function readConfig(file, displayName = file, root) {
-    return readConfigText(file, displayName, { root, maxBytes: MAX_CONFIG_BYTES });
-}
-/** Reads and validates reports.yaml; throws ConfigErrors listing every problem, or returns the desired state. */
-async function loadConfig(file, displayName = file, root) {
-    return parseConfig(await readConfig(file, displayName, root), displayName);
-}
-/** Parses and validates the text of reports.yaml (pure: no I/O). */
-function parseConfig(text, file) {
-    const { lines, limit } = scanLines(text);
-    const at = (offset, end) => {
-        const p = lines.linePos(offset);
-        const start = { file, line: p.line, column: p.col };
-        if (end === undefined)
-            return start;
-        const q = lines.linePos(end);
-        return { ...start, endLine: q.line, endColumn: q.col };
-    };
-    if (limit)
-        throw new errors_ConfigErrors([new ConfigError('yaml-limit', limit.message, at(limit.offset))]);
-    const source = parseYaml(text);
-    if (source.limit) {
-        throw new errors_ConfigErrors([new ConfigError('yaml-limit', source.limit.message, at(source.limit.offset))]);
-    }
-    if (source.syntax.length)
-        throw new errors_ConfigErrors(syntaxErrors(text, source.syntax, at));
-    if (source.aliasError) {
-        throw new errors_ConfigErrors([
-            new ConfigError('alias-limit', `YAML aliases: ${clip(source.aliasError)}`, at(0)),
-        ]);
-    }
+function validateConfig({ source, at }, file) {
     const place = (path, key) => {
         const { node, base } = source.locate(path, key);
         return node?.range ? at(base + node.range[0], base + node.range[1]) : at(0);
@@ -2775,30 +2878,6 @@ function parseConfig(text, file) {
         (r.state === 'absent' ? config.deletes : config.reports).push(r);
     });
     return config;
-}
-/**
- * yaml's syntax errors, except where one mistake made many of them: a tab used to indent is one
- * error at the tab (yaml adds one for each line after it that no longer lines up), and a key indented
- * wrongly is one error at its line, in plain words (yaml's is often at the line before, in its terms).
- */
-function syntaxErrors(text, syntax, at) {
-    const tabs = syntax.filter((e) => e.code === 'TAB_AS_INDENT');
-    if (tabs.length) {
-        const { line } = at(tabs[0].offset);
-        const more = tabs.length - 1;
-        const message = `line ${line} is indented with a tab; YAML indents with spaces only` +
-            (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural_plural(more, 'more line')} below)` : '');
-        return [new ConfigError('tab', message, at(tabs[0].offset))];
-    }
-    const indentation = indentationProblem(text);
-    if (indentation) {
-        const where = at(indentation.offset);
-        // Only when yaml's first complaint is about that place: otherwise the mistake is another one.
-        const first = Math.min(...syntax.map((e) => at(e.offset).line));
-        if (first >= where.line - 1)
-            return [new ConfigError('indentation', indentation.message, where)];
-    }
-    return syntax.map((e) => new ConfigError('yaml-syntax', `YAML syntax: ${clip(e.message)}`, at(e.offset)));
 }
 /** Two entries for one report would fight each other; found even when other entries have errors. */
 function duplicateIds(data, idAt) {
@@ -2903,7 +2982,33 @@ function declaredKey(e, fileTenant) {
     ]);
 }
 
+;// CONCATENATED MODULE: ./src/config/load.ts
+
+
+
+// reports.yaml \u2192 the desired state, in its three stages: read (the bytes, behind the path guards),
+// parse (YAML, every value locatable in the file), validate (the schema and the rules between keys).
+/** Large providers declare thousands of reports (~250 bytes each); anything near this is not a config. */
+const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+/**
+ * The text of reports.yaml: a regular file, inside `root` when given (the workspace; on the command
+ * line, the current directory unless --config names the file), at most MAX_CONFIG_BYTES, UTF-8.
+ * Throws ConfigErrors.
+ */
+function readConfig(file, displayName = file, root) {
+    return readConfigText(file, displayName, { root, maxBytes: MAX_CONFIG_BYTES });
+}
+/** Reads and validates reports.yaml; throws ConfigErrors listing every problem, or returns the desired state. */
+async function loadConfig(file, displayName = file, root) {
+    return parseConfig(await readConfig(file, displayName, root), displayName);
+}
+/** Parses and validates the text of reports.yaml (pure: no I/O). */
+function parseConfig(text, file) {
+    return validateConfig(parseYaml(text, file), file);
+}
+
 ;// CONCATENATED MODULE: ./src/config/verify.ts
+
 
 
 const KEYS = [
@@ -6107,6 +6212,405 @@ function pullRecipients(desired, live, names, label, note) {
     return { change: { field: 'recipients', from: [...written], to }, edit: { items, append }, appended };
 }
 
+;// CONCATENATED MODULE: ./src/config/edit-cst.ts
+
+
+/** The CST of `text`: its one document's content, or undefined when there is none. */
+function contentOf(text) {
+    for (const token of new dist/* Parser */.iX().parse(text))
+        if (token.type === 'document')
+            return token.value;
+    return undefined;
+}
+/** A mapping's pairs (block `a: 1` or flow `{a: 1}`), or undefined for anything else. */
+function pairsOf(token) {
+    const all = token?.type === 'block-map' || (token?.type === 'flow-collection' && token.start.source === '{')
+        ? token.items
+        : undefined;
+    // Comment lines after the last pair are an item of their own, without a key.
+    return all?.filter((item) => item.key !== undefined || item.sep !== undefined);
+}
+/** A list's items (block `- a` or flow `[a]`), or undefined for anything else. */
+function itemsOf(token) {
+    const all = token?.type === 'block-seq' || (token?.type === 'flow-collection' && token.start.source === '[')
+        ? token.items
+        : undefined;
+    // Comment lines after the last item (or a trailing comma) are an item of their own, without a value.
+    return all?.filter((item) => item.value !== undefined || item.start.some((t) => t.type === 'seq-item-ind'));
+}
+/** The string a scalar token stands for (a key, say); undefined for anything else. */
+function scalarText(token) {
+    return dist/* CST */.DB.isScalar(token) ? dist/* CST */.DB.resolveAsScalar(token, false, () => undefined)?.value : undefined;
+}
+/** The pair whose key is `key`. */
+function pairOf(pairs, key) {
+    return pairs.find((p) => scalarText(p.key) === key);
+}
+/** The anchor among `tokens` (a value's props), without its `&`. */
+function anchorIn(...lists) {
+    for (const tokens of lists)
+        for (const t of tokens ?? [])
+            if (t.type === 'anchor')
+                return t.source.slice(1);
+    return undefined;
+}
+/** Whether `tokens` give a value an anchor or a tag. */
+function hasProps(tokens) {
+    return !!tokens?.some((t) => t.type === 'anchor' || t.type === 'tag');
+}
+/** A token that one scalar value can be written into: a flow or block scalar, or an alias. */
+function isValue(token) {
+    return token?.type === 'alias' || dist/* CST */.DB.isScalar(token);
+}
+/** How a scalar token is quoted, in yaml's names (a block scalar's style is none of them). */
+function styleOf(token) {
+    if (token?.type === 'single-quoted-scalar')
+        return 'QUOTE_SINGLE';
+    if (token?.type === 'double-quoted-scalar')
+        return 'QUOTE_DOUBLE';
+    return token?.type === 'scalar' ? 'PLAIN' : undefined;
+}
+/**
+ * Writes `source`, the one line yamlScalar made for `value`, into a scalar or alias token: through
+ * CST.setScalarValue, which turns the token into a flow scalar of that style and keeps what follows
+ * it (a comment, the line break a block scalar had), and with yamlScalar's text as the token's source,
+ * since yaml's own quoting for edits may fold a line or leave DEL, U+0085 and U+2028 raw.
+ */
+function setScalar(token, value, source) {
+    const type = source.startsWith('"') ? 'QUOTE_DOUBLE' : source.startsWith("'") ? 'QUOTE_SINGLE' : 'PLAIN';
+    dist/* CST */.DB.setScalarValue(token, value, { type });
+    Object.assign(token, {
+        type: type === 'QUOTE_DOUBLE'
+            ? 'double-quoted-scalar'
+            : type === 'QUOTE_SINGLE'
+                ? 'single-quoted-scalar'
+                : 'scalar',
+        source,
+    });
+}
+const BLANK = new Set(['space', 'newline', 'comment']);
+/**
+ * Where the content of `token` ends: after its last character that is not a comment, a space or a
+ * line break (a pair's value, a list's last item, a flow collection's closing bracket).
+ */
+function contentEnd(token) {
+    switch (token.type) {
+        case 'block-map':
+        case 'block-seq': {
+            // The last item that holds something: comment lines after it are items of their own.
+            for (let k = token.items.length - 1; k >= 0; k--) {
+                const item = token.items[k];
+                const inner = item.value ?? item.key;
+                if (inner)
+                    return contentEnd(inner);
+                const mark = [...(item.sep ?? []), ...item.start].reverse().find((t) => !BLANK.has(t.type));
+                if (mark)
+                    return mark.offset + mark.source.length;
+            }
+            return token.offset;
+        }
+        case 'flow-collection': {
+            const close = token.end.find((t) => t.type === 'flow-map-end' || t.type === 'flow-seq-end');
+            return close ? close.offset + 1 : token.offset;
+        }
+        case 'block-scalar':
+            return token.offset + dist/* CST */.DB.stringify(token).length;
+        default:
+            return token.offset + ('source' in token ? token.source.length : 0);
+    }
+}
+/**
+ * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
+ * typical pull changes a few entries of thousands); any other file is parsed whole.
+ */
+function reportsOf(lines) {
+    const text = lines.text;
+    const offsets = plainEntryOffsets(text, lines);
+    if (offsets?.length) {
+        return {
+            count: offsets.length,
+            flow: false,
+            entry(i) {
+                const base = offsets[i];
+                const list = itemsOf(contentOf(text.slice(base, offsets[i + 1] ?? text.length)));
+                return { token: list?.[0]?.value, base };
+            },
+        };
+    }
+    const top = pairsOf(contentOf(text));
+    const reports = top && pairOf(top, 'reports');
+    const items = itemsOf(reports?.value);
+    if (!reports || !items)
+        throw new Error('editReports needs a valid reports.yaml with a `reports` list');
+    const flow = reports.value?.type === 'flow-collection';
+    return {
+        count: items.length,
+        flow,
+        entry: (i) => ({ token: items[i]?.value, base: 0 }),
+        emptyFlow: flow && !items.length ? reports : undefined,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/edit-add.ts
+
+
+
+/**
+ * `id: <uuid>` before the entry's first key, at that key's column (`- name: x` becomes `- id: \u2026` and
+ * `  name: x` below it; `{kind: \u2026}` becomes `{id: \u2026, kind: \u2026}`): the one key pull adds. `base`: where
+ * the entry's text starts in the file.
+ */
+function insertId(editor, index, entry, base, pairs, id) {
+    if (pairOf(pairs, 'id'))
+        return editor.problem(index, 'id', 'the entry has an id already');
+    const first = pairs[0];
+    if (!first?.key || !dist/* CST */.DB.isScalar(first.key) || first.key.type === 'block-scalar' || hasProps(first.start))
+        return editor.problem(index, 'id', 'the entry does not start with a plain key');
+    const flow = entry.type === 'flow-collection';
+    const start = base + first.key.offset;
+    const lineStart = editor.lines.lineStart(start);
+    const value = yamlScalar(id, undefined, flow);
+    // A block entry must start its line with the key (after `- ` or spaces): then the new line lines up.
+    if (!flow && !/^[ ]*(- +)?$/.test(editor.lines.text.slice(lineStart, start)))
+        return editor.problem(index, 'id', 'the entry does not start its line');
+    const text = flow ? `id: ${value}, ` : `id: ${value}${editor.eol}${' '.repeat(start - lineStart)}`;
+    editor.edits.push({ start, end: start, text });
+}
+/**
+ * New entries after the last one of `reports`, indented as it is (or as export writes them under
+ * `reports: []`, which becomes `reports:` with the entries below it); with a blank line before each
+ * when the file has one between its entries (export's layout).
+ */
+function appendEntries(editor, list, entries) {
+    const { lines } = editor;
+    const text = lines.text;
+    let dash = 2;
+    let keys = 4;
+    let blank = true;
+    let at;
+    if (list.emptyFlow) {
+        const colon = list.emptyFlow.sep?.find((t) => t.type === 'map-value-ind');
+        const end = contentEnd(list.emptyFlow.value);
+        editor.edits.push({ start: colon.offset + 1, end, text: '' });
+        at = lines.lineEnd(end);
+    }
+    else {
+        const { token: last, base } = list.count ? list.entry(list.count - 1) : { token: undefined, base: 0 };
+        if (list.flow || !last || !pairsOf(last))
+            return editor.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
+        const start = base + last.offset;
+        const lineStart = lines.lineStart(start);
+        dash = Math.max(0, text.indexOf('-', lineStart) - lineStart);
+        keys = start - lineStart;
+        if (list.count > 1)
+            blank = blankAbove(lines, lineStart);
+        at = lines.lineEnd(base + contentEnd(last));
+    }
+    const indent = (line) => {
+        const n = line.length - line.trimStart().length;
+        return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart();
+    };
+    editor.insertLines(at, entries.flatMap((entry) => [...(blank ? [''] : []), ...entry.map(indent)]));
+}
+/** Whether a blank line comes before the first line of content above `lineStart` (comments skipped). */
+function blankAbove(lines, lineStart) {
+    for (let i = lines.position(lineStart).line - 2; i >= 0; i--) {
+        const line = lines.text.slice(lines.start(i), lines.end(i)).trim();
+        if (!line)
+            return true;
+        if (!line.startsWith('#'))
+            return false;
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/config/edit-entry.ts
+
+
+
+
+
+const edit_entry_count = (n) => n.toLocaleString('en');
+/**
+ * The edits of one file: each value goes into its token of yaml's syntax tree (CST) and comes out
+ * through CST.stringify, at the token's own offset; lines are found by the one scanner (Lines).
+ */
+class Editor {
+    lines;
+    edits = [];
+    problems = [];
+    /** The file's line ending, for the lines it gains. */
+    eol;
+    /** Where the text of the entry at hand starts: its tokens' offsets count from there. */
+    base = 0;
+    text;
+    constructor(lines) {
+        this.lines = lines;
+        this.text = lines.text;
+        const nl = this.text.indexOf('\n');
+        this.eol = nl > 0 && this.text[nl - 1] === '\r' ? '\r\n' : '\n';
+    }
+    /** A token's offset in the file. */
+    at(token) {
+        return this.base + token.offset;
+    }
+    entry(token, base, edit) {
+        this.base = base;
+        const fields = [
+            ...Object.keys(edit.scalars ?? {}),
+            ...(edit.recipients ? ['recipients'] : []),
+            ...(edit.id ? ['id'] : []),
+        ];
+        const pairs = pairsOf(token);
+        if (!token || !pairs) {
+            for (const field of fields)
+                this.problem(edit.index, field, 'the entry is not a mapping');
+            return;
+        }
+        for (const [field, value] of Object.entries(edit.scalars ?? {}))
+            this.field(edit.index, field, () => this.scalar(edit.index, field, pairOf(pairs, field), value));
+        const recipients = edit.recipients;
+        if (recipients)
+            this.field(edit.index, 'recipients', () => this.recipients(edit.index, pairs, recipients));
+        const id = edit.id;
+        if (id)
+            this.field(edit.index, 'id', () => insertId(this, edit.index, token, this.base, pairs, id));
+    }
+    /**
+     * Makes one field's edits, and takes them back when a line they make would be longer than reading
+     * allows (a list of a thousand UUIDs in `[...]`): that field is listed, the others still change.
+     */
+    field(index, field, make) {
+        const mark = this.edits.length;
+        make();
+        const longest = Math.max(0, ...this.edits.slice(mark).map((e) => this.lines.longestAfter(e)));
+        if (longest <= MAX_LINE_LENGTH)
+            return;
+        this.edits.length = mark;
+        this.problem(index, field, `the live value would make a line ${edit_entry_count(longest)} characters long; the limit is ${edit_entry_count(MAX_LINE_LENGTH)}`);
+    }
+    problem(index, field, message) {
+        this.problems.push({ index, field, message });
+    }
+    /** Writes `source` into the value token (yamlScalar's text), as an edit of the token's own text. */
+    write(token, value, source) {
+        const start = this.at(token);
+        const old = dist/* CST */.DB.stringify(token);
+        setScalar(token, value, source);
+        this.edits.push({ start, end: start + old.length, text: dist/* CST */.DB.stringify(token) });
+    }
+    scalar(index, field, pair, value) {
+        const token = pair?.value;
+        if (!isValue(token))
+            return this.problem(index, field, 'the value is not a single scalar');
+        // Another entry may use the anchor through an alias: changing it here would change that one too.
+        const anchor = anchorIn(pair?.sep, token.type === 'block-scalar' ? token.props : undefined);
+        if (anchor)
+            return this.problem(index, field, `the value carries the anchor &${anchor}`);
+        const text = typeof value === 'boolean'
+            ? sameCase(String(value), token.source)
+            : yamlScalar(value, styleOf(token), false);
+        this.write(token, String(value), text);
+    }
+    recipients(index, pairs, edit) {
+        const pair = pairOf(pairs, 'recipients');
+        const list = pair?.value;
+        const items = itemsOf(list);
+        if (!pair || !list || !items)
+            return this.problem(index, 'recipients', 'the value is not a list');
+        const anchor = anchorIn(pair.sep);
+        if (anchor)
+            return this.problem(index, 'recipients', `the list carries the anchor &${anchor}`);
+        if (items.some((item) => !isValue(item.value)))
+            return this.problem(index, 'recipients', 'an item is not a single scalar');
+        // An alias elsewhere may stand for an item: changing the list here would change that entry too.
+        const anchored = items.map((item) => anchorIn(item.start)).find((a) => a !== undefined);
+        if (anchored)
+            return this.problem(index, 'recipients', `an item carries the anchor &${anchored}`);
+        const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
+        if (total > MAX_ITEMS)
+            return this.problem(index, 'recipients', `the live report has ${edit_entry_count(total)} recipients; a list holds at most ${edit_entry_count(MAX_ITEMS)}`);
+        const style = styleOf([...items].reverse().find((item) => dist/* CST */.DB.isScalar(item.value))?.value);
+        if (list.type === 'flow-collection')
+            return this.flowList(index, list, items, edit, style);
+        let left = 0;
+        items.forEach((item, k) => {
+            const value = item.value;
+            const next = edit.items[k];
+            if (next === undefined)
+                return void left++;
+            const dash = item.start.find((t) => t.type === 'seq-item-ind');
+            const from = this.lines.lineStart(this.at(dash ?? value));
+            const lineEnd = this.lines.lineEnd(this.base + contentEnd(value));
+            if (!next.length)
+                return void this.edits.push({ start: from, end: lineEnd, text: '' });
+            left += next.length;
+            this.write(value, next[0], yamlScalar(next[0], style, false));
+            const prefix = this.itemPrefix(this.at(value));
+            this.insertLines(lineEnd, next.slice(1).map((v) => prefix + yamlScalar(v, style, false)));
+        });
+        if (edit.append.length) {
+            const last = items[items.length - 1].value;
+            const prefix = this.itemPrefix(this.at(last));
+            const lines = edit.append.map((v) => prefix + yamlScalar(v, style, false));
+            this.insertLines(this.lines.lineEnd(this.base + contentEnd(last)), lines);
+            left += lines.length;
+        }
+        // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
+        const colon = pair.sep?.find((t) => t.type === 'map-value-ind');
+        if (!left && colon)
+            this.edits.push({ start: this.at(colon) + 1, end: this.at(colon) + 1, text: ' []' });
+    }
+    /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
+    flowList(index, list, items, edit, style) {
+        const start = this.at(list);
+        const end = this.base + contentEnd(list);
+        const source = this.text.slice(start, end);
+        if (source.includes('\n') && source.includes('#'))
+            return this.problem(index, 'recipients', 'the list spans lines with comments in it');
+        const own = (item) => {
+            const value = item.value;
+            return [this.at(value), this.at(value) + value.source.length];
+        };
+        const values = [];
+        items.forEach((item, k) => {
+            const next = edit.items[k];
+            if (next === undefined)
+                values.push(this.text.slice(...own(item)));
+            else
+                values.push(...next.map((v) => yamlScalar(v, style, true)));
+        });
+        values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
+        const between = items.length > 1 ? this.text.slice(own(items[0])[1], own(items[1])[0]) : ', ';
+        const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
+        const pad = items.length && source[1] === ' ' ? ' ' : '';
+        const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
+        this.edits.push({ start, end, text });
+    }
+    /** New lines at `at` (a line's start), each ending as the file's lines end. */
+    insertLines(at, lines) {
+        if (!lines.length)
+            return;
+        const eol = this.eol;
+        // A file that does not end with a line break keeps not ending with one.
+        const text = at === this.text.length && at > 0 && !this.text.endsWith('\n')
+            ? eol + lines.join(eol)
+            : lines.map((l) => l + eol).join('');
+        this.edits.push({ start: at, end: at, text });
+    }
+    /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
+    itemPrefix(start) {
+        const line = this.lines.lineStart(start);
+        const dash = this.text.indexOf('-', line);
+        if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
+            return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
+        let after = dash + 1;
+        while (this.text[after] === ' ')
+            after++;
+        return this.text.slice(line, after);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/config/edit.ts
 
 
@@ -6120,45 +6624,17 @@ function pullRecipients(desired, live, names, label, note) {
 function editReports(text, entries, appended = []) {
     if (!entries.length && !appended.length)
         return { text, edits: [], problems: [] };
-    const editor = new Editor(text);
-    const list = edit_entriesOf(text);
+    const lines = new Lines(text);
+    const editor = new Editor(lines);
+    const list = reportsOf(lines);
     for (const e of entries) {
-        const { node, base } = list.entry(e.index);
-        editor.entry(node, base, e);
+        const { token, base } = list.entry(e.index);
+        editor.entry(token, base, e);
     }
     if (appended.length)
-        editor.appendEntries(list, appended);
+        appendEntries(editor, list, appended);
     const edits = sortEdits(editor.edits);
     return { text: applyEdits(text, edits), edits, problems: editor.problems };
-}
-/**
- * A file of the plain shape export writes is parsed only where it changes, an entry at a time (a
- * typical pull changes a few entries of thousands; the whole document costs ~1.2 s and ~200 MB at
- * 10,000 reports); any other file is parsed whole.
- */
-function edit_entriesOf(text) {
-    const offsets = plainEntryOffsets(text);
-    if (offsets?.length) {
-        return {
-            count: offsets.length,
-            flow: false,
-            entry(i) {
-                const base = offsets[i];
-                return { node: entryNode(text, base, offsets[i + 1] ?? text.length), base };
-            },
-        };
-    }
-    const doc = wholeDocument(text);
-    const reports = (0,dist/* isMap */.jh)(doc?.contents) ? doc.contents.items.find((p) => keyIs(p, 'reports')) : undefined;
-    const list = reports?.value;
-    if (!doc || doc.errors.length || !(0,dist/* isSeq */.oP)(list) || !(0,dist/* isNode */.Ll)(reports?.key))
-        throw new Error('editReports needs a valid reports.yaml with a `reports` list');
-    return {
-        count: list.items.length,
-        flow: !!list.flow,
-        entry: (i) => ({ node: list.items[i], base: 0 }),
-        emptyFlow: list.flow && !list.items.length ? { key: reports.key, list } : undefined,
-    };
 }
 /** Edits in the order they apply: by offset, an insertion before a replacement that starts where it is. */
 function sortEdits(edits) {
@@ -6179,265 +6655,6 @@ function applyEdits(text, sorted) {
     }
     parts.push(text.slice(at));
     return parts.join('');
-}
-const keyIs = (p, key) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === key;
-class Editor {
-    text;
-    edits = [];
-    problems = [];
-    /** The file's line ending, for the lines it gains. */
-    eol;
-    /** Where the text of the entry at hand starts: its nodes' ranges count from there. */
-    base = 0;
-    constructor(text) {
-        this.text = text;
-        const nl = text.indexOf('\n');
-        this.eol = nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
-    }
-    /** A node's [start, end) in the file. */
-    at(node) {
-        return [this.base + node.range[0], this.base + node.range[1]];
-    }
-    entry(node, base, edit) {
-        this.base = base;
-        const fields = [
-            ...Object.keys(edit.scalars ?? {}),
-            ...(edit.recipients ? ['recipients'] : []),
-            ...(edit.id ? ['id'] : []),
-        ];
-        if (!(0,dist/* isMap */.jh)(node)) {
-            for (const field of fields)
-                this.problem(edit.index, field, 'the entry is not a mapping');
-            return;
-        }
-        for (const [field, value] of Object.entries(edit.scalars ?? {})) {
-            this.field(edit.index, field, () => this.scalar(edit.index, field, node.items.find((p) => keyIs(p, field))?.value, value));
-        }
-        const recipients = edit.recipients;
-        if (recipients)
-            this.field(edit.index, 'recipients', () => this.recipients(edit.index, node, recipients));
-        const id = edit.id;
-        if (id)
-            this.field(edit.index, 'id', () => this.insertId(edit.index, node, id));
-    }
-    /**
-     * `id: <uuid>` before the entry's first key, at that key's column (`- name: x` becomes `- id: \u2026` and
-     * `  name: x` below it; `{kind: \u2026}` becomes `{id: \u2026, kind: \u2026}`): the one key pull adds.
-     */
-    insertId(index, entry, id) {
-        if (entry.items.some((p) => keyIs(p, 'id')))
-            return this.problem(index, 'id', 'the entry has an id already');
-        const key = entry.items[0]?.key;
-        if (!(0,dist/* isScalar */.jn)(key) || !key.range || key.anchor || key.tag)
-            return this.problem(index, 'id', 'the entry does not start with a plain key');
-        const [start] = this.at(key);
-        const value = yamlScalar(id, undefined, !!entry.flow);
-        const column = start - this.lineStart(start);
-        // A block entry must start its line with the key (after `- ` or spaces): then the new line lines up.
-        if (!entry.flow && !/^[ ]*(- +)?$/.test(this.text.slice(this.lineStart(start), start)))
-            return this.problem(index, 'id', 'the entry does not start its line');
-        const text = entry.flow ? `id: ${value}, ` : `id: ${value}${this.eol}${' '.repeat(column)}`;
-        this.edits.push({ start, end: start, text });
-    }
-    /**
-     * Makes one field's edits, and takes them back when a line they make would be longer than reading
-     * allows (a list of a thousand UUIDs in `[...]`): that field is listed, the others still change.
-     */
-    field(index, field, make) {
-        const mark = this.edits.length;
-        make();
-        const longest = Math.max(0, ...this.edits.slice(mark).map((e) => this.longestLine(e)));
-        if (longest <= MAX_LINE_LENGTH)
-            return;
-        this.edits.length = mark;
-        this.problem(index, field, `the live value would make a line ${edit_count(longest)} characters long; the limit is ${edit_count(MAX_LINE_LENGTH)}`);
-    }
-    /** The longest line an edit leaves, with what stays of the lines it starts and ends on. */
-    longestLine(e) {
-        const head = e.start - this.lineStart(e.start);
-        const nl = this.text.indexOf('\n', e.end);
-        const tail = (nl < 0 ? this.text.length : nl) - e.end;
-        const parts = e.text.split('\n');
-        if (parts.length === 1)
-            return head + e.text.length + tail;
-        const inner = parts.slice(1, -1).map((p) => p.length);
-        return Math.max(head + parts[0].length, ...inner, parts[parts.length - 1].length + tail);
-    }
-    problem(index, field, message) {
-        this.problems.push({ index, field, message });
-    }
-    scalar(index, field, node, value) {
-        if (!((0,dist/* isScalar */.jn)(node) || (0,dist/* isAlias */.Vj)(node)) || !node.range) {
-            return this.problem(index, field, 'the value is not a single scalar');
-        }
-        // Another entry may use the anchor through an alias: changing it here would change that one too.
-        if (node.anchor)
-            return this.problem(index, field, `the value carries the anchor &${node.anchor}`);
-        const [start, end] = this.at(node);
-        const old = this.text.slice(start, end);
-        let text = typeof value === 'boolean'
-            ? sameCase(String(value), old)
-            : yamlScalar(value, (0,dist/* isScalar */.jn)(node) ? node.type : undefined, false);
-        // A block scalar's range takes its line break with it.
-        if (old.endsWith('\n'))
-            text += this.eol;
-        this.edits.push({ start, end, text });
-    }
-    recipients(index, entry, edit) {
-        const pair = entry.items.find((p) => keyIs(p, 'recipients'));
-        const seq = pair?.value;
-        if (!(0,dist/* isSeq */.oP)(seq) || !seq.range || !(0,dist/* isNode */.Ll)(pair?.key) || !pair.key.range)
-            return this.problem(index, 'recipients', 'the value is not a list');
-        if (seq.anchor)
-            return this.problem(index, 'recipients', `the list carries the anchor &${seq.anchor}`);
-        const items = seq.items;
-        if (items.some((item) => !((0,dist/* isScalar */.jn)(item) || (0,dist/* isAlias */.Vj)(item)) || !item.range))
-            return this.problem(index, 'recipients', 'an item is not a single scalar');
-        // An alias elsewhere may stand for an item: changing the list here would change that entry too.
-        const anchored = items.find((item) => item.anchor);
-        if (anchored)
-            return this.problem(index, 'recipients', `an item carries the anchor &${anchored.anchor}`);
-        const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
-        if (total > MAX_ITEMS)
-            return this.problem(index, 'recipients', `the live report has ${edit_count(total)} recipients; a list holds at most ${edit_count(MAX_ITEMS)}`);
-        const last = [...items].reverse().find(dist/* isScalar */.jn);
-        const style = last?.type;
-        if (seq.flow)
-            return this.flowList(index, seq, items, edit, style);
-        let left = 0;
-        items.forEach((item, k) => {
-            const [start, end] = this.at(item);
-            const next = edit.items[k];
-            if (next === undefined)
-                return void left++;
-            if (!next.length)
-                return void this.edits.push({ start: this.lineStart(start), end: this.lineEnd(end), text: '' });
-            left += next.length;
-            this.edits.push({ start, end, text: yamlScalar(next[0], style, false) });
-            const more = next.slice(1).map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
-            this.insertLines(this.lineEnd(end), more);
-        });
-        if (edit.append.length) {
-            const [start, end] = this.at(items[items.length - 1]);
-            const lines = edit.append.map((v) => this.itemPrefix(start) + yamlScalar(v, style, false));
-            this.insertLines(this.lineEnd(end), lines);
-            left += lines.length;
-        }
-        // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
-        if (!left) {
-            const colon = this.text.indexOf(':', this.at(pair.key)[1]);
-            this.edits.push({ start: colon + 1, end: colon + 1, text: ' []' });
-        }
-    }
-    /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
-    flowList(index, seq, items, edit, style) {
-        const [start, end] = this.at(seq);
-        const source = this.text.slice(start, end);
-        if (source.includes('\n') && source.includes('#'))
-            return this.problem(index, 'recipients', 'the list spans lines with comments in it');
-        const values = [];
-        items.forEach((item, k) => {
-            const next = edit.items[k];
-            if (next === undefined)
-                values.push(this.text.slice(...this.at(item)));
-            else
-                values.push(...next.map((v) => yamlScalar(v, style, true)));
-        });
-        values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
-        const between = items.length > 1 ? this.text.slice(this.at(items[0])[1], this.at(items[1])[0]) : ', ';
-        const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
-        const pad = items.length && source[1] === ' ' ? ' ' : '';
-        const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
-        this.edits.push({ start, end, text });
-    }
-    /** New entries after the last one, indented as it is (or as export writes them under `reports: []`). */
-    appendEntries(list, entries) {
-        let dash = 2;
-        let keys = 4;
-        let blank = true;
-        let at;
-        if (list.emptyFlow) {
-            // `reports: []` becomes `reports:` with the entries below it.
-            const { key, list: seq } = list.emptyFlow;
-            this.base = 0;
-            const colon = this.text.indexOf(':', this.at(key)[1]);
-            this.edits.push({ start: colon + 1, end: this.at(seq)[1], text: '' });
-            at = this.lineEnd(this.at(seq)[1]);
-        }
-        else {
-            const { node: last, base } = list.count ? list.entry(list.count - 1) : { node: undefined, base: 0 };
-            if (list.flow || !(0,dist/* isMap */.jh)(last) || !last.range)
-                return this.problem(-1, 'reports', 'entries cannot be appended to a flow list ([...]): add them by hand');
-            this.base = base;
-            const [start, end] = this.at(last);
-            const lineStart = this.lineStart(start);
-            dash = Math.max(0, this.text.indexOf('-', lineStart) - lineStart);
-            keys = start - lineStart;
-            // Blank lines between entries (export's layout) if the lines above the last entry have one.
-            if (list.count > 1)
-                blank = this.blankAbove(lineStart);
-            at = this.lineEnd(end);
-        }
-        const indent = (line) => {
-            const n = line.length - line.trimStart().length;
-            return ' '.repeat(n ? keys + n - 2 : dash) + line.trimStart();
-        };
-        this.insertLines(at, entries.flatMap((lines) => [...(blank ? [''] : []), ...lines.map(indent)]));
-    }
-    /** Whether a blank line comes before the first line of content above `lineStart` (comments skipped). */
-    blankAbove(lineStart) {
-        let end = lineStart - 1;
-        while (end > 0) {
-            const start = this.text.lastIndexOf('\n', end - 1) + 1;
-            const line = this.text.slice(start, end).trim();
-            if (!line)
-                return true;
-            if (!line.startsWith('#'))
-                return false;
-            end = start - 1;
-        }
-        return false;
-    }
-    insertLines(at, lines) {
-        if (!lines.length)
-            return;
-        const eol = this.eol;
-        // A file that does not end with a line break keeps not ending with one.
-        const text = at === this.text.length && at > 0 && !this.text.endsWith('\n')
-            ? eol + lines.join(eol)
-            : lines.map((l) => l + eol).join('');
-        this.edits.push({ start: at, end: at, text });
-    }
-    /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
-    itemPrefix(start) {
-        const line = this.lineStart(start);
-        const dash = this.text.indexOf('-', line);
-        if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
-            return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
-        let after = dash + 1;
-        while (this.text[after] === ' ')
-            after++;
-        return this.text.slice(line, after);
-    }
-    lineStart(at) {
-        return this.text.lastIndexOf('\n', at - 1) + 1;
-    }
-    /** The offset after the line break of the line that `at` is on (or ends, when right after one). */
-    lineEnd(at) {
-        if (at > 0 && this.text[at - 1] === '\n')
-            return at;
-        const nl = this.text.indexOf('\n', at);
-        return nl < 0 ? this.text.length : nl + 1;
-    }
-}
-const edit_count = (n) => n.toLocaleString('en');
-/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
-function sameCase(value, old) {
-    if (/^[A-Z]+$/.test(old))
-        return value.toUpperCase();
-    if (/^[A-Z]/.test(old))
-        return value[0].toUpperCase() + value.slice(1);
-    return value;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/pull-text.ts
@@ -6665,7 +6882,7 @@ function recordedOutcome(x, written) {
 function unifiedDiff(file, before, edits, context = 3) {
     if (!edits.length)
         return '';
-    // yaml's LineCounter, as config/limits.ts uses it: line starts, and the line of an offset.
+    // yaml's LineCounter, as config/lines.ts uses it: line starts, and the line of an offset.
     const lines = new dist/* LineCounter */.HN();
     lines.addNewLine(0);
     for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1))
@@ -9602,7 +9819,7 @@ __webpack_unused_export__ = errors.YAMLError;
 exports.XT = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-exports.Vj = identity.isAlias;
+__webpack_unused_export__ = identity.isAlias;
 __webpack_unused_export__ = identity.isCollection;
 __webpack_unused_export__ = identity.isDocument;
 exports.jh = identity.isMap;
@@ -9614,7 +9831,7 @@ __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
-__webpack_unused_export__ = cst;
+exports.DB = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 exports.iX = parser.Parser;

@@ -1,6 +1,6 @@
 import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import { MAX_ITEMS } from './limits.js'
-import type { DesiredReport } from './load.js'
+import type { DesiredReport } from './validate.js'
 import { commentValue, yamlScalar } from './scalar.js'
 
 /** The values of an entry that reading gives back: what a written entry is compared with. */

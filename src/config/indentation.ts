@@ -1,5 +1,5 @@
 import { clip } from './errors.js'
-import { closedOnItsLine } from './source.js'
+import { closedOnItsLine, type Lines } from './lines.js'
 
 /** A mistake in how a line is indented, in plain words, at the line that has it. */
 export interface IndentationProblem {
@@ -66,19 +66,16 @@ function readLine(text: string, from: number, to: number, indent: number): Line 
  * names the line and the two keys. Silent (undefined) wherever it is unsure: flow collections or
  * quoted text over several lines, explicit keys, directives.
  */
-export function indentationProblem(text: string): IndentationProblem | undefined {
+export function indentationProblem(lines: Lines): IndentationProblem | undefined {
+  const text = lines.text
   let open: Open[] = []
   let previous: Line | undefined
   let scalarColumn = -1 // a block scalar's text: lines deeper than this column
-  let number = 0
-  for (let from = 0; from <= text.length; ) {
-    let to = text.indexOf('\n', from)
-    if (to < 0) to = text.length
-    number++
-    const start = from
-    from = to + 1
-    let indent = 0
-    while (text.charCodeAt(start + indent) === 32) indent++
+  for (let i = 0; i < lines.count; i++) {
+    const number = i + 1
+    const start = lines.start(i)
+    const to = lines.end(i)
+    const indent = lines.indent(i)
     const first = text[start + indent]
     if (start + indent >= to || first === '#' || first === '\r') continue // blank or comment
     if (scalarColumn >= 0 && indent > scalarColumn) continue

@@ -1,4 +1,5 @@
-import { LineCounter, type CST } from 'yaml'
+import type { CST } from 'yaml'
+import { blockIndicators, Lines } from './lines.js'
 
 /*
  * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
@@ -27,68 +28,19 @@ export interface Limit {
 }
 
 const SPACE = 32
-const TAB = 9
-const HASH = 35
 const count = (n: number) => n.toLocaleString('en')
 
-const isBlank = (c: number) => c === SPACE || c === TAB
-
 /**
- * Block indicators on one line outside flow collections (`- - - x`, `? ? x`, `a: b: c: d`): each
- * opens a collection inside the last (or would, were it valid), and yaml's parser recurses once for
- * each and pays the square of their number. Quoted text, flow collections and comments hold none.
+ * Reads the lines once, before any parsing (the one scanner, Lines), and stops at the first line past
+ * a bound: too long, indented too deep, or nesting too many block collections.
  */
-function blockIndicators(text: string, from: number, to: number): number {
-  let count = 0
-  let flow = 0
-  for (let at = from; at < to; at++) {
-    const c = text.charCodeAt(at)
-    if (isBlank(c)) continue
-    const starts = at === from || isBlank(text.charCodeAt(at - 1))
-    if (c === HASH && starts) break
-    const next = at + 1 < to ? text.charCodeAt(at + 1) : SPACE
-    if ((c === 91 || c === 123) && (starts || flow > 0)) flow++
-    else if ((c === 93 || c === 125) && flow > 0) flow--
-    else if ((c === 34 || c === 39) && starts) {
-      const end = quoteEnd(text, at, to)
-      if (end < 0) break
-      at = end
-    } else if ((c === 45 || c === 63 || c === 58) && isBlank(next) && !flow) count++
+export function scanLines(text: string): { lines: Lines; limit?: Limit } {
+  const lines = new Lines(text)
+  for (let i = 0; i < lines.count; i++) {
+    const limit = lineLimit(text, lines.start(i), lines.end(i))
+    if (limit) return { lines, limit }
   }
-  return count
-}
-
-/**
- * Where the quoted scalar that opens at text[at] closes on its line (the offset of its closing quote),
- * or -1 when it runs past `to`. `''` escapes a quote in single quotes, a backslash one in double quotes.
- */
-export function quoteEnd(text: string, at: number, to: number): number {
-  const q = text.charCodeAt(at)
-  for (let j = at + 1; j < to; j++) {
-    const d = text.charCodeAt(j)
-    if (q === 34 && d === 92) j++
-    else if (d === q && !(q === 39 && j + 1 < to && text.charCodeAt(j + 1) === 39)) return j
-    else if (q === 39 && d === 39) j++
-  }
-  return -1
-}
-
-/**
- * Walks the lines once, before any parsing: records where each starts in a LineCounter (the one yaml
- * itself uses for positions), and stops at the first line past a bound. Reads character codes in place:
- * a string per line would be 100,000 strings at 10,000 reports.
- */
-export function scanLines(text: string): { lines: LineCounter; limit?: Limit } {
-  const lines = new LineCounter()
-  let limit: Limit | undefined
-  for (let from = 0; from <= text.length; ) {
-    lines.addNewLine(from)
-    let to = text.indexOf('\n', from)
-    if (to < 0) to = text.length
-    if (!limit) limit = lineLimit(text, from, to)
-    from = to + 1
-  }
-  return { lines, limit }
+  return { lines }
 }
 
 function lineLimit(text: string, from: number, to: number): Limit | undefined {

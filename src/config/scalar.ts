@@ -66,3 +66,10 @@ export function commentValue(value: string): string {
   const text = yamlScalar(value, undefined, true)
   return text.length > COMMENT_VALUE_CHARS ? `${text.slice(0, COMMENT_VALUE_CHARS)}…` : text
 }
+
+/** `false` for `true`, `False` for `True`, `FALSE` for `TRUE`. */
+export function sameCase(value: string, old: string): string {
+  if (/^[A-Z]+$/.test(old)) return value.toUpperCase()
+  if (/^[A-Z]/.test(old)) return value[0]!.toUpperCase() + value.slice(1)
+  return value
+}

@@ -1,5 +1,6 @@
 import { ConfigErrors } from './errors.js'
-import { entriesOf, parseConfig } from './load.js'
+import { parseConfig } from './load.js'
+import { entriesOf } from './validate.js'
 
 const KEYS = [
   'id',

@@ -1,7 +1,7 @@
 import type { AcronisClient } from '../acronis/client.js'
 import { ApiError, describeError } from '../acronis/errors.js'
 import type { LiveReport } from '../acronis/types.js'
-import type { DesiredReport } from '../config/load.js'
+import type { DesiredReport } from '../config/validate.js'
 import { FIELDS, type Change, type Outcome } from '../model.js'
 import { mapLimit } from '../util/map-limit.js'
 import { liveValue } from './plan.js'

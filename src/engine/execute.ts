@@ -11,7 +11,7 @@ import {
 import { mapLimit } from '../util/map-limit.js'
 import { Candidates, planCreate, sendCreate, type CreateStep } from './creates.js'
 import { deleteChanges, planDeletes, sendDelete, type DeleteStep } from './deletes.js'
-import type { DesiredConfig } from '../config/load.js'
+import type { DesiredConfig } from '../config/validate.js'
 import { resolveRecipients, type ResolvedNewReport, type ResolvedReport } from './recipients.js'
 import type { OnlineSettings } from '../settings/settings.js'
 import { undeclared } from './tenant.js'

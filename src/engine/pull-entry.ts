@@ -1,6 +1,6 @@
 import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import type { EntryEdit, RecipientsEdit, ScalarField } from '../config/edit.js'
-import type { DesiredReport } from '../config/load.js'
+import type { DesiredReport } from '../config/validate.js'
 import { isUuid } from '../config/patterns.js'
 import { FIELDS, type Change, type Field, type Note, type SourceRef } from '../model.js'
 import { noun } from '../util/plural.js'

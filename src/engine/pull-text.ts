@@ -1,6 +1,6 @@
 import { editReports, type EditProblem, type Edited } from '../config/edit.js'
 import type { EntryText } from '../config/entry-text.js'
-import { entriesOf, type DesiredConfig, type DesiredReport, type NewReport } from '../config/load.js'
+import { entriesOf, type DesiredConfig, type DesiredReport, type NewReport } from '../config/validate.js'
 import { unlikeIntended } from '../config/verify.js'
 import type { Undeclared } from '../model.js'
 import { oneLineJson } from '../util/one-line.js'

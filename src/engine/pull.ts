@@ -1,6 +1,7 @@
 import type { LiveReport } from '../acronis/types.js'
 import { entryText, writable, type EntryText, type Unwritable } from '../config/entry-text.js'
-import { MAX_CONFIG_BYTES, type DesiredConfig, type DesiredReport } from '../config/load.js'
+import { MAX_CONFIG_BYTES } from '../config/load.js'
+import type { DesiredConfig, DesiredReport } from '../config/validate.js'
 import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
 import { isUuid } from '../config/patterns.js'

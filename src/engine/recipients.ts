@@ -1,7 +1,7 @@
 import type { AcronisClient } from '../acronis/client.js'
 import { ConfigError, ConfigErrors } from '../config/errors.js'
 import { isUuid } from '../config/patterns.js'
-import type { DesiredConfig, DesiredReport, NewReport } from '../config/load.js'
+import type { DesiredConfig, DesiredReport, NewReport } from '../config/validate.js'
 import { mapLimit } from '../util/map-limit.js'
 
 /** A declared report whose recipients are user UUIDs, with the names the file used for them. */

@@ -1,5 +1,6 @@
 import { AcronisClient } from '../acronis/client.js'
-import { parseConfig, readConfig, type DesiredConfig } from '../config/load.js'
+import { parseConfig, readConfig } from '../config/load.js'
+import type { DesiredConfig } from '../config/validate.js'
 import type { RetryEvent } from '../http/client.js'
 import type { Outcome } from '../model.js'
 import type { OnlineSettings, Settings } from '../settings/settings.js'

@@ -18,7 +18,7 @@ interface Block {
  */
 export function unifiedDiff(file: string, before: string, edits: readonly TextEdit[], context = 3): string {
   if (!edits.length) return ''
-  // yaml's LineCounter, as config/limits.ts uses it: line starts, and the line of an offset.
+  // yaml's LineCounter, as config/lines.ts uses it: line starts, and the line of an offset.
   const lines = new LineCounter()
   lines.addNewLine(0)
   for (let nl = before.indexOf('\n'); nl !== -1; nl = before.indexOf('\n', nl + 1)) lines.addNewLine(nl + 1)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { Redactor } from '../../src/util/redact.js'
 import { apiRoot } from '../../src/acronis/url.js'
-import type { DesiredConfig } from '../../src/config/load.js'
+import type { DesiredConfig } from '../../src/config/validate.js'
 import { execute } from '../../src/engine/execute.js'
 import type { OnlineSettings } from '../../src/settings/settings.js'
 import { startSimulator, type LoggedRequest, type Simulator } from '../simulator/index.js'

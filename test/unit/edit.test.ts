@@ -5,7 +5,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { editReports } from '../../src/config/edit.js'
 import { parseConfig } from '../../src/config/load.js'
-import { plainEntryOffsets } from '../../src/config/source.js'
+import { plainEntryOffsets } from '../../src/config/parse-entries.js'
 import { unifiedDiff } from '../../src/report/diff.js'
 
 const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`

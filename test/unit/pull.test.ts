@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DesiredReport } from '../../src/config/load.js'
+import type { DesiredReport } from '../../src/config/validate.js'
 import { parseConfig } from '../../src/config/load.js'
 import { pulledText } from '../../src/engine/pull-text.js'
 import { pullEntry } from '../../src/engine/pull-entry.js'

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigErrors } from '../../src/config/errors.js'
 import { parseConfig } from '../../src/config/load.js'
-import { byEntry, closedOnItsLine, whole } from '../../src/config/source.js'
+import { closedOnItsLine } from '../../src/config/lines.js'
+import { whole } from '../../src/config/parse-document.js'
+import { byEntry } from '../../src/config/parse-entries.js'
 import { growth, LINEAR_AT_10X } from '../guards.js'
 
 const id = (i: number) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`

@@ -35,7 +35,7 @@ export function checkSchema(data: unknown): SchemaProblem[] {
 
 /**
  * The schema's rule for an entry without id (kind, level, result_action): for editors. The action
- * says it once per entry, in its own words (load.ts lifecycleErrors), so these are left out here.
+ * says it once per entry, in its own words (validate.ts lifecycleErrors), so these are left out here.
  */
 function createRule(e: ErrorObject): boolean {
   return e.keyword === 'if' || (e.keyword === 'required' && e.schemaPath.includes('/else/'))
