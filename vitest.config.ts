@@ -1,4 +1,18 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/**
+ * Vitest runs the files whose duration it does not know largest first, and `npm ci` empties the cache
+ * where it keeps them: a short file of long waits (a run throttled for seconds) would start last and
+ * hold up the end. So the files that wait on servers and processes (end to end, integration) start
+ * first and the unit files, milliseconds each, fill in at the end; within each, Vitest's own order.
+ */
+class WaitsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => (/\/test\/(e2e|integration)\//.test(f.moduleId) ? 0 : 1)
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b))
+  }
+}
 
 export default defineConfig({
   test: {
@@ -19,5 +33,6 @@ export default defineConfig({
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine, idle while
     // a test waits for a Retry-After or a child process. Three keep both cores busy.
     maxWorkers: 3,
+    sequence: { sequencer: WaitsFirst },
   },
 })

@@ -5,8 +5,9 @@ import { planOf, puts, worlds, yaml } from './fixture.js'
 import { RUNNER_NODE, runAction } from './harness.js'
 
 // No merge is ever lost (issue 20): an apply catches up on every pull request merged since the last
-// one applied, against the simulator and the GitHub stand-in, with a history of commits. The issue's
-// four scenarios run the bundle (dist/index.js, the runners' Node); the other cases run in process.
+// one applied, against the simulator and the GitHub stand-in, with a history of commits. The first of
+// the issue's four scenarios runs the bundle (dist/index.js, the runners' Node), as the runner does;
+// the other cases run in process (test/e2e/in-process.ts), as most main-level scenarios do.
 
 const OWNER = 'acme'
 const REPO = 'billing'
@@ -134,7 +135,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('holds the change of a direct push in between, and names it', async () => {
-    const { sim, a, b, c, file, plan, apply, commit, merge, applied, comments } = await setup(BUNDLE)
+    const { sim, a, b, c, file, plan, apply, commit, merge, applied, comments } = await setup()
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))
@@ -159,7 +160,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('finds pull requests merged by squash and by rebase', async () => {
-    const { sim, gh, a, b, file, plan, apply, commit, applied, comments } = await setup(BUNDLE)
+    const { sim, gh, a, b, file, plan, apply, commit, applied, comments } = await setup()
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))
@@ -179,7 +180,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
   })
 
   it('stops looking back at the bound, says so, and holds what no plan it found lists', async () => {
-    const { sim, gh, a, b, file, plan, apply, commit, merge, applied, comments, walk } = await setup(BUNDLE)
+    const { sim, gh, a, b, file, plan, apply, commit, merge, applied, comments, walk } = await setup()
     await applied()
     await plan(11, file('a'))
     await plan(12, file('b'))

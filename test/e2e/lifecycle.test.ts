@@ -6,11 +6,12 @@ import type { Simulator } from '../simulator/index.js'
 import { USER_A, planOf, puts, worlds } from './fixture.js'
 import { RUNNER_NODE, runAction, runCli } from './harness.js'
 
-// Creating and deleting reports from the file, end to end through dist/ (issue 19).
+// Creating and deleting reports from the file, end to end (issue 19): a create through the action and a
+// create and a delete through the command line run the bundle the runner runs (dist/index.js,
+// dist/cli.js, `{ node: BUNDLE }`); the other cases run src/ in process (test/e2e/in-process.ts).
 
 const servers = worlds()
-// The bundle the runner runs (dist/index.js, dist/cli.js), as the issue's end-to-end checks ask.
-const node = RUNNER_NODE[0]!.bin
+const BUNDLE = RUNNER_NODE[0]!.bin
 
 const posts = (sim: Simulator) =>
   sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/2/reports')
@@ -34,7 +35,7 @@ describe('creating reports from entries without id', () => {
   it('plans a create, applies it with exactly one POST of the documented body, then finds it instead of creating it again', async () => {
     const { sim, tenant, inputs } = await servers.world()
     const config = file(tenant.id, [billing])
-    const plan = await runAction({ node, config, inputs: inputs({ mode: 'plan' }) })
+    const plan = await runAction({ node: BUNDLE, config, inputs: inputs({ mode: 'plan' }) })
     expect(plan.code, plan.stdout).toBe(0)
     expect(plan.outputs).toMatchObject({ created: '1', deleted: '0', changed: '0', 'has-changes': 'true' })
     expect(planOf(plan.outputs)).toEqual([
@@ -43,7 +44,7 @@ describe('creating reports from entries without id', () => {
     expect(plan.summary).toContain('will create')
     expect(posts(sim)).toHaveLength(0)
 
-    const apply = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const apply = await runAction({ node: BUNDLE, config, inputs: inputs({ mode: 'apply' }) })
     expect(apply.code, apply.stdout).toBe(0)
     expect(posts(sim)).toHaveLength(1)
     expect(JSON.parse(posts(sim)[0]!.body)).toEqual({
@@ -65,7 +66,7 @@ describe('creating reports from entries without id', () => {
     expect(apply.stdout).toContain(id)
 
     // The id is not in the file yet: the next runs recognise the report by what the entry declares.
-    const again = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const again = await runAction({ node: BUNDLE, config, inputs: inputs({ mode: 'apply' }) })
     expect(again.code, again.stdout).toBe(0)
     expect(posts(sim)).toHaveLength(1)
     expect(again.outputs).toMatchObject({ created: '0', unchanged: '1', 'has-changes': 'false' })
@@ -74,12 +75,12 @@ describe('creating reports from entries without id', () => {
     expect(sim.reportIds()).toHaveLength(1)
 
     // pull records the id in the entry, the rest of the file byte for byte; then the plan is empty.
-    const pull = await runAction({ node, config, inputs: inputs({ mode: 'pull' }) })
+    const pull = await runAction({ node: BUNDLE, config, inputs: inputs({ mode: 'pull' }) })
     expect(pull.code, pull.stdout).toBe(0)
     expect(pull.outputs).toMatchObject({ pulled: '1', 'has-changes': 'true' })
     const recorded = await readFile(path.join(pull.workspace, 'reports.yaml'), 'utf8')
     expect(recorded).toBe(config.replace('  - {"name"', `  - {id: ${id}, "name"`))
-    const after = await runAction({ node, config: recorded, inputs: inputs({ mode: 'plan' }) })
+    const after = await runAction({ node: BUNDLE, config: recorded, inputs: inputs({ mode: 'plan' }) })
     expect(after.code, after.stdout).toBe(0)
     expect(after.outputs).toMatchObject({ changed: '0', created: '0', 'has-changes': 'false' })
     expect(planOf(after.outputs)).toEqual([expect.objectContaining({ id, status: 'unchanged' })])
@@ -102,7 +103,7 @@ describe('creating reports from entries without id', () => {
       '    result_action: save',
       '',
     ].join('\r\n')
-    const pull = await runAction({ node, config, inputs: inputs({ mode: 'pull' }) })
+    const pull = await runAction({ config, inputs: inputs({ mode: 'pull' }) })
     expect(pull.code, pull.stdout).toBe(0)
     const recorded = await readFile(path.join(pull.workspace, 'reports.yaml'), 'utf8')
     expect(recorded).toBe(config.replace('  - name:', `  - id: ${id}\r\n    name:`))
@@ -111,7 +112,7 @@ describe('creating reports from entries without id', () => {
   it('leaves exactly one report when the server created it and the connection dropped before the answer', async () => {
     const { sim, tenant, inputs } = await servers.world()
     sim.inject({ method: 'POST', path: '/reports', dropAfterWrite: true })
-    const r = await runAction({ node, config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
     expect(r.code, r.stdout).toBe(0)
     expect(sim.reportIds()).toHaveLength(1)
     expect(posts(sim)).toHaveLength(1)
@@ -123,7 +124,7 @@ describe('creating reports from entries without id', () => {
   it('retries a POST answered 503 once, after looking: one report', async () => {
     const { sim, tenant, inputs } = await servers.world()
     sim.inject({ method: 'POST', path: '/reports', status: 503 })
-    const r = await runAction({ node, config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
     expect(r.code, r.stdout).toBe(0)
     expect(posts(sim)).toHaveLength(2)
     expect(sim.reportIds()).toHaveLength(1)
@@ -132,7 +133,7 @@ describe('creating reports from entries without id', () => {
   it('fails the entry with the API message in the early hours, creates nothing, and says what to do', async () => {
     const { sim, tenant, inputs } = await servers.world()
     sim.inject(usageNotReady())
-    const r = await runAction({ node, config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
     expect(r.code).toBe(1)
     expect(r.outputs).toMatchObject({ 'failure-reason': 'failed-reports', failed: '1', created: '0' })
     expect(planOf(r.outputs)[0]!.error).toMatch(/not ready.*after about 06:00/)
@@ -148,7 +149,7 @@ describe('creating reports from entries without id', () => {
     }
     report(twin)
     report(twin)
-    const r = await runAction({ node, config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config: file(tenant.id, [billing]), inputs: inputs({ mode: 'apply' }) })
     expect(r.code).toBe(1)
     expect(planOf(r.outputs)[0]!.error).toContain('2 reports match: add `id:`')
     expect(posts(sim)).toHaveLength(0)
@@ -162,7 +163,7 @@ describe("the file's tenant", () => {
     report() // the client's tenant: not counted now
     const stray = sim.addReport({ parameters: { tenant_id: child.id } })
     const config = file(child.id, [{ ...billing, recipients: undefined, result_action: 'save' }])
-    const r = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config, inputs: inputs({ mode: 'apply' }) })
     expect(r.code, r.stdout).toBe(0)
     expect(JSON.parse(posts(sim)[0]!.body).parameters.tenant_id).toBe(child.id)
     expect(r.summary).toContain(
@@ -176,17 +177,17 @@ describe('the command line', () => {
     const { sim, tenant, env, report } = await servers.world()
     const gone = report()
     const files = { 'reports.yaml': file(tenant.id, [{ id: gone.id, state: 'absent' }, billing]) }
-    const plan = await runCli(['plan', '--detailed-exitcode'], { node, env, files })
+    const plan = await runCli(['plan', '--detailed-exitcode'], { node: BUNDLE, env, files })
     expect(plan.code, plan.stderr).toBe(2)
     expect(plan.stdout).toContain('Plan: 0 to update, 1 to create, 1 to delete')
     expect(plan.stdout).toMatch(/will delete\s+\S+/)
     expect(plan.stdout).toMatch(/will create\s+Acme, monthly billing\s+tenant .*\n\s+new report\s/)
-    const apply = await runCli(['apply', '--max-deletes', '1'], { node, env, cwd: plan.cwd })
+    const apply = await runCli(['apply', '--max-deletes', '1'], { node: BUNDLE, env, cwd: plan.cwd })
     expect(apply.code, apply.stderr).toBe(0)
     const id = JSON.parse(posts(sim)[0]!.response).id as string
     expect(apply.stdout).toContain('Apply: 0 updated, 1 created, 1 deleted')
     expect(apply.stdout).toMatch(new RegExp(`created\\s+Acme, monthly billing\\s+tenant .*\\n\\s+${id}\\s`))
-    const pull = await runCli(['pull'], { node, env, cwd: plan.cwd })
+    const pull = await runCli(['pull'], { node: BUNDLE, env, cwd: plan.cwd })
     expect(pull.code, pull.stderr).toBe(0)
     expect(pull.stdout).toContain(`+  - {id: ${id}, "name"`)
   })
@@ -201,17 +202,17 @@ describe('deleting reports marked state: absent', () => {
       { id: gone.id, state: 'absent' },
       { id: kept.id, kind: 'usage_summary' },
     ])
-    const plan = await runAction({ node, config, inputs: inputs({ mode: 'plan' }) })
+    const plan = await runAction({ config, inputs: inputs({ mode: 'plan' }) })
     expect(plan.outputs).toMatchObject({ deleted: '1', 'has-changes': 'true' })
     expect(plan.summary.indexOf('will delete')).toBeLessThan(plan.summary.indexOf(kept.id))
     sim.patchReport(gone.id, { version: 8 })
-    const apply = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const apply = await runAction({ config, inputs: inputs({ mode: 'apply' }) })
     expect(apply.code, apply.stdout).toBe(0)
     expect(deletes(sim).map((d) => d.query.get('version'))).toEqual(['8'])
     expect(sim.getReport(gone.id)).toBeUndefined()
     expect(sim.getReport(kept.id)).toBeDefined()
     expect(apply.outputs).toMatchObject({ deleted: '1', failed: '0' })
-    const rerun = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const rerun = await runAction({ config, inputs: inputs({ mode: 'apply' }) })
     expect(rerun.code, rerun.stdout).toBe(0)
     expect(deletes(sim)).toHaveLength(1)
     expect(rerun.outputs).toMatchObject({ deleted: '0', unchanged: '2', 'has-changes': 'false' })
@@ -226,7 +227,7 @@ describe('deleting reports marked state: absent', () => {
       { id: c.id, kind: 'usage_summary' },
       billing,
     ])
-    const r = await runAction({ node, config, inputs: inputs({ mode: 'apply', 'max-deletes': '1' }) })
+    const r = await runAction({ config, inputs: inputs({ mode: 'apply', 'max-deletes': '1' }) })
     expect(r.code).toBe(1)
     expect(r.outputs['failure-reason']).toBe('max-deletes')
     expect([deletes(sim), puts(sim), posts(sim)].map((l) => l.length)).toEqual([0, 0, 0])
@@ -238,7 +239,7 @@ describe('deleting reports marked state: absent', () => {
     const { sim, tenant, inputs, report } = await servers.world()
     const a = report()
     const config = file(tenant.id, [{ id: a.id, state: 'absent' }, billing])
-    const r = await runAction({ node, config, inputs: inputs({ mode: 'apply', 'max-changes': '1' }) })
+    const r = await runAction({ config, inputs: inputs({ mode: 'apply', 'max-changes': '1' }) })
     expect(r.code).toBe(1)
     expect(r.outputs['failure-reason']).toBe('max-changes')
     expect([deletes(sim), posts(sim)].map((l) => l.length)).toEqual([0, 0])
@@ -254,7 +255,7 @@ describe('fields an update cannot change', () => {
       { id: send.id, result_action: 'save', kind: 'usage_daily' },
       { id: other.id, level: 'accounts' },
     ])
-    const r = await runAction({ node, config, inputs: inputs({ mode: 'apply' }) })
+    const r = await runAction({ config, inputs: inputs({ mode: 'apply' }) })
     expect(r.code).toBe(1)
     const [failed, updated] = planOf(r.outputs)
     expect(failed).toMatchObject({ id: send.id, status: 'failed' })

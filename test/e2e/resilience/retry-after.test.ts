@@ -6,7 +6,7 @@ import { faults, want, to, statuses, gap, failedWith } from './faults.js'
 const setup = faults()
 
 describe.each(IN_PROCESS)(
-  'the action under faults: Retry-After is waited, unless it ends later than a request may take, $name',
+  'the action under faults: Retry-After is waited, by the whole run, unless it ends later than a request may take, $name',
   ({ bin: node }) => {
     it('honours Retry-After in seconds and as an HTTP date', async () => {
       const { sim, inputs, drifted } = await setup()
@@ -49,6 +49,26 @@ describe.each(IN_PROCESS)(
       expect(statuses(to(sim, 'PUT', busy.id))).toEqual([503])
       expect(failedWith(r, busy.id)).toBe(503)
       expect(sim.getReport(fine.id)!.parameters.kind).toBe('usage_daily')
+    })
+
+    it('slows the whole run down for the Retry-After of a 429, calls already queued included', async () => {
+      const { sim, inputs, drifted } = await setup()
+      const reports = Array.from({ length: 6 }, drifted)
+      sim.inject({ path: '/reports/*', status: 429, retryAfter: 1, times: 2 })
+      // One request at a time, so whatever starts after a 429 was sent after the action saw it.
+      const r = await runAction({
+        node,
+        config: yaml(reports.map(want)),
+        inputs: inputs({ mode: 'apply', concurrency: '1' }),
+      })
+      expect(r.code, r.stdout).toBe(0)
+      expect(r.outputs).toMatchObject({ changed: '6', failed: '0' })
+      const limited = sim.requests.filter((q) => q.status === 429)
+      expect(limited).toHaveLength(2)
+      for (const l of limited) {
+        const next = sim.requests.find((q) => q.startedAt > l.endedAt!)!
+        expect(next.startedAt - l.endedAt!, `the request after #${l.seq}`).toBeGreaterThanOrEqual(950)
+      }
     })
   },
 )
