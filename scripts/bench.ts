@@ -72,6 +72,14 @@ if (sizes.some((x) => !Number.isInteger(x) || x < 2) || !(concurrency >= 1 && co
 }
 if (!existsSync(dist)) throw new Error(`${dist} is missing: npm run build`)
 
+/** The bundle's name and size: with the action's thread (action.js) where the bundle starts one. */
+function bundleLabel(file: string): string {
+  const kB = (f: string) => `${Math.round(statSync(f).size / 1024).toLocaleString('en')} kB`
+  const action = path.join(path.dirname(file), 'action.js')
+  const name = path.relative(process.cwd(), file)
+  return existsSync(action) ? `${name} ${kB(file)} + action.js ${kB(action)}` : `${name} ${kB(file)}`
+}
+
 const scratch = await mkdtemp(path.join(tmpdir(), 'ars-bench-'))
 // The reference client runs as plain JavaScript: Node 24 could strip its types itself, but loading the
 // stripper costs ~50 ms and ~30 MB, which would be charged to the baseline and flatter the action.
@@ -219,7 +227,7 @@ if (runSizes) {
       latencyMs,
       concurrency,
       node: nodeName,
-      bundle: `${path.relative(process.cwd(), dist)} ${Math.round(statSync(dist).size / 1024).toLocaleString('en')} kB`,
+      bundle: bundleLabel(dist),
       startupMs,
       startupRuns: STARTUP_RUNS,
       sequentialMax,

@@ -107,10 +107,12 @@ const externals = Object.fromEntries(
   ['@actions/http-client', '@actions/http-client/lib/auth', '@actions/exec'].map((m) => [m, NOT_BUNDLED]),
 )
 
-// Each bundle names the licences of what it bundles in a file of its own.
+// Each bundle names the licences of what it bundles in a file of its own. dist/index.js, what the
+// runner starts, only starts the action's thread (dist/action.js): Node's modules alone, no licence.
 const entries = [
-  { out: 'dist/index.js', input: 'src/index.ts', license: 'licenses.txt' },
-  { out: 'dist/cli.js', input: 'src/cli.ts', license: 'cli.licenses.txt' },
+  { out: 'dist/index.js', input: 'src/index.ts', yaml: false },
+  { out: 'dist/action.js', input: 'src/action.ts', license: 'licenses.txt', yaml: true },
+  { out: 'dist/cli.js', input: 'src/cli.ts', license: 'cli.licenses.txt', yaml: true },
 ]
 
 /**
@@ -177,7 +179,7 @@ async function put(file, content) {
 await writeValidator()
 await writeAnswerValidators()
 await writeRecordValidator()
-for (const { out, input, license } of entries) {
+for (const { out, input, license, yaml } of entries) {
   let bundle
   try {
     bundle = await ncc(path.join(root, input), {
@@ -200,7 +202,7 @@ for (const { out, input, license } of entries) {
     process.exit(1)
   }
   const { assets } = bundle
-  const code = asciiOnly(withSingleLineFold(withoutYamlDebugSwitches(bundle.code)))
+  const code = asciiOnly(yaml ? withSingleLineFold(withoutYamlDebugSwitches(bundle.code)) : bundle.code)
   await put(out, out.endsWith('cli.js') && !code.startsWith('#!') ? `#!/usr/bin/env node\n${code}` : code)
   for (const [name, asset] of Object.entries(assets)) {
     await put(path.join('dist', name), asset.source)

@@ -3,9 +3,10 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { DIST } from './harness.js'
 
-const bundles = [DIST, path.join(path.dirname(DIST), 'cli.js')].map((file) => ({
+// dist/index.js (what the runner starts) only starts the action's thread, dist/action.js.
+const [starter, ...bundles] = [DIST, 'action.js', 'cli.js'].map((file) => ({
   name: path.basename(file),
-  code: readFileSync(file, 'utf8'),
+  code: readFileSync(path.resolve(path.dirname(DIST), file), 'utf8'),
 }))
 
 describe('the bundles', () => {
@@ -15,7 +16,17 @@ describe('the bundles', () => {
     expect(code).toContain('\\u2192')
   })
 
-  it('dist/index.js leaves out what @actions/core imports but this action never calls', () => {
+  it('dist/index.js only starts dist/action.js in a thread of its own, with a bounded young generation', () => {
+    // Node's own modules, nothing bundled: the action's code is loaded once, by its thread
+    const required = [...starter!.code.matchAll(/createRequire\(import\.meta\.url\)\("([^"]+)"\)/g)]
+    expect(required.map((m) => m[1]).sort()).toEqual(['node:path', 'node:url', 'node:worker_threads'])
+    expect(starter!.code).not.toContain('node_modules/')
+    expect(starter!.code).toContain("'action.js'")
+    expect(starter!.code).toMatch(/maxYoungGenerationSizeMb: \w+/)
+    expect(starter!.code.match(/[^\0-\x7f]/g) ?? []).toEqual([])
+  })
+
+  it('dist/action.js leaves out what @actions/core imports but this action never calls', () => {
     const { code } = bundles[0]!
     expect(code).not.toMatch(/node_modules\/(undici|tunnel|@actions\/(exec|io))\//)
     // Of @actions/http-client only its proxy rules (getProxyUrl, checkBypass) are in: not its client.

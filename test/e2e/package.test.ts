@@ -32,7 +32,9 @@ describe('the npm package', () => {
       { filename: string; files: { path: string }[] },
     ]
     const paths = files.map((f) => f.path)
-    expect(paths).toEqual(expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'action.yml', 'LICENSE']))
+    expect(paths).toEqual(
+      expect.arrayContaining(['dist/cli.js', 'dist/index.js', 'dist/action.js', 'action.yml', 'LICENSE']),
+    )
     expect(paths.filter((p) => p.startsWith('src/') || p.startsWith('test/'))).toEqual([])
 
     const project = path.join(scratch, 'project')
