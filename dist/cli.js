@@ -6,7 +6,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5647);
+/* harmony import */ var _cli_program_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(35);
 // The command line: the same engine as the action (src/engine.ts), printed for a terminal.
 
 // exitCode, not process.exit(): a piped stdout must drain before the process ends.
@@ -27,7 +27,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5647:
+/***/ 35:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -6424,7 +6424,108 @@ function blankAbove(lines, lineStart) {
     return false;
 }
 
+;// CONCATENATED MODULE: ./src/config/edit-recipients.ts
+
+
+
+
+const edit_recipients_count = (n) => n.toLocaleString('en');
+/**
+ * An entry's recipients: items kept, replaced (by one value or several, each on its own line as the
+ * list writes them) or removed with their line, values appended; a flow list `[a, b]` is rewritten
+ * whole. Refused, with the field listed, when the list or an item carries an anchor another entry may
+ * use, when an item is not a single scalar, or when the list would pass MAX_ITEMS.
+ */
+function editRecipients(editor, index, pairs, edit) {
+    const pair = pairOf(pairs, 'recipients');
+    const list = pair?.value;
+    const items = itemsOf(list);
+    if (!pair || !list || !items)
+        return editor.problem(index, 'recipients', 'the value is not a list');
+    const anchor = anchorIn(pair.sep);
+    if (anchor)
+        return editor.problem(index, 'recipients', `the list carries the anchor &${anchor}`);
+    if (items.some((item) => !isValue(item.value)))
+        return editor.problem(index, 'recipients', 'an item is not a single scalar');
+    // An alias elsewhere may stand for an item: changing the list here would change that entry too.
+    const anchored = items.map((item) => anchorIn(item.start)).find((a) => a !== undefined);
+    if (anchored)
+        return editor.problem(index, 'recipients', `an item carries the anchor &${anchored}`);
+    const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
+    if (total > MAX_ITEMS)
+        return editor.problem(index, 'recipients', `the live report has ${edit_recipients_count(total)} recipients; a list holds at most ${edit_recipients_count(MAX_ITEMS)}`);
+    const style = styleOf([...items].reverse().find((item) => dist/* CST */.DB.isScalar(item.value))?.value);
+    if (list.type === 'flow-collection')
+        return flowList(editor, index, list, items, edit, style);
+    let left = 0;
+    items.forEach((item, k) => {
+        const value = item.value;
+        const next = edit.items[k];
+        if (next === undefined)
+            return void left++;
+        const dash = item.start.find((t) => t.type === 'seq-item-ind');
+        const from = editor.lines.lineStart(editor.at(dash ?? value));
+        const lineEnd = editor.lines.lineEnd(editor.base + contentEnd(value));
+        if (!next.length)
+            return void editor.edits.push({ start: from, end: lineEnd, text: '' });
+        left += next.length;
+        editor.write(value, next[0], yamlScalar(next[0], style, false));
+        const prefix = itemPrefix(editor.lines, editor.at(value));
+        editor.insertLines(lineEnd, next.slice(1).map((v) => prefix + yamlScalar(v, style, false)));
+    });
+    if (edit.append.length) {
+        const last = items[items.length - 1].value;
+        const prefix = itemPrefix(editor.lines, editor.at(last));
+        const lines = edit.append.map((v) => prefix + yamlScalar(v, style, false));
+        editor.insertLines(editor.lines.lineEnd(editor.base + contentEnd(last)), lines);
+        left += lines.length;
+    }
+    // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
+    const colon = pair.sep?.find((t) => t.type === 'map-value-ind');
+    if (!left && colon)
+        editor.edits.push({ start: editor.at(colon) + 1, end: editor.at(colon) + 1, text: ' []' });
+}
+/** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
+function flowList(editor, index, list, items, edit, style) {
+    const start = editor.at(list);
+    const end = editor.base + contentEnd(list);
+    const source = editor.lines.text.slice(start, end);
+    if (source.includes('\n') && source.includes('#'))
+        return editor.problem(index, 'recipients', 'the list spans lines with comments in it');
+    const own = (item) => {
+        const value = item.value;
+        return [editor.at(value), editor.at(value) + value.source.length];
+    };
+    const values = [];
+    items.forEach((item, k) => {
+        const next = edit.items[k];
+        if (next === undefined)
+            values.push(editor.lines.text.slice(...own(item)));
+        else
+            values.push(...next.map((v) => yamlScalar(v, style, true)));
+    });
+    values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
+    const between = items.length > 1 ? editor.lines.text.slice(own(items[0])[1], own(items[1])[0]) : ', ';
+    const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
+    const pad = items.length && source[1] === ' ' ? ' ' : '';
+    const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
+    editor.edits.push({ start, end, text });
+}
+/** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
+function itemPrefix(lines, start) {
+    const text = lines.text;
+    const line = lines.lineStart(start);
+    const dash = text.indexOf('-', line);
+    if (dash < 0 || dash >= start || text.slice(line, dash).trim())
+        return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
+    let after = dash + 1;
+    while (text[after] === ' ')
+        after++;
+    return text.slice(line, after);
+}
+
 ;// CONCATENATED MODULE: ./src/config/edit-entry.ts
+
 
 
 
@@ -6471,7 +6572,7 @@ class Editor {
             this.field(edit.index, field, () => this.scalar(edit.index, field, pairOf(pairs, field), value));
         const recipients = edit.recipients;
         if (recipients)
-            this.field(edit.index, 'recipients', () => this.recipients(edit.index, pairs, recipients));
+            this.field(edit.index, 'recipients', () => editRecipients(this, edit.index, pairs, recipients));
         const id = edit.id;
         if (id)
             this.field(edit.index, 'id', () => insertId(this, edit.index, token, this.base, pairs, id));
@@ -6512,81 +6613,6 @@ class Editor {
             : yamlScalar(value, styleOf(token), false);
         this.write(token, String(value), text);
     }
-    recipients(index, pairs, edit) {
-        const pair = pairOf(pairs, 'recipients');
-        const list = pair?.value;
-        const items = itemsOf(list);
-        if (!pair || !list || !items)
-            return this.problem(index, 'recipients', 'the value is not a list');
-        const anchor = anchorIn(pair.sep);
-        if (anchor)
-            return this.problem(index, 'recipients', `the list carries the anchor &${anchor}`);
-        if (items.some((item) => !isValue(item.value)))
-            return this.problem(index, 'recipients', 'an item is not a single scalar');
-        // An alias elsewhere may stand for an item: changing the list here would change that entry too.
-        const anchored = items.map((item) => anchorIn(item.start)).find((a) => a !== undefined);
-        if (anchored)
-            return this.problem(index, 'recipients', `an item carries the anchor &${anchored}`);
-        const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
-        if (total > MAX_ITEMS)
-            return this.problem(index, 'recipients', `the live report has ${edit_entry_count(total)} recipients; a list holds at most ${edit_entry_count(MAX_ITEMS)}`);
-        const style = styleOf([...items].reverse().find((item) => dist/* CST */.DB.isScalar(item.value))?.value);
-        if (list.type === 'flow-collection')
-            return this.flowList(index, list, items, edit, style);
-        let left = 0;
-        items.forEach((item, k) => {
-            const value = item.value;
-            const next = edit.items[k];
-            if (next === undefined)
-                return void left++;
-            const dash = item.start.find((t) => t.type === 'seq-item-ind');
-            const from = this.lines.lineStart(this.at(dash ?? value));
-            const lineEnd = this.lines.lineEnd(this.base + contentEnd(value));
-            if (!next.length)
-                return void this.edits.push({ start: from, end: lineEnd, text: '' });
-            left += next.length;
-            this.write(value, next[0], yamlScalar(next[0], style, false));
-            const prefix = this.itemPrefix(this.at(value));
-            this.insertLines(lineEnd, next.slice(1).map((v) => prefix + yamlScalar(v, style, false)));
-        });
-        if (edit.append.length) {
-            const last = items[items.length - 1].value;
-            const prefix = this.itemPrefix(this.at(last));
-            const lines = edit.append.map((v) => prefix + yamlScalar(v, style, false));
-            this.insertLines(this.lines.lineEnd(this.base + contentEnd(last)), lines);
-            left += lines.length;
-        }
-        // Nothing left: `recipients: []`, as export writes an empty list (a block list cannot be empty).
-        const colon = pair.sep?.find((t) => t.type === 'map-value-ind');
-        if (!left && colon)
-            this.edits.push({ start: this.at(colon) + 1, end: this.at(colon) + 1, text: ' []' });
-    }
-    /** `[a, b]` is rewritten whole, keeping its spacing; the rest of its line stays. */
-    flowList(index, list, items, edit, style) {
-        const start = this.at(list);
-        const end = this.base + contentEnd(list);
-        const source = this.text.slice(start, end);
-        if (source.includes('\n') && source.includes('#'))
-            return this.problem(index, 'recipients', 'the list spans lines with comments in it');
-        const own = (item) => {
-            const value = item.value;
-            return [this.at(value), this.at(value) + value.source.length];
-        };
-        const values = [];
-        items.forEach((item, k) => {
-            const next = edit.items[k];
-            if (next === undefined)
-                values.push(this.text.slice(...own(item)));
-            else
-                values.push(...next.map((v) => yamlScalar(v, style, true)));
-        });
-        values.push(...edit.append.map((v) => yamlScalar(v, style, true)));
-        const between = items.length > 1 ? this.text.slice(own(items[0])[1], own(items[1])[0]) : ', ';
-        const sep = between.trim() === ',' && !between.includes('\n') ? between : ', ';
-        const pad = items.length && source[1] === ' ' ? ' ' : '';
-        const text = values.length ? `[${pad}${values.join(sep)}${pad}]` : '[]';
-        this.edits.push({ start, end, text });
-    }
     /** New lines at `at` (a line's start), each ending as the file's lines end. */
     insertLines(at, lines) {
         if (!lines.length)
@@ -6597,17 +6623,6 @@ class Editor {
             ? eol + lines.join(eol)
             : lines.map((l) => l + eol).join('');
         this.edits.push({ start: at, end: at, text });
-    }
-    /** `      - ` of the block list item whose value starts at `start`: what a new item's line starts with. */
-    itemPrefix(start) {
-        const line = this.lines.lineStart(start);
-        const dash = this.text.indexOf('-', line);
-        if (dash < 0 || dash >= start || this.text.slice(line, dash).trim())
-            return ' '.repeat(Math.max(0, start - line - 2)) + '- ';
-        let after = dash + 1;
-        while (this.text[after] === ' ')
-            after++;
-        return this.text.slice(line, after);
     }
 }
 

@@ -8,7 +8,8 @@ import { Lines } from './lines.js'
 // rather than by re-stringifying a parsed Document, which would normalise what people wrote
 // (`x   # c` to `x # c`, `[bob]` to `[ bob ]`): a reviewer must see only the values that changed.
 
-export type { EditProblem, EntryEdit, RecipientsEdit, ScalarField } from './edit-entry.js'
+export type { EditProblem, EntryEdit, ScalarField } from './edit-entry.js'
+export type { RecipientsEdit } from './edit-recipients.js'
 
 /** The edited text, the edits that made it (for a diff), and what could not be changed. */
 export interface Edited {
