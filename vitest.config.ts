@@ -1,20 +1,29 @@
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
 
 /**
- * Vitest runs the files whose duration it does not know largest first, and `npm ci` empties the cache
- * where it keeps them: a short file of long waits (a run throttled for seconds) would start last and
- * hold up the end. So the files that wait on servers and processes (end to end, integration) start
- * first and the unit files, milliseconds each, fill in at the end; within each, Vitest's own order.
+ * Vitest runs the files longest first when it knows their durations, and largest first when it does
+ * not (a first run, a fresh clone): then a short file of long waits (a run throttled for seconds)
+ * would start last and hold up the end. So until it knows them all, the files that wait on servers
+ * and processes (end to end, integration) start first and the unit files fill in at the end.
  */
 class WaitsFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const root = this.ctx.config.root
+    const known = (f: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${f.project.name}:${path.relative(root, f.moduleId)}`)
+    if (files.every(known)) return sorted
     const rank = (f: TestSpecification) => (/\/test\/(e2e|integration)\//.test(f.moduleId) ? 0 : 1)
-    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b))
+    return sorted.sort((a, b) => rank(a) - rank(b))
   }
 }
 
 export default defineConfig({
+  // Where Vitest keeps each file's last duration, which it runs longest first: outside node_modules,
+  // which `npm ci` replaces, so a run after it still starts with the longest files (.tmp/ is ignored).
+  cacheDir: '.tmp/vite',
   test: {
     include: ['test/**/*.test.ts'],
     // Hang guards, not speed limits: many times what the longest test takes on an idle machine, so a
