@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { commentMarker } from '../../src/review/record.js'
 import { startGitHubStub } from '../github/server.js'
+import type { Simulator } from '../simulator/index.js'
 import { planOf, puts, worlds, yaml } from './fixture.js'
 import { RUNNER_NODE, runAction } from './harness.js'
 
@@ -85,6 +86,11 @@ async function setup(node?: string) {
   return { ...w, gh, a, b, c, file, plan, apply, commit, merge, applied, comments, walk }
 }
 
+/** The reports written, in path order: an apply writes its reports side by side, in any order. */
+const written = (sim: Simulator) =>
+  puts(sim)
+    .map((q) => q.path)
+    .sort()
 const heading = (body: string) => /^### .*$/m.exec(body)?.[0]
 
 describe('an apply catches up on every reviewed pull request since the last apply', () => {
@@ -102,7 +108,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
     const r = await apply(m12, file('a', 'b'))
     expect(r.code, r.stdout).toBe(0)
     expect(r.outputs).toMatchObject({ changed: '2', held: '0', failed: '0', 'failure-reason': '' })
-    expect(puts(sim).map((q) => q.path)).toEqual([`/api/2/reports/${a.id}`, `/api/2/reports/${b.id}`])
+    expect(written(sim)).toEqual([`/api/2/reports/${a.id}`, `/api/2/reports/${b.id}`].sort())
     expect(r.summary).toMatch(
       /Checked against the plans reviewed in \[pull request #11\]\(https:[^)]+\) and \[pull request #12\]\(https:[^)]+\), which were not applied yet/,
     )
@@ -173,7 +179,7 @@ describe('an apply catches up on every reviewed pull request since the last appl
     const r = await apply(r2, file('a', 'b'))
     expect(r.code, r.stdout).toBe(0)
     expect(r.outputs).toMatchObject({ changed: '2', held: '0' })
-    expect(puts(sim).map((q) => q.path)).toEqual([`/api/2/reports/${a.id}`, `/api/2/reports/${b.id}`])
+    expect(written(sim)).toEqual([`/api/2/reports/${a.id}`, `/api/2/reports/${b.id}`].sort())
     expect(r.summary).not.toContain('Not reviewed') // r1 is #12's, not a direct push
     expect(heading(comments(11)[0]!.body)).toMatch(/^### Applied with #12 in /)
     expect(heading(comments(12)[0]!.body)).toMatch(/^### Applied in /)
