@@ -6,8 +6,14 @@
  * batches counts, so a garbage collection, a cold start or a busy machine's cache misses do not. Work linear in the size grows
  * as the sizes do (10× for inputs 10× apart, less when a fixed cost dominates the small one);
  * quadratic work grows as their square (100×).
+ *
+ * A machine whose every core is busy still inflates one measurement now and then (20 runs beside two
+ * busy loops: ratios of 8 to 10 typically, 31 at worst, for work that is linear). So the pair is
+ * measured up to `rounds` times and the smallest ratio counts, stopping at the first under
+ * LINEAR_AT_10X: noise can lift a linear ratio in one round, while quadratic work is over the bound
+ * in every round, so it still fails.
  */
-export function growth<T>(work: (size: T) => unknown, small: T, large: T, batchMs = 5): number {
+export function growth<T>(work: (size: T) => unknown, small: T, large: T, batchMs = 5, rounds = 3): number {
   const cpu = () => {
     const { user, system } = process.cpuUsage()
     return (user + system) / 1000
@@ -29,7 +35,11 @@ export function growth<T>(work: (size: T) => unknown, small: T, large: T, batchM
   // only a large input reaches, so the measured pass does not pay for compiling them either.
   perCall(small)
   work(large)
-  return perCall(large) / perCall(small)
+  let smallest = Infinity
+  for (let round = 0; round < rounds && smallest >= LINEAR_AT_10X; round++) {
+    smallest = Math.min(smallest, perCall(large) / perCall(small))
+  }
+  return smallest
 }
 
 /** Sizes 10× apart: linear work stays well under this; quadratic work is far over it. */
