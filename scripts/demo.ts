@@ -102,6 +102,9 @@ try {
     step.before?.()
     sim.clearLog()
     const run = await runAction({
+      // The bundle, in a process of its own, as the runner starts it (without it, runAction runs
+      // src/main.ts in this process, which only a Vitest worker can do).
+      node: process.execPath,
       config: text,
       inputs: {
         ...inputs,
