@@ -1690,6 +1690,30 @@ function firstInvalidUtf8(b) {
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /**
+ * `content` in a new temporary file beside `target` (`.<name>.<random>.tmp`), synced, with `mode`; its
+ * path. O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at. A failed write leaves
+ * no file behind.
+ */
+async function writeTemp(target, mode, content) {
+    const temp = external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
+    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
+    const handle = await (0,promises_namespaceObject.open)(temp, flags, mode);
+    try {
+        try {
+            await handle.writeFile(content);
+            await handle.sync();
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch (e) {
+        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+        throw e;
+    }
+    return temp;
+}
+/**
  * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
  * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
  * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
@@ -1708,18 +1732,9 @@ async function writeConfigText(file, displayName, limits, read, text) {
     if (!before.isFile())
         changed('is no longer a regular file');
     const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed');
-    const temp = external_node_path_default().join(external_node_path_default().dirname(real), `.${external_node_path_default().basename(real)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
-    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
-    const handle = await (0,promises_namespaceObject.open)(temp, external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW, before.mode & 0o777);
+    const temp = await writeTemp(real, before.mode & 0o777, bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
     let renamed = false;
     try {
-        try {
-            await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text);
-            await handle.sync();
-        }
-        finally {
-            await handle.close();
-        }
         // The last look, right before the rename: the same place, the same file, the same bytes.
         if ((await resolveInside(file, displayName, limits.root)) !== real)
             changed('was moved or re-linked');
@@ -1805,18 +1820,8 @@ async function writeNewText(file, text, replace) {
     };
     const before = await check();
     await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(target), { recursive: true });
-    const temp = external_node_path_default().join(external_node_path_default().dirname(target), `.${external_node_path_default().basename(target)}.${(0,external_node_crypto_namespaceObject.randomBytes)(6).toString('hex')}.tmp`);
-    // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at.
-    const flags = external_node_fs_namespaceObject.constants.O_WRONLY | external_node_fs_namespaceObject.constants.O_CREAT | external_node_fs_namespaceObject.constants.O_EXCL | external_node_fs_namespaceObject.constants.O_NOFOLLOW;
-    const handle = await (0,promises_namespaceObject.open)(temp, flags, before ? before.mode & 0o777 : 0o666);
+    const temp = await writeTemp(target, before ? before.mode & 0o777 : 0o666, text);
     try {
-        try {
-            await handle.writeFile(text);
-            await handle.sync();
-        }
-        finally {
-            await handle.close();
-        }
         await check();
         // link, unlike rename, never replaces what is there: a file that appeared since is kept.
         const linked = replace

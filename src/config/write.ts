@@ -8,6 +8,32 @@ import { readBytes, resolveInside, type ReadLimits } from './read.js'
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 
 /**
+ * `content` in a new temporary file beside `target` (`.<name>.<random>.tmp`), synced, with `mode`; its
+ * path. O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at. A failed write leaves
+ * no file behind.
+ */
+async function writeTemp(target: string, mode: number, content: string | Buffer): Promise<string> {
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
+  )
+  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
+  const handle = await open(temp, flags, mode)
+  try {
+    try {
+      await handle.writeFile(content)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch (e) {
+    await unlink(temp).catch(() => undefined)
+    throw e
+  }
+  return temp
+}
+
+/**
  * Replaces reports.yaml with `text`, where it was read and only if it still holds exactly what was
  * read (`read`, the text the edits were made in). The new text goes to a temporary file beside the
  * real one (links resolved, inside `root` when given, as reading checks), then takes its place in one
@@ -31,21 +57,13 @@ export async function writeConfigText(
   const before = await stat(real)
   if (!before.isFile()) changed('is no longer a regular file')
   const bom = (await holds(real, before, displayName, limits, read)) ?? changed('changed')
-  const temp = path.join(path.dirname(real), `.${path.basename(real)}.${randomBytes(6).toString('hex')}.tmp`)
-  // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at; the mode the file had.
-  const handle = await open(
-    temp,
-    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+  const temp = await writeTemp(
+    real,
     before.mode & 0o777,
+    bom ? Buffer.concat([BOM, Buffer.from(text)]) : text,
   )
   let renamed = false
   try {
-    try {
-      await handle.writeFile(bom ? Buffer.concat([BOM, Buffer.from(text)]) : text)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
     // The last look, right before the rename: the same place, the same file, the same bytes.
     if ((await resolveInside(file, displayName, limits.root)) !== real) changed('was moved or re-linked')
     const now = await lstat(real)
@@ -138,20 +156,8 @@ export async function writeNewText(file: string, text: string, replace: boolean)
   }
   const before = await check()
   await mkdir(path.dirname(target), { recursive: true })
-  const temp = path.join(
-    path.dirname(target),
-    `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`,
-  )
-  // O_EXCL|O_NOFOLLOW: a new file of our own, never one a link points at.
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW
-  const handle = await open(temp, flags, before ? before.mode & 0o777 : 0o666)
+  const temp = await writeTemp(target, before ? before.mode & 0o777 : 0o666, text)
   try {
-    try {
-      await handle.writeFile(text)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
     await check()
     // link, unlike rename, never replaces what is there: a file that appeared since is kept.
     const linked = replace
