@@ -1,5 +1,5 @@
 import type { SourceRef } from '../model.js'
-import { plural } from '../util/plural.js'
+import { noun, plural } from '../util/plural.js'
 import { clip, ConfigError, ConfigErrors } from './errors.js'
 import { indentationProblem } from './indentation.js'
 import { scanLines } from './limits.js'
@@ -60,7 +60,7 @@ function syntaxErrors(lines: Lines, syntax: YamlProblem[], at: At): ConfigError[
     const more = tabs.length - 1
     const message =
       `line ${line} is indented with a tab; YAML indents with spaces only` +
-      (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural(more, 'more line')} below)` : '')
+      (more ? ` (so ${noun(more, 'is', 'are')} ${plural(more, 'more line')} below)` : '')
     return [new ConfigError('tab', message, at(tabs[0]!.offset))]
   }
   const indentation = indentationProblem(lines)

@@ -1,6 +1,6 @@
 /** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
-export function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : nouns}`
+export function plural(n: number, one: string, other = `${one}s`): string {
+  return `${n} ${noun(n, one, other)}`
 }
 
 /** The word alone, as `plural` chooses it: `recipient` for one, `recipients` for any other count. */
