@@ -10,7 +10,7 @@ import { readReports } from './tenant-export.js'
 // create and the moment the id is in the file finds it instead of creating it again.
 
 /** An entry to create has no id until the API gives one. */
-const newBase = (r: ResolvedNewReport, id = '') => ({ id, name: r.name, at: r.at, entry: r.index })
+export const newBase = (r: ResolvedNewReport, id = '') => ({ id, name: r.name, at: r.at, entry: r.index })
 
 /** A report to create, as planned: finished (found, ambiguous, no tenant), or to POST in `tenantId`. */
 export type CreateStep =

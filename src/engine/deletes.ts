@@ -55,7 +55,8 @@ export async function sendDelete(
   }
 }
 
-const base = (r: DesiredReport) => ({ id: r.id, name: r.name, at: r.at, entry: r.index })
+/** An entry's outcome head: its id, name, place in the file and entry number. */
+export const base = (r: DesiredReport) => ({ id: r.id, name: r.name, at: r.at, entry: r.index })
 const gone = (r: DesiredReport): Outcome => ({
   ...base(r),
   status: 'unchanged',

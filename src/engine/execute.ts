@@ -9,8 +9,8 @@ import {
   type RunResult,
 } from '../model.js'
 import { mapLimit } from '../util/map-limit.js'
-import { Candidates, planCreate, sendCreate, type CreateStep } from './creates.js'
-import { deleteChanges, planDeletes, sendDelete, type DeleteStep } from './deletes.js'
+import { Candidates, newBase, planCreate, sendCreate, type CreateStep } from './creates.js'
+import { base, deleteChanges, planDeletes, sendDelete, type DeleteStep } from './deletes.js'
 import type { DesiredConfig } from '../config/validate.js'
 import { resolveRecipients, type ResolvedNewReport, type ResolvedReport } from './recipients.js'
 import type { OnlineSettings } from '../settings/settings.js'
@@ -186,14 +186,6 @@ function writable<S extends DeleteStep | CreateStep>(
 
 /** A create or delete not sent: what it would do. */
 function planned(s: Pending): Outcome {
-  if (s.kind === 'delete')
-    return {
-      id: s.r.id,
-      name: s.r.name,
-      entry: s.r.index,
-      at: s.r.at,
-      status: 'delete',
-      changes: deleteChanges(s.live),
-    }
-  return { id: '', name: s.r.name, entry: s.r.index, at: s.r.at, status: 'create', changes: s.changes }
+  if (s.kind === 'delete') return { ...base(s.r), status: 'delete', changes: deleteChanges(s.live) }
+  return { ...newBase(s.r), status: 'create', changes: s.changes }
 }

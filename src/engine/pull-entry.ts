@@ -1,10 +1,9 @@
 import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acronis/types.js'
 import type { EntryEdit, RecipientsEdit, ScalarField } from '../config/edit.js'
 import type { DesiredReport } from '../config/validate.js'
-import { isUuid } from '../config/patterns.js'
 import { FIELDS, type Change, type Field, type Note, type SourceRef } from '../model.js'
 import { noun } from '../util/plural.js'
-import type { NameMatches } from './recipients.js'
+import { matchesOf, type NameMatches } from './recipients.js'
 
 /**
  * What one entry of the file should become: its changes (`from` the file's value, `to` the live one,
@@ -88,7 +87,7 @@ function pullRecipients(
 ): { change: Change; edit: RecipientsEdit; appended: string[] } | undefined {
   const written = desired.recipients
   if (!written) return undefined
-  const matches = (x: string): readonly string[] => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []))
+  const matches = (x: string) => matchesOf(names, x)
   const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))]
 
   if (live.result_action !== 'send') {

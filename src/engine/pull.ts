@@ -4,16 +4,21 @@ import { MAX_CONFIG_BYTES } from '../config/load.js'
 import type { DesiredConfig, DesiredReport } from '../config/validate.js'
 import type { AcronisClient } from '../acronis/client.js'
 import { describeError } from '../acronis/errors.js'
-import { isUuid } from '../config/patterns.js'
 import { mapLimit } from '../util/map-limit.js'
-import { Candidates, declares } from './creates.js'
+import { Candidates, declares, newBase } from './creates.js'
 import { writeConfigText } from '../config/write.js'
 import type { Outcome, PullResult, Undeclared } from '../model.js'
 import type { OnlineSettings } from '../settings/settings.js'
 import { withSession, type ConfigSource, type EngineIO, type Session } from './session.js'
 import { pullEntry, type EntryPull } from './pull-entry.js'
 import { pulledText, type CreatedId } from './pull-text.js'
-import { lookupNames, recipientNames, type NameMatches, type ResolvedNewReport } from './recipients.js'
+import {
+  lookupNames,
+  matchesOf,
+  recipientNames,
+  type NameMatches,
+  type ResolvedNewReport,
+} from './recipients.js'
 import { loginsOf, readReports, type Unread } from './tenant-export.js'
 import { undeclared } from './tenant.js'
 
@@ -161,7 +166,7 @@ async function createdIds(
     const tenantId = r.tenant ?? config.tenant ?? own
     if (!tenantId) return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' }
     // A name that is not exactly one user cannot match anything: the entry is left as it is.
-    const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])))
+    const ids = r.recipients?.map((x) => matchesOf(names, x))
     if (ids?.some((m) => m.length !== 1))
       return { r, note: 'a recipient does not name exactly one user; nothing recorded' }
     const resolved: ResolvedNewReport = { ...r, recipientIds: ids?.map((m) => m[0]!) }
@@ -181,7 +186,7 @@ async function createdIds(
 }
 
 function recordedOutcome(x: CreatedId, written: boolean): Outcome {
-  const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at }
+  const base = newBase(x.r, x.id ?? '')
   if (x.error) return { ...base, status: 'failed', changes: [], error: x.error }
   if (!x.id) return { ...base, status: 'unchanged', changes: [], ...(x.note ? { note: x.note } : {}) }
   return {

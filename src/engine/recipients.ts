@@ -32,6 +32,11 @@ export function recipientNames(config: DesiredConfig): string[] {
 /** What each login or email matches: the lower-cased UUIDs of its users (one, none or several). */
 export type NameMatches = ReadonlyMap<string, readonly string[]>
 
+/** The users a recipient as written stands for: a UUID itself (lower-cased), a name what it matches. */
+export function matchesOf(names: NameMatches, x: string): readonly string[] {
+  return isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])
+}
+
 /**
  * Looks logins and emails up: `/search` finds candidates (it returns no email), and `/users?uuids=`
  * confirms an email. A name matches a user by exact login, or by email ignoring case. Each name is
