@@ -10,7 +10,7 @@ import type { ScalarStyle } from './scalar.js'
 export type Item = CST.CollectionItem
 
 /** The CST of `text`: its one document's content, or undefined when there is none. */
-export function contentOf(text: string): CST.Token | undefined {
+function contentOf(text: string): CST.Token | undefined {
   for (const token of new Parser().parse(text)) if (token.type === 'document') return token.value
   return undefined
 }
@@ -36,7 +36,7 @@ export function itemsOf(token: CST.Token | undefined): Item[] | undefined {
 }
 
 /** The string a scalar token stands for (a key, say); undefined for anything else. */
-export function scalarText(token: CST.Token | null | undefined): string | undefined {
+function scalarText(token: CST.Token | null | undefined): string | undefined {
   return CST.isScalar(token) ? CST.resolveAsScalar(token, false, () => undefined)?.value : undefined
 }
 

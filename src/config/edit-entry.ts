@@ -6,8 +6,7 @@ import { editRecipients, type RecipientsEdit } from './edit-recipients.js'
 import { MAX_LINE_LENGTH } from './limits.js'
 import type { Lines } from './lines.js'
 import { sameCase, yamlScalar } from './scalar.js'
-
-const count = (n: number) => n.toLocaleString('en')
+import { count } from '../util/plural.js'
 
 /** The fields of an entry that hold one value. */
 export type ScalarField = 'kind' | 'level' | 'enabled' | 'hide_zero_usage' | 'show_skus'
@@ -41,12 +40,10 @@ export class Editor {
   readonly eol: string
   /** Where the text of the entry at hand starts: its tokens' offsets count from there. */
   base = 0
-  private readonly text: string
 
   constructor(readonly lines: Lines) {
-    this.text = lines.text
-    const nl = this.text.indexOf('\n')
-    this.eol = nl > 0 && this.text[nl - 1] === '\r' ? '\r\n' : '\n'
+    const nl = lines.text.indexOf('\n')
+    this.eol = nl > 0 && lines.text[nl - 1] === '\r' ? '\r\n' : '\n'
   }
 
   /** A token's offset in the file. */
@@ -123,7 +120,7 @@ export class Editor {
     const eol = this.eol
     // A file that does not end with a line break keeps not ending with one.
     const text =
-      at === this.text.length && at > 0 && !this.text.endsWith('\n')
+      at === this.lines.text.length && at > 0 && !this.lines.text.endsWith('\n')
         ? eol + lines.join(eol)
         : lines.map((l) => l + eol).join('')
     this.edits.push({ start: at, end: at, text })

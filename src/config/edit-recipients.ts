@@ -4,6 +4,7 @@ import { anchorIn, contentEnd, isValue, itemsOf, pairOf, styleOf, type Item } fr
 import { MAX_ITEMS } from './limits.js'
 import type { Lines } from './lines.js'
 import { yamlScalar, type ScalarStyle as Style } from './scalar.js'
+import { count } from '../util/plural.js'
 
 /** How an entry's recipient list changes; values are written as given (UUIDs or names). */
 export interface RecipientsEdit {
@@ -26,8 +27,6 @@ interface ListEditor {
   problem(index: number, field: 'recipients', message: string): void
   insertLines(at: number, lines: readonly string[]): void
 }
-
-const count = (n: number) => n.toLocaleString('en')
 
 /**
  * An entry's recipients: items kept, replaced (by one value or several, each on its own line as the

@@ -2,6 +2,7 @@ import { documented, REPORT_KINDS, REPORT_LEVELS, type LiveReport } from '../acr
 import { MAX_ITEMS } from './limits.js'
 import type { DesiredReport } from './validate.js'
 import { commentValue, yamlScalar } from './scalar.js'
+import { count } from '../util/plural.js'
 
 /** The values of an entry that reading gives back: what a written entry is compared with. */
 export type EntryValues = Pick<
@@ -46,7 +47,7 @@ export function entryText(r: LiveReport, logins?: ReadonlyMap<string, string>): 
   const id = r.id.toLowerCase()
   const recipients = writable(r)
   if (recipients && recipients.length > MAX_ITEMS) {
-    const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`
+    const reason = `${count(recipients.length)} recipients; a list in reports.yaml holds at most ${count(MAX_ITEMS)}`
     return { id, reason }
   }
   const values: EntryValues = { id }

@@ -1,5 +1,6 @@
 import type { CST } from 'yaml'
 import { blockIndicators, Lines } from './lines.js'
+import { count } from '../util/plural.js'
 
 /*
  * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
@@ -28,7 +29,6 @@ export interface Limit {
 }
 
 const SPACE = 32
-const count = (n: number) => n.toLocaleString('en')
 
 /**
  * Reads the lines once, before any parsing (the one scanner, Lines), and stops at the first line past

@@ -3,6 +3,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
 import type { SourceRef } from '../model.js'
 import { ConfigError, ConfigErrors, type ConfigErrorCode } from './errors.js'
+import { count } from '../util/plural.js'
 
 /** Where and how much of reports.yaml may be read. */
 export interface ReadLimits {
@@ -119,12 +120,10 @@ function kindOf(s: Stats): string {
   return 'not a regular file'
 }
 
-const bytes = (n: number) => n.toLocaleString('en')
-
 function tooLarge(size: number | undefined, max: number): string {
   return size === undefined
-    ? `configuration file is larger than the limit of ${bytes(max)} bytes`
-    : `configuration file is ${bytes(size)} bytes; the limit is ${bytes(max)}`
+    ? `configuration file is larger than the limit of ${count(max)} bytes`
+    : `configuration file is ${count(size)} bytes; the limit is ${count(max)}`
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
