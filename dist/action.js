@@ -783,7 +783,20 @@ function blockIndicators(text, from, to) {
     return count;
 }
 
+;// CONCATENATED MODULE: ./src/util/plural.ts
+/** `1,000,001`: a count as the messages write it, with thousands separators whatever the locale. */
+const count = (n) => n.toLocaleString('en');
+/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
+function plural_plural(n, one, other = `${one}s`) {
+    return `${n} ${noun(n, one, other)}`;
+}
+/** The word alone, as `plural` chooses it: `recipient` for one, `recipients` for any other count. */
+function noun(n, one, other = `${one}s`) {
+    return n === 1 ? one : other;
+}
+
 ;// CONCATENATED MODULE: ./src/config/limits.ts
+
 
 /*
  * Bounds checked before yaml composes a document. Past them yaml slows down more than linearly or
@@ -805,7 +818,6 @@ const MAX_KEYS = 64;
 const MAX_REPORTS = 100_000;
 const MAX_ITEMS = 1_000;
 const limits_SPACE = 32;
-const count = (n) => n.toLocaleString('en');
 /**
  * Reads the lines once, before any parsing (the one scanner, Lines), and stops at the first line past
  * a bound: too long, indented too deep, or nesting too many block collections.
@@ -980,6 +992,7 @@ function sameCase(value, old) {
 
 
 
+
 /** Recipients a reports.yaml may manage: the API takes them only when result_action is send. */
 function entry_text_writable(r) {
     return r.result_action === 'send' ? r.recipients : undefined;
@@ -1002,7 +1015,7 @@ function entry_text_entryText(r, logins) {
     const id = r.id.toLowerCase();
     const recipients = entry_text_writable(r);
     if (recipients && recipients.length > MAX_ITEMS) {
-        const reason = `${recipients.length.toLocaleString('en')} recipients; a list in reports.yaml holds at most ${MAX_ITEMS.toLocaleString('en')}`;
+        const reason = `${count(recipients.length)} recipients; a list in reports.yaml holds at most ${count(MAX_ITEMS)}`;
         return { id, reason };
     }
     const values = { id };
@@ -1051,16 +1064,6 @@ const NAME = new RegExp(reports_schema_namespaceObject.BG.sz.EB[1].T);
 const isUuid = (s) => UUID.test(s);
 /** A login or email as reports.yaml accepts one in place of a user UUID. */
 const isRecipientName = (s) => NAME.test(s);
-
-;// CONCATENATED MODULE: ./src/util/plural.ts
-/** `1 report`, `3 reports`: a count with its noun, so no message ever says "1 reports". */
-function plural_plural(n, noun, nouns = `${noun}s`) {
-    return `${n} ${n === 1 ? noun : nouns}`;
-}
-/** The word alone, as `plural` chooses it: `recipient` for one, `recipients` for any other count. */
-function noun(n, one, other = `${one}s`) {
-    return n === 1 ? one : other;
-}
 
 ;// CONCATENATED MODULE: ./src/config/errors.ts
 
@@ -1546,7 +1549,7 @@ function syntaxErrors(lines, syntax, at) {
         const { line } = at(tabs[0].offset);
         const more = tabs.length - 1;
         const message = `line ${line} is indented with a tab; YAML indents with spaces only` +
-            (more ? ` (so ${more === 1 ? 'is' : 'are'} ${plural_plural(more, 'more line')} below)` : '');
+            (more ? ` (so ${noun(more, 'is', 'are')} ${plural_plural(more, 'more line')} below)` : '');
         return [new ConfigError('tab', message, at(tabs[0].offset))];
     }
     const indentation = indentationProblem(lines);
@@ -1568,6 +1571,7 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 ;// CONCATENATED MODULE: ./src/config/read.ts
+
 
 
 
@@ -1666,11 +1670,10 @@ function kindOf(s) {
         return 'a socket';
     return 'not a regular file';
 }
-const bytes = (n) => n.toLocaleString('en');
 function tooLarge(size, max) {
     return size === undefined
-        ? `configuration file is larger than the limit of ${bytes(max)} bytes`
-        : `configuration file is ${bytes(size)} bytes; the limit is ${bytes(max)}`;
+        ? `configuration file is larger than the limit of ${count(max)} bytes`
+        : `configuration file is ${count(size)} bytes; the limit is ${count(max)}`;
 }
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** UTF-8 text, or an error at the line and column of the first byte that is not UTF-8. */
@@ -4188,6 +4191,7 @@ async function sendDelete(r, live, client) {
         return { ...base(r), status: 'failed', changes, error: why };
     }
 }
+/** An entry's outcome head: its id, name, place in the file and entry number. */
 const base = (r) => ({ id: r.id, name: r.name, at: r.at, entry: r.index });
 const gone = (r) => ({
     ...base(r),
@@ -4211,6 +4215,10 @@ function recipientNames(config) {
             if (!isUuid(x))
                 names.add(x);
     return [...names];
+}
+/** The users a recipient as written stands for: a UUID itself (lower-cased), a name what it matches. */
+function matchesOf(names, x) {
+    return isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []);
 }
 /**
  * Looks logins and emails up: `/search` finds candidates (it returns no email), and `/users?uuids=`
@@ -4712,15 +4720,8 @@ function execute_writable(steps, write, review) {
 /** A create or delete not sent: what it would do. */
 function planned(s) {
     if (s.kind === 'delete')
-        return {
-            id: s.r.id,
-            name: s.r.name,
-            entry: s.r.index,
-            at: s.r.at,
-            status: 'delete',
-            changes: deleteChanges(s.live),
-        };
-    return { id: '', name: s.r.name, entry: s.r.index, at: s.r.at, status: 'create', changes: s.changes };
+        return { ...base(s.r), status: 'delete', changes: deleteChanges(s.live) };
+    return { ...newBase(s.r), status: 'create', changes: s.changes };
 }
 
 ;// CONCATENATED MODULE: external "os"
@@ -7445,7 +7446,7 @@ function pullRecipients(desired, live, names, label, note) {
     const written = desired.recipients;
     if (!written)
         return undefined;
-    const matches = (x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? []));
+    const matches = (x) => matchesOf(names, x);
     const liveIds = [...new Set(live.recipients.map((r) => r.toLowerCase()))];
     if (live.result_action !== 'send') {
         const ids = written.map(matches);
@@ -7704,7 +7705,7 @@ function blankAbove(lines, lineStart) {
 
 
 
-const edit_recipients_count = (n) => n.toLocaleString('en');
+
 /**
  * An entry's recipients: items kept, replaced (by one value or several, each on its own line as the
  * list writes them) or removed with their line, values appended; a flow list `[a, b]` is rewritten
@@ -7728,7 +7729,7 @@ function editRecipients(editor, index, pairs, edit) {
         return editor.problem(index, 'recipients', `an item carries the anchor &${anchored}`);
     const total = items.reduce((n, _, k) => n + (edit.items[k]?.length ?? 1), 0) + edit.append.length;
     if (total > MAX_ITEMS)
-        return editor.problem(index, 'recipients', `the live report has ${edit_recipients_count(total)} recipients; a list holds at most ${edit_recipients_count(MAX_ITEMS)}`);
+        return editor.problem(index, 'recipients', `the live report has ${count(total)} recipients; a list holds at most ${count(MAX_ITEMS)}`);
     const style = styleOf([...items].reverse().find((item) => dist/* CST */.DB.isScalar(item.value))?.value);
     if (list.type === 'flow-collection')
         return flowList(editor, index, list, items, edit, style);
@@ -7806,7 +7807,7 @@ function itemPrefix(lines, start) {
 
 
 
-const edit_entry_count = (n) => n.toLocaleString('en');
+
 /**
  * The edits of one file: each value goes into its token of yaml's syntax tree (CST) and comes out
  * through CST.stringify, at the token's own offset; lines are found by the one scanner (Lines).
@@ -7819,12 +7820,10 @@ class Editor {
     eol;
     /** Where the text of the entry at hand starts: its tokens' offsets count from there. */
     base = 0;
-    text;
     constructor(lines) {
         this.lines = lines;
-        this.text = lines.text;
-        const nl = this.text.indexOf('\n');
-        this.eol = nl > 0 && this.text[nl - 1] === '\r' ? '\r\n' : '\n';
+        const nl = lines.text.indexOf('\n');
+        this.eol = nl > 0 && lines.text[nl - 1] === '\r' ? '\r\n' : '\n';
     }
     /** A token's offset in the file. */
     at(token) {
@@ -7863,7 +7862,7 @@ class Editor {
         if (longest <= MAX_LINE_LENGTH)
             return;
         this.edits.length = mark;
-        this.problem(index, field, `the live value would make a line ${edit_entry_count(longest)} characters long; the limit is ${edit_entry_count(MAX_LINE_LENGTH)}`);
+        this.problem(index, field, `the live value would make a line ${count(longest)} characters long; the limit is ${count(MAX_LINE_LENGTH)}`);
     }
     problem(index, field, message) {
         this.problems.push({ index, field, message });
@@ -7894,7 +7893,7 @@ class Editor {
             return;
         const eol = this.eol;
         // A file that does not end with a line break keeps not ending with one.
-        const text = at === this.text.length && at > 0 && !this.text.endsWith('\n')
+        const text = at === this.lines.text.length && at > 0 && !this.lines.text.endsWith('\n')
             ? eol + lines.join(eol)
             : lines.map((l) => l + eol).join('');
         this.edits.push({ start: at, end: at, text });
@@ -8037,7 +8036,6 @@ function pulledText(text, config, pulls, appended, redact, found, ids = []) {
 
 
 
-
 /**
  * Reads every declared report and writes the live values of the fields the file manages into the
  * file's text, in place. Nothing is ever sent to the API but reads.
@@ -8129,7 +8127,7 @@ async function createdIds(config, client, tenant, names, concurrency) {
         if (!tenantId)
             return { r, note: 'its tenant is unknown: set `tenant` in the file; nothing recorded' };
         // A name that is not exactly one user cannot match anything: the entry is left as it is.
-        const ids = r.recipients?.map((x) => (isUuid(x) ? [x.toLowerCase()] : (names.get(x) ?? [])));
+        const ids = r.recipients?.map((x) => matchesOf(names, x));
         if (ids?.some((m) => m.length !== 1))
             return { r, note: 'a recipient does not name exactly one user; nothing recorded' };
         const resolved = { ...r, recipientIds: ids?.map((m) => m[0]) };
@@ -8150,7 +8148,7 @@ async function createdIds(config, client, tenant, names, concurrency) {
     });
 }
 function recordedOutcome(x, written) {
-    const base = { id: x.id ?? '', name: x.r.name, entry: x.r.index, at: x.r.at };
+    const base = newBase(x.r, x.id ?? '');
     if (x.error)
         return { ...base, status: 'failed', changes: [], error: x.error };
     if (!x.id)

@@ -39,11 +39,6 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /************************************************************************/
 var __webpack_exports__ = {};
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  O: () => (/* binding */ YOUNG_GENERATION_MB)
-});
-
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -81,5 +76,3 @@ action.on('exit', (code) => {
         process.exitCode = code;
 });
 
-var __webpack_exports__YOUNG_GENERATION_MB = __webpack_exports__.O;
-export { __webpack_exports__YOUNG_GENERATION_MB as YOUNG_GENERATION_MB };

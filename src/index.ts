@@ -9,7 +9,7 @@ import { SHARE_ENV, Worker } from 'node:worker_threads'
  * 173 MB peak RSS at 10,000 reports, 129 MB held at 8 (`npm run bench`). Below 8 more objects are
  * promoted and the peak rises again (137 MB at 4).
  */
-export const YOUNG_GENERATION_MB = 8
+const YOUNG_GENERATION_MB = 8
 
 // The runner starts `node dist/index.js` with no flags, and a process-wide V8 flag would change the
 // collector for everything in the process: Node's resource limit for one thread says what it means

@@ -1,7 +1,6 @@
-import { execFile } from 'node:child_process'
 import path from 'node:path'
-import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { runCommand } from './harness.js'
 
 const root = path.resolve(import.meta.dirname, '../..')
 
@@ -9,15 +8,16 @@ const root = path.resolve(import.meta.dirname, '../..')
 // must run to its end and show what it says it shows.
 describe('npm run demo', () => {
   it('plans on a pull request, holds the report changed since the review at apply, then applies it', async () => {
-    const { stdout } = await promisify(execFile)(
+    const { code, stdout, stderr } = await runCommand(
       path.join(root, 'node_modules/.bin/tsx'),
       ['scripts/demo.ts'],
       {
         cwd: root,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
-        timeout: 120_000,
+        timeoutMs: 120_000,
       },
     )
+    expect(code, stderr).toBe(0)
     const runs = [...stdout.matchAll(/^exit code (\d+) · .* outputs: (.*)$/gm)].map((m) => [m[1], m[2]])
     expect(runs).toEqual([
       ['0', 'changed=3 held=0 failed=0 failure-reason=(none)'],
