@@ -6,7 +6,7 @@
  * Then checks what pull promised: one GET per report and no write to the API, `pulled` equal to the
  * drifted reports, and a plan of the written file with zero changes. Exit code 1 on a miss.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
@@ -39,7 +39,6 @@ try {
       concurrency: values.concurrency,
       'tenant-id': world.tenantId,
     })
-    for (const file of [env.GITHUB_OUTPUT!, env.GITHUB_STEP_SUMMARY!]) await writeFile(file, '')
     const m = await measure(sim, node, [DIST], { cwd: dir, env, label: mode })
     return { m, out: await readOutputs(path.join(dir, 'output.txt')) }
   }

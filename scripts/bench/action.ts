@@ -1,12 +1,14 @@
-import { writeFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
 
 const root = path.resolve(import.meta.dirname, '../..')
 export const DIST = path.join(root, 'dist/index.js')
 
-/** The environment the runner gives `node dist/index.js`: action.yml's input defaults, then ours. */
+/**
+ * The environment the runner gives `node dist/index.js`: action.yml's input defaults, then ours; its
+ * summary and output files made empty, as the runner gives them to each step.
+ */
 export async function actionEnv(
   workspace: string,
   inputs: Record<string, string>,
@@ -20,7 +22,7 @@ export async function actionEnv(
       String(v.default ?? '').replace('${{ github.token }}', ''),
     ]),
   )
-  return {
+  const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
     GITHUB_ACTIONS: 'true',
@@ -36,6 +38,8 @@ export async function actionEnv(
       Object.entries({ ...defaults, ...inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
     ),
   }
+  for (const file of [env.GITHUB_STEP_SUMMARY!, env.GITHUB_OUTPUT!]) await writeFile(file, '')
+  return env
 }
 
 /** `name<<DELIMITER\nvalue\nDELIMITER` blocks of GITHUB_OUTPUT. */
@@ -46,14 +50,14 @@ export async function readOutputs(file: string): Promise<Record<string, string>>
   return out
 }
 
-/** The bench's apply run of a seeded world: `actionEnv` with its inputs, summary and output files empty. */
+/** The bench's apply run of a seeded world: `actionEnv` with its inputs. */
 export async function applyEnv(
   workspace: string,
   url: string,
   world: { clientId: string; secret: string; tenantId: string },
   concurrency: number,
 ): Promise<Record<string, string>> {
-  const env = await actionEnv(workspace, {
+  return actionEnv(workspace, {
     config: 'reports.yaml',
     'base-url': url,
     'client-id': world.clientId,
@@ -63,7 +67,4 @@ export async function applyEnv(
     // Given, so the one call beyond the floor is the listing of undeclared reports.
     'tenant-id': world.tenantId,
   })
-  writeFileSync(env.GITHUB_STEP_SUMMARY!, '')
-  writeFileSync(env.GITHUB_OUTPUT!, '')
-  return env
 }
